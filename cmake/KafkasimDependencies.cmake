@@ -1,0 +1,8 @@
+# Every dependency is a Debian 12 package, found here; nothing is vendored or downloaded.
+# scripts/setup.sh installs the packages this file needs (keep the two lists in step).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS program_options)   # libboost-program-options-dev
+find_package(SQLite3 REQUIRED)                                  # libsqlite3-dev
+find_package(yaml-cpp REQUIRED)                                 # libyaml-cpp-dev
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)    # libxxhash-dev

@@ -1,0 +1,13 @@
+# kafkasim_add_test(NAME SOURCES... LIBS...): one GoogleTest binary, its tests discovered by ctest.
+find_package(GTest REQUIRED)   # libgtest-dev, libgmock-dev
+include(GoogleTest)
+
+function(kafkasim_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE
+    KAFKASIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    KAFKASIM_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -1,0 +1,184 @@
+#include "sim/network.h"
+
+#include <algorithm>
+
+#include "model/env/check.h"
+
+namespace ks {
+
+Network::Network(Scheduler& scheduler, NetworkHost& host, LinkOptions defaults)
+    : scheduler_(scheduler), host_(host), defaults_(defaults) {}
+
+void Network::EnsureNodes(int32_t count) {
+  if (count <= node_count_) return;
+  std::vector<Direction> directions(static_cast<size_t>(count) * count);
+  std::vector<Connection> connections(static_cast<size_t>(count) * count);
+  for (auto& d : directions) d.options = defaults_;
+  for (int32_t from = 0; from < node_count_; ++from) {
+    for (int32_t to = 0; to < node_count_; ++to) {
+      directions[static_cast<size_t>(from) * count + to] = Dir(from, to);
+      connections[static_cast<size_t>(from) * count + to] = connections_[Index(from, to)];
+    }
+  }
+  directions_ = std::move(directions);
+  connections_ = std::move(connections);
+  node_count_ = count;
+}
+
+void Network::SetLinkOptions(NodeId from, NodeId to, const LinkOptions& options) {
+  Dir(from, to).options = options;
+}
+
+const LinkOptions& Network::link_options(NodeId from, NodeId to) const {
+  return Dir(from, to).options;
+}
+
+void Network::SetDefaultOptions(const LinkOptions& options) {
+  defaults_ = options;
+  for (auto& d : directions_) d.options = options;
+}
+
+void Network::Drop(NodeId from, NodeId to, const Message* message, std::string_view reason) {
+  Dir(from, to).stats.messages_dropped++;
+  host_.TraceNetwork("net.drop", from, to, message, reason);
+}
+
+void Network::Send(NodeId from, NodeId to, MessagePtr message, TimeUs depart_at) {
+  KS_CHECK(from >= 0 && from < node_count_ && to >= 0 && to < node_count_);
+  KS_CHECK(message != nullptr);
+  Direction& dir = Dir(from, to);
+  Connection& conn = Conn(from, to);
+  const int64_t size = message->SizeBytes();
+  conn.open = true;
+  dir.stats.messages_sent++;
+  dir.stats.bytes_sent += size;
+  if (host_.TraceMessages()) host_.TraceNetwork("net.send", from, to, message.get(), "");
+  if (dir.blocked) {
+    conn.broken = true;
+    Drop(from, to, message.get(), "partitioned");
+    return;
+  }
+  if (conn.broken) {
+    Drop(from, to, message.get(), "connection broken");
+    return;
+  }
+  Rng& rng = host_.NetworkRng(from);
+  if (dir.options.drop_ppm > 0 && rng.ChancePpm(dir.options.drop_ppm)) {
+    Drop(from, to, message.get(), "lossy link");
+    return;
+  }
+  TimeUs depart = std::max(depart_at, dir.link_free_at);
+  DurationUs transmit_us = 0;
+  if (dir.options.bandwidth_bytes_per_s > 0) {
+    transmit_us = (size * kSecond + dir.options.bandwidth_bytes_per_s - 1) /
+                  dir.options.bandwidth_bytes_per_s;
+  }
+  dir.link_free_at = depart + transmit_us;
+  DurationUs latency = dir.options.latency_min_us;
+  if (dir.options.latency_max_us > dir.options.latency_min_us) {
+    latency = rng.Between(dir.options.latency_min_us, dir.options.latency_max_us);
+  }
+  if (dir.spike_until > depart) latency += dir.spike_extra_us;
+  const TimeUs arrive = std::max(depart + transmit_us + latency, dir.last_arrival);
+  dir.last_arrival = arrive;
+  const uint64_t generation = conn.generation;
+  scheduler_.Schedule(
+      arrive,
+      [this, from, to, generation, m = std::move(message)]() mutable {
+        Arrive(from, to, generation, std::move(m));
+      },
+      to, host_.Incarnation(to));
+}
+
+void Network::Arrive(NodeId from, NodeId to, uint64_t generation, MessagePtr message) {
+  Connection& conn = Conn(from, to);
+  if (conn.generation != generation) {
+    Drop(from, to, message.get(), "connection reset");
+    return;
+  }
+  Direction& dir = Dir(from, to);
+  if (dir.blocked) {
+    conn.broken = true;
+    Drop(from, to, message.get(), "partitioned");
+    return;
+  }
+  if (conn.broken) {
+    Drop(from, to, message.get(), "connection broken");
+    return;
+  }
+  dir.stats.messages_delivered++;
+  dir.stats.bytes_delivered += message->SizeBytes();
+  if (host_.TraceMessages()) host_.TraceNetwork("net.deliver", from, to, message.get(), "");
+  host_.DeliverMessage(from, to, std::move(message));
+}
+
+void Network::Block(NodeId from, NodeId to) { Dir(from, to).blocked = true; }
+
+void Network::Partition(const std::vector<NodeId>& side_a, const std::vector<NodeId>& side_b,
+                        bool one_way) {
+  for (NodeId a : side_a) {
+    for (NodeId b : side_b) {
+      if (a == b) continue;
+      Block(a, b);
+      if (!one_way) Block(b, a);
+    }
+  }
+}
+
+bool Network::IsBlocked(NodeId from, NodeId to) const { return Dir(from, to).blocked; }
+
+void Network::HealAll() {
+  for (auto& d : directions_) d.blocked = false;
+  for (NodeId a = 0; a < node_count_; ++a) {
+    for (NodeId b = a + 1; b < node_count_; ++b) {
+      if (Conn(a, b).broken) ResetConnection(a, b);
+    }
+  }
+}
+
+void Network::ResetConnection(NodeId a, NodeId b) {
+  Connection& conn = Conn(a, b);
+  conn.generation++;
+  conn.broken = false;
+  conn.open = false;
+  // A fresh connection starts with empty pipes in both directions.
+  for (auto [x, y] : {std::pair{a, b}, std::pair{b, a}}) {
+    Direction& d = Dir(x, y);
+    d.last_arrival = scheduler_.Now();
+    d.link_free_at = scheduler_.Now();
+  }
+  host_.DeliverReset(a, b);
+  host_.DeliverReset(b, a);
+}
+
+void Network::ResetAllOf(NodeId node) {
+  for (NodeId peer = 0; peer < node_count_; ++peer) {
+    if (peer == node) continue;
+    Connection& conn = Conn(node, peer);
+    if (!conn.open) continue;
+    conn.generation++;
+    conn.broken = false;
+    conn.open = false;
+    host_.DeliverReset(peer, node);
+  }
+}
+
+void Network::DelaySpike(NodeId from, NodeId to, DurationUs extra_us, TimeUs until) {
+  Direction& d = Dir(from, to);
+  d.spike_extra_us = extra_us;
+  d.spike_until = until;
+}
+
+LinkStats Network::TotalStats() const {
+  LinkStats total;
+  for (const auto& d : directions_) {
+    total.messages_sent += d.stats.messages_sent;
+    total.bytes_sent += d.stats.bytes_sent;
+    total.messages_delivered += d.stats.messages_delivered;
+    total.bytes_delivered += d.stats.bytes_delivered;
+    total.messages_dropped += d.stats.messages_dropped;
+  }
+  return total;
+}
+
+}  // namespace ks

@@ -1,0 +1,132 @@
+// Network: ordered, per-pair connections between simulated nodes, with latency, bandwidth and
+// faults.
+//
+// Semantics (TCP-like): between two nodes there is one connection; messages on it arrive in the
+// order they were sent, at most once, with no gaps. A message's arrival time is
+//   depart = max(send time, the link's previous transmission end)         (bandwidth queueing)
+//   arrive = depart + size / bandwidth + latency, latency uniform in [min, max] plus any spike,
+//   and never before the previous message of the same direction arrived  (FIFO).
+// Faults:
+// - Partition: a blocked direction drops what crosses it (checked when sent and when it would
+//   arrive) and marks the connection broken: later messages on it are dropped too, so a
+//   connection never delivers with a gap. Heal resets every broken connection (both ends are told
+//   through OnConnectionReset), as a TCP connection that timed out is re-established.
+// - Reset: in-flight messages are lost, both ends are told at once.
+// - Delay spike: extra latency on a link for a while.
+// - drop_ppm: independent loss of single messages, for experiments that want lossy links. This
+//   one deliberately breaks the no-gap promise, and is off by default.
+// A crashed node's connections are reset (its peers are told); messages to a paused node wait.
+//
+// Randomness: latency and loss draw from the sending node's "network" stream, so traffic of one
+// node never shifts the draws of another.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/env/message.h"
+#include "model/env/rng.h"
+#include "model/env/time.h"
+#include "sim/scheduler.h"
+
+namespace ks {
+
+struct LinkOptions {
+  DurationUs latency_min_us = 200;
+  DurationUs latency_max_us = 600;
+  int64_t bandwidth_bytes_per_s = 0;  // 0: unlimited
+  uint32_t drop_ppm = 0;              // independent loss, parts per million
+};
+
+struct LinkStats {
+  int64_t messages_sent = 0;
+  int64_t bytes_sent = 0;
+  int64_t messages_delivered = 0;
+  int64_t bytes_delivered = 0;
+  int64_t messages_dropped = 0;
+};
+
+// What the network needs from the world: delivery, notifications, randomness and traces.
+class NetworkHost {
+ public:
+  virtual ~NetworkHost() = default;
+  virtual uint32_t Incarnation(NodeId node) const = 0;
+  virtual void DeliverMessage(NodeId from, NodeId to, MessagePtr message) = 0;
+  virtual void DeliverReset(NodeId node, NodeId peer) = 0;
+  virtual Rng& NetworkRng(NodeId sender) = 0;
+  // Called for drops always, and for sends/deliveries when message tracing is on.
+  virtual void TraceNetwork(std::string_view kind, NodeId from, NodeId to,
+                            const Message* message, std::string_view reason) = 0;
+  virtual bool TraceMessages() const = 0;
+};
+
+class Network {
+ public:
+  Network(Scheduler& scheduler, NetworkHost& host, LinkOptions defaults);
+
+  // Grows the node set; links of new nodes use the defaults.
+  void EnsureNodes(int32_t count);
+  int32_t node_count() const { return node_count_; }
+
+  void SetLinkOptions(NodeId from, NodeId to, const LinkOptions& options);
+  const LinkOptions& link_options(NodeId from, NodeId to) const;
+  void SetDefaultOptions(const LinkOptions& options);
+
+  // Sends a message leaving `from` at time `depart_at` (>= now).
+  void Send(NodeId from, NodeId to, MessagePtr message, TimeUs depart_at);
+
+  // Blocks `from` -> `to`.
+  void Block(NodeId from, NodeId to);
+  // Blocks every direction from a member of `side_a` to a member of `side_b` (and back, unless
+  // one_way).
+  void Partition(const std::vector<NodeId>& side_a, const std::vector<NodeId>& side_b,
+                 bool one_way);
+  // Unblocks everything and resets the connections broken meanwhile.
+  void HealAll();
+  bool IsBlocked(NodeId from, NodeId to) const;
+
+  // Loses the in-flight messages between a and b; both ends are told.
+  void ResetConnection(NodeId a, NodeId b);
+  // Resets every connection of `node` (used when it crashes). Its peers are told; it is not.
+  void ResetAllOf(NodeId node);
+  // Adds `extra_us` of latency to from -> to until `until`.
+  void DelaySpike(NodeId from, NodeId to, DurationUs extra_us, TimeUs until);
+
+  const LinkStats& stats(NodeId from, NodeId to) const { return Dir(from, to).stats; }
+  LinkStats TotalStats() const;
+
+ private:
+  struct Direction {
+    LinkOptions options;
+    LinkStats stats;
+    TimeUs link_free_at = 0;
+    TimeUs last_arrival = 0;
+    DurationUs spike_extra_us = 0;
+    TimeUs spike_until = 0;
+    bool blocked = false;
+  };
+  // A connection is shared by both directions of a pair.
+  struct Connection {
+    uint64_t generation = 0;
+    bool broken = false;
+    bool open = false;  // a message was sent since the last reset: there is something to reset
+  };
+
+  Direction& Dir(NodeId from, NodeId to) { return directions_[Index(from, to)]; }
+  const Direction& Dir(NodeId from, NodeId to) const { return directions_[Index(from, to)]; }
+  Connection& Conn(NodeId a, NodeId b) { return connections_[a < b ? Index(a, b) : Index(b, a)]; }
+  size_t Index(NodeId from, NodeId to) const {
+    return static_cast<size_t>(from) * static_cast<size_t>(node_count_) + static_cast<size_t>(to);
+  }
+  void Arrive(NodeId from, NodeId to, uint64_t generation, MessagePtr message);
+  void Drop(NodeId from, NodeId to, const Message* message, std::string_view reason);
+
+  Scheduler& scheduler_;
+  NetworkHost& host_;
+  LinkOptions defaults_;
+  int32_t node_count_ = 0;
+  std::vector<Direction> directions_;
+  std::vector<Connection> connections_;
+};
+
+}  // namespace ks

@@ -1,0 +1,62 @@
+#include "sim/trace_stream.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace ks {
+
+struct TraceStream::State {
+  XXH3_state_t* xxh = nullptr;
+};
+
+std::string Digest::Hex() const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[15 - i] = kHex[(high >> (4 * i)) & 15];
+    out[31 - i] = kHex[(low >> (4 * i)) & 15];
+  }
+  return out;
+}
+
+TraceStream::TraceStream() : state_(new State) {
+  state_->xxh = XXH3_createState();
+  XXH3_128bits_reset(state_->xxh);
+}
+
+TraceStream::~TraceStream() {
+  XXH3_freeState(state_->xxh);
+  delete state_;
+}
+
+void TraceStream::RemoveSink(TraceSink* sink) { std::erase(sinks_, sink); }
+
+namespace {
+void AppendLittleEndian(std::string* out, uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+}  // namespace
+
+void TraceStream::Emit(TimeUs time_us, NodeId node, std::string_view kind,
+                       std::string_view fields_json) {
+  scratch_.clear();
+  AppendLittleEndian(&scratch_, static_cast<uint64_t>(time_us), 8);
+  AppendLittleEndian(&scratch_, static_cast<uint32_t>(node), 4);
+  scratch_.append(kind);
+  scratch_.push_back('\0');
+  scratch_.append(fields_json);
+  scratch_.push_back('\0');
+  XXH3_128bits_update(state_->xxh, scratch_.data(), scratch_.size());
+  if (keep_event_hashes_) event_hashes_.push_back(XXH3_64bits(scratch_.data(), scratch_.size()));
+  const TraceEventView view{next_seq_++, time_us, node, kind, fields_json};
+  for (TraceSink* sink : sinks_) sink->OnEvent(view);
+}
+
+Digest TraceStream::CurrentDigest() const {
+  const XXH128_hash_t hash = XXH3_128bits_digest(state_->xxh);
+  return Digest{hash.high64, hash.low64};
+}
+
+}  // namespace ks

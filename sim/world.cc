@@ -1,0 +1,250 @@
+#include "sim/world.h"
+
+#include <algorithm>
+
+#include "model/env/check.h"
+#include "sim/sim_env.h"
+
+namespace ks {
+
+std::string_view NodeStatusName(NodeStatus status) {
+  switch (status) {
+    case NodeStatus::kNotStarted: return "not_started";
+    case NodeStatus::kUp: return "up";
+    case NodeStatus::kPaused: return "paused";
+    case NodeStatus::kCrashed: return "crashed";
+    case NodeStatus::kStopped: return "stopped";
+  }
+  return "unknown";
+}
+
+struct World::Node {
+  std::string name;
+  std::string role;
+  ProcessFactory factory;
+  std::unique_ptr<SimDisk> disk;
+  std::unique_ptr<SimEnv> env;
+  std::unique_ptr<Process> process;
+  NodeStatus status = NodeStatus::kNotStarted;
+  uint32_t incarnation = 0;
+  TimeUs busy_until = 0;
+  int64_t clock_skew_ms = 0;
+  std::vector<EventId> parked;
+  Rng network_rng{0};
+};
+
+World::World(WorldOptions options)
+    : options_(options),
+      network_(scheduler_, *this, options.link_defaults),
+      fault_rng_(Rng::Stream(options.seed, "world/faults")) {
+  scheduler_.SetGate([this](int32_t owner, uint32_t epoch, EventId id) {
+    return Gate(owner, epoch, id);
+  });
+}
+
+World::~World() {
+  // Processes may hold timers and callbacks referring to the world: destroy them first.
+  for (auto& node : nodes_) {
+    node->process.reset();
+    node->env.reset();
+  }
+}
+
+NodeId World::AddNode(std::string name, std::string role, ProcessFactory factory) {
+  return AddNode(std::move(name), std::move(role), std::move(factory), options_.disk_defaults);
+}
+
+NodeId World::AddNode(std::string name, std::string role, ProcessFactory factory,
+                      const DiskOptions& disk) {
+  KS_CHECK_MSG(FindNode(name) == kNoNode, "duplicate node name " + name);
+  const NodeId id = static_cast<NodeId>(nodes_.size());
+  auto node = std::make_unique<Node>();
+  node->network_rng = Rng::Stream(options_.seed, "node/" + name + "/network");
+  node->name = std::move(name);
+  node->role = std::move(role);
+  node->factory = std::move(factory);
+  node->disk = std::make_unique<SimDisk>(disk);
+  Node* raw = node.get();
+  node->disk->SetCostSink([this, raw](DurationUs latency) {
+    raw->busy_until = LocalNow(*raw) + latency;
+  });
+  nodes_.push_back(std::move(node));
+  network_.EnsureNodes(node_count());
+  Trace(id, "node.add", TraceFields().Add("name", nodes_.back()->name).Add("role",
+                                                                            nodes_.back()->role));
+  return id;
+}
+
+NodeId World::FindNode(std::string_view name) const {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i]->name == name) return static_cast<NodeId>(i);
+  }
+  return kNoNode;
+}
+
+World::Node& World::node_at(NodeId node) {
+  KS_CHECK(node >= 0 && node < node_count());
+  return *nodes_[static_cast<size_t>(node)];
+}
+
+const World::Node& World::node_at(NodeId node) const {
+  KS_CHECK(node >= 0 && node < node_count());
+  return *nodes_[static_cast<size_t>(node)];
+}
+
+const std::string& World::NodeName(NodeId node) const { return node_at(node).name; }
+const std::string& World::NodeRole(NodeId node) const { return node_at(node).role; }
+NodeStatus World::status(NodeId node) const { return node_at(node).status; }
+uint32_t World::incarnation(NodeId node) const { return node_at(node).incarnation; }
+SimDisk& World::disk(NodeId node) { return *node_at(node).disk; }
+int64_t World::clock_skew_ms(NodeId node) const { return node_at(node).clock_skew_ms; }
+
+Process* World::process(NodeId node) const { return node_at(node).process.get(); }
+
+TimeUs World::LocalNow(const Node& node) const {
+  return std::max(scheduler_.Now(), node.busy_until);
+}
+
+void World::Trace(NodeId node, std::string_view kind, TraceFields fields) {
+  if (!options_.tracing) return;
+  trace_.Emit(scheduler_.Now(), node, kind, fields.View());
+}
+
+Scheduler::GateDecision World::Gate(int32_t owner, uint32_t epoch, EventId id) {
+  Node& node = node_at(owner);
+  if (epoch != node.incarnation ||
+      (node.status != NodeStatus::kUp && node.status != NodeStatus::kPaused)) {
+    return {Scheduler::GateAction::kDrop, 0};
+  }
+  if (node.status == NodeStatus::kPaused) {
+    node.parked.push_back(id);
+    return {Scheduler::GateAction::kPark, 0};
+  }
+  if (node.busy_until > scheduler_.Now()) {
+    return {Scheduler::GateAction::kDefer, node.busy_until};
+  }
+  return {Scheduler::GateAction::kRun, 0};
+}
+
+void World::Start(NodeId id) {
+  Node& node = node_at(id);
+  KS_CHECK_MSG(node.status == NodeStatus::kNotStarted || node.status == NodeStatus::kCrashed ||
+                   node.status == NodeStatus::kStopped,
+               "start of a node that is " + std::string(NodeStatusName(node.status)));
+  const bool first_boot = node.status == NodeStatus::kNotStarted;
+  node.status = NodeStatus::kUp;
+  node.busy_until = scheduler_.Now();
+  node.env = std::make_unique<SimEnv>(*this, id, node.incarnation);
+  node.process = node.factory(*node.env);
+  KS_CHECK(node.process != nullptr);
+  Trace(id, first_boot ? "node.start" : "node.restart",
+        TraceFields().Add("incarnation", node.incarnation));
+  Process* process = node.process.get();
+  scheduler_.Schedule(scheduler_.Now(), [process] { process->Start(); }, id, node.incarnation);
+}
+
+void World::StartAll() {
+  for (NodeId id = 0; id < node_count(); ++id) {
+    if (node_at(id).status == NodeStatus::kNotStarted) Start(id);
+  }
+}
+
+void World::EndIncarnation(Node& node) {
+  node.process.reset();
+  node.env.reset();
+  for (EventId id : node.parked) scheduler_.Cancel(id);
+  node.parked.clear();
+  node.incarnation++;
+  node.busy_until = scheduler_.Now();
+}
+
+void World::Crash(NodeId id) {
+  Node& node = node_at(id);
+  if (node.status != NodeStatus::kUp && node.status != NodeStatus::kPaused) return;
+  node.status = NodeStatus::kCrashed;
+  EndIncarnation(node);
+  Trace(id, "node.crash", TraceFields().Add("power_loss", true));
+  for (const CrashLoss& loss : node.disk->Crash(fault_rng_)) {
+    Trace(id, "disk.crash_loss",
+          TraceFields()
+              .Add("file", loss.path)
+              .Add("size_before", loss.size_before)
+              .Add("size_after", loss.size_after)
+              .Add("torn_bytes", loss.torn_bytes_kept));
+  }
+  network_.ResetAllOf(id);
+}
+
+void World::Kill(NodeId id) {
+  Node& node = node_at(id);
+  if (node.status != NodeStatus::kUp && node.status != NodeStatus::kPaused) return;
+  node.status = NodeStatus::kCrashed;
+  EndIncarnation(node);
+  Trace(id, "node.crash", TraceFields().Add("power_loss", false));
+  network_.ResetAllOf(id);
+}
+
+void World::Shutdown(NodeId id) {
+  Node& node = node_at(id);
+  if (node.status != NodeStatus::kUp) return;
+  node.process->Shutdown();
+  node.status = NodeStatus::kStopped;
+  EndIncarnation(node);
+  Trace(id, "node.stop", TraceFields());
+  network_.ResetAllOf(id);
+}
+
+void World::Pause(NodeId id) {
+  Node& node = node_at(id);
+  if (node.status != NodeStatus::kUp) return;
+  node.status = NodeStatus::kPaused;
+  Trace(id, "node.pause", TraceFields());
+}
+
+void World::Resume(NodeId id) {
+  Node& node = node_at(id);
+  if (node.status != NodeStatus::kPaused) return;
+  node.status = NodeStatus::kUp;
+  Trace(id, "node.resume", TraceFields().Add("waiting_events", static_cast<int64_t>(
+                                                                   node.parked.size())));
+  // What waited runs now, in the order it would have run.
+  for (EventId parked : node.parked) scheduler_.Unpark(parked, scheduler_.Now());
+  node.parked.clear();
+}
+
+void World::SetClockSkew(NodeId id, int64_t skew_ms) {
+  node_at(id).clock_skew_ms = skew_ms;
+  Trace(id, "node.clock_skew", TraceFields().Add("skew_ms", skew_ms));
+}
+
+void World::DeliverMessage(NodeId from, NodeId to, MessagePtr message) {
+  Node& node = node_at(to);
+  KS_CHECK(node.process != nullptr);
+  node.process->OnMessage(from, std::move(message));
+}
+
+void World::DeliverReset(NodeId id, NodeId peer) {
+  Node& node = node_at(id);
+  if (node.status != NodeStatus::kUp && node.status != NodeStatus::kPaused) return;
+  Trace(id, "net.reset", TraceFields().Add("peer", NodeName(peer)));
+  scheduler_.Schedule(
+      scheduler_.Now(),
+      [this, id, peer] {
+        if (Process* p = process(id)) p->OnConnectionReset(peer);
+      },
+      id, node.incarnation);
+}
+
+Rng& World::NetworkRng(NodeId sender) { return node_at(sender).network_rng; }
+
+void World::TraceNetwork(std::string_view kind, NodeId from, NodeId to, const Message* message,
+                         std::string_view reason) {
+  if (!options_.tracing) return;
+  TraceFields fields;
+  fields.Add("to", NodeName(to)).Add("message", message->Kind()).Add("bytes",
+                                                                      message->SizeBytes());
+  if (!reason.empty()) fields.Add("reason", reason);
+  trace_.Emit(scheduler_.Now(), from, kind, fields.View());
+}
+
+}  // namespace ks
