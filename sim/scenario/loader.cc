@@ -1,0 +1,285 @@
+#include "sim/scenario/loader.h"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+namespace ks {
+
+namespace {
+
+const std::vector<std::string> kTopLevelKeys = {"name",  "description", "seed",    "world",
+                                                "nodes", "timeline",    "expect",  "run_for",
+                                                "max_events"};
+
+LinkOptions ParseLinkOptions(Args& args, LinkOptions link) {
+  if (auto latency = args.GetMap("latency")) {
+    link.latency_min_us = latency->GetDuration("min", link.latency_min_us);
+    link.latency_max_us = latency->GetDuration("max", link.latency_min_us);
+    if (link.latency_max_us < link.latency_min_us) {
+      latency->FailAt("max", "latency max (" + FormatDuration(link.latency_max_us) +
+                                 ") is below min (" + FormatDuration(link.latency_min_us) + ")");
+    }
+    latency->Finish();
+  }
+  link.bandwidth_bytes_per_s = args.GetSize("bandwidth_bytes_per_s", link.bandwidth_bytes_per_s);
+  const int64_t drop_ppm = args.GetInteger("drop_ppm", link.drop_ppm);
+  if (drop_ppm < 0 || drop_ppm > 1000000) {
+    args.FailAt("drop_ppm", "drop_ppm is parts per million: 0 to 1000000, found " +
+                                std::to_string(drop_ppm));
+  }
+  link.drop_ppm = static_cast<uint32_t>(drop_ppm);
+  return link;
+}
+
+DiskOptions ParseDiskOptions(Args& args, DiskOptions disk) {
+  disk.write_latency_us = args.GetDuration("write_latency", disk.write_latency_us);
+  disk.read_latency_us = args.GetDuration("read_latency", disk.read_latency_us);
+  disk.fsync_latency_us = args.GetDuration("fsync_latency", disk.fsync_latency_us);
+  disk.throughput_bytes_per_s = args.GetSize("throughput_bytes_per_s", disk.throughput_bytes_per_s);
+  disk.capacity_bytes = args.GetSize("capacity", disk.capacity_bytes);
+  const std::string torn = args.GetChoice("torn_tail", {"none", "prefix", "garbage"},
+                                          disk.torn_tail == TornTail::kPrefix    ? "prefix"
+                                          : disk.torn_tail == TornTail::kGarbage ? "garbage"
+                                                                                 : "none");
+  disk.torn_tail = torn == "prefix"    ? TornTail::kPrefix
+                   : torn == "garbage" ? TornTail::kGarbage
+                                       : TornTail::kNone;
+  args.Finish();
+  return disk;
+}
+
+void ParseWorld(Args& args, Scenario& scenario) {
+  WorldOptions& world = scenario.world;
+  world.wall_clock_start_ms = args.GetInteger("wall_clock_start_ms", world.wall_clock_start_ms);
+  world.trace_messages = args.GetBool("trace_messages", world.trace_messages);
+  if (auto network = args.GetMap("network")) {
+    network->Allow("links");
+    world.link_defaults = ParseLinkOptions(*network, world.link_defaults);
+    const YAML::Node links = network->Raw("links");
+    if (links.IsDefined() && !links.IsNull()) {
+      if (!links.IsSequence()) network->FailAt("links", "expected a list of links");
+      for (const YAML::Node& item : links) {
+        Args link(args.file(), item, "link");
+        const std::string from = link.GetString("from");
+        const std::string to = link.GetString("to");
+        LinkOptions options = ParseLinkOptions(link, world.link_defaults);
+        link.Finish();
+        scenario.link_overrides.push_back({{from, to}, options});
+      }
+    }
+    network->Finish();
+  }
+  if (auto disk = args.GetMap("disk")) world.disk_defaults = ParseDiskOptions(*disk, world.disk_defaults);
+  args.Finish();
+}
+
+void ParseNodes(const YAML::Node& list, Scenario& scenario, ParseScope& scope) {
+  if (!list.IsSequence()) {
+    throw ScenarioError(PositionOf(scope.file, list), "expected a list of nodes under 'nodes'");
+  }
+  for (const YAML::Node& item : list) {
+    Args args(scope.file, item, "node");
+    NodeSpec spec;
+    spec.position = args.position();
+    spec.name = args.GetString("name");
+    for (const std::string& existing : scope.node_names) {
+      if (existing == spec.name) args.FailAt("name", "a node named '" + spec.name + "' exists already");
+    }
+    const std::vector<std::string> kinds = KeysOf(scope.registry.node_kinds());
+    spec.kind = args.GetChoice("kind", kinds);
+    spec.start = args.GetBool("start", true);
+    spec.disk = scenario.world.disk_defaults;
+    if (auto disk = args.GetMap("disk")) spec.disk = ParseDiskOptions(*disk, spec.disk);
+    scope.node_names.push_back(spec.name);
+    scenario.nodes.push_back(std::move(spec));
+  }
+  // Kind-specific keys are parsed once every name is known, so nodes may refer to each other.
+  size_t index = 0;
+  for (const YAML::Node& item : list) {
+    NodeSpec& spec = scenario.nodes[index++];
+    Args args(scope.file, item, "node '" + spec.name + "'");
+    args.Allow("name");
+    args.Allow("kind");
+    args.Allow("start");
+    args.Allow("disk");
+    const auto& entry = scope.registry.node_kinds().at(spec.kind);
+    spec.role = entry.role;
+    spec.factory = entry.parse(args, scope);
+    args.Finish();
+  }
+}
+
+Condition ParseCondition(Args& args, ParseScope& scope) {
+  Condition condition;
+  condition.position = args.position();
+  static const std::vector<std::pair<std::string, Condition::Op>> kOps = {
+      {"equals", Condition::Op::kEquals},   {"not_equals", Condition::Op::kNotEquals},
+      {"at_least", Condition::Op::kAtLeast}, {"at_most", Condition::Op::kAtMost},
+      {"above", Condition::Op::kAbove},     {"below", Condition::Op::kBelow}};
+  const std::string probe_name = args.GetChoice("that", KeysOf(scope.registry.probes()));
+  condition.description = args.GetString("description", "");
+  int found = 0;
+  std::vector<std::string> op_names;
+  for (const auto& [name, op] : kOps) {
+    op_names.push_back(name);
+    if (!args.Has(name)) {
+      args.Allow(name);
+      continue;
+    }
+    ++found;
+    condition.op = op;
+    const YAML::Node value = args.Raw(name);
+    if (op == Condition::Op::kEquals || op == Condition::Op::kNotEquals) {
+      const std::string text = ParseString(args.file(), value);
+      int64_t number = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+      condition.operand = (ec == std::errc() && end == text.data() + text.size())
+                              ? ProbeValue::Number(number)
+                              : ProbeValue::Text(text);
+      condition.operand.text = text;
+    } else {
+      condition.operand = ProbeValue::Number(ParseSize(args.file(), value));
+    }
+  }
+  if (found != 1) {
+    std::string list;
+    for (const std::string& name : op_names) list += (list.empty() ? "" : ", ") + name;
+    args.Fail("a condition needs exactly one comparison (" + list + "), found " +
+              std::to_string(found));
+  }
+  condition.probe = scope.registry.probes().at(probe_name).parse(args, scope);
+  args.Finish();
+  return condition;
+}
+
+Step ParseStep(Args& args, ParseScope& scope) {
+  Step step;
+  step.position = args.position();
+  const int timings = args.Has("at") + args.Has("after") + args.Has("when");
+  if (timings != 1) {
+    args.Fail("a timeline step needs exactly one of 'at' (a time), 'after' (a delay since the "
+              "previous step) or 'when' (a condition)");
+  }
+  if (args.Has("at")) {
+    step.timing = Step::Timing::kAt;
+    step.time_us = args.GetDuration("at");
+  } else if (args.Has("after")) {
+    step.timing = Step::Timing::kAfter;
+    step.time_us = args.GetDuration("after");
+  } else {
+    step.timing = Step::Timing::kWhen;
+    auto when = args.GetMap("when");
+    step.when = std::make_unique<Condition>(ParseCondition(*when, scope));
+  }
+  if (step.timing == Step::Timing::kWhen) {
+    step.timeout_us = args.GetDuration("timeout", 60 * kSecond);
+  } else if (args.Has("timeout")) {
+    args.FailAt("timeout", "'timeout' only applies to a 'when' step");
+  } else {
+    args.Allow("timeout");
+  }
+  step.caption = args.GetString("caption", "");
+  if (args.Has("do")) {
+    step.action_name = args.GetChoice("do", KeysOf(scope.registry.actions()));
+    step.action = scope.registry.actions().at(step.action_name).parse(args, scope);
+  } else {
+    args.Allow("do");
+  }
+  args.Finish();
+  return step;
+}
+
+}  // namespace
+
+std::unique_ptr<Scenario> LoadScenarioText(const std::string& text, const std::string& path,
+                                           const ScenarioRegistry& registry) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(SourcePosition{path, e.mark.line + 1, e.mark.column + 1},
+                        "not valid YAML: " + e.msg);
+  }
+  auto scenario = std::make_unique<Scenario>();
+  scenario->path = path;
+  scenario->text = text;
+  if (!root.IsMap()) {
+    throw ScenarioError(SourcePosition{path, 1, 1},
+                        "a scenario is a YAML mapping with keys like name, world, nodes, "
+                        "timeline, expect");
+  }
+  Args top(path, root, "the scenario");
+  ParseScope scope{registry, path, {}};
+  scenario->name = top.GetString("name");
+  scenario->description = top.GetString("description", "");
+  scenario->seed = static_cast<uint64_t>(top.GetInteger("seed", 1));
+  scenario->run_for_us = top.GetDuration("run_for", scenario->run_for_us);
+  scenario->max_events = top.GetInteger("max_events", scenario->max_events);
+  if (scenario->max_events <= 0) top.FailAt("max_events", "max_events must be positive");
+  if (auto world = top.GetMap("world")) ParseWorld(*world, *scenario);
+  const YAML::Node nodes = top.Raw("nodes");
+  if (nodes.IsDefined() && !nodes.IsNull()) ParseNodes(nodes, *scenario, scope);
+  // Sections registered by subsystems, in file order (they may declare more nodes).
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    auto section = registry.sections().find(key);
+    if (section == registry.sections().end()) continue;
+    Args args = *top.GetMap(key);
+    scenario->sections.push_back(section->second.parse(args, scope));
+    args.Finish();
+  }
+  for (const auto& [name, spec] : scenario->link_overrides) {
+    for (const std::string* node : {&name.first, &name.second}) {
+      if (std::find(scope.node_names.begin(), scope.node_names.end(), *node) ==
+          scope.node_names.end()) {
+        throw ScenarioError(top.PositionOfKey("world"),
+                            "a link names the unknown node '" + *node + "'" +
+                                DidYouMean(*node, scope.node_names));
+      }
+    }
+  }
+  const YAML::Node timeline = top.Raw("timeline");
+  if (timeline.IsDefined() && !timeline.IsNull()) {
+    if (!timeline.IsSequence()) {
+      throw ScenarioError(PositionOf(path, timeline), "expected a list of steps under 'timeline'");
+    }
+    for (const YAML::Node& item : timeline) {
+      Args args(path, item, "timeline step");
+      scenario->steps.push_back(ParseStep(args, scope));
+    }
+  }
+  const YAML::Node expect = top.Raw("expect");
+  if (expect.IsDefined() && !expect.IsNull()) {
+    if (!expect.IsSequence()) {
+      throw ScenarioError(PositionOf(path, expect), "expected a list of conditions under 'expect'");
+    }
+    for (const YAML::Node& item : expect) {
+      Args args(path, item, "expectation");
+      scenario->expectations.push_back(ParseCondition(args, scope));
+    }
+  }
+  // Unknown top-level keys: suggest among the fixed keys and the registered sections.
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    if (registry.sections().count(key) != 0) continue;
+    if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end()) continue;
+    std::vector<std::string> known = kTopLevelKeys;
+    for (const auto& [name, entry] : registry.sections()) known.push_back(name);
+    throw ScenarioError(PositionOf(path, it->first),
+                        "unknown top-level key '" + key + "'" + DidYouMean(key, known));
+  }
+  return scenario;
+}
+
+std::unique_ptr<Scenario> LoadScenarioFile(const std::string& path,
+                                           const ScenarioRegistry& registry) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError(SourcePosition{path, 0, 0}, "cannot read the scenario file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return LoadScenarioText(text.str(), path, registry);
+}
+
+}  // namespace ks

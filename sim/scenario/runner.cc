@@ -1,0 +1,264 @@
+#include "sim/scenario/runner.h"
+
+#include <algorithm>
+
+#include "model/env/check.h"
+
+namespace ks {
+
+std::string_view ConditionOpName(Condition::Op op) {
+  switch (op) {
+    case Condition::Op::kEquals: return "equals";
+    case Condition::Op::kNotEquals: return "not_equals";
+    case Condition::Op::kAtLeast: return "at_least";
+    case Condition::Op::kAtMost: return "at_most";
+    case Condition::Op::kAbove: return "above";
+    case Condition::Op::kBelow: return "below";
+  }
+  return "?";
+}
+
+bool Condition::Holds(ScenarioRun& run, ProbeValue* actual) const {
+  const ProbeValue value = probe->Read(run);
+  if (actual != nullptr) *actual = value;
+  switch (op) {
+    case Op::kEquals:
+    case Op::kNotEquals: {
+      const bool equal = value.is_text ? value.text == operand.text
+                                       : (!operand.is_text && value.number == operand.number);
+      return equal == (op == Op::kEquals);
+    }
+    case Op::kAtLeast: return !value.is_text && value.number >= operand.number;
+    case Op::kAtMost: return !value.is_text && value.number <= operand.number;
+    case Op::kAbove: return !value.is_text && value.number > operand.number;
+    case Op::kBelow: return !value.is_text && value.number < operand.number;
+  }
+  return false;
+}
+
+std::string Condition::Describe() const {
+  std::string text = probe->Describe() + " " + std::string(ConditionOpName(op)) + " " +
+                     (operand.is_text ? operand.text : std::to_string(operand.number));
+  if (!description.empty()) text = description + " [" + text + "]";
+  return text;
+}
+
+int RunResult::ExpectationsFailed() const {
+  return static_cast<int>(std::count_if(expectations.begin(), expectations.end(),
+                                        [](const ExpectationResult& r) { return !r.passed; }));
+}
+
+ScenarioRunner::ScenarioRunner(const Scenario& scenario, const ScenarioRegistry& registry,
+                               RunOptions options)
+    : scenario_(scenario), registry_(registry), options_(std::move(options)) {}
+
+ScenarioRunner::~ScenarioRunner() = default;
+
+void ScenarioRunner::Begin() {
+  seed_ = options_.seed.value_or(scenario_.seed);
+  end_time_us_ = options_.until_us.value_or(scenario_.run_for_us);
+  WorldOptions world_options = scenario_.world;
+  world_options.seed = seed_;
+  world_options.tracing = options_.tracing;
+  world_ = std::make_unique<World>(world_options);
+  for (TraceSink* sink : options_.sinks) world_->trace().AddSink(sink);
+  world_->trace().KeepEventHashes(options_.keep_event_hashes);
+  run_ = std::make_unique<ScenarioRun>(scenario_, *world_);
+
+  world_->Trace(kNoNode, "scenario.begin",
+                TraceFields()
+                    .Add("name", scenario_.name)
+                    .Add("path", scenario_.path)
+                    .Add("seed", static_cast<int64_t>(seed_))
+                    .Add("run_for_us", end_time_us_)
+                    .Add("description", scenario_.description));
+  for (const NodeSpec& spec : scenario_.nodes) {
+    const NodeId id = world_->AddNode(spec.name, spec.role, spec.factory, spec.disk);
+    // Factories captured ids computed at parse time (ParseScope::NodeIdOf): they must agree.
+    KS_CHECK(id == static_cast<NodeId>(&spec - scenario_.nodes.data()));
+  }
+  for (const auto& section : scenario_.sections) section->Setup(*run_);
+  for (const auto& [pair, options] : scenario_.link_overrides) {
+    world_->network().SetLinkOptions(world_->FindNode(pair.first), world_->FindNode(pair.second),
+                                     options);
+  }
+  for (const NodeSpec& spec : scenario_.nodes) {
+    if (spec.start) world_->Start(world_->FindNode(spec.name));
+  }
+  if (!scenario_.steps.empty()) StartStep(0);
+}
+
+void ScenarioRunner::StartStep(size_t index) {
+  const Step& step = scenario_.steps[index];
+  Scheduler& scheduler = world_->scheduler();
+  switch (step.timing) {
+    case Step::Timing::kAt:
+    case Step::Timing::kAfter: {
+      const TimeUs due = step.timing == Step::Timing::kAt
+                             ? std::max(step.time_us, scheduler.Now())
+                             : scheduler.Now() + step.time_us;
+      scheduler.Schedule(due, [this, index] { ExecuteStep(index); });
+      break;
+    }
+    case Step::Timing::kWhen:
+      waiting_step_ = index;
+      waiting_deadline_ = scheduler.Now() + step.timeout_us;
+      // A no-op event at the deadline, so the run notices the timeout exactly then.
+      waiting_tick_ = scheduler.Schedule(waiting_deadline_, [] {});
+      CheckWaitingStep();
+      break;
+  }
+}
+
+void ScenarioRunner::ExecuteStep(size_t index) {
+  const Step& step = scenario_.steps[index];
+  TraceFields fields;
+  fields.Add("index", static_cast<int64_t>(index))
+      .Add("line", step.position.line)
+      .Add("action", step.action_name);
+  if (!step.caption.empty()) fields.Add("caption", step.caption);
+  world_->Trace(kNoNode, "scenario.step", std::move(fields));
+  if (step.action) {
+    run_->action_counts()[step.action_name]++;
+    const Status status = step.action->Execute(*run_);
+    if (!status.ok()) {
+      const std::string failure = step.position.ToString() + ": step '" + step.action_name +
+                                  "' failed: " + status.message();
+      failures_.push_back(failure);
+      world_->Trace(kNoNode, "scenario.step_failed",
+                    TraceFields().Add("line", step.position.line).Add("error", status.message()));
+    }
+  }
+  if (index + 1 < scenario_.steps.size()) StartStep(index + 1);
+}
+
+void ScenarioRunner::CheckWaitingStep() {
+  if (waiting_step_ == SIZE_MAX) return;
+  const size_t index = waiting_step_;
+  const Step& step = scenario_.steps[index];
+  ProbeValue actual;
+  if (step.when->Holds(*run_, &actual)) {
+    waiting_step_ = SIZE_MAX;
+    world_->scheduler().Cancel(waiting_tick_);
+    ExecuteStep(index);
+    return;
+  }
+  if (world_->Now() >= waiting_deadline_) {
+    waiting_step_ = SIZE_MAX;
+    const std::string failure = step.position.ToString() + ": timed out after " +
+                                FormatDuration(step.timeout_us) + " waiting for " +
+                                step.when->Describe() + " (last value: " + actual.ToString() +
+                                ")";
+    failures_.push_back(failure);
+    world_->Trace(kNoNode, "scenario.step_timeout",
+                  TraceFields()
+                      .Add("line", step.position.line)
+                      .Add("condition", step.when->Describe())
+                      .Add("last_value", actual.ToString()));
+    if (index + 1 < scenario_.steps.size()) StartStep(index + 1);
+  }
+}
+
+bool ScenarioRunner::Stopped() {
+  if (options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed)) {
+    interrupted_ = true;
+  }
+  if (static_cast<int64_t>(world_->scheduler().ExecutedCount()) >= scenario_.max_events) {
+    event_limit_reached_ = true;
+  }
+  if (interrupted_ || event_limit_reached_) finished_ = true;
+  return finished_;
+}
+
+bool ScenarioRunner::StepOne() {
+  if (finished_ || Stopped()) return false;
+  Scheduler& scheduler = world_->scheduler();
+  if (scheduler.NextTime() > end_time_us_) {
+    scheduler.RunUntil(end_time_us_);
+    finished_ = true;
+    return false;
+  }
+  scheduler.Step();
+  CheckWaitingStep();
+  return true;
+}
+
+bool ScenarioRunner::AdvanceTo(TimeUs limit) {
+  const TimeUs target = std::min(limit, end_time_us_);
+  Scheduler& scheduler = world_->scheduler();
+  uint32_t until_check = 0;
+  while (!finished_) {
+    // The interrupt flag and event limit are checked every 1024 events: cheap, and prompt.
+    if (++until_check == 1024) {
+      until_check = 0;
+      if (Stopped()) break;
+    }
+    if (scheduler.NextTime() > target) {
+      if (target == end_time_us_) {
+        scheduler.RunUntil(end_time_us_);
+        finished_ = true;
+      } else {
+        scheduler.RunUntil(target);
+      }
+      break;
+    }
+    scheduler.Step();
+    if (waiting_step_ != SIZE_MAX) CheckWaitingStep();
+  }
+  Stopped();
+  return !finished_;
+}
+
+RunResult ScenarioRunner::Finish() {
+  RunResult result;
+  result.seed = seed_;
+  for (const Condition& expectation : scenario_.expectations) {
+    ProbeValue actual;
+    ExpectationResult r;
+    r.position = expectation.position;
+    r.description = expectation.Describe();
+    r.passed = expectation.Holds(*run_, &actual);
+    r.actual = actual.ToString();
+    world_->Trace(kNoNode, "scenario.expect",
+                  TraceFields()
+                      .Add("line", r.position.line)
+                      .Add("condition", r.description)
+                      .Add("passed", r.passed)
+                      .Add("actual", r.actual));
+    result.expectations.push_back(std::move(r));
+  }
+  if (waiting_step_ != SIZE_MAX) {
+    failures_.push_back(scenario_.steps[waiting_step_].position.ToString() +
+                        ": the run ended while waiting for " +
+                        scenario_.steps[waiting_step_].when->Describe());
+  }
+  result.interrupted = interrupted_;
+  result.event_limit_reached = event_limit_reached_;
+  if (event_limit_reached_) {
+    failures_.push_back("the run reached max_events (" + std::to_string(scenario_.max_events) +
+                        ") before its end time");
+  }
+  result.failures = failures_;
+  for (const SummaryHook& hook : registry_.summaries()) hook(*run_, &result.summary_lines);
+  world_->Trace(kNoNode, "scenario.end",
+                TraceFields()
+                    .Add("interrupted", interrupted_)
+                    .Add("failures", static_cast<int64_t>(result.failures.size()))
+                    .Add("expectations_failed", result.ExpectationsFailed()));
+  result.end_time_us = world_->Now();
+  result.event_count = world_->trace().event_count();
+  result.scheduler_events = world_->scheduler().ExecutedCount();
+  result.digest = world_->trace().CurrentDigest();
+  result.event_hashes = world_->trace().event_hashes();
+  return result;
+}
+
+RunResult RunScenario(const Scenario& scenario, const ScenarioRegistry& registry,
+                      RunOptions options) {
+  ScenarioRunner runner(scenario, registry, std::move(options));
+  runner.Begin();
+  runner.AdvanceTo(kTimeNever);
+  return runner.Finish();
+}
+
+}  // namespace ks

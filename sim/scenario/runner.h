@@ -1,0 +1,133 @@
+// ScenarioRunner: builds the world a Scenario describes and runs it — all at once (the CLI) or a
+// slice of simulated time at a time (the viewer's live mode). Timeline steps are events on the
+// world's scheduler, so they interleave with node events deterministically; `when` steps are
+// checked after every event until they hold or time out.
+//
+// ScenarioRun is what actions, probes and sections see while the run goes: the world, the
+// scenario, and a typed store where a subsystem keeps its run state (a cluster, a history).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <typeindex>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/scenario/scenario.h"
+#include "sim/trace_stream.h"
+#include "sim/world.h"
+
+namespace ks {
+
+class ScenarioRun {
+ public:
+  ScenarioRun(const Scenario& scenario, World& world) : scenario_(scenario), world_(world) {}
+
+  World& world() { return world_; }
+  const Scenario& scenario() const { return scenario_; }
+
+  // The run's instance of T (created on first use): where a subsystem keeps its state.
+  template <typename T>
+  T& State() {
+    auto it = states_.find(std::type_index(typeid(T)));
+    if (it == states_.end()) {
+      it = states_.emplace(std::type_index(typeid(T)), std::make_shared<T>()).first;
+    }
+    return *static_cast<T*>(it->second.get());
+  }
+
+  // Counts of actions run, by name ("crash" -> 2), for the summary.
+  std::map<std::string, int64_t>& action_counts() { return action_counts_; }
+
+ private:
+  const Scenario& scenario_;
+  World& world_;
+  std::unordered_map<std::type_index, std::shared_ptr<void>> states_;
+  std::map<std::string, int64_t> action_counts_;
+};
+
+struct RunOptions {
+  std::optional<uint64_t> seed;     // overrides the scenario's
+  std::optional<TimeUs> until_us;   // overrides run_for
+  std::vector<TraceSink*> sinks;    // recorder, collector, viewer
+  bool keep_event_hashes = false;   // for check-determinism
+  const std::atomic<bool>* interrupt = nullptr;  // Ctrl-C: stop between events
+  bool tracing = true;
+};
+
+struct ExpectationResult {
+  SourcePosition position;
+  std::string description;
+  bool passed = false;
+  std::string actual;
+};
+
+struct RunResult {
+  uint64_t seed = 0;
+  Digest digest;
+  int64_t event_count = 0;
+  uint64_t scheduler_events = 0;
+  TimeUs end_time_us = 0;
+  bool interrupted = false;
+  bool event_limit_reached = false;
+  std::vector<ExpectationResult> expectations;
+  std::vector<std::string> failures;  // step timeouts and action errors, with positions
+  std::vector<std::string> summary_lines;
+  std::vector<uint64_t> event_hashes;
+
+  int ExpectationsFailed() const;
+  // True when every step ran and every expectation held.
+  bool ok() const { return failures.empty() && ExpectationsFailed() == 0 && !event_limit_reached; }
+};
+
+class ScenarioRunner {
+ public:
+  ScenarioRunner(const Scenario& scenario, const ScenarioRegistry& registry, RunOptions options);
+  ~ScenarioRunner();
+
+  // Builds the world and starts the nodes and the timeline. Call once, first.
+  void Begin();
+  // Runs every event up to and including `limit` (capped at the end of the run). Returns false
+  // once the run is over (end time reached, interrupted, or the event limit hit).
+  bool AdvanceTo(TimeUs limit);
+  // Runs one event. False once the run is over.
+  bool StepOne();
+  bool finished() const { return finished_; }
+  TimeUs end_time_us() const { return end_time_us_; }
+  // Checks expectations, records the end and returns the result. Call once, last.
+  RunResult Finish();
+
+  World& world() { return *world_; }
+  ScenarioRun& run() { return *run_; }
+  uint64_t seed() const { return seed_; }
+
+ private:
+  void StartStep(size_t index);
+  void ExecuteStep(size_t index);
+  void CheckWaitingStep();
+  bool Stopped();
+
+  const Scenario& scenario_;
+  const ScenarioRegistry& registry_;
+  RunOptions options_;
+  uint64_t seed_ = 0;
+  TimeUs end_time_us_ = 0;
+  std::unique_ptr<World> world_;
+  std::unique_ptr<ScenarioRun> run_;
+  size_t waiting_step_ = SIZE_MAX;  // a `when` step being waited on
+  TimeUs waiting_deadline_ = 0;
+  EventId waiting_tick_ = kNoEvent;
+  bool finished_ = false;
+  bool interrupted_ = false;
+  bool event_limit_reached_ = false;
+  std::vector<std::string> failures_;
+};
+
+// Runs a whole scenario: Begin, AdvanceTo(end), Finish.
+RunResult RunScenario(const Scenario& scenario, const ScenarioRegistry& registry,
+                      RunOptions options);
+
+}  // namespace ks

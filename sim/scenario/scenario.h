@@ -1,0 +1,69 @@
+// Scenario: a loaded, validated scenario file — the world to build, the timeline of actions and
+// faults, and the expectations to check at the end. Produced by LoadScenario (loader.h), run by
+// ScenarioRunner (runner.h). The file format is documented in docs/scenario-format.md.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/registry.h"
+#include "sim/world.h"
+
+namespace ks {
+
+// probe <op> operand, e.g. "node_status(b1) equals up".
+struct Condition {
+  enum class Op { kEquals, kNotEquals, kAtLeast, kAtMost, kAbove, kBelow };
+  SourcePosition position;
+  std::unique_ptr<Probe> probe;
+  Op op = Op::kEquals;
+  ProbeValue operand;
+  std::string description;  // the author's words, if given
+
+  // Reads the probe; true if the comparison holds. *actual gets the value read.
+  bool Holds(ScenarioRun& run, ProbeValue* actual) const;
+  std::string Describe() const;  // "node_status(b1) equals up"
+};
+std::string_view ConditionOpName(Condition::Op op);
+
+struct Step {
+  enum class Timing { kAt, kAfter, kWhen };
+  SourcePosition position;
+  Timing timing = Timing::kAt;
+  DurationUs time_us = 0;           // kAt: absolute; kAfter: since the previous step ran
+  std::unique_ptr<Condition> when;  // kWhen
+  DurationUs timeout_us = 0;        // kWhen
+  std::string action_name;          // empty: the step only waits and/or narrates
+  std::unique_ptr<Action> action;
+  std::string caption;              // narration shown by the viewer when the step runs
+};
+
+struct NodeSpec {
+  SourcePosition position;
+  std::string name;
+  std::string kind;
+  std::string role;
+  ProcessFactory factory;
+  DiskOptions disk;
+  bool start = true;
+};
+
+struct Scenario {
+  std::string path;
+  std::string text;  // the file's full text, stored in the trace
+  std::string name;
+  std::string description;
+  uint64_t seed = 1;
+  WorldOptions world;
+  std::vector<std::pair<std::pair<std::string, std::string>, LinkOptions>> link_overrides;
+  std::vector<NodeSpec> nodes;
+  std::vector<std::unique_ptr<Section>> sections;
+  std::vector<Step> steps;
+  std::vector<Condition> expectations;
+  DurationUs run_for_us = 60 * kSecond;
+  int64_t max_events = 200'000'000;  // a bound on every run
+};
+
+}  // namespace ks

@@ -1,0 +1,507 @@
+#include "sim/scenario/world_vocabulary.h"
+
+#include "sim/scenario/runner.h"
+
+namespace ks {
+
+namespace {
+
+using SelectorPtr = std::unique_ptr<NodeSelector>;
+using SelectorList = std::vector<SelectorPtr>;
+
+// Resolves every selector of a list; on failure returns false with *error set.
+bool ResolveAll(ScenarioRun& run, const SelectorList& selectors, std::vector<NodeId>* ids,
+                std::string* error) {
+  for (const SelectorPtr& selector : selectors) {
+    const NodeId id = selector->Resolve(run, error);
+    if (id == kNoNode) return false;
+    ids->push_back(id);
+  }
+  return true;
+}
+
+// An action on one node: `node: NAME`.
+class NodeAction final : public Action {
+ public:
+  using Apply = std::function<Status(World&, NodeId)>;
+  NodeAction(SelectorPtr node, Apply apply) : node_(std::move(node)), apply_(std::move(apply)) {}
+  Status Execute(ScenarioRun& run) override {
+    std::string error;
+    const NodeId id = node_->Resolve(run, &error);
+    if (id == kNoNode) return Status::InvalidArgument(error);
+    return apply_(run.world(), id);
+  }
+
+ private:
+  SelectorPtr node_;
+  Apply apply_;
+};
+
+// A closure action (for actions whose arguments are all resolved at parse time).
+class LambdaAction final : public Action {
+ public:
+  explicit LambdaAction(std::function<Status(ScenarioRun&)> body) : body_(std::move(body)) {}
+  Status Execute(ScenarioRun& run) override { return body_(run); }
+
+ private:
+  std::function<Status(ScenarioRun&)> body_;
+};
+
+class LambdaProbe final : public Probe {
+ public:
+  LambdaProbe(std::string description, std::function<ProbeValue(ScenarioRun&)> read)
+      : description_(std::move(description)), read_(std::move(read)) {}
+  ProbeValue Read(ScenarioRun& run) const override { return read_(run); }
+  std::string Describe() const override { return description_; }
+
+ private:
+  std::string description_;
+  std::function<ProbeValue(ScenarioRun&)> read_;
+};
+
+Status RequireStatus(World& world, NodeId id, std::initializer_list<NodeStatus> allowed,
+                     const char* action) {
+  for (NodeStatus status : allowed) {
+    if (world.status(id) == status) return Status::Ok();
+  }
+  return Status::InvalidArgument("cannot " + std::string(action) + " " + world.NodeName(id) +
+                                 ": it is " + std::string(NodeStatusName(world.status(id))));
+}
+
+void AddNodeAction(ScenarioRegistry& registry, const char* name, const char* summary,
+                   NodeAction::Apply apply) {
+  registry.AddAction(name, {summary, "node: NODE"},
+                     [apply](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+                       return std::make_unique<NodeAction>(scope.ParseNode(args, "node"), apply);
+                     });
+}
+
+// Traffic between optional endpoints: totals when both are omitted.
+std::unique_ptr<Probe> ParseLinkProbe(Args& args, ParseScope& scope, const char* name,
+                                      int64_t LinkStats::*field) {
+  SelectorPtr from = args.Has("from") ? scope.ParseNode(args, "from") : nullptr;
+  SelectorPtr to = args.Has("to") ? scope.ParseNode(args, "to") : nullptr;
+  args.Allow("from");
+  args.Allow("to");
+  std::string description = std::string(name) + "(" + (from ? from->Describe() : "*") + " -> " +
+                            (to ? to->Describe() : "*") + ")";
+  std::shared_ptr<NodeSelector> from_shared(std::move(from)), to_shared(std::move(to));
+  return std::make_unique<LambdaProbe>(description, [from_shared, to_shared,
+                                                     field](ScenarioRun& run) {
+    World& world = run.world();
+    std::string error;
+    const NodeId from_id = from_shared ? from_shared->Resolve(run, &error) : kNoNode;
+    const NodeId to_id = to_shared ? to_shared->Resolve(run, &error) : kNoNode;
+    int64_t total = 0;
+    for (NodeId a = 0; a < world.node_count(); ++a) {
+      if (from_id != kNoNode && a != from_id) continue;
+      for (NodeId b = 0; b < world.node_count(); ++b) {
+        if (to_id != kNoNode && b != to_id) continue;
+        if (a != b) total += world.network().stats(a, b).*field;
+      }
+    }
+    return ProbeValue::Number(total);
+  });
+}
+
+void RegisterLifecycleActions(ScenarioRegistry& registry) {
+  AddNodeAction(registry, "crash",
+                "Power loss: the process dies and the disk keeps only fsynced bytes.",
+                [](World& world, NodeId id) {
+                  Status s = RequireStatus(world, id, {NodeStatus::kUp, NodeStatus::kPaused},
+                                           "crash");
+                  if (s.ok()) world.Crash(id);
+                  return s;
+                });
+  AddNodeAction(registry, "kill",
+                "kill -9: the process dies; the OS survives, so its page cache is kept.",
+                [](World& world, NodeId id) {
+                  Status s = RequireStatus(world, id, {NodeStatus::kUp, NodeStatus::kPaused},
+                                           "kill");
+                  if (s.ok()) world.Kill(id);
+                  return s;
+                });
+  AddNodeAction(registry, "stop", "Clean shutdown: the process flushes what it must and exits.",
+                [](World& world, NodeId id) {
+                  Status s = RequireStatus(world, id, {NodeStatus::kUp}, "stop");
+                  if (s.ok()) world.Shutdown(id);
+                  return s;
+                });
+  AddNodeAction(registry, "restart",
+                "Starts a crashed, killed or stopped node; its startup and recovery code runs.",
+                [](World& world, NodeId id) {
+                  Status s = RequireStatus(
+                      world, id,
+                      {NodeStatus::kCrashed, NodeStatus::kStopped, NodeStatus::kNotStarted},
+                      "restart");
+                  if (s.ok()) world.Start(id);
+                  return s;
+                });
+  AddNodeAction(registry, "pause",
+                "Stop-the-world pause (a long GC): the node's timers and inbound messages wait.",
+                [](World& world, NodeId id) {
+                  Status s = RequireStatus(world, id, {NodeStatus::kUp}, "pause");
+                  if (s.ok()) world.Pause(id);
+                  return s;
+                });
+  AddNodeAction(registry, "resume", "Ends a pause: what waited runs now, in order.",
+                [](World& world, NodeId id) {
+                  Status s = RequireStatus(world, id, {NodeStatus::kPaused}, "resume");
+                  if (s.ok()) world.Resume(id);
+                  return s;
+                });
+  registry.AddAction(
+      "clock_skew", {"Shifts the node's wall clock (record timestamps), not its timers.",
+                     "node: NODE, skew_ms: INTEGER (may be negative)"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        const int64_t skew_ms = args.GetInteger("skew_ms");
+        return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
+                                            [skew_ms](World& world, NodeId id) {
+                                              world.SetClockSkew(id, skew_ms);
+                                              return Status::Ok();
+                                            });
+      });
+}
+
+void RegisterNetworkActions(ScenarioRegistry& registry) {
+  registry.AddAction(
+      "partition",
+      {"Cuts the network: symmetric between groups, or one-way from some nodes to others.",
+       "between: [[NODE...], [NODE...], ...]  |  from: [NODE...], to: [NODE...]"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        std::vector<std::shared_ptr<SelectorList>> groups;
+        bool one_way = false;
+        if (args.Has("between")) {
+          const YAML::Node between = args.Raw("between");
+          if (!between.IsSequence() || between.size() < 2) {
+            args.FailAt("between", "'between' is a list of at least two groups of nodes, "
+                                   "like [[b1], [b2, b3]]");
+          }
+          for (const YAML::Node& group : between) {
+            auto list = std::make_shared<SelectorList>();
+            if (group.IsSequence()) {
+              for (const YAML::Node& item : group) list->push_back(scope.ParseNodeValue(item));
+            } else {
+              list->push_back(scope.ParseNodeValue(group));
+            }
+            groups.push_back(list);
+          }
+          args.Allow("from");
+          args.Allow("to");
+        } else {
+          one_way = true;
+          groups.push_back(std::make_shared<SelectorList>(scope.ParseNodeList(args, "from")));
+          groups.push_back(std::make_shared<SelectorList>(scope.ParseNodeList(args, "to")));
+        }
+        return std::make_unique<LambdaAction>([groups, one_way](ScenarioRun& run) {
+          std::vector<std::vector<NodeId>> sides;
+          std::string error;
+          for (const auto& group : groups) {
+            sides.emplace_back();
+            if (!ResolveAll(run, *group, &sides.back(), &error)) {
+              return Status::InvalidArgument(error);
+            }
+          }
+          std::string text;
+          for (size_t i = 0; i < sides.size(); ++i) {
+            text += i == 0 ? "" : (one_way ? " -> " : " | ");
+            for (size_t j = 0; j < sides[i].size(); ++j) {
+              text += (j == 0 ? "" : ",") + run.world().NodeName(sides[i][j]);
+            }
+          }
+          for (size_t i = 0; i < sides.size(); ++i) {
+            for (size_t j = i + 1; j < sides.size(); ++j) {
+              run.world().network().Partition(sides[i], sides[j], one_way);
+            }
+          }
+          run.world().Trace(kNoNode, "net.partition",
+                            TraceFields().Add("sides", text).Add("one_way", one_way));
+          return Status::Ok();
+        });
+      });
+  registry.AddAction(
+      "isolate", {"Cuts one node off from every other node (both ways).", "node: NODE"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        return std::make_unique<NodeAction>(
+            scope.ParseNode(args, "node"), [](World& world, NodeId id) {
+              std::vector<NodeId> others;
+              for (NodeId n = 0; n < world.node_count(); ++n) {
+                if (n != id) others.push_back(n);
+              }
+              world.network().Partition({id}, others, false);
+              world.Trace(kNoNode, "net.partition",
+                          TraceFields().Add("sides", world.NodeName(id) + " | *")
+                              .Add("one_way", false));
+              return Status::Ok();
+            });
+      });
+  registry.AddAction("heal", {"Ends every partition; broken connections are reset.", ""},
+                     [](Args&, ParseScope&) -> std::unique_ptr<Action> {
+                       return std::make_unique<LambdaAction>([](ScenarioRun& run) {
+                         run.world().Trace(kNoNode, "net.heal", TraceFields());
+                         run.world().network().HealAll();
+                         return Status::Ok();
+                       });
+                     });
+  registry.AddAction(
+      "reset_connection",
+      {"Resets the connection between two nodes: in-flight messages are lost, both are told.",
+       "node: NODE, peer: NODE"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
+        std::shared_ptr<NodeSelector> peer = scope.ParseNode(args, "peer");
+        return std::make_unique<LambdaAction>([node, peer](ScenarioRun& run) {
+          std::string error;
+          const NodeId a = node->Resolve(run, &error);
+          const NodeId b = peer->Resolve(run, &error);
+          if (a == kNoNode || b == kNoNode) return Status::InvalidArgument(error);
+          if (a == b) return Status::InvalidArgument("a node has no connection to itself");
+          run.world().network().ResetConnection(a, b);
+          return Status::Ok();
+        });
+      });
+  registry.AddAction(
+      "delay_spike",
+      {"Adds latency to the links from a node (to one peer, or to all) for a while.",
+       "from: NODE, [to: NODE], extra: DURATION, for: DURATION"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        std::shared_ptr<NodeSelector> from = scope.ParseNode(args, "from");
+        std::shared_ptr<NodeSelector> to =
+            args.Has("to") ? std::shared_ptr<NodeSelector>(scope.ParseNode(args, "to")) : nullptr;
+        args.Allow("to");
+        const DurationUs extra = args.GetDuration("extra");
+        const DurationUs duration = args.GetDuration("for");
+        return std::make_unique<LambdaAction>([=](ScenarioRun& run) {
+          std::string error;
+          const NodeId a = from->Resolve(run, &error);
+          const NodeId b = to ? to->Resolve(run, &error) : kNoNode;
+          if (a == kNoNode || (to && b == kNoNode)) return Status::InvalidArgument(error);
+          World& world = run.world();
+          for (NodeId peer = 0; peer < world.node_count(); ++peer) {
+            if (peer == a || (b != kNoNode && peer != b)) continue;
+            world.network().DelaySpike(a, peer, extra, world.Now() + duration);
+          }
+          world.Trace(a, "net.delay_spike",
+                      TraceFields().Add("to", to ? to->Describe() : "*").Add("extra_us", extra)
+                          .Add("duration_us", duration));
+          return Status::Ok();
+        });
+      });
+  registry.AddAction(
+      "set_link",
+      {"Changes a link's latency, bandwidth or loss (both directions unless one_way).",
+       "from: NODE, to: NODE, [one_way: BOOL], [latency: {min, max}], "
+       "[bandwidth_bytes_per_s: SIZE], [drop_ppm: INTEGER]"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        std::shared_ptr<NodeSelector> from = scope.ParseNode(args, "from");
+        std::shared_ptr<NodeSelector> to = scope.ParseNode(args, "to");
+        const bool one_way = args.GetBool("one_way", false);
+        // Only the keys given change; the others keep the link's current values.
+        const bool has_latency = args.Has("latency");
+        const bool has_bandwidth = args.Has("bandwidth_bytes_per_s");
+        const bool has_drop = args.Has("drop_ppm");
+        std::optional<Args> latency = args.GetMap("latency");
+        DurationUs min_us = 0, max_us = 0;
+        if (latency) {
+          min_us = latency->GetDuration("min");
+          max_us = latency->GetDuration("max", min_us);
+          latency->Finish();
+        }
+        const int64_t bandwidth = args.GetSize("bandwidth_bytes_per_s", 0);
+        const int64_t drop_ppm = args.GetInteger("drop_ppm", 0);
+        return std::make_unique<LambdaAction>([=](ScenarioRun& run) {
+          std::string error;
+          const NodeId a = from->Resolve(run, &error);
+          const NodeId b = to->Resolve(run, &error);
+          if (a == kNoNode || b == kNoNode) return Status::InvalidArgument(error);
+          World& world = run.world();
+          for (auto [x, y] : {std::pair{a, b}, std::pair{b, a}}) {
+            LinkOptions options = world.network().link_options(x, y);
+            if (has_latency) {
+              options.latency_min_us = min_us;
+              options.latency_max_us = max_us;
+            }
+            if (has_bandwidth) options.bandwidth_bytes_per_s = bandwidth;
+            if (has_drop) options.drop_ppm = static_cast<uint32_t>(drop_ppm);
+            world.network().SetLinkOptions(x, y, options);
+            world.Trace(x, "net.set_link",
+                        TraceFields()
+                            .Add("to", world.NodeName(y))
+                            .Add("latency_min_us", options.latency_min_us)
+                            .Add("latency_max_us", options.latency_max_us)
+                            .Add("bandwidth_bytes_per_s", options.bandwidth_bytes_per_s)
+                            .Add("drop_ppm", options.drop_ppm));
+            if (one_way) break;
+          }
+          return Status::Ok();
+        });
+      });
+}
+
+void RegisterDiskActions(ScenarioRegistry& registry) {
+  registry.AddAction(
+      "slow_disk", {"Multiplies the node's disk latencies (1 restores them).",
+                    "node: NODE, factor: INTEGER"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        const int64_t factor = args.GetInteger("factor");
+        if (factor < 1) args.FailAt("factor", "factor must be 1 or more");
+        return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
+                                            [factor](World& world, NodeId id) {
+                                              world.disk(id).SetSlowFactor(factor);
+                                              world.Trace(id, "disk.slow",
+                                                          TraceFields().Add("factor", factor));
+                                              return Status::Ok();
+                                            });
+      });
+  registry.AddAction(
+      "disk_full", {"Fills the node's disk: every write that grows it fails with no space.",
+                    "node: NODE, [full: BOOL (false empties it again)]"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        const bool full = args.GetBool("full", true);
+        return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
+                                            [full](World& world, NodeId id) {
+                                              world.disk(id).SetFull(full);
+                                              world.Trace(id, "disk.full",
+                                                          TraceFields().Add("full", full));
+                                              return Status::Ok();
+                                            });
+      });
+  registry.AddAction(
+      "corrupt_file", {"Flips the bits of a byte range of a file, in cache and on disk.",
+                       "node: NODE, file: PATH, offset: INTEGER, length: INTEGER"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        const std::string file = args.GetString("file");
+        const int64_t offset = args.GetInteger("offset");
+        const int64_t length = args.GetInteger("length", 1);
+        return std::make_unique<NodeAction>(
+            scope.ParseNode(args, "node"), [=](World& world, NodeId id) {
+              Status s = world.disk(id).Corrupt(file, offset, length);
+              if (s.ok()) {
+                world.Trace(id, "disk.corrupt",
+                            TraceFields().Add("file", file).Add("offset", offset)
+                                .Add("length", length));
+              }
+              return s;
+            });
+      });
+}
+
+void RegisterWorldProbes(ScenarioRegistry& registry) {
+  registry.AddProbe("node_status",
+                    {"up, paused, crashed, stopped or not_started.", "node: NODE"},
+                    [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+                      std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
+                      return std::make_unique<LambdaProbe>(
+                          "node_status(" + node->Describe() + ")", [node](ScenarioRun& run) {
+                            std::string error;
+                            const NodeId id = node->Resolve(run, &error);
+                            if (id == kNoNode) return ProbeValue::Text("<" + error + ">");
+                            return ProbeValue::Text(
+                                std::string(NodeStatusName(run.world().status(id))));
+                          });
+                    });
+  registry.AddProbe("now_ms", {"Simulated time in milliseconds.", ""},
+                    [](Args&, ParseScope&) -> std::unique_ptr<Probe> {
+                      return std::make_unique<LambdaProbe>("now_ms", [](ScenarioRun& run) {
+                        return ProbeValue::Number(run.world().Now() / kMillisecond);
+                      });
+                    });
+  registry.AddProbe("messages_sent", {"Messages sent (all links, or from/to given nodes).",
+                                      "[from: NODE], [to: NODE]"},
+                    [](Args& args, ParseScope& scope) {
+                      return ParseLinkProbe(args, scope, "messages_sent",
+                                            &LinkStats::messages_sent);
+                    });
+  registry.AddProbe("messages_delivered",
+                    {"Messages delivered (all links, or from/to given nodes).",
+                     "[from: NODE], [to: NODE]"},
+                    [](Args& args, ParseScope& scope) {
+                      return ParseLinkProbe(args, scope, "messages_delivered",
+                                            &LinkStats::messages_delivered);
+                    });
+  registry.AddProbe("messages_dropped",
+                    {"Messages lost to partitions, resets, crashes and lossy links.",
+                     "[from: NODE], [to: NODE]"},
+                    [](Args& args, ParseScope& scope) {
+                      return ParseLinkProbe(args, scope, "messages_dropped",
+                                            &LinkStats::messages_dropped);
+                    });
+  registry.AddProbe("bytes_sent", {"Bytes sent (all links, or from/to given nodes).",
+                                   "[from: NODE], [to: NODE]"},
+                    [](Args& args, ParseScope& scope) {
+                      return ParseLinkProbe(args, scope, "bytes_sent", &LinkStats::bytes_sent);
+                    });
+  registry.AddProbe(
+      "file_size", {"A file's size as processes see it (page cache); -1 if missing.",
+                    "node: NODE, file: PATH"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+        std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
+        const std::string file = args.GetString("file");
+        return std::make_unique<LambdaProbe>(
+            "file_size(" + node->Describe() + ":" + file + ")", [node, file](ScenarioRun& run) {
+              std::string error;
+              const NodeId id = node->Resolve(run, &error);
+              return ProbeValue::Number(id == kNoNode ? -1 : run.world().disk(id).Size(file));
+            });
+      });
+  registry.AddProbe(
+      "durable_size", {"The part of a file that would survive a crash now; -1 if missing.",
+                       "node: NODE, file: PATH"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+        std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
+        const std::string file = args.GetString("file");
+        return std::make_unique<LambdaProbe>(
+            "durable_size(" + node->Describe() + ":" + file + ")",
+            [node, file](ScenarioRun& run) {
+              std::string error;
+              const NodeId id = node->Resolve(run, &error);
+              return ProbeValue::Number(id == kNoNode ? -1
+                                                      : run.world().disk(id).DurableSize(file));
+            });
+      });
+  registry.AddProbe("disk_used", {"Bytes used on the node's disk.", "node: NODE"},
+                    [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+                      std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
+                      return std::make_unique<LambdaProbe>(
+                          "disk_used(" + node->Describe() + ")", [node](ScenarioRun& run) {
+                            std::string error;
+                            const NodeId id = node->Resolve(run, &error);
+                            return ProbeValue::Number(
+                                id == kNoNode ? -1 : run.world().disk(id).UsedBytes());
+                          });
+                    });
+}
+
+void RegisterWorldSummary(ScenarioRegistry& registry) {
+  registry.AddSummary([](ScenarioRun& run, std::vector<std::string>* lines) {
+    World& world = run.world();
+    std::string nodes;
+    for (NodeId id = 0; id < world.node_count(); ++id) {
+      nodes += (id == 0 ? "" : ", ") + world.NodeName(id) + " " +
+               std::string(NodeStatusName(world.status(id)));
+    }
+    lines->push_back("nodes      " + nodes);
+    const LinkStats total = world.network().TotalStats();
+    lines->push_back("network    " + std::to_string(total.messages_sent) + " sent, " +
+                     std::to_string(total.messages_delivered) + " delivered, " +
+                     std::to_string(total.messages_dropped) + " dropped, " +
+                     std::to_string(total.bytes_sent) + " bytes");
+    std::string faults;
+    for (const auto& [name, count] : run.action_counts()) {
+      faults += (faults.empty() ? "" : ", ") + name + " x" + std::to_string(count);
+    }
+    if (!faults.empty()) lines->push_back("actions    " + faults);
+  });
+}
+
+}  // namespace
+
+void RegisterWorldVocabulary(ScenarioRegistry& registry) {
+  RegisterLifecycleActions(registry);
+  RegisterNetworkActions(registry);
+  RegisterDiskActions(registry);
+  RegisterWorldProbes(registry);
+  RegisterWorldSummary(registry);
+}
+
+}  // namespace ks

@@ -1,0 +1,12 @@
+// The world's scenario vocabulary: faults and lifecycle actions on nodes, links and disks, and
+// probes of node status, traffic and files. Kafka's vocabulary is registered by the model's
+// subsystems in their own files.
+#pragma once
+
+#include "sim/scenario/registry.h"
+
+namespace ks {
+
+void RegisterWorldVocabulary(ScenarioRegistry& registry);
+
+}  // namespace ks

@@ -1,0 +1,104 @@
+#include "sim/trace_reader.h"
+
+#include <sqlite3.h>
+
+#include "sim/trace_recorder.h"
+
+namespace ks {
+
+std::unique_ptr<TraceReader> TraceReader::Open(const std::string& path, std::string* error) {
+  std::unique_ptr<TraceReader> reader(new TraceReader());
+  if (sqlite3_open_v2(path.c_str(), &reader->db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    *error = "cannot open '" + path + "': " +
+             (reader->db_ ? sqlite3_errmsg(reader->db_) : "out of memory");
+    return nullptr;
+  }
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(reader->db_, "SELECT key, value FROM meta", -1, &statement, nullptr) !=
+      SQLITE_OK) {
+    *error = "'" + path + "' is not a kafkasim trace (" + sqlite3_errmsg(reader->db_) + ")";
+    return nullptr;
+  }
+  int rc;
+  while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+    const char* key = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+    const char* value = reinterpret_cast<const char*>(sqlite3_column_text(statement, 1));
+    reader->meta_[key ? key : ""] = value ? value : "";
+  }
+  sqlite3_finalize(statement);
+  if (rc != SQLITE_DONE) {
+    *error = "'" + path + "' is corrupt: " + sqlite3_errmsg(reader->db_);
+    return nullptr;
+  }
+  if (reader->Meta("format") != kTraceFormatName) {
+    *error = "'" + path + "' is not a kafkasim trace (its meta table has no format '" +
+             kTraceFormatName + "')";
+    return nullptr;
+  }
+  const std::string version = reader->Meta("schema_version");
+  if (version.empty() || std::atoi(version.c_str()) > kTraceSchemaVersion) {
+    *error = "'" + path + "' has trace schema version " + version + "; this kafkasim reads up to " +
+             std::to_string(kTraceSchemaVersion) + " (a newer kafkasim wrote it)";
+    return nullptr;
+  }
+  return reader;
+}
+
+TraceReader::~TraceReader() {
+  if (db_ != nullptr) sqlite3_close(db_);
+}
+
+std::string TraceReader::Meta(const std::string& key) const {
+  auto it = meta_.find(key);
+  return it == meta_.end() ? std::string() : it->second;
+}
+
+std::vector<TraceReader::NodeRow> TraceReader::Nodes() const {
+  std::vector<NodeRow> rows;
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT id, name, role FROM nodes ORDER BY id", -1, &statement,
+                         nullptr) != SQLITE_OK) {
+    return rows;
+  }
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    rows.push_back(NodeRow{sqlite3_column_int(statement, 0),
+                           reinterpret_cast<const char*>(sqlite3_column_text(statement, 1)),
+                           reinterpret_cast<const char*>(sqlite3_column_text(statement, 2))});
+  }
+  sqlite3_finalize(statement);
+  return rows;
+}
+
+bool TraceReader::ForEachEvent(const std::function<bool(const TraceEvent&)>& visit,
+                               std::string* error) const {
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT seq, time_us, node, kind, fields FROM events ORDER BY seq",
+                         -1, &statement, nullptr) != SQLITE_OK) {
+    *error = std::string("cannot read events: ") + sqlite3_errmsg(db_);
+    return false;
+  }
+  TraceEvent event;
+  int rc;
+  while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+    event.seq = sqlite3_column_int64(statement, 0);
+    event.time_us = sqlite3_column_int64(statement, 1);
+    event.node = sqlite3_column_int(statement, 2);
+    const unsigned char* kind = sqlite3_column_text(statement, 3);
+    const unsigned char* fields = sqlite3_column_text(statement, 4);
+    event.kind.assign(kind ? reinterpret_cast<const char*>(kind) : "");
+    event.fields_json.assign(fields ? reinterpret_cast<const char*>(fields) : "");
+    if (!visit(event)) break;
+  }
+  const bool ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+  if (!ok) *error = std::string("cannot read events: ") + sqlite3_errmsg(db_);
+  sqlite3_finalize(statement);
+  return ok;
+}
+
+std::vector<TraceEvent> TraceReader::ReadAllEvents(std::string* error) const {
+  std::vector<TraceEvent> events;
+  ForEachEvent([&](const TraceEvent& e) { events.push_back(e); return true; }, error);
+  return events;
+}
+
+}  // namespace ks

@@ -1,0 +1,43 @@
+// TraceReader: opens a trace written by TraceRecorder, checks that it is one (format name and a
+// schema version this program understands) and reads its metadata and events. Used by
+// `kafkasim verify-trace`, the tests' round trip, notebooks' documentation and the viewer.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/env/trace.h"
+
+struct sqlite3;
+
+namespace ks {
+
+class TraceReader {
+ public:
+  // Null with *error if the file is missing, not SQLite, not a kafkasim trace, or newer.
+  static std::unique_ptr<TraceReader> Open(const std::string& path, std::string* error);
+  ~TraceReader();
+
+  const std::map<std::string, std::string>& meta() const { return meta_; }
+  std::string Meta(const std::string& key) const;
+  struct NodeRow {
+    int32_t id;
+    std::string name;
+    std::string role;
+  };
+  std::vector<NodeRow> Nodes() const;
+  // Calls `visit` for every event in seq order; stops early if it returns false. False (with
+  // *error) if the events cannot be read.
+  bool ForEachEvent(const std::function<bool(const TraceEvent&)>& visit, std::string* error) const;
+  std::vector<TraceEvent> ReadAllEvents(std::string* error) const;
+
+ private:
+  TraceReader() = default;
+  sqlite3* db_ = nullptr;
+  std::map<std::string, std::string> meta_;
+};
+
+}  // namespace ks

@@ -1,0 +1,211 @@
+#include "sim/trace_recorder.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+
+namespace ks {
+
+namespace {
+
+const char* kSchema = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE nodes (id INTEGER PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL);
+CREATE TABLE events (
+  seq     INTEGER PRIMARY KEY,
+  time_us INTEGER NOT NULL,
+  node    INTEGER NOT NULL,
+  kind    TEXT NOT NULL,
+  fields  TEXT NOT NULL
+);
+)sql";
+
+// Indexes are built at the end: inserting into indexed tables would slow recording.
+const char* kIndexes = R"sql(
+CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind, seq);
+CREATE INDEX IF NOT EXISTS events_by_time ON events(time_us, seq);
+)sql";
+
+}  // namespace
+
+std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
+                                                     const TraceMetadata& metadata,
+                                                     int64_t max_bytes, std::string* error) {
+  // A fresh trace replaces any previous one, including its WAL and shared-memory files.
+  for (const std::string& file : {path, path + "-wal", path + "-shm", path + "-journal"}) {
+    std::remove(file.c_str());
+  }
+  std::unique_ptr<TraceRecorder> recorder(new TraceRecorder(path));
+  const int rc = sqlite3_open_v2(path.c_str(), &recorder->db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    *error = "cannot create the trace file '" + path + "': " +
+             (recorder->db_ ? sqlite3_errmsg(recorder->db_) : sqlite3_errstr(rc));
+    return nullptr;
+  }
+  sqlite3_extended_result_codes(recorder->db_, 1);
+  if (!recorder->Exec("PRAGMA journal_mode=WAL") || !recorder->Exec("PRAGMA synchronous=NORMAL") ||
+      !recorder->Exec(kSchema)) {
+    *error = "cannot write the trace file '" + path + "': " + recorder->error_;
+    return nullptr;
+  }
+  if (max_bytes > 0) {
+    const std::string pragma =
+        "PRAGMA max_page_count=" + std::to_string(std::max<int64_t>(8, max_bytes / 4096));
+    recorder->Exec("PRAGMA page_size=4096");
+    recorder->Exec(pragma.c_str());
+  }
+  const bool meta_ok =
+      recorder->Exec("BEGIN") && recorder->SetMeta("format", kTraceFormatName) &&
+      recorder->SetMeta("schema_version", std::to_string(kTraceSchemaVersion)) &&
+      recorder->SetMeta("program_version", metadata.program_version) &&
+      recorder->SetMeta("scenario_path", metadata.scenario_path) &&
+      recorder->SetMeta("scenario_name", metadata.scenario_name) &&
+      recorder->SetMeta("scenario_text", metadata.scenario_text) &&
+      recorder->SetMeta("seed", std::to_string(metadata.seed)) &&
+      recorder->SetMeta("config", metadata.config_json) &&
+      recorder->SetMeta("reproduce", metadata.reproduce) &&
+      recorder->SetMeta("status", "running") && recorder->Exec("COMMIT");
+  if (!meta_ok) {
+    *error = "cannot write the trace file '" + path + "': " + recorder->error_;
+    return nullptr;
+  }
+  if (sqlite3_prepare_v2(recorder->db_,
+                         "INSERT INTO events(seq, time_us, node, kind, fields) "
+                         "VALUES (?, ?, ?, ?, ?)",
+                         -1, &recorder->insert_, nullptr) != SQLITE_OK) {
+    *error = "cannot prepare the trace insert: " + std::string(sqlite3_errmsg(recorder->db_));
+    return nullptr;
+  }
+  recorder->failed_ = false;
+  recorder->error_.clear();
+  return recorder;
+}
+
+TraceRecorder::~TraceRecorder() {
+  if (insert_ != nullptr) sqlite3_finalize(insert_);
+  if (db_ != nullptr) sqlite3_close(db_);
+}
+
+bool TraceRecorder::Exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    error_ = message ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    return false;
+  }
+  return true;
+}
+
+bool TraceRecorder::SetMeta(const std::string& key, const std::string& value) {
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", -1,
+                         &statement, nullptr) != SQLITE_OK) {
+    error_ = sqlite3_errmsg(db_);
+    return false;
+  }
+  sqlite3_bind_text(statement, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(statement, 2, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  const bool ok = sqlite3_step(statement) == SQLITE_DONE;
+  if (!ok) error_ = sqlite3_errmsg(db_);
+  sqlite3_finalize(statement);
+  return ok;
+}
+
+void TraceRecorder::Fail(const std::string& what) {
+  failed_ = true;
+  const int code = sqlite3_errcode(db_);
+  const bool full = (code & 0xff) == SQLITE_FULL;
+  error_ = what + ": " + sqlite3_errmsg(db_) +
+           (full ? " (the disk, or the trace size limit, is full)" : "");
+  if (in_transaction_) {
+    // The failed batch is rolled back; every earlier batch stays committed and readable.
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    in_transaction_ = false;
+  }
+  pending_events_ = 0;
+}
+
+bool TraceRecorder::Commit() {
+  if (!in_transaction_) return true;
+  if (!Exec("COMMIT")) {
+    Fail("recording stopped after " + std::to_string(committed_events_) + " events");
+    return false;
+  }
+  in_transaction_ = false;
+  committed_events_ += pending_events_;
+  pending_events_ = 0;
+  return true;
+}
+
+void TraceRecorder::OnEvent(const TraceEventView& event) {
+  if (failed_) return;
+  if (!in_transaction_) {
+    if (!Exec("BEGIN")) {
+      Fail("recording stopped after " + std::to_string(committed_events_) + " events");
+      return;
+    }
+    in_transaction_ = true;
+  }
+  sqlite3_bind_int64(insert_, 1, event.seq);
+  sqlite3_bind_int64(insert_, 2, event.time_us);
+  sqlite3_bind_int(insert_, 3, event.node);
+  sqlite3_bind_text(insert_, 4, event.kind.data(), static_cast<int>(event.kind.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_text(insert_, 5, event.fields_json.data(),
+                    static_cast<int>(event.fields_json.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(insert_);
+  sqlite3_reset(insert_);
+  if (rc != SQLITE_DONE) {
+    Fail("recording stopped after " + std::to_string(committed_events_) + " events");
+    return;
+  }
+  if (++pending_events_ >= kBatchEvents) Commit();
+}
+
+void TraceRecorder::RecordNode(int32_t id, const std::string& name, const std::string& role) {
+  if (failed_) return;
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO nodes(id, name, role) VALUES (?, ?, ?)", -1,
+                         &statement, nullptr) != SQLITE_OK) {
+    return;
+  }
+  sqlite3_bind_int(statement, 1, id);
+  sqlite3_bind_text(statement, 2, name.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(statement, 3, role.c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(statement) != SQLITE_DONE) Fail("cannot record node " + name);
+  sqlite3_finalize(statement);
+}
+
+bool TraceRecorder::Close(const std::string& status, const Digest& digest, int64_t event_count,
+                          int64_t end_time_us,
+                          const std::vector<std::pair<std::string, std::string>>& extra) {
+  if (db_ == nullptr) return !failed_;
+  const bool was_failed = failed_;
+  if (!failed_) Commit();
+  // Final metadata: attempted even after a failure, so a truncated trace says so if it can.
+  const std::string final_status = failed_ ? "truncated" : status;
+  bool ok = Exec("BEGIN") && SetMeta("status", final_status) &&
+            SetMeta("digest", digest.Hex()) &&
+            SetMeta("event_count", std::to_string(event_count)) &&
+            SetMeta("recorded_events", std::to_string(committed_events_)) &&
+            SetMeta("end_time_us", std::to_string(end_time_us));
+  for (const auto& [key, value] : extra) ok = ok && SetMeta(key, value);
+  ok = ok && Exec("COMMIT");
+  if (!ok) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (!failed_) Exec(kIndexes);
+  // Back to a single self-contained file.
+  sqlite3_exec(db_, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+  sqlite3_exec(db_, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+  sqlite3_finalize(insert_);
+  insert_ = nullptr;
+  const int rc = sqlite3_close(db_);
+  db_ = nullptr;
+  if (rc != SQLITE_OK && !failed_) {
+    failed_ = true;
+    error_ = "closing the trace failed";
+  }
+  return !was_failed && !failed_ && ok;
+}
+
+}  // namespace ks
