@@ -186,12 +186,17 @@ bool ScenarioRunner::StepOne() {
 bool ScenarioRunner::AdvanceTo(TimeUs limit) {
   const TimeUs target = std::min(limit, end_time_us_);
   Scheduler& scheduler = world_->scheduler();
+  if (Stopped()) return false;
   uint32_t until_check = 0;
   while (!finished_) {
-    // The interrupt flag and event limit are checked every 1024 events: cheap, and prompt.
+    // The interrupt flag (an atomic) is read every 1024 events: cheap, and still prompt.
     if (++until_check == 1024) {
       until_check = 0;
       if (Stopped()) break;
+    }
+    if (static_cast<int64_t>(scheduler.ExecutedCount()) >= scenario_.max_events) {
+      Stopped();
+      break;
     }
     if (scheduler.NextTime() > target) {
       if (target == end_time_us_) {

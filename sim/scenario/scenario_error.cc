@@ -15,19 +15,24 @@ ScenarioError::ScenarioError(SourcePosition position, std::string message)
       position_(std::move(position)),
       message_(std::move(message)) {}
 
+// Optimal string alignment distance: Levenshtein plus transposition of adjacent letters, the
+// commonest typo ("rnu" for "run" is one edit, not two).
 int EditDistance(std::string_view a, std::string_view b) {
-  std::vector<int> previous(b.size() + 1), current(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) previous[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    current[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const int substitution = previous[j - 1] + (std::tolower(a[i - 1]) == std::tolower(b[j - 1])
-                                                      ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+  const size_t n = a.size(), m = b.size();
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
+  auto same = [&](size_t i, size_t j) { return std::tolower(a[i]) == std::tolower(b[j]); };
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (same(i - 1, j - 1) ? 0 : 1)});
+      if (i > 1 && j > 1 && same(i - 1, j - 2) && same(i - 2, j - 1)) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    std::swap(previous, current);
   }
-  return previous[b.size()];
+  return d[n][m];
 }
 
 std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates) {

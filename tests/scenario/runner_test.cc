@@ -1,0 +1,195 @@
+// Goal: the runner executes timeline steps at the right simulated times, waits on `when`
+// conditions until they hold or time out, checks expectations at the end, and gives the same
+// event stream whether run at once or in slices (the viewer's live mode).
+// Method: small ping-pong scenarios, inspected through the trace events they produce.
+#include <gtest/gtest.h>
+
+#include "sim/cli/vocabulary.h"
+#include "sim/scenario/loader.h"
+#include "sim/scenario/runner.h"
+
+namespace ks {
+namespace {
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  RunnerTest() { RegisterAllVocabulary(registry_); }
+
+  std::unique_ptr<Scenario> Load(const std::string& body) {
+    return LoadScenarioText(std::string(kNodes) + body, "test.yaml", registry_);
+  }
+
+  // Times (us) of the trace events of `kind`.
+  static std::vector<TimeUs> TimesOf(const std::vector<TraceEvent>& events,
+                                     const std::string& kind) {
+    std::vector<TimeUs> times;
+    for (const TraceEvent& e : events) {
+      if (e.kind == kind) times.push_back(e.time_us);
+    }
+    return times;
+  }
+
+  static constexpr const char* kNodes = R"(name: t
+seed: 3
+run_for: 2s
+world:
+  network:
+    latency: {min: 1ms, max: 1ms}
+nodes:
+  - name: echo
+    kind: echo
+  - name: pinger
+    kind: pinger
+    target: echo
+    interval: 10ms
+)";
+  ScenarioRegistry registry_;
+};
+
+TEST_F(RunnerTest, AtAndAfterStepsRunAtTheirTimes) {
+  auto scenario = Load(R"(timeline:
+  - at: 500ms
+    do: pause
+    node: echo
+  - after: 250ms
+    do: resume
+    node: echo
+)");
+  TraceCollector collector;
+  RunOptions options;
+  options.sinks = {&collector};
+  const RunResult result = RunScenario(*scenario, registry_, options);
+  EXPECT_TRUE(result.ok());
+  EXPECT_EQ(TimesOf(collector.events, "node.pause"), std::vector<TimeUs>{500 * kMillisecond});
+  EXPECT_EQ(TimesOf(collector.events, "node.resume"), std::vector<TimeUs>{750 * kMillisecond});
+  EXPECT_EQ(result.end_time_us, 2 * kSecond);
+}
+
+TEST_F(RunnerTest, WhenStepRunsAsSoonAsTheConditionHolds) {
+  auto scenario = Load(R"(timeline:
+  - when: {that: pongs_received, node: pinger, at_least: 10}
+    do: crash
+    node: pinger
+)");
+  TraceCollector collector;
+  RunOptions options;
+  options.sinks = {&collector};
+  const RunResult result = RunScenario(*scenario, registry_, options);
+  EXPECT_TRUE(result.ok());
+  const std::vector<TimeUs> crashes = TimesOf(collector.events, "node.crash");
+  ASSERT_EQ(crashes.size(), 1u);
+  // The 10th pong: ping 9 leaves at 90 ms, 1 ms there and 1 ms back.
+  EXPECT_EQ(crashes[0], 92 * kMillisecond);
+}
+
+TEST_F(RunnerTest, WhenStepTimesOutAsAFailureWithItsPosition) {
+  auto scenario = Load(R"(timeline:
+  - when: {that: node_status, node: echo, equals: crashed}
+    timeout: 300ms
+    do: heal
+)");
+  const RunResult result = RunScenario(*scenario, registry_, {});
+  EXPECT_FALSE(result.ok());
+  ASSERT_EQ(result.failures.size(), 1u);
+  EXPECT_NE(result.failures[0].find("test.yaml:15:5: timed out after 300ms"), std::string::npos)
+      << result.failures[0];
+  EXPECT_NE(result.failures[0].find("last value: up"), std::string::npos) << result.failures[0];
+}
+
+TEST_F(RunnerTest, FailedExpectationMakesTheRunFail) {
+  auto scenario = Load(R"(expect:
+  - that: node_status
+    node: echo
+    equals: crashed
+  - that: pongs_received
+    node: pinger
+    at_least: 100
+)");
+  const RunResult result = RunScenario(*scenario, registry_, {});
+  EXPECT_FALSE(result.ok());
+  ASSERT_EQ(result.expectations.size(), 2u);
+  EXPECT_FALSE(result.expectations[0].passed);
+  EXPECT_EQ(result.expectations[0].actual, "up");
+  EXPECT_TRUE(result.expectations[1].passed);
+  EXPECT_EQ(result.ExpectationsFailed(), 1);
+}
+
+TEST_F(RunnerTest, ActionOnANodeInTheWrongStateFailsTheStep) {
+  auto scenario = Load(R"(timeline:
+  - at: 1s
+    do: resume
+    node: echo
+)");
+  const RunResult result = RunScenario(*scenario, registry_, {});
+  ASSERT_EQ(result.failures.size(), 1u);
+  EXPECT_NE(result.failures[0].find("cannot resume echo: it is up"), std::string::npos)
+      << result.failures[0];
+}
+
+TEST_F(RunnerTest, SlicedRunGivesTheSameStreamAsAWholeRun) {
+  auto scenario = Load(R"(timeline:
+  - at: 300ms
+    do: partition
+    between: [[pinger], [echo]]
+  - after: 200ms
+    do: heal
+)");
+  const RunResult whole = RunScenario(*scenario, registry_, {});
+  ScenarioRunner runner(*scenario, registry_, {});
+  runner.Begin();
+  TimeUs t = 0;
+  while (runner.AdvanceTo(t)) t += 7 * kMillisecond;  // odd slices, to cross events
+  const RunResult sliced = runner.Finish();
+  EXPECT_EQ(whole.digest, sliced.digest);
+  EXPECT_EQ(whole.event_count, sliced.event_count);
+}
+
+TEST_F(RunnerTest, SeedOverrideChangesTheRunAndIsReproducible) {
+  auto scenario = LoadScenarioText(R"(name: t
+run_for: 1s
+world:
+  network:
+    latency: {min: 1ms, max: 9ms}
+    drop_ppm: 100000
+nodes:
+  - {name: echo, kind: echo}
+  - {name: pinger, kind: pinger, target: echo}
+)", "test.yaml", registry_);
+  RunOptions a, b;
+  a.seed = 1;
+  b.seed = 2;
+  const RunResult first = RunScenario(*scenario, registry_, a);
+  const RunResult again = RunScenario(*scenario, registry_, a);
+  const RunResult other = RunScenario(*scenario, registry_, b);
+  EXPECT_EQ(first.digest, again.digest);
+  EXPECT_NE(first.digest, other.digest);
+}
+
+TEST_F(RunnerTest, InterruptStopsBetweenEvents) {
+  auto scenario = Load("");
+  std::atomic<bool> interrupt{true};
+  RunOptions options;
+  options.interrupt = &interrupt;
+  const RunResult result = RunScenario(*scenario, registry_, options);
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_LT(result.end_time_us, 2 * kSecond);
+}
+
+TEST_F(RunnerTest, UntilOverridesRunFor) {
+  auto scenario = Load("");
+  RunOptions options;
+  options.until_us = 300 * kMillisecond;
+  const RunResult result = RunScenario(*scenario, registry_, options);
+  EXPECT_EQ(result.end_time_us, 300 * kMillisecond);
+}
+
+TEST_F(RunnerTest, EventLimitEndsTheRunAsAFailure) {
+  auto scenario = Load("max_events: 100\n");
+  const RunResult result = RunScenario(*scenario, registry_, {});
+  EXPECT_TRUE(result.event_limit_reached);
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(result.scheduler_events, 100u);
+}
+
+}  // namespace
+}  // namespace ks
