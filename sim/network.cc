@@ -54,11 +54,11 @@ void Network::Send(NodeId from, NodeId to, MessagePtr message, TimeUs depart_at)
   dir.stats.bytes_sent += size;
   if (host_.TraceMessages()) host_.TraceNetwork("net.send", from, to, message.get(), "");
   if (dir.blocked) {
-    conn.broken = true;
+    dir.broken = true;
     Drop(from, to, message.get(), "partitioned");
     return;
   }
-  if (conn.broken) {
+  if (dir.broken) {
     Drop(from, to, message.get(), "connection broken");
     return;
   }
@@ -98,11 +98,11 @@ void Network::Arrive(NodeId from, NodeId to, uint64_t generation, MessagePtr mes
   }
   Direction& dir = Dir(from, to);
   if (dir.blocked) {
-    conn.broken = true;
+    dir.broken = true;
     Drop(from, to, message.get(), "partitioned");
     return;
   }
-  if (conn.broken) {
+  if (dir.broken) {
     Drop(from, to, message.get(), "connection broken");
     return;
   }
@@ -131,22 +131,27 @@ void Network::HealAll() {
   for (auto& d : directions_) d.blocked = false;
   for (NodeId a = 0; a < node_count_; ++a) {
     for (NodeId b = a + 1; b < node_count_; ++b) {
-      if (Conn(a, b).broken) ResetConnection(a, b);
+      if (Dir(a, b).broken || Dir(b, a).broken) ResetConnection(a, b);
     }
   }
 }
 
-void Network::ResetConnection(NodeId a, NodeId b) {
+void Network::RenewConnection(NodeId a, NodeId b) {
   Connection& conn = Conn(a, b);
   conn.generation++;
-  conn.broken = false;
   conn.open = false;
-  // A fresh connection starts with empty pipes in both directions.
+  // A fresh connection starts with empty pipes in both directions: nothing queued behind lost
+  // messages (bandwidth) and no arrival order to respect (FIFO).
   for (auto [x, y] : {std::pair{a, b}, std::pair{b, a}}) {
     Direction& d = Dir(x, y);
+    d.broken = false;
     d.last_arrival = scheduler_.Now();
     d.link_free_at = scheduler_.Now();
   }
+}
+
+void Network::ResetConnection(NodeId a, NodeId b) {
+  RenewConnection(a, b);
   host_.DeliverReset(a, b);
   host_.DeliverReset(b, a);
 }
@@ -154,11 +159,10 @@ void Network::ResetConnection(NodeId a, NodeId b) {
 void Network::ResetAllOf(NodeId node) {
   for (NodeId peer = 0; peer < node_count_; ++peer) {
     if (peer == node) continue;
-    Connection& conn = Conn(node, peer);
-    if (!conn.open) continue;
-    conn.generation++;
-    conn.broken = false;
-    conn.open = false;
+    if (!Conn(node, peer).open) continue;
+    // Also empties the pipes: the lost messages' transmission and arrival times used to delay
+    // (bandwidth) and order (FIFO) the first messages of the restarted node.
+    RenewConnection(node, peer);
     host_.DeliverReset(peer, node);
   }
 }

@@ -8,9 +8,11 @@
 //   and never before the previous message of the same direction arrived  (FIFO).
 // Faults:
 // - Partition: a blocked direction drops what crosses it (checked when sent and when it would
-//   arrive) and marks the connection broken: later messages on it are dropped too, so a
-//   connection never delivers with a gap. Heal resets every broken connection (both ends are told
-//   through OnConnectionReset), as a TCP connection that timed out is re-established.
+//   arrive) and marks that direction of the connection broken: later messages in that direction
+//   are dropped too, so a connection never delivers with a gap. The other direction keeps
+//   working, so a one-way partition stays one-way. Heal resets every broken connection (both
+//   ends are told through OnConnectionReset), as a TCP connection that timed out is
+//   re-established.
 // - Reset: in-flight messages are lost, both ends are told at once.
 // - Delay spike: extra latency on a link for a while.
 // - drop_ppm: independent loss of single messages, for experiments that want lossy links. This
@@ -104,11 +106,13 @@ class Network {
     DurationUs spike_extra_us = 0;
     TimeUs spike_until = 0;
     bool blocked = false;
+    // A message in this direction was dropped by a partition: drop the rest until a reset. Kept
+    // per direction: a flag shared by the pair made a one-way partition drop both ways.
+    bool broken = false;
   };
   // A connection is shared by both directions of a pair.
   struct Connection {
     uint64_t generation = 0;
-    bool broken = false;
     bool open = false;  // a message was sent since the last reset: there is something to reset
   };
 
@@ -120,6 +124,8 @@ class Network {
   }
   void Arrive(NodeId from, NodeId to, uint64_t generation, MessagePtr message);
   void Drop(NodeId from, NodeId to, const Message* message, std::string_view reason);
+  // Starts a new connection between a and b: in-flight messages become stale, pipes are empty.
+  void RenewConnection(NodeId a, NodeId b);
 
   Scheduler& scheduler_;
   NetworkHost& host_;

@@ -222,15 +222,24 @@ std::vector<CrashLoss> SimDisk::Crash(Rng& rng) {
     } else {
       survived = std::move(file.durable);
     }
+    // A torn tail: part of the unsynced bytes that continued the durable ones reached the platter
+    // before power went. For the append-only pattern that is every write since the last fsync,
+    // in order (not only the last write: with several unsynced appends, tearing only the last
+    // one, which does not start at the durable end, meant no tail was ever torn). Once a write
+    // went below the durable size, only the last write, if it continued the durable bytes.
+    int64_t tail_length = 0;
+    if (file.durable_is_prefix) {
+      tail_length = static_cast<int64_t>(file.data.size()) - file.durable_size;
+    } else if (file.last_write_length > 0 &&
+               file.last_write_offset == static_cast<int64_t>(survived.size())) {
+      tail_length = std::min<int64_t>(
+          file.last_write_length, static_cast<int64_t>(file.data.size()) - file.last_write_offset);
+    }
     int64_t torn = 0;
-    // A torn tail: part of the last unsynced write that continued the durable bytes reached the
-    // platter before power went.
-    if (options_.torn_tail != TornTail::kNone && file.last_write_length > 0 &&
-        file.last_write_offset == static_cast<int64_t>(survived.size())) {
-      torn = rng.Between(0, file.last_write_length - 1);
+    if (options_.torn_tail != TornTail::kNone && tail_length > 0) {
+      torn = rng.Between(0, tail_length - 1);
       if (options_.torn_tail == TornTail::kPrefix) {
-        survived.append(file.data, static_cast<size_t>(file.last_write_offset),
-                        static_cast<size_t>(torn));
+        survived.append(file.data, survived.size(), static_cast<size_t>(torn));
       } else {
         for (int64_t i = 0; i < torn; ++i) survived.push_back(static_cast<char>(rng.Next()));
       }

@@ -99,7 +99,8 @@ class SimDisk final : public Disk {
     int64_t durable_size = 0;   // bytes of data that are durable when durable_is_prefix
     bool durable_is_prefix = true;
     std::string durable;        // the durable bytes, when they are not a prefix of data
-    // The last unsynced write, for torn tails: [offset, offset + length) of data.
+    // The last unsynced write, [offset, offset + length) of data: the torn tail once a write went
+    // below the durable size (while durable_is_prefix, the whole unsynced tail can tear).
     int64_t last_write_offset = 0;
     int64_t last_write_length = 0;
   };

@@ -132,6 +132,11 @@ void World::Start(NodeId id) {
                    node.status == NodeStatus::kStopped,
                "start of a node that is " + std::string(NodeStatusName(node.status)));
   const bool first_boot = node.status == NodeStatus::kNotStarted;
+  // A new incarnation number at every start (the first is 1), never at the end of one: events
+  // addressed to a node while it is down carry the number of its dead (or not yet started)
+  // incarnation and are dropped. Counting up at the crash instead gave a message sent to a crashed
+  // node the number of its next incarnation, which then received it after the restart.
+  node.incarnation++;
   node.status = NodeStatus::kUp;
   node.busy_until = scheduler_.Now();
   node.env = std::make_unique<SimEnv>(*this, id, node.incarnation);
@@ -154,7 +159,6 @@ void World::EndIncarnation(Node& node) {
   node.env.reset();
   for (EventId id : node.parked) scheduler_.Cancel(id);
   node.parked.clear();
-  node.incarnation++;
   node.busy_until = scheduler_.Now();
 }
 

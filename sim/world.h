@@ -76,6 +76,7 @@ class World final : private NetworkHost {
   int64_t clock_skew_ms(NodeId node) const;
 
   NodeStatus status(NodeId node) const;
+  // The node's latest incarnation: 0 before its first start, then 1, 2, ... at every start.
   uint32_t incarnation(NodeId node) const;
   Process* process(NodeId node) const;  // null unless up or paused
   template <typename T>

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -47,12 +48,15 @@ class Callback {
 
   void Reset() {
     if (ops_ != nullptr) {
-      ops_->destroy(storage_);
+      if (ops_->destroy != nullptr) ops_->destroy(storage_);
       ops_ = nullptr;
     }
   }
 
  private:
+  // move and destroy are null for trivially copyable closures (pointers and ids, the common
+  // case): moving one is then a plain copy of the buffer and destroying it is nothing, which
+  // saves two indirect calls per scheduled event.
   struct Ops {
     void (*invoke)(void* storage);
     void (*move)(void* from, void* to);  // move-constructs into `to`, destroys `from`
@@ -61,13 +65,15 @@ class Callback {
 
   template <typename Fn>
   struct InlineOps {
+    static constexpr bool kTrivial =
+        std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>;
     static void Invoke(void* s) { (*static_cast<Fn*>(s))(); }
     static void Move(void* from, void* to) {
       new (to) Fn(std::move(*static_cast<Fn*>(from)));
       static_cast<Fn*>(from)->~Fn();
     }
     static void Destroy(void* s) { static_cast<Fn*>(s)->~Fn(); }
-    static constexpr Ops kOps{&Invoke, &Move, &Destroy};
+    static constexpr Ops kOps{&Invoke, kTrivial ? nullptr : &Move, kTrivial ? nullptr : &Destroy};
   };
 
   template <typename Fn>
@@ -82,7 +88,11 @@ class Callback {
 
   void MoveFrom(Callback& other) {
     if (other.ops_ != nullptr) {
-      other.ops_->move(other.storage_, storage_);
+      if (other.ops_->move != nullptr) {
+        other.ops_->move(other.storage_, storage_);
+      } else {
+        std::memcpy(storage_, other.storage_, kInlineBytes);
+      }
       ops_ = other.ops_;
       other.ops_ = nullptr;
     }
