@@ -6,3 +6,6 @@ find_package(Boost 1.74 REQUIRED COMPONENTS program_options)   # libboost-progra
 find_package(SQLite3 REQUIRED)                                  # libsqlite3-dev
 find_package(yaml-cpp REQUIRED)                                 # libyaml-cpp-dev
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)    # libxxhash-dev
+find_package(ZLIB REQUIRED)                                     # zlib1g-dev (gzip batches)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)        # libzstd-dev (zstd batches)
+pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)          # liblz4-dev (lz4 batches)

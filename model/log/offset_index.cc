@@ -1,0 +1,112 @@
+#include "model/log/offset_index.h"
+
+#include <algorithm>
+
+#include "model/env/check.h"
+#include "model/log/record_batch.h"
+
+namespace ks {
+
+OffsetIndex::OffsetIndex(Disk& disk, std::string path, int64_t base_offset,
+                         int64_t max_index_bytes)
+    : disk_(disk),
+      path_(std::move(path)),
+      base_offset_(base_offset),
+      max_entries_(std::max<int64_t>(1, max_index_bytes / kOffsetIndexEntryBytes)) {}
+
+void OffsetIndex::EncodeEntry(int64_t base_offset, const Entry& entry, char* out) {
+  PutFixed32(out, static_cast<uint32_t>(entry.offset - base_offset));
+  PutFixed32(out + 4, static_cast<uint32_t>(entry.position));
+}
+
+Status OffsetIndex::Reset() {
+  entries_.clear();
+  if (!disk_.Exists(path_)) return disk_.Create(path_);
+  return disk_.Truncate(path_, 0);
+}
+
+Status OffsetIndex::Load(int64_t log_size_bytes, bool* valid) {
+  entries_.clear();
+  *valid = false;
+  if (!disk_.Exists(path_)) return Status::Ok();
+  const int64_t size = disk_.Size(path_);
+  std::string_view bytes;
+  if (Status s = disk_.ReadView(path_, 0, size, &bytes); !s.ok()) return s;
+  if (size % kOffsetIndexEntryBytes != 0 || size / kOffsetIndexEntryBytes > max_entries_) {
+    return Status::Ok();
+  }
+  std::vector<Entry> loaded;
+  loaded.reserve(static_cast<size_t>(size / kOffsetIndexEntryBytes));
+  for (int64_t at = 0; at < size; at += kOffsetIndexEntryBytes) {
+    const auto relative = static_cast<int32_t>(GetFixed32(bytes.data() + at));
+    const auto position = static_cast<int32_t>(GetFixed32(bytes.data() + at + 4));
+    if (relative < 0 || position < 0 || position >= log_size_bytes) return Status::Ok();
+    if (!loaded.empty() && (base_offset_ + relative <= loaded.back().offset ||
+                            position <= loaded.back().position)) {
+      return Status::Ok();
+    }
+    loaded.push_back({base_offset_ + relative, position});
+  }
+  entries_ = std::move(loaded);
+  *valid = true;
+  return Status::Ok();
+}
+
+Status OffsetIndex::Append(int64_t offset, int32_t position) {
+  KS_CHECK(!IsFull());
+  KS_CHECK(offset >= base_offset_ && offset - base_offset_ <= INT32_MAX);
+  KS_CHECK(entries_.empty() ||
+           (offset > entries_.back().offset && position > entries_.back().position));
+  char bytes[kOffsetIndexEntryBytes];
+  const Entry entry{offset, position};
+  EncodeEntry(base_offset_, entry, bytes);
+  if (Status s = disk_.Append(path_, std::string_view(bytes, sizeof(bytes))); !s.ok()) return s;
+  entries_.push_back(entry);
+  return Status::Ok();
+}
+
+Status OffsetIndex::Rewrite(const std::vector<Entry>& entries) {
+  std::string bytes(entries.size() * kOffsetIndexEntryBytes, '\0');
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EncodeEntry(base_offset_, entries[i], bytes.data() + i * kOffsetIndexEntryBytes);
+  }
+  if (Status s = Reset(); !s.ok()) return s;
+  if (!bytes.empty()) {
+    if (Status s = disk_.Append(path_, bytes); !s.ok()) return s;
+  }
+  entries_ = entries;
+  return Status::Ok();
+}
+
+Status OffsetIndex::TruncateToPosition(int64_t position) {
+  auto first_removed = std::lower_bound(
+      entries_.begin(), entries_.end(), position,
+      [](const Entry& entry, int64_t p) { return entry.position < p; });
+  const int64_t keep = first_removed - entries_.begin();
+  if (keep == static_cast<int64_t>(entries_.size())) return Status::Ok();
+  entries_.resize(static_cast<size_t>(keep));
+  return disk_.Truncate(path_, keep * kOffsetIndexEntryBytes);
+}
+
+Status OffsetIndex::Flush() { return disk_.Fsync(path_); }
+
+Status OffsetIndex::Rename(std::string new_path) {
+  if (Status s = disk_.Rename(path_, new_path); !s.ok()) return s;
+  path_ = std::move(new_path);
+  return Status::Ok();
+}
+
+Status OffsetIndex::Delete() {
+  if (!disk_.Exists(path_)) return Status::Ok();
+  return disk_.Delete(path_);
+}
+
+OffsetIndex::Entry OffsetIndex::Lookup(int64_t target_offset) const {
+  auto above = std::upper_bound(
+      entries_.begin(), entries_.end(), target_offset,
+      [](int64_t target, const Entry& entry) { return target < entry.offset; });
+  if (above == entries_.begin()) return Entry{base_offset_, 0};
+  return *std::prev(above);
+}
+
+}  // namespace ks

@@ -1,0 +1,65 @@
+// OffsetIndex: the sparse offset index of one segment (the ".index" file), in Kafka's format:
+// 8-byte entries, each (relative offset int32, physical position int32), big-endian, relative to
+// the segment's base offset, both strictly increasing. An entry (r, p) says "the batch starting at
+// byte p of the .log ends at offset base + r" (Kafka indexes a batch by its last offset); so the
+// batch holding offset t starts at or after the position of the largest entry with offset <= t.
+//
+// The whole index is kept in memory (Kafka mmaps the file); every Append also appends the entry
+// to the file, so the file grows with the index instead of being preallocated as Kafka does.
+// Durable only after Flush(). A file that fails the sanity check on Load is rebuilt by the segment.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/env/disk.h"
+#include "model/env/status.h"
+
+namespace ks {
+
+constexpr int kOffsetIndexEntryBytes = 8;
+
+class OffsetIndex {
+ public:
+  struct Entry {
+    int64_t offset = 0;    // absolute
+    int32_t position = 0;  // byte position in the .log
+  };
+
+  OffsetIndex(Disk& disk, std::string path, int64_t base_offset, int64_t max_index_bytes);
+
+  // Makes the file exist and empty.
+  Status Reset();
+  // Loads the file and checks it: a whole number of entries, offsets and positions increasing,
+  // positions below `log_size_bytes`. *valid is false (and the index empty) if the check fails.
+  Status Load(int64_t log_size_bytes, bool* valid);
+  // Appends an entry; REQUIRES offset and position above the last entry's, !IsFull().
+  Status Append(int64_t offset, int32_t position);
+  // Replaces the index with `entries` (after a rebuild), rewriting the file.
+  Status Rewrite(const std::vector<Entry>& entries);
+  // Removes entries for batches at or after `position` (the log was truncated there).
+  Status TruncateToPosition(int64_t position);
+  Status Flush();
+  Status Rename(std::string new_path);
+  Status Delete();
+
+  // The largest entry with offset <= target, or (base_offset, 0) if there is none.
+  Entry Lookup(int64_t target_offset) const;
+  bool IsFull() const { return static_cast<int64_t>(entries_.size()) >= max_entries_; }
+  int64_t max_entries() const { return max_entries_; }
+  const std::vector<Entry>& entries() const { return entries_; }
+  const std::string& path() const { return path_; }
+
+  static void EncodeEntry(int64_t base_offset, const Entry& entry, char* out);
+
+ private:
+
+  Disk& disk_;
+  std::string path_;
+  int64_t base_offset_;
+  int64_t max_entries_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace ks
