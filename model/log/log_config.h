@@ -16,6 +16,7 @@
 #include "model/env/status.h"
 #include "model/log/compression.h"
 #include "model/log/record_batch.h"
+#include "model/util/names.h"  // EditDistance, for suggestions
 
 namespace ks {
 
@@ -71,7 +72,5 @@ Status SetLogConfig(std::string_view name, std::string_view value, LogConfig* co
 // Every accepted config name, for help texts and suggestions.
 const std::vector<std::string_view>& LogConfigNames();
 
-// Levenshtein distance, used to suggest the closest valid name.
-int EditDistance(std::string_view a, std::string_view b);
 
 }  // namespace ks

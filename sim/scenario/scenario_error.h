@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/util/names.h"  // EditDistance
+
 namespace YAML {
 class Node;
 }
@@ -31,8 +33,6 @@ class ScenarioError : public std::runtime_error {
   std::string message_;
 };
 
-// Levenshtein distance between two names (for "did you mean").
-int EditDistance(std::string_view a, std::string_view b);
 // The candidate closest to `name`, or "" if none is close enough to be a plausible misspelling.
 std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates);
 // " (did you mean 'x'?)" or "" — ready to append to a message.
