@@ -15,6 +15,7 @@ std::string_view ErrorName(ErrorCode code) {
     case ErrorCode::kRequestTimedOut: return "REQUEST_TIMED_OUT";
     case ErrorCode::kBrokerNotAvailable: return "BROKER_NOT_AVAILABLE";
     case ErrorCode::kReplicaNotAvailable: return "REPLICA_NOT_AVAILABLE";
+    case ErrorCode::kStaleControllerEpoch: return "STALE_CONTROLLER_EPOCH";
     case ErrorCode::kMessageTooLarge: return "MESSAGE_TOO_LARGE";
     case ErrorCode::kNetworkException: return "NETWORK_EXCEPTION";
     case ErrorCode::kCoordinatorLoadInProgress: return "COORDINATOR_LOAD_IN_PROGRESS";
@@ -45,6 +46,9 @@ std::string_view ErrorName(ErrorCode code) {
     case ErrorCode::kUnsupportedCompressionType: return "UNSUPPORTED_COMPRESSION_TYPE";
     case ErrorCode::kOffsetNotAvailable: return "OFFSET_NOT_AVAILABLE";
     case ErrorCode::kInvalidRecord: return "INVALID_RECORD";
+    case ErrorCode::kInvalidUpdateVersion: return "INVALID_UPDATE_VERSION";
+    case ErrorCode::kIneligibleReplica: return "INELIGIBLE_REPLICA";
+    case ErrorCode::kNewLeaderElected: return "NEW_LEADER_ELECTED";
   }
   return "UNKNOWN_ERROR_CODE";
 }

@@ -27,6 +27,7 @@ enum class ErrorCode : int16_t {
   kRequestTimedOut = 7,
   kBrokerNotAvailable = 8,
   kReplicaNotAvailable = 9,
+  kStaleControllerEpoch = 11,
   kMessageTooLarge = 10,
   kNetworkException = 13,
   kCoordinatorLoadInProgress = 14,
@@ -57,6 +58,9 @@ enum class ErrorCode : int16_t {
   kUnsupportedCompressionType = 76,
   kOffsetNotAvailable = 78,
   kInvalidRecord = 87,
+  kInvalidUpdateVersion = 95,
+  kIneligibleReplica = 107,
+  kNewLeaderElected = 108,
 };
 
 // "OFFSET_OUT_OF_RANGE"; "UNKNOWN_ERROR_CODE" for values outside the enum.

@@ -105,6 +105,9 @@ using SelectorParser =
     std::function<std::unique_ptr<NodeSelector>(Args& selector, ParseScope& scope)>;
 // Adds lines to the run's summary ("brokers  3 up, 1 election").
 using SummaryHook = std::function<void(ScenarioRun& run, std::vector<std::string>* lines)>;
+// Runs when the run ends, before expectations are checked (final checkers belong here); may add
+// failures (each "what failed, where") that make the run exit 1.
+using FinishHook = std::function<void(ScenarioRun& run, std::vector<std::string>* failures)>;
 
 class ScenarioRegistry {
  public:
@@ -121,6 +124,7 @@ class ScenarioRegistry {
   void AddSection(std::string name, VocabularyDoc doc, SectionParser parser);
   void AddSelector(std::string key, VocabularyDoc doc, SelectorParser parser);
   void AddSummary(SummaryHook hook) { summaries_.push_back(std::move(hook)); }
+  void AddFinishHook(FinishHook hook) { finish_hooks_.push_back(std::move(hook)); }
 
   const std::map<std::string, Entry<ActionParser>>& actions() const { return actions_; }
   const std::map<std::string, Entry<ProbeParser>>& probes() const { return probes_; }
@@ -128,6 +132,7 @@ class ScenarioRegistry {
   const std::map<std::string, Entry<SectionParser>>& sections() const { return sections_; }
   const std::map<std::string, Entry<SelectorParser>>& selectors() const { return selectors_; }
   const std::vector<SummaryHook>& summaries() const { return summaries_; }
+  const std::vector<FinishHook>& finish_hooks() const { return finish_hooks_; }
 
   // "kafkasim vocabulary": every entry with its doc, grouped.
   std::string DescribeVocabulary() const;
@@ -139,6 +144,7 @@ class ScenarioRegistry {
   std::map<std::string, Entry<SectionParser>> sections_;
   std::map<std::string, Entry<SelectorParser>> selectors_;
   std::vector<SummaryHook> summaries_;
+  std::vector<FinishHook> finish_hooks_;
 };
 
 template <typename Map>

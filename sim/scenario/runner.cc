@@ -217,6 +217,7 @@ bool ScenarioRunner::AdvanceTo(TimeUs limit) {
 RunResult ScenarioRunner::Finish() {
   RunResult result;
   result.seed = seed_;
+  for (const FinishHook& hook : registry_.finish_hooks()) hook(*run_, &failures_);
   for (const Condition& expectation : scenario_.expectations) {
     ProbeValue actual;
     ExpectationResult r;

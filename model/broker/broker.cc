@@ -1,0 +1,238 @@
+#include "model/broker/broker.h"
+
+#include "model/controller/zk_paths.h"
+
+namespace ks {
+
+namespace {
+
+ZkClientOptions ZkOptionsFor(const BrokerConfig& config) {
+  ZkClientOptions options;
+  options.session_timeout_ms = static_cast<int32_t>(config.zookeeper_session_timeout_ms);
+  return options;
+}
+
+}  // namespace
+
+Broker::Broker(Env& env, BrokerOptions options)
+    : env_(env),
+      options_(std::move(options)),
+      replica_manager_(env, options_.config, metadata_),
+      zk_(env, options_.zookeeper, ZkOptionsFor(options_.config)),
+      controller_(env, options_.config, zk_) {}
+
+Broker::~Broker() = default;
+
+void Broker::Start() {
+  env_.Trace("broker.starting", TraceFields()
+                                    .Add("broker", id())
+                                    .Add("truncation_mode",
+                                         TruncationModeName(options_.config.truncation_mode))
+                                    .Add("isr_lag_mode",
+                                         IsrLagModeName(options_.config.isr_lag_mode)));
+  replica_manager_.LoadLogs();
+  replica_manager_.SetAlterPartitionSink(
+      [this](const AlterPartitionRequest& request) { SendAlterPartition(request); });
+  replica_manager_.StartBackgroundTasks();
+  zk_.SetStateHandler([this](ZkState state) { OnZkState(state); });
+  zk_.SetWatchHandler([this](const ZkWatchEvent& event) { OnZkWatch(event); });
+  zk_.Start();
+}
+
+void Broker::OnZkState(ZkState state) {
+  switch (state) {
+    case ZkState::kConnected:
+      if (!registered_) Register();
+      break;
+    case ZkState::kExpired:
+      // Our ephemeral nodes are gone: the cluster has seen us die. Start a new session.
+      registered_ = false;
+      ++session_generation_;
+      controller_.Deactivate("ZooKeeper session expired");
+      env_.Trace("broker.session_expired", TraceFields().Add("broker", id()));
+      zk_.Reconnect();
+      break;
+    default:
+      break;
+  }
+}
+
+void Broker::Register() {
+  const uint64_t generation = session_generation_;
+  // The persistent parents exist once; creating them again fails harmlessly.
+  zk_.Create("/brokers", "", false, [](const ZkResult&) {});
+  zk_.Create(zk_paths::kBrokerIds, "", false, [](const ZkResult&) {});
+  zk_.Create(zk_paths::kBrokerTopics, "", false, [](const ZkResult&) {});
+  zk_.Create("/admin", "", false, [](const ZkResult&) {});
+  zk_.Create("/config", "", false, [](const ZkResult&) {});
+  zk_.Create(zk_paths::kConfigTopics, "", false, [](const ZkResult&) {});
+  zk_.Create(zk_paths::BrokerPath(id()), "node=" + std::to_string(env_.Self()), true,
+             [this, generation](const ZkResult& result) {
+               if (generation != session_generation_) return;
+               if (result.ok()) {
+                 registered_ = true;
+                 env_.Trace("broker.registered", TraceFields().Add("broker", id()));
+                 TryElect();
+                 return;
+               }
+               // An older session of ours still holds the node: wait for it to expire.
+               env_.Trace("broker.register_failed", TraceFields()
+                                                        .Add("broker", id())
+                                                        .Add("error", ZkErrorName(result.error)));
+               env_.SetTimer(kSecond, [this, generation] {
+                 if (generation == session_generation_ && !registered_ &&
+                     zk_.state() == ZkState::kConnected) {
+                   Register();
+                 }
+               });
+             });
+}
+
+void Broker::TryElect() {
+  if (!registered_ || controller_.active()) return;
+  const uint64_t generation = session_generation_;
+  zk_.Exists(zk_paths::kController, true, [this, generation](const ZkResult& exists) {
+    if (generation != session_generation_ || controller_.active()) return;
+    if (exists.ok()) return;  // someone leads; our watch tells us when it goes
+    zk_.Create(zk_paths::kController, "brokerid=" + std::to_string(id()), true,
+               [this, generation](const ZkResult& created) {
+                 if (generation != session_generation_) return;
+                 if (created.ok()) {
+                   BecomeController();
+                 } else {
+                   // Lost the race: watch the winner's node.
+                   zk_.Exists(zk_paths::kController, true, [](const ZkResult&) {});
+                 }
+               });
+  });
+}
+
+void Broker::BecomeController() {
+  const uint64_t generation = session_generation_;
+  // The controller epoch goes up by one with every election, through a conditional update.
+  zk_.GetData(zk_paths::kControllerEpoch, false, [this, generation](const ZkResult& current) {
+    if (generation != session_generation_) return;
+    if (!current.ok()) {
+      zk_.Create(zk_paths::kControllerEpoch, "1", false,
+                 [this, generation](const ZkResult& created) {
+                   if (generation != session_generation_) return;
+                   if (created.ok()) {
+                     controller_.Activate(1, 0);
+                   } else {
+                     BecomeController();  // raced with another creator: read it again
+                   }
+                 });
+      return;
+    }
+    const int32_t epoch = std::atoi(current.data.c_str()) + 1;
+    const int32_t version = current.stat.version;
+    zk_.SetData(zk_paths::kControllerEpoch, std::to_string(epoch), version,
+                [this, generation, epoch, version](const ZkResult& set) {
+                  if (generation != session_generation_) return;
+                  if (set.ok()) {
+                    controller_.Activate(epoch, version + 1);
+                  } else {
+                    env_.Trace("broker.controller_epoch_conflict",
+                               TraceFields().Add("broker", id()));
+                  }
+                });
+  });
+}
+
+void Broker::OnZkWatch(const ZkWatchEvent& event) {
+  if (event.path == zk_paths::kController) {
+    if (event.type == ZkWatchType::kNodeDeleted) {
+      controller_.Deactivate("/controller deleted");
+      TryElect();
+    } else {
+      zk_.Exists(zk_paths::kController, true, [](const ZkResult&) {});
+    }
+    return;
+  }
+  controller_.OnWatchEvent(event);
+}
+
+void Broker::SendAlterPartition(const AlterPartitionRequest& request) {
+  const NodeId controller = metadata_.NodeOf(metadata_.controller_id());
+  if (controller == kNoNode) return;  // retried by the ISR check once a controller is known
+  auto message = std::make_unique<AlterPartitionRequest>(request);
+  message->correlation_id = next_correlation_id_++;
+  env_.Send(controller, std::move(message));
+}
+
+void Broker::HandleMetadata(NodeId from, const MetadataRequest& request) {
+  auto response = std::make_unique<MetadataResponse>(metadata_.Describe(request.topics));
+  response->correlation_id = request.correlation_id;
+  env_.Send(from, std::move(response));
+}
+
+void Broker::HandleUpdateMetadata(NodeId from, const UpdateMetadataRequest& request) {
+  auto response = std::make_unique<UpdateMetadataResponse>();
+  response->correlation_id = request.correlation_id;
+  if (request.controller_epoch < metadata_.controller_epoch()) {
+    response->error = ErrorCode::kStaleControllerEpoch;
+  } else {
+    const BrokerId previous_controller = metadata_.controller_id();
+    metadata_.Update(request);
+    if (previous_controller != metadata_.controller_id()) {
+      replica_manager_.RetryPendingIsrChanges();
+    }
+  }
+  env_.Send(from, std::move(response));
+}
+
+void Broker::OnMessage(NodeId from, MessagePtr message) {
+  if (zk_.HandleMessage(from, message)) return;
+  Message* m = message.get();
+  if (auto* produce = dynamic_cast<ProduceRequest*>(m)) {
+    replica_manager_.HandleProduce(from, *produce);
+  } else if (auto* fetch = dynamic_cast<FetchRequest*>(m)) {
+    replica_manager_.HandleFetch(from, *fetch);
+  } else if (auto* metadata = dynamic_cast<MetadataRequest*>(m)) {
+    HandleMetadata(from, *metadata);
+  } else if (auto* list = dynamic_cast<ListOffsetsRequest*>(m)) {
+    replica_manager_.HandleListOffsets(from, *list);
+  } else if (auto* epochs = dynamic_cast<OffsetsForLeaderEpochRequest*>(m)) {
+    replica_manager_.HandleOffsetsForLeaderEpoch(from, *epochs);
+  } else if (auto* leader_and_isr = dynamic_cast<LeaderAndIsrRequest*>(m)) {
+    replica_manager_.HandleLeaderAndIsr(from, *leader_and_isr);
+  } else if (auto* update = dynamic_cast<UpdateMetadataRequest*>(m)) {
+    HandleUpdateMetadata(from, *update);
+  } else if (auto* stop = dynamic_cast<StopReplicaRequest*>(m)) {
+    replica_manager_.HandleStopReplica(from, *stop);
+  } else if (auto* alter = dynamic_cast<AlterPartitionRequest*>(m)) {
+    if (controller_.active()) {
+      controller_.HandleAlterPartition(from, *alter);
+    } else {
+      auto response = std::make_unique<AlterPartitionResponse>();
+      response->correlation_id = alter->correlation_id;
+      response->tp = alter->tp;
+      response->error = ErrorCode::kNotController;
+      env_.Send(from, std::move(response));
+    }
+  } else if (auto* altered = dynamic_cast<AlterPartitionResponse*>(m)) {
+    if (altered->error != ErrorCode::kNotController) {
+      replica_manager_.HandleAlterPartitionResponse(*altered);
+    }
+  } else if (replica_manager_.HandleFetcherMessage(from, message)) {
+    // a follower's fetch or epoch answer
+  } else if (controller_.HandleMessage(from, message)) {
+    // a broker's answer to the controller
+  }
+}
+
+void Broker::OnConnectionReset(NodeId peer) {
+  zk_.HandleConnectionReset(peer);
+  replica_manager_.HandleConnectionReset(peer);
+}
+
+void Broker::Shutdown() {
+  // A clean shutdown: checkpoints and closed logs (no recovery on restart), and the session
+  // closed so that the controller learns of it at once.
+  env_.Trace("broker.shutdown", TraceFields().Add("broker", id()));
+  controller_.Deactivate("shutdown");
+  replica_manager_.Shutdown();
+  zk_.Close();
+}
+
+}  // namespace ks

@@ -1,0 +1,71 @@
+// Broker: one Kafka broker as a simulated node's Process — its logs and replicas
+// (ReplicaManager), its ZooKeeper session, its registration under /brokers/ids, its part in the
+// controller election, and the Controller it runs when elected.
+//
+// Startup, as Kafka's: open and recover every log on disk; connect to ZooKeeper; register the
+// ephemeral /brokers/ids/<id> (retrying while an older session's node is still there); take
+// part in the controller election through the ephemeral /controller; wait for the controller's
+// LeaderAndIsr to learn which replicas lead and which follow.
+//
+// A ZooKeeper session that expires (a long pause, a partition from ZooKeeper) makes the broker
+// resign as controller, reconnect with a new session and register again — the old ephemeral
+// nodes are gone, so the controller has seen it die.
+#pragma once
+
+#include <memory>
+
+#include "model/broker/broker_config.h"
+#include "model/broker/metadata_cache.h"
+#include "model/broker/replica_manager.h"
+#include "model/controller/controller.h"
+#include "model/coord/zk_client.h"
+#include "model/env/env.h"
+
+namespace ks {
+
+struct BrokerOptions {
+  BrokerConfig config;
+  NodeId zookeeper = kNoNode;
+};
+
+class Broker final : public Process {
+ public:
+  Broker(Env& env, BrokerOptions options);
+  ~Broker() override;
+
+  void Start() override;
+  void OnMessage(NodeId from, MessagePtr message) override;
+  void OnConnectionReset(NodeId peer) override;
+  void Shutdown() override;
+
+  BrokerId id() const { return options_.config.broker_id; }
+  const BrokerConfig& config() const { return options_.config; }
+  ReplicaManager& replica_manager() { return replica_manager_; }
+  const MetadataCache& metadata() const { return metadata_; }
+  const Controller& controller() const { return controller_; }
+  bool is_controller() const { return controller_.active(); }
+  bool registered() const { return registered_; }
+  ZkClient& zk() { return zk_; }
+
+ private:
+  void OnZkState(ZkState state);
+  void OnZkWatch(const ZkWatchEvent& event);
+  void Register();
+  void TryElect();
+  void BecomeController();
+  void SendAlterPartition(const AlterPartitionRequest& request);
+  void HandleMetadata(NodeId from, const MetadataRequest& request);
+  void HandleUpdateMetadata(NodeId from, const UpdateMetadataRequest& request);
+
+  Env& env_;
+  BrokerOptions options_;
+  MetadataCache metadata_;
+  ReplicaManager replica_manager_;
+  ZkClient zk_;
+  Controller controller_;
+  bool registered_ = false;
+  uint64_t session_generation_ = 0;
+  int64_t next_correlation_id_ = 1;
+};
+
+}  // namespace ks

@@ -1,0 +1,447 @@
+#include "model/broker/partition.h"
+
+#include <algorithm>
+
+#include "model/env/check.h"
+
+namespace ks {
+
+std::string_view ReplicaRoleName(ReplicaRole role) {
+  switch (role) {
+    case ReplicaRole::kNone: return "none";
+    case ReplicaRole::kLeader: return "leader";
+    case ReplicaRole::kFollower: return "follower";
+  }
+  return "?";
+}
+
+std::string BrokerListText(const std::vector<BrokerId>& brokers) {
+  std::string text;
+  for (BrokerId id : brokers) text += (text.empty() ? "" : ",") + std::to_string(id);
+  return text;
+}
+
+namespace {
+std::string BrokerListJson(const std::vector<BrokerId>& brokers) {
+  return "[" + BrokerListText(brokers) + "]";
+}
+bool Contains(const std::vector<BrokerId>& list, BrokerId id) {
+  return std::find(list.begin(), list.end(), id) != list.end();
+}
+}  // namespace
+
+Partition::Partition(Env& env, const BrokerConfig& config, BrokerId local_id, TopicPartition tp,
+                     std::unique_ptr<Log> log)
+    : env_(env), config_(config), local_id_(local_id), tp_(std::move(tp)), log_(std::move(log)) {
+  // The HW survives restarts through its checkpoint, but never above what the log recovered.
+  int64_t checkpointed = 0;
+  if (log_->ReadHighWatermarkCheckpoint(&checkpointed).ok()) {
+    high_watermark_ = std::min(checkpointed, log_->log_end_offset());
+  }
+  high_watermark_ = std::max(high_watermark_, log_->log_start_offset());
+}
+
+void Partition::TraceRole() {
+  env_.Trace("replica.role", TraceFields()
+                                 .Add("tp", tp_.Name())
+                                 .Add("role", ReplicaRoleName(role_))
+                                 .Add("leader", leader_)
+                                 .Add("leader_epoch", leader_epoch_)
+                                 .AddRaw("isr", BrokerListJson(isr_))
+                                 .AddRaw("replicas", BrokerListJson(replicas_))
+                                 .Add("hw", high_watermark_)
+                                 .Add("leo", log_->log_end_offset()));
+}
+
+void Partition::TraceIsr(std::string_view change) {
+  env_.Trace("replica.isr", TraceFields()
+                                .Add("tp", tp_.Name())
+                                .Add("change", change)
+                                .AddRaw("isr", BrokerListJson(isr_))
+                                .Add("partition_epoch", partition_epoch_)
+                                .Add("leader_epoch", leader_epoch_));
+}
+
+void Partition::CheckInvariants() const {
+  KS_CHECK_MSG(high_watermark_ <= log_->log_end_offset(),
+               tp_.Name() + ": HW " + std::to_string(high_watermark_) + " above LEO " +
+                   std::to_string(log_->log_end_offset()));
+  if (role_ == ReplicaRole::kLeader) {
+    KS_CHECK_MSG(Contains(isr_, local_id_), tp_.Name() + ": the leader is not in its ISR");
+    for (BrokerId id : isr_) {
+      KS_CHECK_MSG(Contains(replicas_, id), tp_.Name() + ": ISR member " + std::to_string(id) +
+                                                " is not a replica");
+    }
+  }
+}
+
+bool Partition::AcceptState(const LeaderAndIsrPartitionState& state, std::string_view role) {
+  // Kafka applies a LeaderAndIsr only with a newer leader epoch (or the same epoch, for a
+  // replica that has no role yet, e.g. after a restart).
+  if (state.leader_epoch < leader_epoch_ ||
+      (state.leader_epoch == leader_epoch_ && role_ != ReplicaRole::kNone)) {
+    // The same epoch again is normal (a new controller re-sends every state): ignore quietly.
+    if (state.leader_epoch == leader_epoch_) return false;
+    env_.Trace("replica.stale_state", TraceFields()
+                                          .Add("tp", tp_.Name())
+                                          .Add("role", role)
+                                          .Add("state_epoch", state.leader_epoch)
+                                          .Add("leader_epoch", leader_epoch_));
+    return false;
+  }
+  leader_ = state.leader;
+  leader_epoch_ = state.leader_epoch;
+  partition_epoch_ = state.partition_epoch;
+  controller_epoch_ = state.controller_epoch;
+  replicas_ = state.replicas;
+  isr_ = state.isr;
+  pending_isr_.reset();
+  pending_request_.reset();
+  return true;
+}
+
+bool Partition::MakeLeader(const LeaderAndIsrPartitionState& state) {
+  if (!AcceptState(state, "leader")) return false;
+  role_ = ReplicaRole::kLeader;
+  // The new epoch starts at our LEO: everything we have is what this epoch builds on.
+  leader_epoch_start_offset_ = log_->log_end_offset();
+  if (Status s = log_->leader_epoch_cache().Assign(leader_epoch_, leader_epoch_start_offset_);
+      !s.ok()) {
+    env_.Trace("replica.error", TraceFields().Add("tp", tp_.Name()).Add("error", s.ToString()));
+  }
+  // Followers' LEOs are unknown until they fetch in this epoch; a replica in the ISR is
+  // presumed caught up now, so it is not shrunk before it had a chance to fetch.
+  followers_.clear();
+  const TimeUs now = env_.Now();
+  for (BrokerId id : replicas_) {
+    if (id == local_id_) continue;
+    FollowerState state_of;
+    state_of.last_caught_up_us = Contains(isr_, id) ? now : 0;
+    state_of.last_fetch_us = now;
+    followers_[id] = state_of;
+  }
+  TraceRole();
+  MaybeIncrementHighWatermark();
+  CheckInvariants();
+  return true;
+}
+
+bool Partition::MakeFollower(const LeaderAndIsrPartitionState& state) {
+  if (!AcceptState(state, "follower")) return false;
+  role_ = ReplicaRole::kFollower;
+  followers_.clear();
+  leader_epoch_start_offset_ = -1;
+  TraceRole();
+  CheckInvariants();
+  return true;
+}
+
+void Partition::MakeOffline() {
+  role_ = ReplicaRole::kNone;
+  followers_.clear();
+  pending_isr_.reset();
+  pending_request_.reset();
+  TraceRole();
+}
+
+std::vector<BrokerId> Partition::MaximalIsr() const {
+  std::vector<BrokerId> maximal = isr_;
+  if (pending_isr_) {
+    for (BrokerId id : *pending_isr_) {
+      if (!Contains(maximal, id)) maximal.push_back(id);
+    }
+  }
+  return maximal;
+}
+
+int64_t Partition::FollowerLogEndOffset(BrokerId follower) const {
+  auto it = followers_.find(follower);
+  return it == followers_.end() ? -1 : it->second.log_end_offset;
+}
+
+KafkaError Partition::AppendAsLeader(std::string* records, int16_t acks,
+                                     int32_t min_insync_replicas, LogAppendInfo* info) {
+  if (role_ != ReplicaRole::kLeader) {
+    return KafkaError(ErrorCode::kNotLeaderOrFollower,
+                      "broker " + std::to_string(local_id_) + " does not lead " + tp_.Name());
+  }
+  const int32_t in_sync = static_cast<int32_t>(isr_.size());
+  if (acks == kAcksAll && in_sync < min_insync_replicas) {
+    return KafkaError(ErrorCode::kNotEnoughReplicas,
+                      tp_.Name() + " has " + std::to_string(in_sync) +
+                          " in-sync replicas, min.insync.replicas is " +
+                          std::to_string(min_insync_replicas));
+  }
+  KafkaError error = log_->AppendAsLeader(records, leader_epoch_, info);
+  if (!error.ok()) return error;
+  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo",
+                                                                     log_->log_end_offset()));
+  // With no follower in the maximal ISR the HW moves at once (a single-replica ISR).
+  MaybeIncrementHighWatermark();
+  CheckInvariants();
+  return KafkaError::None();
+}
+
+std::optional<ErrorCode> Partition::CheckEnoughReplicasReachOffset(
+    int64_t required_offset, int32_t min_insync_replicas) const {
+  if (role_ != ReplicaRole::kLeader) return ErrorCode::kNotLeaderOrFollower;
+  if (high_watermark_ < required_offset) return std::nullopt;
+  if (static_cast<int32_t>(isr_.size()) < min_insync_replicas) {
+    return ErrorCode::kNotEnoughReplicasAfterAppend;
+  }
+  return ErrorCode::kNone;
+}
+
+ErrorCode Partition::CheckFetchEpoch(int32_t current_leader_epoch, bool require_leader) const {
+  if (require_leader && role_ != ReplicaRole::kLeader) return ErrorCode::kNotLeaderOrFollower;
+  if (current_leader_epoch < 0) return ErrorCode::kNone;  // an old client: no check
+  if (current_leader_epoch < leader_epoch_) return ErrorCode::kFencedLeaderEpoch;
+  if (current_leader_epoch > leader_epoch_) return ErrorCode::kUnknownLeaderEpoch;
+  return ErrorCode::kNone;
+}
+
+bool Partition::IsFollowerInSync(BrokerId follower) const {
+  auto it = followers_.find(follower);
+  if (it == followers_.end()) return false;
+  const int64_t leo = it->second.log_end_offset;
+  return leo >= high_watermark_ && leader_epoch_start_offset_ >= 0 &&
+         leo >= leader_epoch_start_offset_;
+}
+
+bool Partition::UpdateFollowerFetchState(BrokerId follower, int64_t fetch_offset) {
+  auto it = followers_.find(follower);
+  if (it == followers_.end() || role_ != ReplicaRole::kLeader) return false;
+  FollowerState& state = it->second;
+  const TimeUs now = env_.Now();
+  const int64_t leader_leo = log_->log_end_offset();
+  // Kafka's rule: caught up now if the fetch reached our LEO; caught up as of the previous fetch
+  // if it reached the LEO we had then.
+  if (fetch_offset >= leader_leo) {
+    state.last_caught_up_us = now;
+  } else if (fetch_offset >= state.last_fetch_leader_log_end_offset) {
+    state.last_caught_up_us = std::max(state.last_caught_up_us, state.last_fetch_us);
+  }
+  const bool leo_changed = state.log_end_offset != fetch_offset;
+  state.log_end_offset = fetch_offset;
+  state.last_fetch_us = now;
+  state.last_fetch_leader_log_end_offset = leader_leo;
+  if (leo_changed) {
+    env_.Trace("replica.follower_leo", TraceFields()
+                                           .Add("tp", tp_.Name())
+                                           .Add("follower", follower)
+                                           .Add("leo", fetch_offset));
+  }
+  // Expansion: a follower outside the ISR that has caught up joins it (one proposal at a time).
+  if (!pending_isr_ && !Contains(isr_, follower) && Contains(replicas_, follower) &&
+      IsFollowerInSync(follower)) {
+    std::vector<BrokerId> expanded = isr_;
+    expanded.push_back(follower);
+    ProposeIsr(expanded, "expand");
+  }
+  return MaybeIncrementHighWatermark();
+}
+
+bool Partition::MaybeIncrementHighWatermark() {
+  if (role_ != ReplicaRole::kLeader) return false;
+  const std::vector<BrokerId> maximal = MaximalIsr();
+  const TimeUs now = env_.Now();
+  int64_t new_hw = log_->log_end_offset();
+  for (const auto& [id, state] : followers_) {
+    const bool counts = Contains(maximal, id) ||
+                        (config_.isr_lag_mode == IsrLagMode::kTime &&
+                         state.log_end_offset >= 0 &&
+                         now - state.last_caught_up_us <=
+                             MillisecondsToUs(config_.replica_lag_time_max_ms));
+    if (!counts) continue;
+    // An ISR member whose LEO we do not know yet holds the HW where it is.
+    const int64_t leo = state.log_end_offset < 0 ? high_watermark_ : state.log_end_offset;
+    new_hw = std::min(new_hw, leo);
+  }
+  if (new_hw > high_watermark_) {
+    SetHighWatermark(new_hw, "leader");
+    return true;
+  }
+  return false;
+}
+
+void Partition::SetHighWatermark(int64_t high_watermark, std::string_view reason) {
+  if (high_watermark == high_watermark_) return;
+  high_watermark_ = high_watermark;
+  env_.Trace("replica.hw", TraceFields()
+                               .Add("tp", tp_.Name())
+                               .Add("hw", high_watermark_)
+                               .Add("leo", log_->log_end_offset())
+                               .Add("by", reason));
+  CheckInvariants();
+}
+
+void Partition::MaybeShrinkIsr() {
+  if (role_ != ReplicaRole::kLeader || pending_isr_) return;
+  const TimeUs now = env_.Now();
+  const DurationUs max_lag_us = MillisecondsToUs(config_.replica_lag_time_max_ms);
+  const int64_t leader_leo = log_->log_end_offset();
+  std::vector<BrokerId> kept;
+  std::vector<BrokerId> removed;
+  for (BrokerId id : isr_) {
+    if (id == local_id_) {
+      kept.push_back(id);
+      continue;
+    }
+    const FollowerState& state = followers_[id];
+    bool out_of_sync;
+    if (config_.isr_lag_mode == IsrLagMode::kTime) {
+      out_of_sync = now - state.last_caught_up_us > max_lag_us;
+    } else {
+      // Kafka <= 0.8: too many messages behind, or stuck (no fetch for the lag time).
+      const int64_t behind = leader_leo - std::max<int64_t>(state.log_end_offset, 0);
+      out_of_sync = behind > config_.replica_lag_max_messages ||
+                    now - state.last_fetch_us > max_lag_us;
+    }
+    (out_of_sync ? removed : kept).push_back(id);
+  }
+  if (removed.empty()) return;
+  env_.Trace("replica.out_of_sync", TraceFields()
+                                        .Add("tp", tp_.Name())
+                                        .AddRaw("replicas", BrokerListJson(removed))
+                                        .Add("mode", IsrLagModeName(config_.isr_lag_mode)));
+  ProposeIsr(kept, "shrink");
+}
+
+void Partition::ProposeIsr(std::vector<BrokerId> new_isr, std::string_view reason) {
+  AlterPartitionRequest request;
+  request.broker_id = local_id_;
+  request.tp = tp_;
+  request.leader_epoch = leader_epoch_;
+  request.new_isr = new_isr;
+  request.partition_epoch = partition_epoch_;
+  pending_isr_ = std::move(new_isr);
+  pending_request_ = request;
+  env_.Trace("replica.isr_proposed", TraceFields()
+                                         .Add("tp", tp_.Name())
+                                         .Add("change", reason)
+                                         .AddRaw("proposed", BrokerListJson(*pending_isr_))
+                                         .AddRaw("isr", BrokerListJson(isr_)));
+  if (propose_isr_) propose_isr_(request);
+  // An expansion counts at once for the HW (the maximal ISR).
+  MaybeIncrementHighWatermark();
+}
+
+void Partition::RetryPendingIsrChange() {
+  if (pending_request_ && propose_isr_ && role_ == ReplicaRole::kLeader) {
+    propose_isr_(*pending_request_);
+  }
+}
+
+void Partition::OnAlterPartitionResponse(const AlterPartitionResponse& response) {
+  if (!pending_isr_ || role_ != ReplicaRole::kLeader) return;
+  if (response.error != ErrorCode::kNone) {
+    env_.Trace("replica.isr_rejected", TraceFields()
+                                           .Add("tp", tp_.Name())
+                                           .Add("error", ErrorName(response.error)));
+    pending_isr_.reset();
+    pending_request_.reset();
+    return;
+  }
+  if (response.leader_epoch != leader_epoch_) return;  // for an older epoch of ours
+  const bool expanded = response.isr.size() > isr_.size();
+  isr_ = response.isr;
+  partition_epoch_ = response.partition_epoch;
+  pending_isr_.reset();
+  pending_request_.reset();
+  TraceIsr(expanded ? "expand" : "shrink");
+  MaybeIncrementHighWatermark();
+  CheckInvariants();
+}
+
+EpochEndOffset Partition::EndOffsetForEpoch(int32_t leader_epoch) const {
+  EpochEndOffset result;
+  result.tp = tp_;
+  if (role_ != ReplicaRole::kLeader) {
+    result.error = ErrorCode::kNotLeaderOrFollower;
+    return result;
+  }
+  auto [epoch, end_offset] = log_->leader_epoch_cache().EndOffsetFor(leader_epoch,
+                                                                     log_->log_end_offset());
+  if (config_.truncation_mode == TruncationMode::kKip101 && epoch != leader_epoch &&
+      epoch != kUndefinedEpoch) {
+    // Kafka 0.11 answered with an end offset but not with the epoch it belonged to, so the
+    // follower could not tell that the leader never had its epoch (KIP-279's bug).
+    epoch = leader_epoch;
+  }
+  result.leader_epoch = epoch;
+  result.end_offset = end_offset;
+  return result;
+}
+
+KafkaError Partition::AppendAsFollower(std::string_view records, LogAppendInfo* info) {
+  KafkaError error = log_->AppendAsFollower(records, info);
+  if (!error.ok()) return error;
+  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo",
+                                                                     log_->log_end_offset()));
+  CheckInvariants();
+  return KafkaError::None();
+}
+
+void Partition::UpdateHighWatermarkFromLeader(int64_t leader_high_watermark) {
+  const int64_t hw = std::min(leader_high_watermark, log_->log_end_offset());
+  if (hw > high_watermark_) SetHighWatermark(hw, "leader's fetch response");
+}
+
+KafkaError Partition::TruncateTo(int64_t offset, std::string_view reason) {
+  const int64_t leo = log_->log_end_offset();
+  if (offset >= leo) return KafkaError::None();
+  KafkaError error = log_->Truncate(offset);
+  if (!error.ok()) return error;
+  env_.Trace("replica.truncate", TraceFields()
+                                     .Add("tp", tp_.Name())
+                                     .Add("from_leo", leo)
+                                     .Add("to", offset)
+                                     .Add("reason", reason)
+                                     .Add("mode", TruncationModeName(config_.truncation_mode)));
+  if (high_watermark_ > offset) SetHighWatermark(offset, "truncation");
+  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo",
+                                                                     log_->log_end_offset()));
+  CheckInvariants();
+  return KafkaError::None();
+}
+
+std::pair<int32_t, int64_t> Partition::LatestEpoch() const {
+  const std::optional<EpochEntry> latest = log_->leader_epoch_cache().Latest();
+  if (!latest) return {kUndefinedEpoch, kUndefinedEpochOffset};
+  return {latest->epoch, log_->log_end_offset()};
+}
+
+std::pair<int32_t, int64_t> Partition::EndOffsetForEpochLocally(int32_t epoch) const {
+  return log_->leader_epoch_cache().EndOffsetFor(epoch, log_->log_end_offset());
+}
+
+KafkaError Partition::Read(int64_t fetch_offset, int64_t max_bytes, bool for_follower,
+                           LogReadResult* out) const {
+  const int64_t end = for_follower ? log_->log_end_offset() : high_watermark_;
+  if (fetch_offset == end && fetch_offset >= log_->log_start_offset()) {
+    out->records.clear();
+    out->batch_count = 0;
+    out->log_start_offset = log_->log_start_offset();
+    out->log_end_offset = log_->log_end_offset();
+    return KafkaError::None();
+  }
+  if (fetch_offset > end) {
+    if (!for_follower && fetch_offset <= log_->log_end_offset()) {
+      // Between HW and LEO: nothing visible yet, not an error.
+      out->records.clear();
+      out->batch_count = 0;
+      return KafkaError::None();
+    }
+    return KafkaError(ErrorCode::kOffsetOutOfRange,
+                      "fetch offset " + std::to_string(fetch_offset) + " is beyond " +
+                          (for_follower ? "the LEO " : "the LEO ") +
+                          std::to_string(log_->log_end_offset()) + " of " + tp_.Name());
+  }
+  return log_->Read(fetch_offset, max_bytes, end, out);
+}
+
+KafkaError Partition::CheckpointHighWatermark() {
+  return log_->CheckpointHighWatermark(high_watermark_);
+}
+
+}  // namespace ks

@@ -1,0 +1,535 @@
+#include "model/broker/replica_manager.h"
+
+#include <algorithm>
+#include <set>
+
+#include "model/env/check.h"
+
+namespace ks {
+
+namespace {
+
+// "orders-0" -> {orders, 0}; false if the name is not a partition directory.
+bool ParsePartitionDirectory(std::string_view name, TopicPartition* tp) {
+  const size_t dash = name.rfind('-');
+  if (dash == std::string_view::npos || dash == 0 || dash + 1 >= name.size()) return false;
+  int32_t partition = 0;
+  for (char c : name.substr(dash + 1)) {
+    if (c < '0' || c > '9') return false;
+    partition = partition * 10 + (c - '0');
+  }
+  tp->topic = std::string(name.substr(0, dash));
+  tp->partition = partition;
+  return true;
+}
+
+}  // namespace
+
+ReplicaManager::ReplicaManager(Env& env, const BrokerConfig& config, MetadataCache& metadata)
+    : env_(env), config_(config), metadata_(metadata) {}
+
+ReplicaManager::~ReplicaManager() {
+  for (TimerId timer : timers_) env_.CancelTimer(timer);
+  fetchers_.clear();
+}
+
+void ReplicaManager::LoadLogs() {
+  std::set<std::string> directories;
+  for (const std::string& path : env_.LocalDisk().List("")) {
+    const size_t slash = path.find('/');
+    if (slash != std::string::npos) directories.insert(path.substr(0, slash));
+  }
+  for (const std::string& directory : directories) {
+    TopicPartition tp;
+    if (!ParsePartitionDirectory(directory, &tp)) continue;
+    TopicSettings settings;
+    settings.log = config_.log;
+    settings.min_insync_replicas = config_.min_insync_replicas;
+    GetOrCreatePartition(tp, settings);
+  }
+}
+
+Partition* ReplicaManager::GetPartition(const TopicPartition& tp) {
+  auto it = partitions_.find(tp);
+  return it == partitions_.end() ? nullptr : it->second.get();
+}
+
+Partition* ReplicaManager::GetOrCreatePartition(const TopicPartition& tp,
+                                                const TopicSettings& settings) {
+  settings_[tp] = settings;
+  if (Partition* existing = GetPartition(tp)) {
+    existing->log().SetConfig(settings.log);
+    return existing;
+  }
+  std::unique_ptr<Log> log;
+  KafkaError error = Log::Open(env_, tp.topic, tp.partition, settings.log, &log);
+  if (!error.ok()) {
+    env_.Trace("broker.log_offline", TraceFields().Add("tp", tp.Name()).Add("error",
+                                                                             error.ToString()));
+    return nullptr;
+  }
+  auto partition = std::make_unique<Partition>(env_, config_, config_.broker_id, tp,
+                                               std::move(log));
+  partition->SetIsrProposalSink([this](const AlterPartitionRequest& request) {
+    if (alter_partition_sink_) alter_partition_sink_(request);
+  });
+  Partition* raw = partition.get();
+  partitions_[tp] = std::move(partition);
+  return raw;
+}
+
+void ReplicaManager::SetAlterPartitionSink(Partition::IsrProposalSink sink) {
+  alter_partition_sink_ = std::move(sink);
+}
+
+ReplicaManager::TopicSettings ReplicaManager::SettingsFor(const LeaderAndIsrPartitionState& state) {
+  TopicSettings settings;
+  BrokerConfig topic = config_;
+  // Topic overrides were validated when the scenario was loaded; a bad one here is a bug.
+  Status status = ParseBrokerConfig(state.topic_config, &topic);
+  KS_CHECK_MSG(status.ok(), status.ToString());
+  settings.log = topic.log;
+  settings.min_insync_replicas = topic.min_insync_replicas;
+  return settings;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Produce
+
+void ReplicaManager::HandleProduce(NodeId from, ProduceRequest& request) {
+  DelayedProduce delayed;
+  delayed.client = from;
+  delayed.correlation_id = request.correlation_id;
+  delayed.deadline_us = env_.Now() + MillisecondsToUs(request.timeout_ms);
+  bool waits = false;
+  for (ProducePartitionData& data : request.partitions) {
+    ProducePartitionResponse result;
+    result.tp = data.tp;
+    int64_t required = -1;
+    int32_t min_insync = config_.min_insync_replicas;
+    auto settings = settings_.find(data.tp);
+    if (settings != settings_.end()) min_insync = settings->second.min_insync_replicas;
+    Partition* partition = GetPartition(data.tp);
+    if (partition == nullptr) {
+      result.error = ErrorCode::kNotLeaderOrFollower;
+    } else {
+      LogAppendInfo info;
+      KafkaError error = partition->AppendAsLeader(&data.records, request.acks, min_insync, &info);
+      result.error = error.code();
+      result.error_message = error.message();
+      if (error.ok()) {
+        result.base_offset = info.first_offset;
+        result.log_append_time_ms = info.log_append_time_ms;
+        result.log_start_offset = partition->log_start_offset();
+        if (request.acks == kAcksAll) {
+          required = info.last_offset + 1;
+          waits = true;
+        }
+      }
+      env_.Trace("broker.produce", TraceFields()
+                                       .Add("tp", data.tp.Name())
+                                       .Add("acks", static_cast<int64_t>(request.acks))
+                                       .Add("client", request.client_id)
+                                       .Add("base_offset", result.base_offset)
+                                       .Add("last_offset", error.ok() ? info.last_offset : -1)
+                                       .Add("error", ErrorName(result.error)));
+    }
+    delayed.results.push_back(std::move(result));
+    delayed.required_offsets.push_back(required);
+    delayed.min_insync.push_back(min_insync);
+  }
+  if (request.acks == kAcksNone) {
+    OnPartitionChanged();
+    return;  // acks=0: the producer expects no answer
+  }
+  delayed_produces_.push_back(std::move(delayed));
+  if (waits) ScheduleDelayedCheck(delayed_produces_.back().deadline_us);
+  OnPartitionChanged();
+}
+
+void ReplicaManager::TryCompleteDelayedProduces(bool force_expired) {
+  const TimeUs now = env_.Now();
+  for (size_t i = 0; i < delayed_produces_.size();) {
+    DelayedProduce& delayed = delayed_produces_[i];
+    bool done = true;
+    for (size_t p = 0; p < delayed.results.size(); ++p) {
+      if (delayed.required_offsets[p] < 0) continue;
+      Partition* partition = GetPartition(delayed.results[p].tp);
+      std::optional<ErrorCode> outcome =
+          partition == nullptr
+              ? std::optional<ErrorCode>(ErrorCode::kNotLeaderOrFollower)
+              : partition->CheckEnoughReplicasReachOffset(delayed.required_offsets[p],
+                                                          delayed.min_insync[p]);
+      if (!outcome && (force_expired || now >= delayed.deadline_us) &&
+          now >= delayed.deadline_us) {
+        outcome = ErrorCode::kRequestTimedOut;
+      }
+      if (outcome) {
+        delayed.required_offsets[p] = -1;
+        if (*outcome != ErrorCode::kNone) {
+          delayed.results[p].error = *outcome;
+          delayed.results[p].base_offset = -1;
+        }
+      } else {
+        done = false;
+      }
+    }
+    if (!done) {
+      ++i;
+      continue;
+    }
+    auto response = std::make_unique<ProduceResponse>();
+    response->correlation_id = delayed.correlation_id;
+    response->partitions = std::move(delayed.results);
+    env_.Send(delayed.client, std::move(response));
+    delayed_produces_.erase(delayed_produces_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fetch
+
+std::unique_ptr<FetchResponse> ReplicaManager::ReadForFetch(const FetchRequest& request,
+                                                            int64_t* bytes) {
+  auto response = std::make_unique<FetchResponse>();
+  response->correlation_id = request.correlation_id;
+  const bool from_follower = request.replica_id >= 0;
+  *bytes = 0;
+  for (const FetchPartition& wanted : request.partitions) {
+    FetchPartitionResponse data;
+    data.tp = wanted.tp;
+    Partition* partition = GetPartition(wanted.tp);
+    if (partition == nullptr) {
+      data.error = ErrorCode::kNotLeaderOrFollower;
+    } else {
+      data.error = partition->CheckFetchEpoch(wanted.current_leader_epoch, true);
+      data.high_watermark = partition->high_watermark();
+      data.log_start_offset = partition->log_start_offset();
+      data.log_end_offset = partition->log_end_offset();
+      if (data.error == ErrorCode::kNone) {
+        LogReadResult read;
+        KafkaError error = partition->Read(wanted.fetch_offset, wanted.partition_max_bytes,
+                                           from_follower, &read);
+        data.error = error.code();
+        if (error.ok()) {
+          data.records = std::move(read.records);
+          *bytes += static_cast<int64_t>(data.records.size());
+        }
+      }
+    }
+    response->partitions.push_back(std::move(data));
+  }
+  return response;
+}
+
+void ReplicaManager::HandleFetch(NodeId from, const FetchRequest& request) {
+  if (request.replica_id >= 0) {
+    // A follower's fetch offset is its LEO: update what we know before reading.
+    for (const FetchPartition& wanted : request.partitions) {
+      Partition* partition = GetPartition(wanted.tp);
+      if (partition == nullptr ||
+          partition->CheckFetchEpoch(wanted.current_leader_epoch, true) != ErrorCode::kNone) {
+        continue;
+      }
+      partition->UpdateFollowerFetchState(request.replica_id, wanted.fetch_offset);
+    }
+  }
+  int64_t bytes = 0;
+  std::unique_ptr<FetchResponse> response = ReadForFetch(request, &bytes);
+  const bool any_error = std::any_of(
+      response->partitions.begin(), response->partitions.end(),
+      [](const FetchPartitionResponse& p) { return p.error != ErrorCode::kNone; });
+  if (bytes >= request.min_bytes || request.max_wait_ms <= 0 || any_error) {
+    env_.Send(from, std::move(response));
+  } else {
+    DelayedFetch delayed{from, request, env_.Now() + MillisecondsToUs(request.max_wait_ms)};
+    delayed_fetches_.push_back(std::move(delayed));
+    ScheduleDelayedCheck(delayed_fetches_.back().deadline_us);
+  }
+  // A follower's fetch may have moved the HW: answer what waited for it.
+  if (request.replica_id >= 0) OnPartitionChanged();
+}
+
+void ReplicaManager::TryCompleteDelayedFetches(bool force_expired) {
+  const TimeUs now = env_.Now();
+  for (size_t i = 0; i < delayed_fetches_.size();) {
+    DelayedFetch& delayed = delayed_fetches_[i];
+    const bool from_follower = delayed.request.replica_id >= 0;
+    bool ready = now >= delayed.deadline_us;
+    for (const FetchPartition& wanted : delayed.request.partitions) {
+      Partition* partition = GetPartition(wanted.tp);
+      if (partition == nullptr || !partition->is_leader() ||
+          partition->leader_epoch() != wanted.current_leader_epoch) {
+        ready = true;  // something changed under the fetch: answer now (with the error)
+        break;
+      }
+      const int64_t end = from_follower ? partition->log_end_offset()
+                                        : partition->high_watermark();
+      if (end > wanted.fetch_offset) ready = true;
+    }
+    (void)force_expired;
+    if (!ready) {
+      ++i;
+      continue;
+    }
+    int64_t bytes = 0;
+    std::unique_ptr<FetchResponse> response = ReadForFetch(delayed.request, &bytes);
+    const NodeId client = delayed.client;
+    delayed_fetches_.erase(delayed_fetches_.begin() + static_cast<std::ptrdiff_t>(i));
+    env_.Send(client, std::move(response));
+  }
+}
+
+void ReplicaManager::ScheduleDelayedCheck(TimeUs deadline_us) {
+  const DurationUs delay = std::max<DurationUs>(0, deadline_us - env_.Now());
+  env_.SetTimer(delay, [this] {
+    TryCompleteDelayedProduces(true);
+    TryCompleteDelayedFetches(true);
+  });
+}
+
+void ReplicaManager::OnPartitionChanged() {
+  if (completing_) return;  // completing may append nothing, but guard against re-entry
+  completing_ = true;
+  TryCompleteDelayedProduces(false);
+  TryCompleteDelayedFetches(false);
+  completing_ = false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ListOffsets, OffsetsForLeaderEpoch
+
+void ReplicaManager::HandleListOffsets(NodeId from, const ListOffsetsRequest& request) {
+  auto response = std::make_unique<ListOffsetsResponse>();
+  response->correlation_id = request.correlation_id;
+  response->tp = request.tp;
+  Partition* partition = GetPartition(request.tp);
+  if (partition == nullptr || !partition->is_leader()) {
+    response->error = ErrorCode::kNotLeaderOrFollower;
+  } else if (request.timestamp == kEarliestTimestamp) {
+    response->offset = partition->log_start_offset();
+  } else if (request.timestamp == kLatestTimestamp) {
+    response->offset = partition->high_watermark();
+  } else {
+    std::optional<Segment::TimestampAndOffset> found;
+    KafkaError error = partition->log().OffsetForTimestamp(request.timestamp, &found);
+    response->error = error.code();
+    response->offset = found ? std::min(found->offset, partition->high_watermark())
+                             : partition->high_watermark();
+  }
+  env_.Send(from, std::move(response));
+}
+
+void ReplicaManager::HandleOffsetsForLeaderEpoch(NodeId from,
+                                                 const OffsetsForLeaderEpochRequest& request) {
+  auto response = std::make_unique<OffsetsForLeaderEpochResponse>();
+  response->correlation_id = request.correlation_id;
+  for (const EpochQuery& query : request.partitions) {
+    Partition* partition = GetPartition(query.tp);
+    EpochEndOffset answer;
+    answer.tp = query.tp;
+    if (partition == nullptr) {
+      answer.error = ErrorCode::kNotLeaderOrFollower;
+    } else {
+      answer.error = partition->CheckFetchEpoch(query.current_leader_epoch, true);
+      if (answer.error == ErrorCode::kNone) answer = partition->EndOffsetForEpoch(query.leader_epoch);
+    }
+    env_.Trace("broker.epoch_query", TraceFields()
+                                         .Add("tp", query.tp.Name())
+                                         .Add("from_broker", request.replica_id)
+                                         .Add("epoch", query.leader_epoch)
+                                         .Add("answer_epoch", answer.leader_epoch)
+                                         .Add("end_offset", answer.end_offset)
+                                         .Add("error", ErrorName(answer.error)));
+    response->partitions.push_back(answer);
+  }
+  env_.Send(from, std::move(response));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Controller requests
+
+void ReplicaManager::StopFetching(const TopicPartition& tp) {
+  for (auto it = fetchers_.begin(); it != fetchers_.end();) {
+    it->second->RemovePartition(tp);
+    if (it->second->empty()) {
+      it = fetchers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void ReplicaManager::StartFetching(const TopicPartition& tp, BrokerId leader,
+                                   int32_t leader_epoch) {
+  StopFetching(tp);
+  const NodeId node = metadata_.NodeOf(leader);
+  if (node == kNoNode) {
+    env_.Trace("broker.no_leader_endpoint", TraceFields().Add("tp", tp.Name()).Add("leader",
+                                                                                    leader));
+    return;
+  }
+  auto& fetcher = fetchers_[leader];
+  if (!fetcher || fetcher->leader_node() != node) {
+    fetcher = std::make_unique<ReplicaFetcher>(
+        env_, config_, config_.broker_id, leader, node,
+        [this](const TopicPartition& t) { return GetPartition(t); });
+  }
+  fetcher->AddPartition(tp, leader_epoch);
+}
+
+void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrRequest& request,
+                                       const LeaderAndIsrPartitionState& state,
+                                       std::vector<std::pair<TopicPartition, ErrorCode>>* results) {
+  const BrokerId self = config_.broker_id;
+  if (std::find(state.replicas.begin(), state.replicas.end(), self) == state.replicas.end()) {
+    return;
+  }
+  metadata_.UpdatePartition(state);
+  Partition* partition = GetOrCreatePartition(state.tp, SettingsFor(state));
+  if (partition == nullptr) {
+    results->push_back({state.tp, ErrorCode::kKafkaStorageError});
+    return;
+  }
+  bool applied;
+  if (state.leader == self) {
+    applied = partition->MakeLeader(state);
+    if (applied) StopFetching(state.tp);
+  } else {
+    applied = partition->MakeFollower(state);
+    if (applied) {
+      if (state.leader == kNoBroker) {
+        StopFetching(state.tp);  // offline: nobody to fetch from
+      } else {
+        StartFetching(state.tp, state.leader, state.leader_epoch);
+      }
+    }
+  }
+  results->push_back({state.tp, applied ? ErrorCode::kNone : ErrorCode::kStaleControllerEpoch});
+  (void)request;
+}
+
+void ReplicaManager::HandleLeaderAndIsr(NodeId from, const LeaderAndIsrRequest& request) {
+  auto response = std::make_unique<LeaderAndIsrResponse>();
+  response->correlation_id = request.correlation_id;
+  if (request.controller_epoch < metadata_.controller_epoch()) {
+    // A deposed controller: its word no longer counts.
+    response->error = ErrorCode::kStaleControllerEpoch;
+    env_.Trace("broker.stale_controller", TraceFields()
+                                              .Add("controller", request.controller_id)
+                                              .Add("epoch", request.controller_epoch)
+                                              .Add("known_epoch", metadata_.controller_epoch()));
+    env_.Send(from, std::move(response));
+    return;
+  }
+  metadata_.SetController(request.controller_id, request.controller_epoch);
+  metadata_.AddEndpoints(request.live_leaders);
+  for (const LeaderAndIsrPartitionState& state : request.partitions) {
+    ApplyLeaderAndIsr(request, state, &response->partitions);
+  }
+  env_.Send(from, std::move(response));
+  OnPartitionChanged();
+}
+
+void ReplicaManager::HandleStopReplica(NodeId from, const StopReplicaRequest& request) {
+  auto response = std::make_unique<StopReplicaResponse>();
+  response->correlation_id = request.correlation_id;
+  if (request.controller_epoch < metadata_.controller_epoch()) {
+    response->error = ErrorCode::kStaleControllerEpoch;
+    env_.Send(from, std::move(response));
+    return;
+  }
+  for (const TopicPartition& tp : request.partitions) {
+    StopFetching(tp);
+    Partition* partition = GetPartition(tp);
+    if (partition == nullptr) continue;
+    partition->MakeOffline();
+    if (request.delete_partitions) {
+      Disk& disk = env_.LocalDisk();
+      for (const std::string& file : disk.List(tp.Name() + "/")) disk.Delete(file);
+      partitions_.erase(tp);
+      settings_.erase(tp);
+      env_.Trace("broker.partition_deleted", TraceFields().Add("tp", tp.Name()));
+    }
+  }
+  env_.Send(from, std::move(response));
+  OnPartitionChanged();
+}
+
+void ReplicaManager::HandleAlterPartitionResponse(const AlterPartitionResponse& response) {
+  if (Partition* partition = GetPartition(response.tp)) {
+    partition->OnAlterPartitionResponse(response);
+    OnPartitionChanged();
+  }
+}
+
+bool ReplicaManager::HandleFetcherMessage(NodeId from, MessagePtr& message) {
+  for (auto& [leader, fetcher] : fetchers_) {
+    if (fetcher->HandleMessage(from, message)) {
+      OnPartitionChanged();
+      return true;
+    }
+  }
+  return false;
+}
+
+void ReplicaManager::HandleConnectionReset(NodeId peer) {
+  for (auto& [leader, fetcher] : fetchers_) fetcher->HandleConnectionReset(peer);
+  // Answers owed to that peer are lost with the connection.
+  std::erase_if(delayed_fetches_, [peer](const DelayedFetch& d) { return d.client == peer; });
+  std::erase_if(delayed_produces_, [peer](const DelayedProduce& d) { return d.client == peer; });
+}
+
+void ReplicaManager::RetryPendingIsrChanges() {
+  for (auto& [tp, partition] : partitions_) partition->RetryPendingIsrChange();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Background tasks
+
+void ReplicaManager::StartBackgroundTasks() {
+  PeriodicIsrCheck();
+  PeriodicHighWatermarkCheckpoint();
+  PeriodicRetention();
+}
+
+void ReplicaManager::PeriodicIsrCheck() {
+  for (auto& [tp, partition] : partitions_) {
+    if (partition->isr_change_pending()) {
+      partition->RetryPendingIsrChange();
+    } else {
+      partition->MaybeShrinkIsr();
+    }
+  }
+  OnPartitionChanged();
+  env_.SetTimer(MillisecondsToUs(config_.replica_lag_time_max_ms) / 2,
+                [this] { PeriodicIsrCheck(); });
+}
+
+void ReplicaManager::PeriodicHighWatermarkCheckpoint() {
+  env_.SetTimer(MillisecondsToUs(config_.replica_high_watermark_checkpoint_interval_ms), [this] {
+    for (auto& [tp, partition] : partitions_) partition->CheckpointHighWatermark();
+    PeriodicHighWatermarkCheckpoint();
+  });
+}
+
+void ReplicaManager::PeriodicRetention() {
+  env_.SetTimer(MillisecondsToUs(config_.log.log_retention_check_interval_ms), [this] {
+    for (auto& [tp, partition] : partitions_) {
+      int32_t deleted = 0;
+      partition->log().DeleteOldSegments(partition->high_watermark(), &deleted);
+      partition->log().MaybeFlushByTime();
+    }
+    PeriodicRetention();
+  });
+}
+
+void ReplicaManager::Shutdown() {
+  fetchers_.clear();
+  for (auto& [tp, partition] : partitions_) {
+    partition->CheckpointHighWatermark();
+    partition->log().Close();
+  }
+}
+
+}  // namespace ks

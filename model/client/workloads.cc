@@ -1,0 +1,206 @@
+#include "model/client/workloads.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace ks {
+
+// ---------------------------------------------------------------------------------------------
+// ProducerWorkload
+
+ProducerWorkload::ProducerWorkload(Env& env, ProducerWorkloadOptions options)
+    : env_(env), options_(std::move(options)) {}
+
+// The incarnation survives crashes in a file of 8 decimal digits: read, increment, fsync. A
+// disk error counts as a first incarnation (values would then repeat, which a checker reports).
+int64_t ProducerWorkload::LoadIncarnation() {
+  Disk& disk = env_.LocalDisk();
+  int64_t previous = 0;
+  std::string text;
+  if (disk.Exists(kIncarnationFile) && disk.Read(kIncarnationFile, 0, 32, &text).ok()) {
+    std::from_chars(text.data(), text.data() + text.size(), previous);
+  }
+  const int64_t incarnation = previous + 1;
+  const std::string next = std::to_string(incarnation);
+  if (disk.Exists(kIncarnationFile)) disk.Truncate(kIncarnationFile, 0);
+  if (disk.Append(kIncarnationFile, next).ok()) disk.Fsync(kIncarnationFile);
+  return incarnation;
+}
+
+void ProducerWorkload::Start() {
+  incarnation_ = LoadIncarnation();
+  process_name_ = incarnation_ == 1
+                      ? options_.client_name
+                      : options_.client_name + "#" + std::to_string(incarnation_);
+  history_ = std::make_unique<HistoryRecorder>(env_, process_name_);
+  producer_ = std::make_unique<KafkaProducer>(env_, options_.config, options_.bootstrap,
+                                              process_name_);
+  producer_->Start();
+  started_at_ = env_.Now();
+  if (options_.rate_per_s > 0) {
+    ScheduleNextTick();
+  } else {
+    Fill();
+  }
+}
+
+void ProducerWorkload::ScheduleNextTick() {
+  if (sent_ >= options_.count) return;
+  // Evenly spaced from the start: the n-th send is due at start + n / rate (no drift).
+  const TimeUs due = started_at_ + sent_ * kSecond / options_.rate_per_s;
+  env_.SetTimer(std::max<DurationUs>(0, due - env_.Now()), [this] {
+    SendNext();
+    ScheduleNextTick();
+  });
+}
+
+void ProducerWorkload::Fill() {
+  while (sent_ < options_.count && outstanding() < options_.max_outstanding) SendNext();
+}
+
+void ProducerWorkload::SendNext() {
+  if (sent_ >= options_.count) return;
+  Pending pending;
+  pending.seq = sent_++;
+  if (options_.key_count > 0) {
+    const uint64_t key = env_.Random("workload").Below(static_cast<uint64_t>(options_.key_count));
+    pending.key = "k" + std::to_string(key);
+  }
+  pending.value = process_name_ + "-" + std::to_string(pending.seq);
+  if (static_cast<int64_t>(pending.value.size()) < options_.value_bytes) {
+    pending.value.resize(static_cast<size_t>(options_.value_bytes), '.');
+  }
+  const int64_t op = history_->NextOp();
+  std::optional<std::string_view> key;
+  if (pending.key.has_value()) key = *pending.key;
+  // The callback never runs inside Send, so the invoke below precedes the completion.
+  pending.partition = producer_->Send(options_.topic, key, pending.value,
+                                      [this, op](const SendResult& result) { OnResult(op, result); });
+  history_->SendInvoke(op, options_.topic, pending.partition, key, pending.value);
+  pending_.emplace(op, std::move(pending));
+}
+
+void ProducerWorkload::OnResult(int64_t op, const SendResult& result) {
+  auto it = pending_.find(op);
+  if (it == pending_.end()) return;
+  Pending pending = std::move(it->second);
+  pending_.erase(it);
+  HistoryType type = HistoryType::kOk;
+  switch (result.outcome) {
+    case SendOutcome::kOk: type = HistoryType::kOk; ++acked_; break;
+    case SendOutcome::kFailed: type = HistoryType::kFail; ++failed_; break;
+    case SendOutcome::kUnknown: type = HistoryType::kInfo; ++info_; break;
+  }
+  std::optional<std::string_view> key;
+  if (pending.key.has_value()) key = *pending.key;
+  history_->SendComplete(op, type, options_.topic, result.tp.partition, key, pending.value,
+                         result.offset, result.error);
+  if (options_.rate_per_s == 0) Fill();
+}
+
+void ProducerWorkload::OnMessage(NodeId from, MessagePtr message) {
+  if (producer_) producer_->HandleMessage(from, message);
+}
+
+void ProducerWorkload::OnConnectionReset(NodeId peer) {
+  if (producer_) producer_->HandleConnectionReset(peer);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ConsumerWorkload
+
+ConsumerWorkload::ConsumerWorkload(Env& env, ConsumerWorkloadOptions options)
+    : env_(env), options_(std::move(options)) {}
+
+void ConsumerWorkload::Start() {
+  history_ = std::make_unique<HistoryRecorder>(env_, options_.client_name);
+  consumer_ = std::make_unique<KafkaConsumer>(env_, options_.config, options_.bootstrap,
+                                              options_.client_name);
+  consumer_->Start();
+  if (!options_.partitions.empty()) {
+    std::vector<TopicPartition> assignment;
+    for (int32_t p : options_.partitions) assignment.push_back(TopicPartition{options_.topic, p});
+    consumer_->Assign(std::move(assignment));
+    PollLoop();
+    return;
+  }
+  consumer_->metadata().AddTopic(options_.topic);
+  CheckAssignment();
+}
+
+void ConsumerWorkload::CheckAssignment() {
+  const TopicMetadataView* view = consumer_->metadata().Topic(options_.topic);
+  if (view != nullptr && view->partitions.size() > assigned_count_) {
+    std::vector<TopicPartition> assignment;
+    for (size_t p = 0; p < view->partitions.size(); ++p) {
+      assignment.push_back(TopicPartition{options_.topic, static_cast<int32_t>(p)});
+    }
+    assigned_count_ = assignment.size();
+    consumer_->Assign(std::move(assignment));  // kept partitions keep their positions
+    PollLoop();
+  }
+  env_.SetTimer(kAssignmentCheckInterval, [this] { CheckAssignment(); });
+}
+
+void ConsumerWorkload::PollLoop() {
+  if (polling_) return;
+  polling_ = true;
+  consumer_->Poll([this](PollResult& result) {
+    polling_ = false;
+    OnPoll(result);
+    PollLoop();
+  });
+}
+
+void ConsumerWorkload::OnPoll(PollResult& result) {
+  ++polls_;
+  if (!result.error.ok()) {
+    ++errors_;
+    if (env_.Tracing()) {
+      env_.Trace("consumer.error", TraceFields()
+                                       .Add("client", options_.client_name)
+                                       .Add("topic", result.error_tp.topic)
+                                       .Add("partition", result.error_tp.partition)
+                                       .Add("error", ErrorName(result.error.code())));
+    }
+  }
+  if (result.records.empty()) return;
+  consumed_ += static_cast<int64_t>(result.records.size());
+  for (const ConsumerRecord& record : result.records) {
+    positions_[record.tp.partition] = record.offset + 1;
+  }
+  if (!env_.Tracing()) return;
+  records_json_.clear();
+  records_json_.push_back('[');
+  for (const ConsumerRecord& record : result.records) {
+    if (records_json_.size() > 1) records_json_.push_back(',');
+    std::optional<std::string_view> value;
+    if (record.value.has_value()) value = *record.value;
+    AppendHistoryRecordJson(&records_json_, record.tp.partition, record.offset, value);
+  }
+  records_json_.push_back(']');
+  const int64_t op = history_->NextOp();
+  history_->PollInvoke(op);
+  history_->PollOk(op, records_json_);
+}
+
+int64_t ConsumerWorkload::lag() const {
+  int64_t lag = 0;
+  if (!consumer_) return 0;
+  for (const TopicPartition& tp : consumer_->assignment()) {
+    const int64_t hw = consumer_->HighWatermark(tp);
+    const std::optional<int64_t> position = consumer_->Position(tp);
+    if (hw >= 0 && position.has_value() && hw > *position) lag += hw - *position;
+  }
+  return lag;
+}
+
+void ConsumerWorkload::OnMessage(NodeId from, MessagePtr message) {
+  if (consumer_) consumer_->HandleMessage(from, message);
+}
+
+void ConsumerWorkload::OnConnectionReset(NodeId peer) {
+  if (consumer_) consumer_->HandleConnectionReset(peer);
+}
+
+}  // namespace ks

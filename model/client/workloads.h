@@ -1,0 +1,136 @@
+// Workload processes: simulated client nodes that drive a KafkaProducer or KafkaConsumer and
+// record every operation in the history (model/client/history.h), for scenarios and checkers.
+//
+// ProducerWorkload sends `count` records to `topic`: at `rate_per_s` on evenly spaced instants,
+// or (rate 0) as fast as the producer accepts with at most `max_outstanding` sends unfinished.
+// Keys are drawn uniformly from "k0".."k<key_count-1>" (key_count 0: null keys) with the node's
+// "workload" random stream; values are "<process>-<seq>" padded with '.' to `value_bytes`, so
+// every value is unique across the run. A restarted node is a new incarnation (counted in a
+// small file on the node's disk): its process name becomes "<client>#<incarnation>" and it
+// starts over at seq 0, so values stay unique and its op numbers do not collide.
+//
+// ConsumerWorkload assigns `partitions` of `topic` (all of them, from metadata, when empty — and
+// the new ones when partitions are added), polls continuously, and records each poll that
+// returned records as a history op (invoke and ok at the poll's completion).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/client/consumer.h"
+#include "model/client/history.h"
+#include "model/client/producer.h"
+#include "model/env/env.h"
+
+namespace ks {
+
+struct ProducerWorkloadOptions {
+  std::string client_name = "producer";
+  ProducerConfig config;
+  std::vector<NodeId> bootstrap;
+  std::string topic = "t";
+  int64_t count = 0;
+  int64_t rate_per_s = 0;  // 0: as fast as the producer accepts
+  int32_t key_count = 0;   // 0: null keys
+  int64_t value_bytes = 0; // values are padded to this size (never cut)
+  int64_t max_outstanding = 1000;  // the cap of unfinished sends when rate_per_s is 0
+};
+
+class ProducerWorkload final : public Process {
+ public:
+  static constexpr const char* kIncarnationFile = "workload.incarnation";
+
+  ProducerWorkload(Env& env, ProducerWorkloadOptions options);
+  void Start() override;
+  void OnMessage(NodeId from, MessagePtr message) override;
+  void OnConnectionReset(NodeId peer) override;
+
+  int64_t sent() const { return sent_; }
+  int64_t acked() const { return acked_; }
+  int64_t failed() const { return failed_; }
+  int64_t info() const { return info_; }
+  int64_t outstanding() const { return sent_ - acked_ - failed_ - info_; }
+  bool done() const { return sent_ == options_.count && outstanding() == 0; }
+  int64_t incarnation() const { return incarnation_; }
+  const std::string& process_name() const { return process_name_; }
+  KafkaProducer& producer() { return *producer_; }
+
+ private:
+  struct Pending {
+    int64_t seq = 0;
+    int32_t partition = -1;
+    std::optional<std::string> key;
+    std::string value;
+  };
+
+  int64_t LoadIncarnation();
+  void SendNext();
+  void Fill();
+  void ScheduleNextTick();
+  void OnResult(int64_t op, const SendResult& result);
+
+  Env& env_;
+  ProducerWorkloadOptions options_;
+  int64_t incarnation_ = 1;
+  std::string process_name_;
+  std::unique_ptr<HistoryRecorder> history_;
+  std::unique_ptr<KafkaProducer> producer_;
+  std::unordered_map<int64_t, Pending> pending_;  // by op
+  TimeUs started_at_ = 0;
+  int64_t sent_ = 0;
+  int64_t acked_ = 0;
+  int64_t failed_ = 0;
+  int64_t info_ = 0;
+};
+
+struct ConsumerWorkloadOptions {
+  std::string client_name = "consumer";
+  ConsumerConfig config;
+  std::vector<NodeId> bootstrap;
+  std::string topic = "t";
+  std::vector<int32_t> partitions;  // empty: all partitions of the topic
+};
+
+class ConsumerWorkload final : public Process {
+ public:
+  // How often the workload looks for (new) partitions of its topic when assigning all.
+  static constexpr DurationUs kAssignmentCheckInterval = 100 * kMillisecond;
+
+  ConsumerWorkload(Env& env, ConsumerWorkloadOptions options);
+  void Start() override;
+  void OnMessage(NodeId from, MessagePtr message) override;
+  void OnConnectionReset(NodeId peer) override;
+
+  int64_t consumed() const { return consumed_; }
+  int64_t polls() const { return polls_; }
+  int64_t errors() const { return errors_; }
+  // Next offset to consume per partition (what the last poll left).
+  const std::map<int32_t, int64_t>& positions() const { return positions_; }
+  // Sum over assigned partitions of (high watermark - position), as last seen.
+  int64_t lag() const;
+  KafkaConsumer& consumer() { return *consumer_; }
+
+ private:
+  void CheckAssignment();
+  void PollLoop();
+  void OnPoll(PollResult& result);
+
+  Env& env_;
+  ConsumerWorkloadOptions options_;
+  std::unique_ptr<HistoryRecorder> history_;
+  std::unique_ptr<KafkaConsumer> consumer_;
+  size_t assigned_count_ = 0;
+  bool polling_ = false;
+  std::string records_json_;  // reused
+  int64_t consumed_ = 0;
+  int64_t polls_ = 0;
+  int64_t errors_ = 0;
+  std::map<int32_t, int64_t> positions_;
+};
+
+}  // namespace ks

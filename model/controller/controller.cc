@@ -1,0 +1,815 @@
+#include "model/controller/controller.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "model/env/check.h"
+
+namespace ks {
+
+using zk_paths::PartitionStateData;
+
+namespace {
+
+bool Contains(const std::vector<BrokerId>& list, BrokerId id) {
+  return std::find(list.begin(), list.end(), id) != list.end();
+}
+
+std::string BrokersJson(const std::vector<BrokerId>& brokers) {
+  return "[" + zk_paths::EncodeBrokers(brokers) + "]";
+}
+
+// Calls `then` once `count` completions have been reported through the returned function.
+std::function<void()> Countdown(size_t count, std::function<void()> then) {
+  if (count == 0) {
+    then();
+    return [] {};
+  }
+  auto remaining = std::make_shared<size_t>(count);
+  auto shared_then = std::make_shared<std::function<void()>>(std::move(then));
+  return [remaining, shared_then] {
+    if (--*remaining == 0) (*shared_then)();
+  };
+}
+
+}  // namespace
+
+Controller::Controller(Env& env, const BrokerConfig& config, ZkClient& zk)
+    : env_(env), config_(config), zk_(zk) {}
+
+Controller::~Controller() { env_.CancelTimer(rebalance_timer_); }
+
+// ---------------------------------------------------------------------------------------------
+// Activation and the event queue
+
+void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
+  active_ = true;
+  epoch_ = epoch;
+  epoch_zk_version_ = epoch_zk_version;
+  ++generation_;
+  queue_.clear();
+  busy_ = false;
+  live_brokers_.clear();
+  partitions_.clear();
+  assignments_.clear();
+  reassigning_.clear();
+  env_.Trace("controller.active", TraceFields().Add("broker", config_.broker_id).Add("epoch",
+                                                                                      epoch));
+  Enqueue("failover", [this](Done done) { OnFailover(std::move(done)); });
+  ScheduleAutoRebalance();
+}
+
+void Controller::Deactivate(std::string_view reason) {
+  if (!active_) return;
+  active_ = false;
+  ++generation_;
+  queue_.clear();
+  busy_ = false;
+  env_.CancelTimer(rebalance_timer_);
+  rebalance_timer_ = kNoTimer;
+  env_.Trace("controller.resign", TraceFields()
+                                      .Add("broker", config_.broker_id)
+                                      .Add("epoch", epoch_)
+                                      .Add("reason", reason));
+}
+
+void Controller::Enqueue(std::string name, Event event) {
+  if (!active_) return;
+  queue_.emplace_back(std::move(name), std::move(event));
+  if (!busy_) RunNext();
+}
+
+void Controller::RunNext() {
+  if (!active_ || queue_.empty()) {
+    busy_ = false;
+    return;
+  }
+  busy_ = true;
+  auto [name, event] = std::move(queue_.front());
+  queue_.pop_front();
+  const uint64_t generation = generation_;
+  event([this, generation] {
+    if (generation != generation_) return;  // deactivated meanwhile
+    RunNext();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading from ZooKeeper
+
+void Controller::LoadBrokers(
+    bool watch,
+    std::function<void(std::map<BrokerId, NodeId>, std::map<BrokerId, int64_t>)> then) {
+  const uint64_t generation = generation_;
+  zk_.GetChildren(zk_paths::kBrokerIds, watch, [this, generation, then](const ZkResult& result) {
+    if (generation != generation_) return;
+    auto nodes = std::make_shared<std::map<BrokerId, NodeId>>();
+    auto epochs = std::make_shared<std::map<BrokerId, int64_t>>();
+    std::vector<BrokerId> ids;
+    for (const std::string& child : result.children) {
+      std::optional<std::vector<BrokerId>> id = zk_paths::DecodeBrokers(child);
+      if (id && id->size() == 1) ids.push_back((*id)[0]);
+    }
+    auto finish = Countdown(ids.size(), [nodes, epochs, then] { then(*nodes, *epochs); });
+    for (BrokerId id : ids) {
+      zk_.GetData(zk_paths::BrokerPath(id), false,
+                  [nodes, epochs, id, finish](const ZkResult& data) {
+                    if (data.ok() && data.data.rfind("node=", 0) == 0) {
+                      (*nodes)[id] = std::atoi(data.data.c_str() + 5);
+                      (*epochs)[id] = data.stat.czxid;
+                    }
+                    finish();
+                  });
+    }
+  });
+}
+
+void Controller::LoadTopic(const std::string& topic, Done then) {
+  const uint64_t generation = generation_;
+  zk_.GetData(zk_paths::TopicPath(topic), true, [this, generation, topic,
+                                                  then](const ZkResult& result) {
+    if (generation != generation_) return;
+    std::optional<zk_paths::Assignment> assignment =
+        result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
+    if (!assignment) {
+      then();
+      return;
+    }
+    assignments_[topic] = *assignment;
+    zk_.GetData(zk_paths::TopicConfigPath(topic), false, [this, generation, topic, assignment,
+                                                          then](const ZkResult& config) {
+      if (generation != generation_) return;
+      topic_configs_[topic] = config.ok() ? zk_paths::DecodeConfig(config.data)
+                                          : std::vector<std::pair<std::string, std::string>>{};
+      auto finish = Countdown(assignment->size(), then);
+      for (const auto& [partition, replicas] : *assignment) {
+        const TopicPartition tp{topic, partition};
+        PartitionView& view = partitions_[tp];
+        view.replicas = replicas;
+        zk_.GetData(zk_paths::PartitionStatePath(tp), false,
+                    [this, generation, tp, finish](const ZkResult& state) {
+                      if (generation != generation_) return;
+                      PartitionView& v = partitions_[tp];
+                      std::optional<PartitionStateData> decoded =
+                          state.ok() ? zk_paths::DecodePartitionState(state.data) : std::nullopt;
+                      if (decoded) {
+                        v.state = *decoded;
+                        v.zk_version = state.stat.version;
+                      } else {
+                        v.zk_version = -1;
+                      }
+                      finish();
+                    });
+      }
+    });
+  });
+}
+
+void Controller::LoadTopics(Done then) {
+  const uint64_t generation = generation_;
+  zk_.GetChildren(zk_paths::kBrokerTopics, true, [this, generation, then](const ZkResult& result) {
+    if (generation != generation_) return;
+    std::vector<std::string> topics;
+    for (const std::string& topic : result.children) {
+      if (assignments_.count(topic) == 0) topics.push_back(topic);
+    }
+    auto finish = Countdown(topics.size(), then);
+    for (const std::string& topic : topics) LoadTopic(topic, finish);
+  });
+}
+
+void Controller::OnFailover(Done done) {
+  LoadBrokers(true, [this, done](std::map<BrokerId, NodeId> nodes,
+                                 std::map<BrokerId, int64_t> epochs) {
+    live_brokers_ = std::move(nodes);
+    broker_epochs_ = std::move(epochs);
+    env_.Trace("controller.brokers", TraceFields().AddRaw("live", [&] {
+      std::vector<BrokerId> ids;
+      for (const auto& [id, node] : live_brokers_) ids.push_back(id);
+      return BrokersJson(ids);
+    }()));
+    LoadTopics([this, done] {
+      // Tell every broker what it hosts (a new controller re-sends everything), then elect.
+      std::vector<TopicPartition> all;
+      for (const auto& [tp, view] : partitions_) {
+        if (view.zk_version >= 0) all.push_back(tp);
+      }
+      SendUpdateMetadata();
+      SendLeaderAndIsr(all);
+      WriteStates(ChangesForNewOrOfflinePartitions(), [this, done] {
+        // Admin work left by the previous controller.
+        Enqueue("reassignment", [this](Done d) { OnReassignment(std::move(d)); });
+        Enqueue("preferred election", [this](Done d) { OnPreferredElection(std::move(d)); });
+        done();
+      });
+    });
+  });
+}
+
+void Controller::OnWatchEvent(const ZkWatchEvent& event) {
+  if (!active_) return;
+  const std::string& path = event.path;
+  if (path == zk_paths::kBrokerIds) {
+    Enqueue("broker change", [this](Done done) { OnBrokerChange(std::move(done)); });
+  } else if (path == zk_paths::kBrokerTopics) {
+    Enqueue("topic change", [this](Done done) { OnTopicChange(std::move(done)); });
+  } else if (path.rfind(std::string(zk_paths::kBrokerTopics) + "/", 0) == 0) {
+    const std::string topic = path.substr(std::string(zk_paths::kBrokerTopics).size() + 1);
+    if (topic.find('/') == std::string::npos) {
+      Enqueue("topic modification", [this, topic](Done done) {
+        OnTopicModification(topic, std::move(done));
+      });
+    }
+  } else if (path == zk_paths::kPreferredElection) {
+    Enqueue("preferred election", [this](Done done) { OnPreferredElection(std::move(done)); });
+  } else if (path == zk_paths::kReassignPartitions) {
+    Enqueue("reassignment", [this](Done done) { OnReassignment(std::move(done)); });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Brokers coming and going
+
+void Controller::OnBrokerChange(Done done) {
+  LoadBrokers(true, [this, done](std::map<BrokerId, NodeId> nodes,
+                                 std::map<BrokerId, int64_t> epochs) {
+    std::set<BrokerId> dead, started;
+    for (const auto& [id, node] : live_brokers_) {
+      // A broker that re-registered with a new epoch bounced: it died and came back.
+      if (nodes.count(id) == 0 || epochs[id] != broker_epochs_[id]) dead.insert(id);
+    }
+    for (const auto& [id, node] : nodes) {
+      if (live_brokers_.count(id) == 0 || dead.count(id) != 0) started.insert(id);
+    }
+    if (dead.empty() && started.empty()) {
+      done();
+      return;
+    }
+    // Failures first, against the old view minus the dead; then startups.
+    for (BrokerId id : dead) {
+      live_brokers_.erase(id);
+      env_.Trace("controller.broker_failure", TraceFields().Add("broker", id));
+    }
+    StateChanges changes;
+    for (const auto& [tp, view] : partitions_) {
+      if (view.zk_version < 0) continue;
+      const PartitionStateData& state = view.state;
+      const bool leader_dead = dead.count(state.leader) != 0;
+      const bool isr_has_dead = std::any_of(state.isr.begin(), state.isr.end(),
+                                            [&](BrokerId b) { return dead.count(b) != 0; });
+      if (!leader_dead && !isr_has_dead) continue;
+      PartitionView shrunk = view;
+      std::vector<BrokerId> isr;
+      for (BrokerId b : state.isr) {
+        if (dead.count(b) == 0) isr.push_back(b);
+      }
+      // The ISR is never emptied: the last member stays, even dead, to remember who had it all.
+      if (isr.empty()) isr.push_back(state.isr.back());
+      shrunk.state.isr = isr;
+      if (leader_dead) {
+        std::string how;
+        std::optional<PartitionStateData> elected = ElectLeader(tp, shrunk, &how);
+        PartitionStateData next = shrunk.state;
+        next.leader_epoch = state.leader_epoch + 1;
+        if (elected) {
+          next = *elected;
+        } else {
+          next.leader = kNoBroker;
+        }
+        changes[tp] = next;
+        TraceElection(tp, next, elected ? how : "no live in-sync replica: offline");
+      } else {
+        PartitionStateData next = shrunk.state;
+        next.leader_epoch = state.leader_epoch + 1;  // ZooKeeper-era Kafka bumps it here too
+        changes[tp] = next;
+      }
+    }
+    for (BrokerId id : started) {
+      live_brokers_[id] = nodes[id];
+      env_.Trace("controller.broker_startup", TraceFields().Add("broker", id));
+    }
+    broker_epochs_ = epochs;
+    WriteStates(std::move(changes), [this, started, done] {
+      SendUpdateMetadata();
+      // Started brokers learn their replicas (they become followers and catch up).
+      std::vector<TopicPartition> hosted;
+      for (const auto& [tp, view] : partitions_) {
+        if (view.zk_version < 0) continue;
+        for (BrokerId id : started) {
+          if (Contains(view.replicas, id)) {
+            hosted.push_back(tp);
+            break;
+          }
+        }
+      }
+      SendLeaderAndIsr(hosted, started);
+      // Partitions that had no leader may have one now.
+      WriteStates(ChangesForNewOrOfflinePartitions(), [this, done] {
+        Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
+        done();
+      });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Topics
+
+void Controller::OnTopicChange(Done done) {
+  LoadTopics([this, done] { WriteStates(ChangesForNewOrOfflinePartitions(), done); });
+}
+
+void Controller::OnTopicModification(const std::string& topic, Done done) {
+  // New partitions added to the topic's assignment (kafka-topics --alter --partitions).
+  LoadTopic(topic, [this, done] { WriteStates(ChangesForNewOrOfflinePartitions(), done); });
+}
+
+bool Controller::UncleanAllowed(const std::string& topic) const {
+  bool allowed = config_.unclean_leader_election_enable;
+  auto it = topic_configs_.find(topic);
+  if (it != topic_configs_.end()) {
+    for (const auto& [key, value] : it->second) {
+      if (key == "unclean.leader.election.enable") allowed = value == "true";
+    }
+  }
+  return allowed;
+}
+
+std::optional<PartitionStateData> Controller::ElectLeader(const TopicPartition& tp,
+                                                          const PartitionView& view,
+                                                          std::string* how) const {
+  PartitionStateData next = view.state;
+  next.leader_epoch = view.zk_version < 0 ? 0 : view.state.leader_epoch + 1;
+  next.controller_epoch = epoch_;
+  if (view.zk_version < 0) {
+    // A new partition: the first live replica leads, every live replica is in sync.
+    std::vector<BrokerId> live;
+    for (BrokerId b : view.replicas) {
+      if (IsLive(b)) live.push_back(b);
+    }
+    if (live.empty()) return std::nullopt;
+    next.leader = live.front();
+    next.isr = live;
+    *how = "new partition";
+    return next;
+  }
+  for (BrokerId b : view.replicas) {
+    if (IsLive(b) && Contains(view.state.isr, b)) {
+      next.leader = b;
+      std::vector<BrokerId> isr;
+      for (BrokerId member : view.state.isr) {
+        if (IsLive(member)) isr.push_back(member);
+      }
+      next.isr = isr;
+      *how = "clean: first live in-sync replica";
+      return next;
+    }
+  }
+  if (UncleanAllowed(tp.topic)) {
+    for (BrokerId b : view.replicas) {
+      if (IsLive(b)) {
+        next.leader = b;
+        next.isr = {b};
+        *how = "UNCLEAN: no in-sync replica alive, out-of-sync replica elected";
+        return next;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+Controller::StateChanges Controller::ChangesForNewOrOfflinePartitions() {
+  StateChanges changes;
+  for (const auto& [tp, view] : partitions_) {
+    const bool is_new = view.zk_version < 0;
+    const bool offline = !is_new && (view.state.leader == kNoBroker || !IsLive(view.state.leader));
+    if (!is_new && !offline) continue;
+    std::string how;
+    std::optional<PartitionStateData> elected = ElectLeader(tp, view, &how);
+    if (!elected) continue;
+    TraceElection(tp, *elected, how);
+    changes[tp] = *elected;
+  }
+  return changes;
+}
+
+void Controller::TraceElection(const TopicPartition& tp, const PartitionStateData& state,
+                               std::string_view how) {
+  env_.Trace("controller.election", TraceFields()
+                                        .Add("tp", tp.Name())
+                                        .Add("leader", state.leader)
+                                        .Add("leader_epoch", state.leader_epoch)
+                                        .AddRaw("isr", BrokersJson(state.isr))
+                                        .Add("how", how)
+                                        .Add("unclean", how.rfind("UNCLEAN", 0) == 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing state
+
+void Controller::EnsurePath(const std::string& path, Done then) {
+  zk_.Create(path, "", false, [then](const ZkResult&) { then(); });  // NODEEXISTS is fine
+}
+
+void Controller::WriteOneState(const TopicPartition& tp, const PartitionStateData& state,
+                               std::function<void(bool, int32_t)> then) {
+  const uint64_t generation = generation_;
+  const PartitionView& view = partitions_[tp];
+  const std::string data = zk_paths::EncodePartitionState(state);
+  auto write = [this, generation, tp, data, then](bool create, int32_t version) {
+    std::vector<ZkOp> ops;
+    ops.push_back(ZkOp::Check(zk_paths::kControllerEpoch, epoch_zk_version_));
+    if (create) {
+      ops.push_back(ZkOp::Create(zk_paths::PartitionStatePath(tp), data, false));
+    } else {
+      ops.push_back(ZkOp::SetData(zk_paths::PartitionStatePath(tp), data, version));
+    }
+    zk_.Multi(ops, [this, generation, create, version, then](const ZkResult& result) {
+      if (generation != generation_) return;
+      if (result.ok()) {
+        then(true, create ? 0 : version + 1);
+        return;
+      }
+      if (!result.results.empty() && result.results[0].error == ZkError::kBadVersion) {
+        Deactivate("fenced: /controller_epoch moved on");
+        return;
+      }
+      then(false, version);
+    });
+  };
+  if (view.zk_version >= 0) {
+    write(false, view.zk_version);
+    return;
+  }
+  EnsurePath(zk_paths::PartitionsPath(tp.topic), [this, tp, write] {
+    EnsurePath(zk_paths::PartitionPath(tp), [write] { write(true, -1); });
+  });
+}
+
+void Controller::WriteStates(StateChanges changes, Done then, bool send_leader_and_isr) {
+  if (changes.empty()) {
+    then();
+    return;
+  }
+  const uint64_t generation = generation_;
+  auto written = std::make_shared<std::vector<TopicPartition>>();
+  auto finish = Countdown(changes.size(), [this, generation, written, then, send_leader_and_isr] {
+    if (generation != generation_) return;
+    if (send_leader_and_isr) SendLeaderAndIsr(*written);
+    SendUpdateMetadata();
+    then();
+  });
+  for (const auto& [tp, state] : changes) {
+    PartitionStateData with_epoch = state;
+    with_epoch.controller_epoch = epoch_;
+    WriteOneState(tp, with_epoch, [this, tp, with_epoch, written, finish](bool ok,
+                                                                          int32_t version) {
+      if (ok) {
+        PartitionView& view = partitions_[tp];
+        view.state = with_epoch;
+        view.zk_version = version;
+        written->push_back(tp);
+        env_.Trace("controller.partition_state",
+                   TraceFields()
+                       .Add("tp", tp.Name())
+                       .Add("leader", with_epoch.leader)
+                       .Add("leader_epoch", with_epoch.leader_epoch)
+                       .AddRaw("isr", BrokersJson(with_epoch.isr))
+                       .AddRaw("replicas", BrokersJson(view.replicas))
+                       .Add("partition_epoch", version));
+      }
+      finish();
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests to brokers
+
+std::vector<BrokerEndpoint> Controller::LiveEndpoints() const {
+  std::vector<BrokerEndpoint> endpoints;
+  for (const auto& [id, node] : live_brokers_) endpoints.push_back({id, node});
+  return endpoints;
+}
+
+LeaderAndIsrPartitionState Controller::WireState(const TopicPartition& tp) const {
+  const PartitionView& view = partitions_.at(tp);
+  LeaderAndIsrPartitionState state;
+  state.tp = tp;
+  state.controller_epoch = epoch_;
+  state.leader = view.state.leader;
+  state.leader_epoch = view.state.leader_epoch;
+  state.isr = view.state.isr;
+  state.partition_epoch = view.zk_version;
+  state.replicas = view.replicas;
+  auto config = topic_configs_.find(tp.topic);
+  if (config != topic_configs_.end()) state.topic_config = config->second;
+  return state;
+}
+
+void Controller::SendLeaderAndIsr(const std::vector<TopicPartition>& partitions,
+                                  const std::set<BrokerId>& only_to) {
+  std::map<BrokerId, std::unique_ptr<LeaderAndIsrRequest>> requests;
+  for (const TopicPartition& tp : partitions) {
+    const PartitionView& view = partitions_.at(tp);
+    for (BrokerId replica : view.replicas) {
+      if (!IsLive(replica) || (!only_to.empty() && only_to.count(replica) == 0)) continue;
+      auto& request = requests[replica];
+      if (!request) {
+        request = std::make_unique<LeaderAndIsrRequest>();
+        request->correlation_id = next_correlation_id_++;
+        request->controller_id = config_.broker_id;
+        request->controller_epoch = epoch_;
+        request->live_leaders = LiveEndpoints();
+      }
+      request->partitions.push_back(WireState(tp));
+    }
+  }
+  for (auto& [broker, request] : requests) {
+    env_.Send(live_brokers_.at(broker), std::move(request));
+  }
+}
+
+void Controller::SendUpdateMetadata() {
+  for (const auto& [broker, node] : live_brokers_) {
+    auto request = std::make_unique<UpdateMetadataRequest>();
+    request->correlation_id = next_correlation_id_++;
+    request->controller_id = config_.broker_id;
+    request->controller_epoch = epoch_;
+    request->live_brokers = LiveEndpoints();
+    for (const auto& [tp, view] : partitions_) {
+      if (view.zk_version >= 0) request->partitions.push_back(WireState(tp));
+    }
+    env_.Send(node, std::move(request));
+  }
+}
+
+void Controller::SendStopReplica(BrokerId broker, const std::vector<TopicPartition>& partitions,
+                                 bool delete_partitions) {
+  if (!IsLive(broker)) return;
+  auto request = std::make_unique<StopReplicaRequest>();
+  request->correlation_id = next_correlation_id_++;
+  request->controller_id = config_.broker_id;
+  request->controller_epoch = epoch_;
+  request->delete_partitions = delete_partitions;
+  request->partitions = partitions;
+  env_.Send(live_brokers_.at(broker), std::move(request));
+}
+
+bool Controller::HandleMessage(NodeId from, MessagePtr& message) {
+  // Brokers' answers carry nothing the controller acts on here (Kafka logs their errors).
+  return dynamic_cast<LeaderAndIsrResponse*>(message.get()) != nullptr ||
+         dynamic_cast<UpdateMetadataResponse*>(message.get()) != nullptr ||
+         dynamic_cast<StopReplicaResponse*>(message.get()) != nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AlterPartition
+
+void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& request) {
+  auto respond = [this, from, request](ErrorCode error) {
+    auto response = std::make_unique<AlterPartitionResponse>();
+    response->correlation_id = request.correlation_id;
+    response->tp = request.tp;
+    response->error = error;
+    auto it = partitions_.find(request.tp);
+    if (it != partitions_.end()) {
+      response->leader = it->second.state.leader;
+      response->leader_epoch = it->second.state.leader_epoch;
+      response->isr = it->second.state.isr;
+      response->partition_epoch = it->second.zk_version;
+    }
+    env_.Trace("controller.alter_partition",
+               TraceFields()
+                   .Add("tp", request.tp.Name())
+                   .Add("from_broker", request.broker_id)
+                   .AddRaw("proposed", BrokersJson(request.new_isr))
+                   .Add("error", ErrorName(error)));
+    env_.Send(from, std::move(response));
+  };
+  if (!active_) {
+    respond(ErrorCode::kNotController);
+    return;
+  }
+  Enqueue("alter partition", [this, request, respond](Done done) {
+    auto it = partitions_.find(request.tp);
+    if (it == partitions_.end() || it->second.zk_version < 0) {
+      respond(ErrorCode::kUnknownTopicOrPartition);
+      done();
+      return;
+    }
+    const PartitionView& view = it->second;
+    if (request.broker_id != view.state.leader) {
+      respond(ErrorCode::kNotLeaderOrFollower);
+    } else if (request.leader_epoch != view.state.leader_epoch) {
+      respond(ErrorCode::kFencedLeaderEpoch);
+    } else if (request.new_isr == view.state.isr) {
+      respond(ErrorCode::kNone);  // already so (a retried request that succeeded)
+    } else if (request.partition_epoch != view.zk_version) {
+      respond(ErrorCode::kInvalidUpdateVersion);
+    } else if (!Contains(request.new_isr, view.state.leader) ||
+               std::any_of(request.new_isr.begin(), request.new_isr.end(), [&](BrokerId b) {
+                 return !Contains(view.replicas, b) ||
+                        (!Contains(view.state.isr, b) && !IsLive(b));
+               })) {
+      respond(ErrorCode::kIneligibleReplica);
+    } else {
+      PartitionStateData next = view.state;
+      next.isr = request.new_isr;
+      const uint64_t generation = generation_;
+      WriteStates({{request.tp, next}}, [this, generation, respond, done] {
+        if (generation != generation_) return;
+        respond(ErrorCode::kNone);
+        Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
+        done();
+      }, /*send_leader_and_isr=*/false);
+      return;
+    }
+    done();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preferred leaders, rebalancing, reassignment
+
+void Controller::OnPreferredElection(Done done) {
+  const uint64_t generation = generation_;
+  zk_.GetData(zk_paths::kPreferredElection, true, [this, generation, done](const ZkResult& r) {
+    if (generation != generation_) return;
+    if (!r.ok()) {
+      // Not there (yet): keep watching for its creation.
+      zk_.Exists(zk_paths::kPreferredElection, true, [](const ZkResult&) {});
+      done();
+      return;
+    }
+    std::vector<TopicPartition> wanted = zk_paths::DecodePartitionList(r.data);
+    if (wanted.empty()) {
+      for (const auto& [tp, view] : partitions_) wanted.push_back(tp);
+    }
+    StateChanges changes;
+    for (const TopicPartition& tp : wanted) {
+      auto it = partitions_.find(tp);
+      if (it == partitions_.end() || it->second.zk_version < 0) continue;
+      const PartitionView& view = it->second;
+      const BrokerId preferred = view.replicas.front();
+      if (view.state.leader == preferred || !IsLive(preferred) ||
+          !Contains(view.state.isr, preferred)) {
+        continue;
+      }
+      PartitionStateData next = view.state;
+      next.leader = preferred;
+      next.leader_epoch = view.state.leader_epoch + 1;
+      TraceElection(tp, next, "preferred replica");
+      changes[tp] = next;
+    }
+    WriteStates(std::move(changes), [this, done] {
+      zk_.Delete(zk_paths::kPreferredElection, -1, [](const ZkResult&) {});
+      zk_.Exists(zk_paths::kPreferredElection, true, [](const ZkResult&) {});
+      done();
+    });
+  });
+}
+
+void Controller::ScheduleAutoRebalance() {
+  if (!config_.auto_leader_rebalance_enable) return;
+  const uint64_t generation = generation_;
+  rebalance_timer_ = env_.SetTimer(
+      config_.leader_imbalance_check_interval_seconds * kSecond, [this, generation] {
+        rebalance_timer_ = kNoTimer;
+        if (generation != generation_) return;
+        Enqueue("auto rebalance", [this](Done done) { AutoRebalance(std::move(done)); });
+        ScheduleAutoRebalance();
+      });
+}
+
+void Controller::AutoRebalance(Done done) {
+  // Per preferred broker: the share of its partitions it does not lead.
+  std::map<BrokerId, std::pair<int, int>> counts;  // preferred -> (not leading, total)
+  for (const auto& [tp, view] : partitions_) {
+    if (view.zk_version < 0 || view.replicas.empty()) continue;
+    auto& [not_leading, total] = counts[view.replicas.front()];
+    ++total;
+    if (view.state.leader != view.replicas.front()) ++not_leading;
+  }
+  StateChanges changes;
+  for (const auto& [broker, count] : counts) {
+    const auto [not_leading, total] = count;
+    if (!IsLive(broker) || total == 0 ||
+        not_leading * 100 <= config_.leader_imbalance_per_broker_percentage * total) {
+      continue;
+    }
+    for (const auto& [tp, view] : partitions_) {
+      if (view.zk_version < 0 || view.replicas.front() != broker ||
+          view.state.leader == broker || !Contains(view.state.isr, broker)) {
+        continue;
+      }
+      PartitionStateData next = view.state;
+      next.leader = broker;
+      next.leader_epoch = view.state.leader_epoch + 1;
+      TraceElection(tp, next, "preferred replica (auto rebalance)");
+      changes[tp] = next;
+    }
+  }
+  WriteStates(std::move(changes), done);
+}
+
+void Controller::OnReassignment(Done done) {
+  const uint64_t generation = generation_;
+  zk_.GetData(zk_paths::kReassignPartitions, true, [this, generation, done](const ZkResult& r) {
+    if (generation != generation_) return;
+    if (!r.ok()) {
+      zk_.Exists(zk_paths::kReassignPartitions, true, [](const ZkResult&) {});
+      done();
+      return;
+    }
+    StateChanges changes;
+    std::vector<std::string> topics_changed;
+    for (const auto& [tp, target] : zk_paths::DecodeReassignments(r.data)) {
+      auto it = partitions_.find(tp);
+      if (it == partitions_.end() || it->second.zk_version < 0 || reassigning_.count(tp)) continue;
+      PartitionView& view = it->second;
+      // Phase 1: the union of old and new replicas; the new ones start fetching.
+      std::vector<BrokerId> all = target;
+      for (BrokerId b : view.replicas) {
+        if (!Contains(all, b)) all.push_back(b);
+      }
+      view.replicas = all;
+      assignments_[tp.topic][tp.partition] = all;
+      reassigning_[tp] = target;
+      PartitionStateData next = view.state;
+      next.leader_epoch = view.state.leader_epoch + 1;
+      changes[tp] = next;
+      topics_changed.push_back(tp.topic);
+      env_.Trace("controller.reassignment_started", TraceFields()
+                                                        .Add("tp", tp.Name())
+                                                        .AddRaw("target", BrokersJson(target))
+                                                        .AddRaw("replicas", BrokersJson(all)));
+    }
+    auto finish = Countdown(topics_changed.size(), [this, changes, done]() mutable {
+      WriteStates(std::move(changes), [this, done] { CheckReassignments(done); });
+    });
+    for (const std::string& topic : topics_changed) {
+      zk_.SetData(zk_paths::TopicPath(topic), zk_paths::EncodeAssignment(assignments_[topic]), -1,
+                  [finish](const ZkResult&) { finish(); });
+    }
+  });
+}
+
+void Controller::CheckReassignments(Done done) {
+  StateChanges changes;
+  std::vector<std::pair<TopicPartition, std::vector<BrokerId>>> completed;
+  for (const auto& [tp, target] : reassigning_) {
+    const PartitionView& view = partitions_.at(tp);
+    const bool caught_up = std::all_of(target.begin(), target.end(), [&](BrokerId b) {
+      return Contains(view.state.isr, b);
+    });
+    if (!caught_up) continue;
+    // Phase 2: leadership onto the target, the old replicas dropped.
+    PartitionStateData next = view.state;
+    if (!Contains(target, view.state.leader)) {
+      for (BrokerId b : target) {
+        if (IsLive(b)) {
+          next.leader = b;
+          break;
+        }
+      }
+    }
+    std::vector<BrokerId> isr;
+    for (BrokerId b : view.state.isr) {
+      if (Contains(target, b)) isr.push_back(b);
+    }
+    next.isr = isr;
+    next.leader_epoch = view.state.leader_epoch + 1;
+    changes[tp] = next;
+    completed.push_back({tp, target});
+  }
+  if (completed.empty()) {
+    done();
+    return;
+  }
+  for (const auto& [tp, target] : completed) {
+    PartitionView& view = partitions_.at(tp);
+    std::vector<BrokerId> removed;
+    for (BrokerId b : view.replicas) {
+      if (!Contains(target, b)) removed.push_back(b);
+    }
+    view.replicas = target;
+    assignments_[tp.topic][tp.partition] = target;
+    reassigning_.erase(tp);
+    for (BrokerId b : removed) SendStopReplica(b, {tp}, true);
+    env_.Trace("controller.reassignment_completed", TraceFields()
+                                                        .Add("tp", tp.Name())
+                                                        .AddRaw("replicas", BrokersJson(target)));
+    zk_.SetData(zk_paths::TopicPath(tp.topic), zk_paths::EncodeAssignment(assignments_[tp.topic]),
+                -1, [](const ZkResult&) {});
+  }
+  WriteStates(std::move(changes), [this, done] {
+    if (reassigning_.empty()) {
+      zk_.Delete(zk_paths::kReassignPartitions, -1, [](const ZkResult&) {});
+      zk_.Exists(zk_paths::kReassignPartitions, true, [](const ZkResult&) {});
+    }
+    done();
+  });
+}
+
+}  // namespace ks

@@ -1,0 +1,137 @@
+// Controller: the broker elected through ZooKeeper's ephemeral /controller node that manages
+// every partition's leader and ISR, as Kafka's KafkaController did in ZooKeeper mode.
+//
+// What it does:
+// - On election (Activate) it reads the cluster from ZooKeeper (live brokers, topics and their
+//   assignments, partition states), elects leaders for new and leaderless partitions, and tells
+//   every broker (LeaderAndIsr to replicas, UpdateMetadata to all).
+// - It watches /brokers/ids: when a broker dies it moves leadership off it and removes it from
+//   ISRs (never emptying an ISR), bumping leader epochs; when one comes back it tells it its
+//   replicas and elects it where a partition had no leader.
+// - It answers the leaders' ISR changes (AlterPartition), checking leader epoch and partition
+//   epoch, and writing the new ISR to ZooKeeper first.
+// - It watches /brokers/topics for new topics and partitions, and the /admin paths for preferred
+//   leader elections and partition reassignments; with auto.leader.rebalance.enable it moves
+//   leadership back to preferred replicas every leader.imbalance.check.interval.seconds.
+// Elections: the first replica in assignment order that is alive and in the ISR; with
+// unclean.leader.election.enable (broker default or topic override), the first live replica
+// when no ISR member is alive — which may lose acknowledged writes.
+//
+// Fencing: every write is a ZooKeeper multi that first checks /controller_epoch's version, so a
+// deposed controller (paused, partitioned, its session expired) cannot change anything; requests
+// to brokers carry the controller epoch, and brokers ignore older ones. Work is serialized: one
+// event at a time, each finishing its ZooKeeper round trips before the next starts.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/broker/broker_config.h"
+#include "model/controller/zk_paths.h"
+#include "model/coord/zk_client.h"
+#include "model/env/env.h"
+#include "model/kafka/protocol.h"
+
+namespace ks {
+
+class Controller {
+ public:
+  Controller(Env& env, const BrokerConfig& config, ZkClient& zk);
+  ~Controller();
+
+  // This broker won the election with controller epoch `epoch` (the version of
+  // /controller_epoch is `epoch_zk_version`).
+  void Activate(int32_t epoch, int32_t epoch_zk_version);
+  // Lost the election (session expired, fenced by a newer controller): stop everything.
+  void Deactivate(std::string_view reason);
+  bool active() const { return active_; }
+  int32_t epoch() const { return epoch_; }
+
+  // ZooKeeper watch events (the broker forwards every one it receives).
+  void OnWatchEvent(const ZkWatchEvent& event);
+  void HandleAlterPartition(NodeId from, const AlterPartitionRequest& request);
+  // Responses from brokers to our requests; false if not one.
+  bool HandleMessage(NodeId from, MessagePtr& message);
+
+  struct PartitionView {
+    std::vector<BrokerId> replicas;
+    zk_paths::PartitionStateData state;
+    int32_t zk_version = -1;  // -1: no state znode yet (a new partition)
+  };
+  const std::map<TopicPartition, PartitionView>& partitions() const { return partitions_; }
+  const std::map<BrokerId, NodeId>& live_brokers() const { return live_brokers_; }
+
+ private:
+  using Done = std::function<void()>;
+  using Event = std::function<void(Done)>;
+  using StateChanges = std::map<TopicPartition, zk_paths::PartitionStateData>;
+
+  void Enqueue(std::string name, Event event);
+  void RunNext();
+
+  // Loading from ZooKeeper.
+  void LoadBrokers(bool watch, std::function<void(std::map<BrokerId, NodeId>,
+                                                  std::map<BrokerId, int64_t>)> then);
+  void LoadTopics(Done then);
+  void LoadTopic(const std::string& topic, Done then);
+  void OnFailover(Done done);
+  void OnBrokerChange(Done done);
+  void OnTopicChange(Done done);
+  void OnTopicModification(const std::string& topic, Done done);
+  void OnPreferredElection(Done done);
+  void OnReassignment(Done done);
+  void CheckReassignments(Done done);
+  void AutoRebalance(Done done);
+  void ScheduleAutoRebalance();
+
+  // Elections and state changes.
+  std::optional<zk_paths::PartitionStateData> ElectLeader(const TopicPartition& tp,
+                                                          const PartitionView& view,
+                                                          std::string* how) const;
+  StateChanges ChangesForNewOrOfflinePartitions();
+  bool UncleanAllowed(const std::string& topic) const;
+  // Writes the new states (controller-epoch-checked), then updates memory, sends LeaderAndIsr to
+  // the live replicas of each (unless only the ISR changed at a leader's request: Kafka then
+  // sends UpdateMetadata alone) and UpdateMetadata to every live broker, then calls `then`.
+  void WriteStates(StateChanges changes, Done then, bool send_leader_and_isr = true);
+  void WriteOneState(const TopicPartition& tp, const zk_paths::PartitionStateData& state,
+                     std::function<void(bool ok, int32_t version)> then);
+  void EnsurePath(const std::string& path, Done then);
+  void SendLeaderAndIsr(const std::vector<TopicPartition>& partitions,
+                        const std::set<BrokerId>& only_to = {});
+  void SendUpdateMetadata();
+  void SendStopReplica(BrokerId broker, const std::vector<TopicPartition>& partitions,
+                       bool delete_partitions);
+  LeaderAndIsrPartitionState WireState(const TopicPartition& tp) const;
+  std::vector<BrokerEndpoint> LiveEndpoints() const;
+  bool IsLive(BrokerId id) const { return live_brokers_.count(id) != 0; }
+  void TraceElection(const TopicPartition& tp, const zk_paths::PartitionStateData& state,
+                     std::string_view how);
+
+  Env& env_;
+  const BrokerConfig& config_;
+  ZkClient& zk_;
+  bool active_ = false;
+  int32_t epoch_ = 0;
+  int32_t epoch_zk_version_ = 0;
+  uint64_t generation_ = 0;  // bumped on (de)activation: callbacks of older generations are ignored
+  std::deque<std::pair<std::string, Event>> queue_;
+  bool busy_ = false;
+  int64_t next_correlation_id_ = 1;
+  TimerId rebalance_timer_ = kNoTimer;
+
+  std::map<BrokerId, NodeId> live_brokers_;
+  std::map<BrokerId, int64_t> broker_epochs_;  // czxid of /brokers/ids/<id>
+  std::map<std::string, zk_paths::Assignment> assignments_;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> topic_configs_;
+  std::map<TopicPartition, PartitionView> partitions_;
+  // Reassignments in progress: target replicas.
+  std::map<TopicPartition, std::vector<BrokerId>> reassigning_;
+};
+
+}  // namespace ks

@@ -1,0 +1,166 @@
+#include "model/controller/zk_paths.h"
+
+#include <charconv>
+
+namespace ks::zk_paths {
+
+namespace {
+
+std::vector<std::string> Split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t end = text.find(separator, start);
+    if (end == std::string::npos) {
+      parts.push_back(text.substr(start));
+      break;
+    }
+    parts.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+std::optional<int32_t> ParseInt32(const std::string& text) {
+  int32_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::string BrokerPath(BrokerId id) { return std::string(kBrokerIds) + "/" + std::to_string(id); }
+std::string TopicPath(const std::string& topic) { return std::string(kBrokerTopics) + "/" + topic; }
+std::string PartitionsPath(const std::string& topic) { return TopicPath(topic) + "/partitions"; }
+std::string PartitionPath(const TopicPartition& tp) {
+  return PartitionsPath(tp.topic) + "/" + std::to_string(tp.partition);
+}
+std::string PartitionStatePath(const TopicPartition& tp) { return PartitionPath(tp) + "/state"; }
+std::string TopicConfigPath(const std::string& topic) {
+  return std::string(kConfigTopics) + "/" + topic;
+}
+
+std::string EncodeBrokers(const std::vector<BrokerId>& brokers) {
+  std::string text;
+  for (BrokerId id : brokers) text += (text.empty() ? "" : ",") + std::to_string(id);
+  return text;
+}
+
+std::optional<std::vector<BrokerId>> DecodeBrokers(const std::string& text) {
+  std::vector<BrokerId> brokers;
+  if (text.empty()) return brokers;
+  for (const std::string& part : Split(text, ',')) {
+    std::optional<int32_t> id = ParseInt32(part);
+    if (!id) return std::nullopt;
+    brokers.push_back(*id);
+  }
+  return brokers;
+}
+
+std::string EncodeAssignment(const Assignment& assignment) {
+  std::string text;
+  for (const auto& [partition, replicas] : assignment) {
+    text += (text.empty() ? "" : ";") + std::to_string(partition) + "=" + EncodeBrokers(replicas);
+  }
+  return text;
+}
+
+std::optional<Assignment> DecodeAssignment(const std::string& text) {
+  Assignment assignment;
+  if (text.empty()) return assignment;
+  for (const std::string& entry : Split(text, ';')) {
+    const size_t equals = entry.find('=');
+    if (equals == std::string::npos) return std::nullopt;
+    std::optional<int32_t> partition = ParseInt32(entry.substr(0, equals));
+    std::optional<std::vector<BrokerId>> replicas = DecodeBrokers(entry.substr(equals + 1));
+    if (!partition || !replicas) return std::nullopt;
+    assignment[*partition] = *replicas;
+  }
+  return assignment;
+}
+
+std::string EncodePartitionState(const PartitionStateData& state) {
+  return "leader=" + std::to_string(state.leader) +
+         ";leader_epoch=" + std::to_string(state.leader_epoch) + ";isr=" +
+         EncodeBrokers(state.isr) + ";controller_epoch=" + std::to_string(state.controller_epoch);
+}
+
+std::optional<PartitionStateData> DecodePartitionState(const std::string& text) {
+  PartitionStateData state;
+  for (const std::string& field : Split(text, ';')) {
+    const size_t equals = field.find('=');
+    if (equals == std::string::npos) return std::nullopt;
+    const std::string key = field.substr(0, equals);
+    const std::string value = field.substr(equals + 1);
+    if (key == "isr") {
+      std::optional<std::vector<BrokerId>> isr = DecodeBrokers(value);
+      if (!isr) return std::nullopt;
+      state.isr = *isr;
+      continue;
+    }
+    std::optional<int32_t> number = ParseInt32(value);
+    if (!number) return std::nullopt;
+    if (key == "leader") state.leader = *number;
+    else if (key == "leader_epoch") state.leader_epoch = *number;
+    else if (key == "controller_epoch") state.controller_epoch = *number;
+  }
+  return state;
+}
+
+std::string EncodeConfig(const std::vector<std::pair<std::string, std::string>>& config) {
+  std::string text;
+  for (const auto& [key, value] : config) text += (text.empty() ? "" : ";") + key + "=" + value;
+  return text;
+}
+
+std::vector<std::pair<std::string, std::string>> DecodeConfig(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> config;
+  if (text.empty()) return config;
+  for (const std::string& entry : Split(text, ';')) {
+    const size_t equals = entry.find('=');
+    if (equals == std::string::npos) continue;
+    config.emplace_back(entry.substr(0, equals), entry.substr(equals + 1));
+  }
+  return config;
+}
+
+std::optional<TopicPartition> ParseTopicPartition(const std::string& name) {
+  const size_t dash = name.rfind('-');
+  if (dash == std::string::npos || dash == 0) return std::nullopt;
+  std::optional<int32_t> partition = ParseInt32(name.substr(dash + 1));
+  if (!partition) return std::nullopt;
+  return TopicPartition{name.substr(0, dash), *partition};
+}
+
+std::map<TopicPartition, std::vector<BrokerId>> DecodeReassignments(const std::string& text) {
+  std::map<TopicPartition, std::vector<BrokerId>> moves;
+  if (text.empty()) return moves;
+  for (const std::string& entry : Split(text, ';')) {
+    const size_t equals = entry.find('=');
+    if (equals == std::string::npos) continue;
+    std::optional<TopicPartition> tp = ParseTopicPartition(entry.substr(0, equals));
+    std::optional<std::vector<BrokerId>> replicas = DecodeBrokers(entry.substr(equals + 1));
+    if (tp && replicas) moves[*tp] = *replicas;
+  }
+  return moves;
+}
+
+std::string EncodeReassignments(const std::map<TopicPartition, std::vector<BrokerId>>& moves) {
+  std::string text;
+  for (const auto& [tp, replicas] : moves) {
+    text += (text.empty() ? "" : ";") + tp.Name() + "=" + EncodeBrokers(replicas);
+  }
+  return text;
+}
+
+std::vector<TopicPartition> DecodePartitionList(const std::string& text) {
+  std::vector<TopicPartition> partitions;
+  if (text.empty()) return partitions;
+  for (const std::string& name : Split(text, ',')) {
+    if (std::optional<TopicPartition> tp = ParseTopicPartition(name)) partitions.push_back(*tp);
+  }
+  return partitions;
+}
+
+}  // namespace ks::zk_paths

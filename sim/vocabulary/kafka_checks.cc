@@ -1,0 +1,171 @@
+#include "sim/vocabulary/kafka_checks.h"
+
+#include <algorithm>
+
+namespace ks {
+
+void HistoryCollector::OnEvent(const TraceEventView& event) {
+  if (event.kind != kHistoryOpKind) return;
+  if (std::optional<HistoryOp> op = ParseHistoryOp(event.ToEvent())) ops.push_back(std::move(*op));
+}
+
+void ReportViolation(ScenarioRun& run, KafkaCluster& cluster, Violation violation) {
+  std::string offsets = "[", replicas = "[";
+  for (size_t i = 0; i < violation.offsets.size(); ++i) {
+    offsets += (i ? "," : "") + std::to_string(violation.offsets[i]);
+  }
+  for (size_t i = 0; i < violation.replicas.size(); ++i) {
+    replicas += (i ? "," : "") + std::to_string(violation.replicas[i]);
+  }
+  run.world().Trace(kNoNode, "checker.violation",
+                    TraceFields()
+                        .Add("checker", violation.checker)
+                        .Add("tp", violation.tp)
+                        .AddRaw("offsets", offsets + "]")
+                        .AddRaw("replicas", replicas + "]")
+                        .Add("detail", violation.detail)
+                        .Add("seed", static_cast<int64_t>(run.world().seed())));
+  cluster.violations.push_back(std::move(violation));
+}
+
+namespace {
+
+void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition& tp,
+                  Broker& leader_broker, Partition& leader) {
+  World& world = run.world();
+  for (BrokerId follower_id : leader.isr()) {
+    if (follower_id == leader_broker.id()) continue;
+    Broker* follower_broker = cluster.BrokerProcess(world, follower_id);
+    if (follower_broker == nullptr) continue;
+    Partition* follower = follower_broker->replica_manager().GetPartition(tp);
+    if (follower == nullptr) continue;
+    const int64_t limit = std::min(leader.high_watermark(), follower->log_end_offset());
+    const std::string key = tp.Name() + "/" + std::to_string(follower_id);
+    int64_t& verified = cluster.verified_prefix[key];
+    verified = std::max(std::min(verified, follower->log_end_offset()),
+                        std::max(leader.log_start_offset(), follower->log_start_offset()));
+    if (verified >= limit) continue;
+    std::vector<LogRecordView> a, b;
+    if (!ReadRecords(leader.log(), verified, limit, &a).ok() ||
+        !ReadRecords(follower->log(), verified, limit, &b).ok()) {
+      continue;
+    }
+    std::map<int64_t, const LogRecordView*> theirs;
+    for (const LogRecordView& r : b) theirs[r.offset] = &r;
+    bool differs = false;
+    for (const LogRecordView& r : a) {
+      auto it = theirs.find(r.offset);
+      if (it != theirs.end() && !(*it->second == r)) {
+        ReportViolation(run, cluster,
+                        Violation{"isr_logs_differ", tp.Name(),
+                                  "in-sync follower " + std::to_string(follower_id) +
+                                      " holds a different record than leader " +
+                                      std::to_string(leader_broker.id()) + " at offset " +
+                                      std::to_string(r.offset) + " below the leader's HW " +
+                                      std::to_string(leader.high_watermark()),
+                                  {r.offset},
+                                  {leader_broker.id(), follower_id},
+                                  world.Now()});
+        differs = true;
+        break;
+      }
+    }
+    // Verified up to the limit (a reported difference is not reported again each sweep).
+    verified = differs ? limit : limit;
+  }
+}
+
+}  // namespace
+
+void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
+  World& world = run.world();
+  for (const auto& [broker_id, node] : cluster.brokers) {
+    Broker* broker = world.ProcessAs<Broker>(node);
+    if (broker == nullptr) continue;
+    for (const auto& [tp, partition] : broker->replica_manager().partitions()) {
+      if (partition->high_watermark() > partition->log_end_offset()) {
+        ReportViolation(run, cluster,
+                        Violation{"hw_above_leo", tp.Name(),
+                                  "HW " + std::to_string(partition->high_watermark()) +
+                                      " above LEO " + std::to_string(partition->log_end_offset()),
+                                  {partition->high_watermark()}, {broker_id}, world.Now()});
+      }
+      if (!partition->is_leader()) continue;
+      auto key = std::make_pair(tp.Name(), partition->leader_epoch());
+      auto [it, inserted] = cluster.leader_claims.emplace(key, broker_id);
+      if (!inserted && it->second != broker_id) {
+        ReportViolation(run, cluster,
+                        Violation{"one_leader_per_epoch", tp.Name(),
+                                  "brokers " + std::to_string(it->second) + " and " +
+                                      std::to_string(broker_id) + " both lead epoch " +
+                                      std::to_string(partition->leader_epoch()),
+                                  {}, {it->second, broker_id}, world.Now()});
+        it->second = broker_id;  // report each new claimant once
+      }
+      CheckIsrLogs(run, cluster, tp, *broker, *partition);
+    }
+  }
+  for (const TopicPartition& tp : cluster.AllPartitions()) {
+    std::optional<zk_paths::PartitionStateData> state = cluster.PartitionState(world, tp);
+    std::optional<std::vector<BrokerId>> replicas = cluster.Replicas(world, tp);
+    if (!state || !replicas) continue;
+    const bool subset = std::all_of(state->isr.begin(), state->isr.end(), [&](BrokerId b) {
+      return std::find(replicas->begin(), replicas->end(), b) != replicas->end();
+    });
+    if (state->isr.empty() || !subset) {
+      ReportViolation(run, cluster,
+                      Violation{"isr_invalid", tp.Name(),
+                                state->isr.empty() ? "the ISR is empty"
+                                                   : "the ISR holds a broker that is not a replica",
+                                {}, state->isr, world.Now()});
+    }
+  }
+}
+
+void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
+                    const std::vector<HistoryOp>& history) {
+  if (cluster.final_checks_done) return;
+  cluster.final_checks_done = true;
+  World& world = run.world();
+  std::map<TopicPartition, std::vector<LogRecordView>> committed;
+  for (const TopicPartition& tp : cluster.AllPartitions()) {
+    std::vector<ReplicaSnapshot> snapshots;
+    const ReplicaSnapshot* source = nullptr;
+    std::optional<zk_paths::PartitionStateData> state = cluster.PartitionState(world, tp);
+    for (const auto& [broker_id, node] : cluster.brokers) {
+      Broker* broker = world.ProcessAs<Broker>(node);
+      Partition* partition = broker ? broker->replica_manager().GetPartition(tp) : nullptr;
+      if (partition == nullptr) continue;
+      ReplicaSnapshot snapshot;
+      snapshot.broker = broker_id;
+      snapshot.high_watermark = partition->high_watermark();
+      snapshot.log_end_offset = partition->log_end_offset();
+      ReadRecords(partition->log(), partition->log_start_offset(), partition->log_end_offset(),
+                  &snapshot.records);
+      snapshots.push_back(std::move(snapshot));
+    }
+    for (const ReplicaSnapshot& s : snapshots) {
+      if (state && s.broker == state->leader) source = &s;
+    }
+    if (source == nullptr) {
+      // No live leader: the replica with the highest HW is the best account of what committed.
+      for (const ReplicaSnapshot& s : snapshots) {
+        if (source == nullptr || s.high_watermark > source->high_watermark) source = &s;
+      }
+    }
+    if (source != nullptr) {
+      auto& records = committed[tp];
+      for (const LogRecordView& r : source->records) {
+        if (r.offset < source->high_watermark) records.push_back(r);
+      }
+    }
+    for (Violation& v : CheckDivergence(tp, snapshots, world.Now())) {
+      ReportViolation(run, cluster, std::move(v));
+    }
+  }
+  for (Violation& v : CheckHistory(history, committed, world.Now())) {
+    ReportViolation(run, cluster, std::move(v));
+  }
+}
+
+}  // namespace ks

@@ -1,0 +1,28 @@
+// The cluster checkers, run over the live world:
+// - as the run goes (every `checker.interval`, default 100 ms of simulated time): at most one
+//   leader per partition and leader epoch; HW <= LEO on every replica; the committed ISR within
+//   the assigned replicas and never empty; the logs of ISR members identical below the leader's
+//   HW. A violation is traced (checker.violation) and counted, never a crash.
+// - at the end: lost acknowledged writes, duplicates and per-producer order (history against the
+//   committed log: the current leader's records below its HW, or the most complete replica's if
+//   no leader), and divergence of replicas below their HWs.
+#pragma once
+
+#include "sim/scenario/runner.h"
+#include "sim/vocabulary/kafka_cluster.h"
+
+namespace ks {
+
+// Collects the history (history.op events) as the run emits them.
+class HistoryCollector final : public TraceSink {
+ public:
+  void OnEvent(const TraceEventView& event) override;
+  std::vector<HistoryOp> ops;
+};
+
+void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster);
+void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster, const std::vector<HistoryOp>& history);
+// Records, traces (checker.violation, with the seed) and keeps a violation.
+void ReportViolation(ScenarioRun& run, KafkaCluster& cluster, Violation violation);
+
+}  // namespace ks

@@ -1,0 +1,74 @@
+#include "sim/vocabulary/kafka_cluster.h"
+
+#include "model/coord/zk_server.h"
+
+namespace ks {
+
+Broker* KafkaCluster::BrokerProcess(World& world, BrokerId id) const {
+  auto it = brokers.find(id);
+  if (it == brokers.end()) return nullptr;
+  return world.ProcessAs<Broker>(it->second);
+}
+
+BrokerId KafkaCluster::BrokerOfNode(NodeId node) const {
+  for (const auto& [id, n] : brokers) {
+    if (n == node) return id;
+  }
+  return kNoBroker;
+}
+
+namespace {
+std::optional<std::string> ReadZnode(World& world, NodeId zookeeper, const std::string& path) {
+  auto* server = world.ProcessAs<ZkServer>(zookeeper);
+  if (server == nullptr) return std::nullopt;
+  std::string data;
+  ZkStat stat;
+  // A read without a watch (session 0) does not change the tree.
+  if (const_cast<ZkTree&>(server->tree()).GetData(path, 0, &data, &stat) != ZkError::kOk) {
+    return std::nullopt;
+  }
+  return data;
+}
+}  // namespace
+
+std::optional<zk_paths::PartitionStateData> KafkaCluster::PartitionState(
+    World& world, const TopicPartition& tp) const {
+  std::optional<std::string> data = ReadZnode(world, zookeeper, zk_paths::PartitionStatePath(tp));
+  if (!data) return std::nullopt;
+  return zk_paths::DecodePartitionState(*data);
+}
+
+std::optional<std::vector<BrokerId>> KafkaCluster::Replicas(World& world,
+                                                            const TopicPartition& tp) const {
+  std::optional<std::string> data = ReadZnode(world, zookeeper, zk_paths::TopicPath(tp.topic));
+  if (data) {
+    if (auto assignment = zk_paths::DecodeAssignment(*data)) {
+      auto it = assignment->find(tp.partition);
+      if (it != assignment->end()) return it->second;
+    }
+  }
+  for (const TopicSpec& topic : topics) {
+    if (topic.name != tp.topic) continue;
+    auto it = topic.assignment.find(tp.partition);
+    if (it != topic.assignment.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+BrokerId KafkaCluster::ControllerId(World& world) const {
+  std::optional<std::string> data = ReadZnode(world, zookeeper, zk_paths::kController);
+  if (!data || data->rfind("brokerid=", 0) != 0) return kNoBroker;
+  return std::atoi(data->c_str() + 9);
+}
+
+std::vector<TopicPartition> KafkaCluster::AllPartitions() const {
+  std::vector<TopicPartition> partitions;
+  for (const TopicSpec& topic : topics) {
+    for (const auto& [partition, replicas] : topic.assignment) {
+      partitions.push_back({topic.name, partition});
+    }
+  }
+  return partitions;
+}
+
+}  // namespace ks

@@ -1,0 +1,53 @@
+// KafkaCluster: what a run knows about the Kafka cluster its scenario declared — which nodes are
+// the ZooKeeper server, the brokers (by broker id), the admin tool, the producers and consumers —
+// and how to read the cluster's truth for probes, selectors and checkers: partition states from
+// ZooKeeper's tree (what the controller committed), replica states from each broker.
+// It lives in the run's state store (ScenarioRun::State<KafkaCluster>()).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/broker/broker.h"
+#include "model/check/checkers.h"
+#include "model/controller/zk_paths.h"
+#include "sim/scenario/runner.h"
+
+namespace ks {
+
+struct TopicSpec {
+  std::string name;
+  int32_t partitions = 1;
+  int32_t replication_factor = 1;
+  std::vector<std::pair<std::string, std::string>> config;
+  zk_paths::Assignment assignment;
+};
+
+struct KafkaCluster {
+  NodeId zookeeper = kNoNode;
+  NodeId admin = kNoNode;
+  std::map<BrokerId, NodeId> brokers;
+  std::vector<NodeId> producers;
+  std::vector<NodeId> consumers;
+  std::vector<TopicSpec> topics;
+  // Runtime checker state: who claimed leadership of each (partition, epoch), and the
+  // violations found so far (runtime and final).
+  std::map<std::pair<std::string, int32_t>, BrokerId> leader_claims;
+  std::map<std::string, int64_t> verified_prefix;  // "tp/broker" -> offset checked equal
+  std::vector<Violation> violations;
+  bool final_checks_done = false;
+
+  bool declared() const { return zookeeper != kNoNode; }
+  Broker* BrokerProcess(World& world, BrokerId id) const;
+  BrokerId BrokerOfNode(NodeId node) const;
+  // The partition's state as committed in ZooKeeper; nullopt if none (yet).
+  std::optional<zk_paths::PartitionStateData> PartitionState(World& world,
+                                                             const TopicPartition& tp) const;
+  std::optional<std::vector<BrokerId>> Replicas(World& world, const TopicPartition& tp) const;
+  BrokerId ControllerId(World& world) const;
+  std::vector<TopicPartition> AllPartitions() const;
+};
+
+}  // namespace ks

@@ -1,0 +1,107 @@
+// Goal: history events carry exactly the documented fields, in order, and ParseHistoryOp reads
+// them back (including escapes and null keys/values); malformed events are rejected. Method: a
+// HistoryRecorder over a FakeEnv, then the recorded TraceEvents.
+#include "model/client/history.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/fake_env.h"
+
+namespace ks {
+namespace {
+
+using testing::FakeEnv;
+
+TEST(HistoryTest, SendEventsHaveExactlyTheDocumentedFields) {
+  FakeEnv env;
+  HistoryRecorder history(env, "p1");
+  const int64_t op = history.NextOp();
+  history.SendInvoke(op, "orders", -1, std::string_view("k1"), "p1-0");
+  history.SendComplete(op, HistoryType::kOk, "orders", 2, std::string_view("k1"), "p1-0", 17,
+                       ErrorCode::kNone);
+  const int64_t op2 = history.NextOp();
+  history.SendInvoke(op2, "orders", 1, std::nullopt, "p1-1");
+  history.SendComplete(op2, HistoryType::kInfo, "orders", 1, std::nullopt, "p1-1", -1,
+                       ErrorCode::kRequestTimedOut);
+  ASSERT_EQ(env.events.size(), 4u);
+  EXPECT_EQ(env.events[0].kind, "history.op");
+  EXPECT_EQ(env.events[0].fields_json,
+            R"({"op":0,"process":"p1","type":"invoke","f":"send","topic":"orders",)"
+            R"("partition":-1,"key":"k1","value":"p1-0"})");
+  EXPECT_EQ(env.events[1].fields_json,
+            R"({"op":0,"process":"p1","type":"ok","f":"send","topic":"orders",)"
+            R"("partition":2,"key":"k1","value":"p1-0","offset":17})");
+  EXPECT_EQ(env.events[3].fields_json,
+            R"({"op":1,"process":"p1","type":"info","f":"send","topic":"orders",)"
+            R"("partition":1,"value":"p1-1","error":"REQUEST_TIMED_OUT"})");
+
+  auto parsed = ParseHistoryOp(env.events[1]);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->op, 0);
+  EXPECT_EQ(parsed->process, "p1");
+  EXPECT_EQ(parsed->type, HistoryType::kOk);
+  EXPECT_EQ(parsed->f, HistoryFunction::kSend);
+  EXPECT_EQ(parsed->topic, "orders");
+  EXPECT_EQ(parsed->partition, 2);
+  EXPECT_EQ(parsed->key, std::optional<std::string>("k1"));
+  EXPECT_EQ(parsed->value, "p1-0");
+  EXPECT_EQ(parsed->offset, 17);
+  auto info = ParseHistoryOp(env.events[3]);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->type, HistoryType::kInfo);
+  EXPECT_FALSE(info->key.has_value());
+  EXPECT_EQ(info->error, "REQUEST_TIMED_OUT");
+}
+
+TEST(HistoryTest, PollRecordsRoundTrip) {
+  FakeEnv env;
+  HistoryRecorder history(env, "c1");
+  const int64_t op = history.NextOp();
+  std::string records = "[";
+  AppendHistoryRecordJson(&records, 0, 5, std::string_view("a\"b\\c\n"));
+  records.push_back(',');
+  AppendHistoryRecordJson(&records, 2, 9, std::nullopt);
+  records.push_back(']');
+  history.PollInvoke(op);
+  history.PollOk(op, records);
+  ASSERT_EQ(env.events.size(), 2u);
+  EXPECT_EQ(env.events[0].fields_json, R"({"op":0,"process":"c1","type":"invoke","f":"poll"})");
+  EXPECT_EQ(env.events[1].fields_json,
+            R"({"op":0,"process":"c1","type":"ok","f":"poll","records":[[0,5,"a\"b\\c\n"],[2,9,null]]})");
+  auto parsed = ParseHistoryOp(env.events[1]);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->f, HistoryFunction::kPoll);
+  ASSERT_EQ(parsed->records.size(), 2u);
+  EXPECT_EQ(parsed->records[0], (HistoryRecord{0, 5, std::string("a\"b\\c\n")}));
+  EXPECT_EQ(parsed->records[1], (HistoryRecord{2, 9, std::nullopt}));
+}
+
+TEST(HistoryTest, ParserRejectsOtherKindsAndMalformedFields) {
+  TraceEvent event;
+  event.kind = "log.append";
+  event.fields_json = R"({"op":0,"process":"p","type":"ok","f":"send"})";
+  EXPECT_FALSE(ParseHistoryOp(event).has_value());
+  event.kind = "history.op";
+  EXPECT_TRUE(ParseHistoryOp(event).has_value());
+  for (const char* bad : {R"({"op":0,"process":"p","type":"maybe","f":"send"})",
+                          R"({"op":0,"process":"p","type":"ok"})",
+                          R"({"op":"0","process":"p","type":"ok","f":"send"})",
+                          R"({"op":0,"process":"p","type":"ok","f":"send","extra":1})",
+                          R"({"op":0,"process":"p","type":"ok","f":"poll","records":[[1,2]]})",
+                          R"({"op":0,"process":"p")", ""}) {
+    event.fields_json = bad;
+    EXPECT_FALSE(ParseHistoryOp(event).has_value()) << bad;
+  }
+}
+
+TEST(HistoryTest, NothingIsBuiltWithoutTracing) {
+  FakeEnv env;
+  env.tracing = false;
+  HistoryRecorder history(env, "p");
+  history.SendInvoke(history.NextOp(), "t", 0, std::nullopt, "v");
+  EXPECT_TRUE(env.events.empty());
+  EXPECT_EQ(history.ops(), 1);
+}
+
+}  // namespace
+}  // namespace ks
