@@ -62,6 +62,34 @@ void Network::Send(NodeId from, NodeId to, MessagePtr message, TimeUs depart_at)
     Drop(from, to, message.get(), "connection broken");
     return;
   }
+  switch (host_.ReachabilityOf(to)) {
+    case NetworkHost::Reachability::kListening:
+      if (conn.severed) {
+        // The peer restarted since it lost power: its new process answers our old connection
+        // with a reset.
+        Drop(from, to, message.get(), "connection reset by peer");
+        const TimeUs reset_at = depart_at + dir.options.latency_min_us;
+        scheduler_.Schedule(reset_at, [this, from, to] {
+          RenewConnection(from, to);
+          host_.DeliverReset(from, to);
+        });
+        return;
+      }
+      break;
+    case NetworkHost::Reachability::kRefusing: {
+      Drop(from, to, message.get(), "connection refused");
+      // The RST comes back after one latency; the connection is gone for both ends.
+      const TimeUs refused_at = depart_at + dir.options.latency_min_us;
+      scheduler_.Schedule(refused_at, [this, from, to] {
+        RenewConnection(from, to);
+        host_.DeliverReset(from, to);
+      });
+      return;
+    }
+    case NetworkHost::Reachability::kSilent:
+      Drop(from, to, message.get(), "host down");
+      return;
+  }
   Rng& rng = host_.NetworkRng(from);
   if (dir.options.drop_ppm > 0 && rng.ChancePpm(dir.options.drop_ppm)) {
     Drop(from, to, message.get(), "lossy link");
@@ -140,6 +168,7 @@ void Network::RenewConnection(NodeId a, NodeId b) {
   Connection& conn = Conn(a, b);
   conn.generation++;
   conn.open = false;
+  conn.severed = false;
   // A fresh connection starts with empty pipes in both directions: nothing queued behind lost
   // messages (bandwidth) and no arrival order to respect (FIFO).
   for (auto [x, y] : {std::pair{a, b}, std::pair{b, a}}) {
@@ -164,6 +193,17 @@ void Network::ResetAllOf(NodeId node) {
     // (bandwidth) and order (FIFO) the first messages of the restarted node.
     RenewConnection(node, peer);
     host_.DeliverReset(peer, node);
+  }
+}
+
+void Network::SeverAllOf(NodeId node) {
+  for (NodeId peer = 0; peer < node_count_; ++peer) {
+    if (peer == node) continue;
+    Connection& conn = Conn(node, peer);
+    if (!conn.open) continue;
+    RenewConnection(node, peer);  // in-flight messages die with the generation
+    conn.open = true;             // the peer still believes in it
+    conn.severed = true;
   }
 }
 

@@ -18,6 +18,8 @@
 // - drop_ppm: independent loss of single messages, for experiments that want lossy links. This
 //   one deliberately breaks the no-gap promise, and is off by default.
 // A crashed node's connections are reset (its peers are told); messages to a paused node wait.
+// Sending to a node with no process: refused at once (a reset) if its machine is up, lost in
+// silence if its machine is down (power loss).
 //
 // Randomness: latency and loss draw from the sending node's "network" stream, so traffic of one
 // node never shifts the draws of another.
@@ -60,6 +62,12 @@ class NetworkHost {
   virtual void TraceNetwork(std::string_view kind, NodeId from, NodeId to,
                             const Message* message, std::string_view reason) = 0;
   virtual bool TraceMessages() const = 0;
+  // Whether a process listens on the node. A node whose process died while its machine stayed up
+  // (kill, clean stop) refuses connections: the sender gets a reset (TCP's RST) one latency later.
+  // A node whose machine is down (power loss) answers nothing: what is sent there is lost, and the
+  // sender only finds out by its own timeouts.
+  enum class Reachability { kListening, kRefusing, kSilent };
+  virtual Reachability ReachabilityOf(NodeId node) const = 0;
 };
 
 class Network {
@@ -89,8 +97,13 @@ class Network {
 
   // Loses the in-flight messages between a and b; both ends are told.
   void ResetConnection(NodeId a, NodeId b);
-  // Resets every connection of `node` (used when it crashes). Its peers are told; it is not.
+  // Resets every connection of `node` (its process died, the machine is up: the kernel sends
+  // RST/FIN). Its peers are told; it is not.
   void ResetAllOf(NodeId node);
+  // The machine of `node` lost power: its connections die without a word. In-flight messages are
+  // lost and the peers are not told; a peer that sends on such a connection later learns of it
+  // by a reset once the node is back up (the new process knows no such connection).
+  void SeverAllOf(NodeId node);
   // Adds `extra_us` of latency to from -> to until `until`.
   void DelaySpike(NodeId from, NodeId to, DurationUs extra_us, TimeUs until);
 
@@ -114,6 +127,7 @@ class Network {
   struct Connection {
     uint64_t generation = 0;
     bool open = false;  // a message was sent since the last reset: there is something to reset
+    bool severed = false;  // one end lost power; the other end does not know yet
   };
 
   Direction& Dir(NodeId from, NodeId to) { return directions_[Index(from, to)]; }

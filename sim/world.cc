@@ -31,6 +31,7 @@ struct World::Node {
   int64_t clock_skew_ms = 0;
   std::vector<EventId> parked;
   Rng network_rng{0};
+  bool machine_down = false;  // crashed by power loss (vs. killed or stopped)
 };
 
 World::World(WorldOptions options)
@@ -138,6 +139,7 @@ void World::Start(NodeId id) {
   // node the number of its next incarnation, which then received it after the restart.
   node.incarnation++;
   node.status = NodeStatus::kUp;
+  node.machine_down = false;
   node.busy_until = scheduler_.Now();
   node.env = std::make_unique<SimEnv>(*this, id, node.incarnation);
   node.process = node.factory(*node.env);
@@ -166,6 +168,7 @@ void World::Crash(NodeId id) {
   Node& node = node_at(id);
   if (node.status != NodeStatus::kUp && node.status != NodeStatus::kPaused) return;
   node.status = NodeStatus::kCrashed;
+  node.machine_down = true;
   EndIncarnation(node);
   Trace(id, "node.crash", TraceFields().Add("power_loss", true));
   for (const CrashLoss& loss : node.disk->Crash(fault_rng_)) {
@@ -176,13 +179,15 @@ void World::Crash(NodeId id) {
               .Add("size_after", loss.size_after)
               .Add("torn_bytes", loss.torn_bytes_kept));
   }
-  network_.ResetAllOf(id);
+  // No FIN, no RST: the peers find out by their own timeouts.
+  network_.SeverAllOf(id);
 }
 
 void World::Kill(NodeId id) {
   Node& node = node_at(id);
   if (node.status != NodeStatus::kUp && node.status != NodeStatus::kPaused) return;
   node.status = NodeStatus::kCrashed;
+  node.machine_down = false;
   EndIncarnation(node);
   Trace(id, "node.crash", TraceFields().Add("power_loss", false));
   network_.ResetAllOf(id);
@@ -240,6 +245,22 @@ void World::DeliverReset(NodeId id, NodeId peer) {
 }
 
 Rng& World::NetworkRng(NodeId sender) { return node_at(sender).network_rng; }
+
+NetworkHost::Reachability World::ReachabilityOf(NodeId id) const {
+  const Node& node = node_at(id);
+  switch (node.status) {
+    case NodeStatus::kUp:
+    case NodeStatus::kPaused:  // the kernel still accepts; the messages wait
+      return Reachability::kListening;
+    case NodeStatus::kCrashed:
+      return node.machine_down ? Reachability::kSilent : Reachability::kRefusing;
+    case NodeStatus::kStopped:
+      return Reachability::kRefusing;
+    case NodeStatus::kNotStarted:
+      return Reachability::kSilent;
+  }
+  return Reachability::kListening;
+}
 
 void World::TraceNetwork(std::string_view kind, NodeId from, NodeId to, const Message* message,
                          std::string_view reason) {

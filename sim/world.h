@@ -117,6 +117,7 @@ class World final : private NetworkHost {
   void TraceNetwork(std::string_view kind, NodeId from, NodeId to, const Message* message,
                     std::string_view reason) override;
   bool TraceMessages() const override { return options_.trace_messages && options_.tracing; }
+  Reachability ReachabilityOf(NodeId node) const override;
 
   WorldOptions options_;
   Scheduler scheduler_;

@@ -224,6 +224,7 @@ void Broker::OnMessage(NodeId from, MessagePtr message) {
 void Broker::OnConnectionReset(NodeId peer) {
   zk_.HandleConnectionReset(peer);
   replica_manager_.HandleConnectionReset(peer);
+  controller_.HandleConnectionReset(peer);
 }
 
 void Broker::Shutdown() {

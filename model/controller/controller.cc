@@ -65,6 +65,7 @@ void Controller::Deactivate(std::string_view reason) {
   ++generation_;
   queue_.clear();
   busy_ = false;
+  unanswered_.clear();
   env_.CancelTimer(rebalance_timer_);
   rebalance_timer_ = kNoTimer;
   env_.Trace("controller.resign", TraceFields()
@@ -246,6 +247,7 @@ void Controller::OnBrokerChange(Done done) {
       return;
     }
     // Failures first, against the old view minus the dead; then startups.
+    std::erase_if(unanswered_, [&](const auto& entry) { return dead.count(entry.second.broker); });
     for (BrokerId id : dead) {
       live_brokers_.erase(id);
       env_.Trace("controller.broker_failure", TraceFields().Add("broker", id));
@@ -525,8 +527,28 @@ void Controller::SendLeaderAndIsr(const std::vector<TopicPartition>& partitions,
       request->partitions.push_back(WireState(tp));
     }
   }
-  for (auto& [broker, request] : requests) {
-    env_.Send(live_brokers_.at(broker), std::move(request));
+  for (auto& [broker, request] : requests) SendToBroker(broker, std::move(request));
+}
+
+template <typename Request>
+void Controller::SendToBroker(BrokerId broker, std::unique_ptr<Request> request) {
+  auto it = live_brokers_.find(broker);
+  if (it == live_brokers_.end()) return;
+  const Request copy = *request;
+  unanswered_[request->correlation_id] = Unanswered{
+      broker, [copy]() -> MessagePtr { return std::make_unique<Request>(copy); }};
+  env_.Send(it->second, std::move(request));
+}
+
+void Controller::HandleConnectionReset(NodeId peer) {
+  if (!active_) return;
+  for (auto& [correlation_id, pending] : unanswered_) {
+    auto it = live_brokers_.find(pending.broker);
+    if (it == live_brokers_.end() || it->second != peer) continue;
+    env_.Trace("controller.resend", TraceFields()
+                                        .Add("broker", pending.broker)
+                                        .Add("correlation_id", correlation_id));
+    env_.Send(peer, pending.copy());
   }
 }
 
@@ -540,7 +562,7 @@ void Controller::SendUpdateMetadata() {
     for (const auto& [tp, view] : partitions_) {
       if (view.zk_version >= 0) request->partitions.push_back(WireState(tp));
     }
-    env_.Send(node, std::move(request));
+    SendToBroker(broker, std::move(request));
   }
 }
 
@@ -553,14 +575,21 @@ void Controller::SendStopReplica(BrokerId broker, const std::vector<TopicPartiti
   request->controller_epoch = epoch_;
   request->delete_partitions = delete_partitions;
   request->partitions = partitions;
-  env_.Send(live_brokers_.at(broker), std::move(request));
+  SendToBroker(broker, std::move(request));
 }
 
 bool Controller::HandleMessage(NodeId from, MessagePtr& message) {
-  // Brokers' answers carry nothing the controller acts on here (Kafka logs their errors).
-  return dynamic_cast<LeaderAndIsrResponse*>(message.get()) != nullptr ||
-         dynamic_cast<UpdateMetadataResponse*>(message.get()) != nullptr ||
-         dynamic_cast<StopReplicaResponse*>(message.get()) != nullptr;
+  // Brokers' answers carry nothing more the controller acts on (Kafka logs their errors); an
+  // answer ends the retrying of its request.
+  auto* response = dynamic_cast<KafkaResponse*>(message.get());
+  if (response == nullptr ||
+      (dynamic_cast<LeaderAndIsrResponse*>(response) == nullptr &&
+       dynamic_cast<UpdateMetadataResponse*>(response) == nullptr &&
+       dynamic_cast<StopReplicaResponse*>(response) == nullptr)) {
+    return false;
+  }
+  unanswered_.erase(response->correlation_id);
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------

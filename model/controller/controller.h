@@ -57,6 +57,9 @@ class Controller {
   void HandleAlterPartition(NodeId from, const AlterPartitionRequest& request);
   // Responses from brokers to our requests; false if not one.
   bool HandleMessage(NodeId from, MessagePtr& message);
+  // A connection to a broker was reset: what it had not answered is sent again (Kafka's
+  // controller-to-broker channel retries a request until the broker answers or is gone).
+  void HandleConnectionReset(NodeId peer);
 
   struct PartitionView {
     std::vector<BrokerId> replicas;
@@ -108,6 +111,9 @@ class Controller {
   void SendStopReplica(BrokerId broker, const std::vector<TopicPartition>& partitions,
                        bool delete_partitions);
   LeaderAndIsrPartitionState WireState(const TopicPartition& tp) const;
+  // Sends a request to a broker and keeps a copy until it is answered.
+  template <typename Request>
+  void SendToBroker(BrokerId broker, std::unique_ptr<Request> request);
   std::vector<BrokerEndpoint> LiveEndpoints() const;
   bool IsLive(BrokerId id) const { return live_brokers_.count(id) != 0; }
   void TraceElection(const TopicPartition& tp, const zk_paths::PartitionStateData& state,
@@ -132,6 +138,12 @@ class Controller {
   std::map<TopicPartition, PartitionView> partitions_;
   // Reassignments in progress: target replicas.
   std::map<TopicPartition, std::vector<BrokerId>> reassigning_;
+  // Requests sent and not yet answered: correlation id -> (broker, how to make a copy).
+  struct Unanswered {
+    BrokerId broker = kNoBroker;
+    std::function<MessagePtr()> copy;
+  };
+  std::map<int64_t, Unanswered> unanswered_;
 };
 
 }  // namespace ks
