@@ -15,6 +15,7 @@ KAFKASIM_PACKAGES=(
   libboost-program-options-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libxxhash-dev
   zlib1g-dev libzstd-dev liblz4-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3-pandas python3-matplotlib jupyter-nbconvert python3-ipykernel
 )
 
 kafkasim_missing_packages() {

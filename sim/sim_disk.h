@@ -10,14 +10,26 @@
 // size (the append-only pattern of Kafka's segments), the durable content is a prefix of the
 // current bytes and no second copy exists. The first write below the durable size makes a copy.
 //
+// Storage: a file's bytes live in a first block that grows by doubling up to kChunkBytes, then in
+// chunks of kChunkBytes, so a growing file never reallocates or copies what it already holds
+// (a 1 GiB segment in one std::string spent most of its append time in reallocation and fresh
+// page faults). Whole chunks freed by Delete/Truncate/Crash go to a per-disk pool and are reused
+// by the next file that grows. ReadView stays zero-copy when the range lies in one block (every
+// file below kChunkBytes, and nearly every bounded read); a range that spans blocks is copied
+// into a scratch buffer of that file, kept until the file is next modified or deleted. At most
+// kMaxScratchViewsPerFile such copies are kept per file (the oldest goes first): a caller may hold
+// that many spanning views of one unmodified file at once.
+//
 // Faults are data (DiskOptions and the setters below): a full disk (capacity), a slow disk
 // (latency multiplier), a corrupted byte range. Each call charges its latency to a cost sink,
 // which the world turns into time the calling node stays busy.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,10 +104,64 @@ class SimDisk final : public Disk {
   // Durable size of a file (what a crash now would keep, torn tails aside); -1 if missing.
   int64_t DurableSize(std::string_view path) const;
   int64_t fsync_count() const { return fsync_count_; }
+  // Puts up to `bytes` (at most kMaxPooledChunks chunks) of written-to chunks in the pool, so the
+  // files that grow next do not pay the kernel's (and a VM's) first touch of fresh memory. For
+  // benchmarks of the steady state; changes nothing a caller can observe.
+  void PrefillChunkPool(int64_t bytes);
+
+  // Storage granularity (see the file comment); 2 MiB so a chunk can be one huge page.
+  static constexpr int64_t kChunkBytes = int64_t{2} << 20;
+  static constexpr size_t kMaxScratchViewsPerFile = 16;
+  // Free chunks kept for reuse per disk; beyond this they go back to the allocator.
+  static constexpr size_t kMaxPooledChunks = 640;  // 1.25 GiB
 
  private:
+  // Free kChunkBytes chunks, shared by the files of one disk (shared_ptr: files may outlive a
+  // moved-from disk's members in any order).
+  class ChunkPool;
+
+  // The bytes of one file (see "Storage" above). Offsets are int64_t, already range-checked by
+  // the caller.
+  class FileBytes {
+   public:
+    explicit FileBytes(std::shared_ptr<ChunkPool> pool) : pool_(std::move(pool)) {}
+    FileBytes(const FileBytes& other);
+    FileBytes& operator=(const FileBytes& other);
+    FileBytes(FileBytes&& other) noexcept;
+    FileBytes& operator=(FileBytes&& other) noexcept;
+    ~FileBytes();
+
+    int64_t size() const { return size_; }
+    void Append(std::string_view bytes);
+    // REQUIRES offset <= size(); extends the file if the write goes past its end.
+    void Write(int64_t offset, std::string_view bytes);
+    // REQUIRES size <= size().
+    void Truncate(int64_t size);
+    // [offset, offset + length) inside the file: a view of the block, or of a scratch copy.
+    std::string_view View(int64_t offset, int64_t length);
+    // Appends [offset, offset + length) to *out.
+    void CopyTo(int64_t offset, int64_t length, std::string* out) const;
+    bool Equals(std::string_view bytes) const;
+    void FlipBits(int64_t offset, int64_t length);
+
+   private:
+    void Release();
+    // Makes room for size() + more bytes of blocks.
+    void Reserve(int64_t end);
+    // Calls fn(block pointer, length) for each piece of [offset, offset + length).
+    template <typename Fn>
+    void ForEachPiece(int64_t offset, int64_t length, Fn&& fn) const;
+
+    std::shared_ptr<ChunkPool> pool_;
+    std::vector<char*> blocks_;  // blocks_[i] holds [i * kChunkBytes, (i + 1) * kChunkBytes)
+    int64_t first_capacity_ = 0;  // capacity of blocks_[0] (< kChunkBytes: a heap block)
+    int64_t size_ = 0;
+    std::deque<std::string> scratch_;  // copies made by View for ranges that span blocks
+  };
+
   struct File {
-    std::string data;           // what reads see
+    explicit File(std::shared_ptr<ChunkPool> pool) : data(std::move(pool)) {}
+    FileBytes data;             // what reads see
     int64_t durable_size = 0;   // bytes of data that are durable when durable_is_prefix
     bool durable_is_prefix = true;
     std::string durable;        // the durable bytes, when they are not a prefix of data
@@ -118,6 +184,7 @@ class SimDisk final : public Disk {
   bool full_ = false;
   int64_t used_bytes_ = 0;
   int64_t fsync_count_ = 0;
+  std::shared_ptr<ChunkPool> pool_;
   std::map<std::string, File, std::less<>> files_;
   CostSink cost_sink_;
 };

@@ -7,6 +7,15 @@ namespace ks {
 void AppendJsonString(std::string* out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
+  // Fast path: copy the longest prefix that needs no escaping in one append.
+  size_t clean = 0;
+  while (clean < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[clean]);
+    if (c < 0x20 || c == '"' || c == '\\') break;
+    ++clean;
+  }
+  out->append(text.data(), clean);
+  text.remove_prefix(clean);
   for (unsigned char c : text) {
     switch (c) {
       case '"': out->append("\\\""); break;

@@ -1,6 +1,7 @@
 #include "model/log/offset_index.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "model/env/check.h"
 #include "model/log/record_batch.h"
@@ -19,14 +20,43 @@ void OffsetIndex::EncodeEntry(int64_t base_offset, const Entry& entry, char* out
   PutFixed32(out + 4, static_cast<uint32_t>(entry.position));
 }
 
+// REQUIRES entries_ already holds `entry` as its last element.
+void OffsetIndex::AddToSearch(const Entry& entry) {
+  const auto relative = static_cast<uint32_t>(entry.offset - base_offset_);
+  const size_t slot = (entries_.size() - 1) % kBlockEntries;
+  if (slot == 0) {
+    Block block;
+    std::fill(std::begin(block.relative), std::end(block.relative), kUnusedRelative);
+    std::fill(std::begin(block.position), std::end(block.position), -1);
+    blocks_.push_back(block);
+    block_firsts_.push_back(relative);
+  }
+  blocks_.back().relative[slot] = relative;
+  blocks_.back().position[slot] = entry.position;
+}
+
+void OffsetIndex::RebuildSearch() {
+  blocks_.clear();
+  block_firsts_.clear();
+  std::vector<Entry> entries = std::move(entries_);
+  entries_.clear();
+  entries_.reserve(entries.size());
+  for (const Entry& entry : entries) {
+    entries_.push_back(entry);
+    AddToSearch(entry);
+  }
+}
+
 Status OffsetIndex::Reset() {
   entries_.clear();
+  RebuildSearch();
   if (!disk_.Exists(path_)) return disk_.Create(path_);
   return disk_.Truncate(path_, 0);
 }
 
 Status OffsetIndex::Load(int64_t log_size_bytes, bool* valid) {
   entries_.clear();
+  RebuildSearch();
   *valid = false;
   if (!disk_.Exists(path_)) return Status::Ok();
   const int64_t size = disk_.Size(path_);
@@ -48,6 +78,7 @@ Status OffsetIndex::Load(int64_t log_size_bytes, bool* valid) {
     loaded.push_back({base_offset_ + relative, position});
   }
   entries_ = std::move(loaded);
+  RebuildSearch();
   *valid = true;
   return Status::Ok();
 }
@@ -62,6 +93,7 @@ Status OffsetIndex::Append(int64_t offset, int32_t position) {
   EncodeEntry(base_offset_, entry, bytes);
   if (Status s = disk_.Append(path_, std::string_view(bytes, sizeof(bytes))); !s.ok()) return s;
   entries_.push_back(entry);
+  AddToSearch(entry);
   return Status::Ok();
 }
 
@@ -75,6 +107,7 @@ Status OffsetIndex::Rewrite(const std::vector<Entry>& entries) {
     if (Status s = disk_.Append(path_, bytes); !s.ok()) return s;
   }
   entries_ = entries;
+  RebuildSearch();
   return Status::Ok();
 }
 
@@ -85,6 +118,7 @@ Status OffsetIndex::TruncateToPosition(int64_t position) {
   const int64_t keep = first_removed - entries_.begin();
   if (keep == static_cast<int64_t>(entries_.size())) return Status::Ok();
   entries_.resize(static_cast<size_t>(keep));
+  RebuildSearch();
   return disk_.Truncate(path_, keep * kOffsetIndexEntryBytes);
 }
 
@@ -101,12 +135,40 @@ Status OffsetIndex::Delete() {
   return disk_.Delete(path_);
 }
 
-OffsetIndex::Entry OffsetIndex::Lookup(int64_t target_offset) const {
-  auto above = std::upper_bound(
-      entries_.begin(), entries_.end(), target_offset,
-      [](int64_t target, const Entry& entry) { return target < entry.offset; });
-  if (above == entries_.begin()) return Entry{base_offset_, 0};
-  return *std::prev(above);
+namespace {
+
+// How many of a[0..n) (ascending) are <= target, by a binary search without branches (the
+// compiler turns the step into a conditional move, so no mispredictions on random targets).
+size_t CountAtMost(const uint32_t* a, size_t n, uint32_t target) {
+  if (n == 0) return 0;
+  const uint32_t* base = a;
+  while (n > 1) {
+    const size_t half = n / 2;
+    base = base[half] <= target ? base + half : base;
+    n -= half;
+  }
+  return static_cast<size_t>(base - a) + (*base <= target ? 1 : 0);
+}
+
+}  // namespace
+
+OffsetIndex::Entry OffsetIndex::Lookup(int64_t target_offset, int64_t* next_position) const {
+  *next_position = entries_.empty() ? -1 : blocks_.front().position[0];
+  if (entries_.empty() || target_offset < entries_.front().offset) return Entry{base_offset_, 0};
+  // Relative offsets fit 31 bits; a target beyond them is above every entry.
+  const int64_t relative = target_offset - base_offset_;
+  const auto target = static_cast<uint32_t>(std::min<int64_t>(relative, kUnusedRelative - 1));
+  const size_t b = CountAtMost(block_firsts_.data(), block_firsts_.size(), target) - 1;
+  const Block& block = blocks_[b];
+  size_t at_most = 0;
+  for (size_t i = 0; i < kBlockEntries; ++i) at_most += block.relative[i] <= target ? 1 : 0;
+  const size_t slot = at_most - 1;
+  if (slot + 1 < kBlockEntries && block.position[slot + 1] >= 0) {
+    *next_position = block.position[slot + 1];
+  } else {
+    *next_position = b + 1 < blocks_.size() ? blocks_[b + 1].position[0] : -1;
+  }
+  return Entry{base_offset_ + block.relative[slot], block.position[slot]};
 }
 
 }  // namespace ks

@@ -44,8 +44,13 @@ inline bool ReadBlob(const char** p, const char* end, std::optional<std::string_
 void BatchBuilder::Start(const BatchOptions& options, std::string* buffer) {
   options_ = options;
   buffer_ = buffer;
-  buffer_->clear();
-  buffer_->resize(kRecordBatchOverhead);
+  // The buffer's current size is room to write into: bytes are written at used_ and the string
+  // is only resized (and zero-filled) when that room runs out, so a reused buffer is never
+  // zero-filled again. Finish cuts it to the batch.
+  if (buffer_->size() < static_cast<size_t>(kRecordBatchOverhead)) {
+    buffer_->resize(kRecordBatchOverhead);
+  }
+  used_ = kRecordBatchOverhead;
   record_count_ = 0;
   last_offset_delta_ = -1;
   first_timestamp_ms_ = kNoTimestamp;
@@ -53,23 +58,12 @@ void BatchBuilder::Start(const BatchOptions& options, std::string* buffer) {
   base_timestamp_ms_ = options.delete_horizon_ms.value_or(kNoTimestamp);
 }
 
-void BatchBuilder::Add(const RecordInput& record) {
-  WriteRecord(last_offset_delta_ + 1, record.timestamp_ms, record.key, record.value,
-              static_cast<int32_t>(record.headers.size()), record.headers, {});
-}
-
-void BatchBuilder::AddWithOffsetDelta(int32_t offset_delta, int64_t timestamp_ms,
-                                      std::optional<std::string_view> key,
-                                      std::optional<std::string_view> value,
-                                      int32_t header_count, std::string_view raw_headers) {
-  WriteRecord(offset_delta, timestamp_ms, key, value, header_count, {}, raw_headers);
-}
-
-void BatchBuilder::WriteRecord(int32_t offset_delta, int64_t timestamp_ms,
-                               std::optional<std::string_view> key,
-                               std::optional<std::string_view> value, int32_t header_count,
-                               std::span<const RecordHeaderInput> headers,
-                               std::string_view raw_headers) {
+// Inlined into Add and AddWithOffsetDelta: with its optional and span arguments passed by value
+// through a call, the per-record overhead was larger than the encoding.
+__attribute__((always_inline)) inline void BatchBuilder::WriteRecord(
+    int32_t offset_delta, int64_t timestamp_ms, std::optional<std::string_view> key,
+    std::optional<std::string_view> value, int32_t header_count,
+    std::span<const RecordHeaderInput> headers, std::string_view raw_headers) {
   KS_CHECK(buffer_ != nullptr);
   KS_CHECK_MSG(offset_delta > last_offset_delta_, "record offset deltas must increase");
   if (base_timestamp_ms_ == kNoTimestamp) base_timestamp_ms_ = timestamp_ms;
@@ -84,8 +78,9 @@ void BatchBuilder::WriteRecord(int32_t offset_delta, int64_t timestamp_ms,
                              headers_bytes;
   KS_CHECK(body_bytes < INT32_MAX);
   const auto body = static_cast<int32_t>(body_bytes);
-  const size_t start = buffer_->size();
-  buffer_->resize(start + static_cast<size_t>(VarintSize(body) + body));
+  const size_t start = used_;
+  used_ = start + static_cast<size_t>(VarintSize(body) + body);
+  if (used_ > buffer_->size()) buffer_->resize(std::max(used_, 2 * buffer_->size()));
   char* p = buffer_->data() + start;
   p = EncodeVarint(p, body);
   *p++ = 0;  // record attributes: unused by Kafka, always 0
@@ -102,7 +97,7 @@ void BatchBuilder::WriteRecord(int32_t offset_delta, int64_t timestamp_ms,
     std::memcpy(p, raw_headers.data(), raw_headers.size());
     p += raw_headers.size();
   }
-  KS_CHECK(p == buffer_->data() + buffer_->size());
+  KS_CHECK(p == buffer_->data() + used_);
 
   ++record_count_;
   last_offset_delta_ = offset_delta;
@@ -110,8 +105,21 @@ void BatchBuilder::WriteRecord(int32_t offset_delta, int64_t timestamp_ms,
   max_timestamp_ms_ = std::max(max_timestamp_ms_, timestamp_ms);
 }
 
+void BatchBuilder::Add(const RecordInput& record) {
+  WriteRecord(last_offset_delta_ + 1, record.timestamp_ms, record.key, record.value,
+              static_cast<int32_t>(record.headers.size()), record.headers, {});
+}
+
+void BatchBuilder::AddWithOffsetDelta(int32_t offset_delta, int64_t timestamp_ms,
+                                      std::optional<std::string_view> key,
+                                      std::optional<std::string_view> value,
+                                      int32_t header_count, std::string_view raw_headers) {
+  WriteRecord(offset_delta, timestamp_ms, key, value, header_count, {}, raw_headers);
+}
+
 Status BatchBuilder::Finish() {
   KS_CHECK(buffer_ != nullptr);
+  buffer_->resize(used_);  // shrinks: no fill
   if (options_.compression != CompressionType::kNone) {
     scratch_.clear();
     const std::string_view records =
@@ -119,6 +127,7 @@ Status BatchBuilder::Finish() {
     if (Status s = Compress(options_.compression, records, &scratch_); !s.ok()) return s;
     buffer_->resize(kRecordBatchOverhead);
     buffer_->append(scratch_);
+    used_ = buffer_->size();
   }
   int16_t attributes = static_cast<int16_t>(options_.compression);
   if (options_.timestamp_type == TimestampType::kLogAppendTime) attributes |= kTimestampTypeBit;

@@ -138,7 +138,7 @@ class BatchBuilder {
                           std::string_view raw_headers);
   int32_t record_count() const { return record_count_; }
   // Bytes written so far (uncompressed).
-  size_t size_bytes() const { return buffer_->size(); }
+  size_t size_bytes() const { return used_; }
   // Completes the batch. Fails only if the compression codec does.
   Status Finish();
 
@@ -149,6 +149,7 @@ class BatchBuilder {
 
   BatchOptions options_;
   std::string* buffer_ = nullptr;
+  size_t used_ = 0;      // bytes of *buffer_ written; the rest is room (see Start)
   std::string scratch_;  // compression output, reused
   int32_t record_count_ = 0;
   int32_t last_offset_delta_ = -1;

@@ -202,25 +202,71 @@ Status Segment::Recover(int64_t min_offset, SegmentScanReport* report) {
   return time_index_.Rewrite(scan.time_entries);
 }
 
+namespace {
+
+// The fields of a batch header the forward scans need, checked as BatchHeader::Parse checks
+// them, except that the batch only has to fit the `file_bytes_left` (it may extend past the
+// view, which the scans bound to what they need so the disk can hand out a zero-copy view).
+struct HeaderPeek {
+  int64_t base_offset = 0;
+  int64_t last_offset = 0;
+  int64_t size_bytes = 0;
+};
+
+Status PeekHeader(std::string_view bytes, int64_t file_bytes_left, HeaderPeek* out) {
+  if (bytes.size() < static_cast<size_t>(kRecordBatchOverhead)) {
+    return Status::Corruption("truncated batch header: " + std::to_string(bytes.size()) +
+                              " bytes, a header takes " + std::to_string(kRecordBatchOverhead));
+  }
+  const int64_t size = BatchHeader::PeekSizeBytes(bytes);
+  if (size < kRecordBatchOverhead) {
+    return Status::Corruption("impossible batch length " + std::to_string(size - kLogOverhead));
+  }
+  if (size > file_bytes_left) {
+    return Status::Corruption("batch of " + std::to_string(size) + " bytes but only " +
+                              std::to_string(file_bytes_left) + " bytes remain");
+  }
+  if (static_cast<int8_t>(bytes[kMagicOffset]) != kMagicV2) {
+    return Status::Corruption("unsupported magic " +
+                              std::to_string(static_cast<int8_t>(bytes[kMagicOffset])));
+  }
+  out->base_offset = static_cast<int64_t>(GetFixed64(bytes.data()));
+  out->last_offset =
+      out->base_offset + static_cast<int32_t>(GetFixed32(bytes.data() + kLastOffsetDeltaOffset));
+  out->size_bytes = size;
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status Segment::Locate(int64_t offset, std::optional<Location>* location) const {
   location->reset();
   if (offset >= next_offset_ || size_bytes_ == 0) return Status::Ok();
-  const int64_t start = offset_index_.Lookup(offset).position;
+  // The batch holding `offset` starts at or after the index entry's position and at or before
+  // the next entry's (whose batch ends above `offset`): view only that stretch, plus the next
+  // entry's header.
+  int64_t next_position = -1;
+  const int64_t start = offset_index_.Lookup(offset, &next_position).position;
+  const int64_t end = next_position < 0 ? size_bytes_
+                                        : std::min(size_bytes_, next_position + kRecordBatchOverhead);
   std::string_view bytes;
-  if (Status s = disk_.ReadView(log_path_, start, size_bytes_ - start, &bytes); !s.ok()) return s;
+  if (Status s = disk_.ReadView(log_path_, start, end - start, &bytes); !s.ok()) return s;
   size_t at = 0;
   while (at < bytes.size()) {
-    BatchHeader header;
-    if (Status s = BatchHeader::Parse(bytes.substr(at), &header); !s.ok()) {
+    HeaderPeek header;
+    if (Status s = PeekHeader(bytes.substr(at), size_bytes_ - start - static_cast<int64_t>(at),
+                              &header);
+        !s.ok()) {
       return Status::Corruption(log_path_ + " at position " + std::to_string(start + at) + ": " +
                                 s.message());
     }
-    if (header.last_offset() >= offset) {
+    if (header.last_offset >= offset) {
       *location = Location{static_cast<int32_t>(start + static_cast<int64_t>(at)),
-                           header.base_offset(), header.last_offset()};
+                           header.base_offset, header.last_offset,
+                           static_cast<int32_t>(header.size_bytes)};
       return Status::Ok();
     }
-    at += static_cast<size_t>(header.size_bytes());
+    at += static_cast<size_t>(header.size_bytes);
   }
   return Status::Ok();
 }
@@ -232,14 +278,21 @@ Status Segment::Read(int64_t offset, int64_t max_bytes, int64_t max_offset_exclu
   std::optional<Location> location;
   if (Status s = Locate(offset, &location); !s.ok()) return s;
   if (!location) return Status::Ok();
-  std::string_view bytes;
-  if (Status s = disk_.ReadView(log_path_, location->position, size_bytes_ - location->position,
-                                &bytes);
-      !s.ok()) {
-    return s;
-  }
+  // Copy at most max_bytes (but the whole first batch) straight from the disk into *out, then
+  // keep the whole batches that qualify.
+  const int64_t rest = size_bytes_ - location->position;
+  int64_t window = std::min(rest, std::max<int64_t>(max_bytes, 0));
+  window = std::min(rest, std::max<int64_t>(window, location->size_bytes));
+  if (Status s = disk_.Read(log_path_, location->position, window, out); !s.ok()) return s;
+  const std::string_view bytes(*out);
   size_t end = 0;
   while (end < bytes.size()) {
+    const int64_t size = BatchHeader::PeekSizeBytes(bytes.substr(end));
+    // A batch that runs past the window does not fit max_bytes (the first one always fits).
+    if (window < rest && end > 0 && size >= kRecordBatchOverhead &&
+        static_cast<int64_t>(end) + size > window) {
+      break;
+    }
     BatchHeader header;
     if (Status s = BatchHeader::Parse(bytes.substr(end), &header); !s.ok()) {
       return Status::Corruption(log_path_ + ": " + s.message());
@@ -251,7 +304,7 @@ Status Segment::Read(int64_t offset, int64_t max_bytes, int64_t max_offset_exclu
     ++*batch_count;
     if (!fits) break;
   }
-  out->assign(bytes.data(), end);
+  out->resize(end);
   return Status::Ok();
 }
 

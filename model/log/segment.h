@@ -62,6 +62,7 @@ class Segment {
     int32_t position = 0;
     int64_t batch_base_offset = 0;
     int64_t batch_last_offset = 0;
+    int32_t size_bytes = 0;  // of that batch
   };
   Status Locate(int64_t offset, std::optional<Location>* location) const;
 

@@ -29,28 +29,24 @@ constexpr int64_t ZigZagDecode64(uint64_t n) {
 }
 
 // Bytes the zigzag encoding of `value` takes.
+// (significant bits + 6) / 7, without a loop: the encoders and size computations run once per
+// record field on the produce path.
 inline int VarintSize(int32_t value) {
-  uint32_t v = ZigZagEncode32(value);
-  int bytes = 1;
-  while (v >= 0x80u) {
-    v >>= 7;
-    ++bytes;
-  }
-  return bytes;
+  const int bits = 32 - __builtin_clz(ZigZagEncode32(value) | 1u);
+  return (bits + 6) / 7;
 }
 inline int VarlongSize(int64_t value) {
-  uint64_t v = ZigZagEncode64(value);
-  int bytes = 1;
-  while (v >= 0x80u) {
-    v >>= 7;
-    ++bytes;
-  }
-  return bytes;
+  const int bits = 64 - __builtin_clzll(ZigZagEncode64(value) | 1u);
+  return (bits + 6) / 7;
 }
 
 // Writes the encoding at dst (room for kMaxVarintBytes / kMaxVarlongBytes); returns the end.
 inline char* EncodeVarint(char* dst, int32_t value) {
   uint32_t v = ZigZagEncode32(value);
+  if (v < 0x80u) {
+    *dst = static_cast<char>(v);
+    return dst + 1;
+  }
   while (v >= 0x80u) {
     *dst++ = static_cast<char>(v | 0x80u);
     v >>= 7;
@@ -74,8 +70,14 @@ void PutVarlong(std::string* out, int64_t value);
 // Decoders: false if the input ends before the last byte, or the encoding is longer than
 // kMaxVarintBytes / kMaxVarlongBytes (Kafka rejects those as malformed too).
 inline bool DecodeVarint(const char** p, const char* end, int32_t* value) {
-  uint32_t result = 0;
   const char* q = *p;
+  // Fast path: most record fields (attributes, deltas, short lengths) take one byte.
+  if (q < end && (static_cast<uint8_t>(*q) & 0x80u) == 0) {
+    *value = ZigZagDecode32(static_cast<uint8_t>(*q));
+    *p = q + 1;
+    return true;
+  }
+  uint32_t result = 0;
   for (int shift = 0; shift < 35; shift += 7) {
     if (q >= end) return false;
     const auto byte = static_cast<uint8_t>(*q++);
@@ -89,8 +91,13 @@ inline bool DecodeVarint(const char** p, const char* end, int32_t* value) {
   return false;
 }
 inline bool DecodeVarlong(const char** p, const char* end, int64_t* value) {
-  uint64_t result = 0;
   const char* q = *p;
+  if (q < end && (static_cast<uint8_t>(*q) & 0x80u) == 0) {
+    *value = ZigZagDecode64(static_cast<uint8_t>(*q));
+    *p = q + 1;
+    return true;
+  }
+  uint64_t result = 0;
   for (int shift = 0; shift < 70; shift += 7) {
     if (q >= end) return false;
     const auto byte = static_cast<uint8_t>(*q++);

@@ -54,6 +54,7 @@ void ParseWorld(Args& args, Scenario& scenario) {
   WorldOptions& world = scenario.world;
   world.wall_clock_start_ms = args.GetInteger("wall_clock_start_ms", world.wall_clock_start_ms);
   world.trace_messages = args.GetBool("trace_messages", world.trace_messages);
+  world.tracing = args.GetBool("tracing", world.tracing);
   if (auto network = args.GetMap("network")) {
     network->Allow("links");
     world.link_defaults = ParseLinkOptions(*network, world.link_defaults);

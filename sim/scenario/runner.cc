@@ -59,7 +59,7 @@ void ScenarioRunner::Begin() {
   end_time_us_ = options_.until_us.value_or(scenario_.run_for_us);
   WorldOptions world_options = scenario_.world;
   world_options.seed = seed_;
-  world_options.tracing = options_.tracing;
+  world_options.tracing = options_.tracing && scenario_.world.tracing;
   world_ = std::make_unique<World>(world_options);
   for (TraceSink* sink : options_.sinks) world_->trace().AddSink(sink);
   world_->trace().KeepEventHashes(options_.keep_event_hashes);

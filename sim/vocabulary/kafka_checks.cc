@@ -6,6 +6,9 @@ namespace ks {
 
 void HistoryCollector::OnEvent(const TraceEventView& event) {
   if (event.kind != kHistoryOpKind) return;
+  // The final checks need only acknowledged sends; polls (with all their records) and invokes
+  // are skipped before parsing. The fields' order is fixed by HistoryRecorder.
+  if (event.fields_json.find("\"type\":\"ok\",\"f\":\"send\"") == std::string_view::npos) return;
   if (std::optional<HistoryOp> op = ParseHistoryOp(event.ToEvent())) ops.push_back(std::move(*op));
 }
 

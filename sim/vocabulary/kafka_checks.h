@@ -13,7 +13,7 @@
 
 namespace ks {
 
-// Collects the history (history.op events) as the run emits them.
+// Collects the acknowledged sends of the history (history.op events) as the run emits them.
 class HistoryCollector final : public TraceSink {
  public:
   void OnEvent(const TraceEventView& event) override;

@@ -218,12 +218,36 @@ std::unique_ptr<Section> ParseKafkaSection(Args& args, ParseScope& scope) {
                      : torn == "garbage" ? TornTail::kGarbage : TornTail::kNone;
     disk_args->Finish();
   }
+  // Per-broker overrides: [{broker: 2, config: {flush.messages: 1}}].
+  std::map<BrokerId, Pairs> overrides;
+  const YAML::Node override_list = args.Raw("broker_overrides");
+  if (override_list.IsDefined() && !override_list.IsNull()) {
+    if (!override_list.IsSequence()) {
+      args.FailAt("broker_overrides", "expected a list like [{broker: 2, config: {...}}]");
+    }
+    for (const YAML::Node& item : override_list) {
+      Args entry(args.file(), item, "broker override");
+      const int64_t id = entry.GetInteger("broker");
+      if (id < 1 || id > broker_count) {
+        entry.FailAt("broker", "no broker " + std::to_string(id) + " (brokers are 1 to " +
+                                   std::to_string(broker_count) + ")");
+      }
+      Pairs pairs = ParseConfigPairs(entry, "config");
+      CheckConfig(entry, "config", pairs, [](const Pairs& p) {
+        BrokerConfig scratch;
+        return ParseBrokerConfig(p, &scratch);
+      });
+      entry.Finish();
+      overrides[static_cast<BrokerId>(id)] = std::move(pairs);
+    }
+  }
   std::vector<BrokerId> broker_ids;
   for (int32_t i = 1; i <= broker_count; ++i) {
     KafkaSection::BrokerSpec spec;
     spec.name = "b" + std::to_string(i);
     spec.id = i;
     ParseBrokerConfig(broker_config, &spec.config);
+    ParseBrokerConfig(overrides[i], &spec.config);
     spec.config.broker_id = i;
     spec.disk = disk;
     section->brokers_.push_back(spec);
@@ -658,18 +682,23 @@ void RegisterProbes(ScenarioRegistry& registry) {
        "one_leader_per_epoch, hw_above_leo, isr_invalid, isr_logs_differ) or by all. Final "
        "checkers run when the run ends; expecting a violation is how a scenario demonstrates a "
        "historic bug.",
-       "[checker: NAME=all]"},
+       "[checker: NAME=all], [partition: TOPIC-PARTITION]"},
       [](Args& args, ParseScope&) -> std::unique_ptr<Probe> {
         const std::string checker = args.GetChoice(
             "checker",
             {"all", "lost_writes", "duplicates", "order", "divergence", "one_leader_per_epoch",
              "hw_above_leo", "isr_invalid", "isr_logs_differ"},
             "all");
+        std::optional<TopicPartition> tp = ParsePartitionName(args, "partition", false);
+        const std::string name = tp ? tp->Name() : "";
         return std::make_unique<KafkaProbe>(
-            "violations(" + checker + ")", [checker](ScenarioRun&, KafkaCluster& cluster) {
+            "violations(" + checker + ")" + (tp ? " of " + name : ""),
+            [checker, name](ScenarioRun&, KafkaCluster& cluster) {
               return ProbeValue::Number(std::count_if(
-                  cluster.violations.begin(), cluster.violations.end(),
-                  [&](const Violation& v) { return checker == "all" || v.checker == checker; }));
+                  cluster.violations.begin(), cluster.violations.end(), [&](const Violation& v) {
+                    return (checker == "all" || v.checker == checker) &&
+                           (name.empty() || v.tp == name);
+                  }));
             });
       });
   RegisterClientProbes(registry);
@@ -689,7 +718,9 @@ void FinishRun(ScenarioRun& run, std::vector<std::string>* failures) {
   std::set<std::string> expected;
   for (const Condition& condition : run.scenario().expectations) {
     const std::string text = condition.probe->Describe();
-    if (text.rfind("violations(", 0) == 0) expected.insert(text.substr(11, text.size() - 12));
+    if (text.rfind("violations(", 0) == 0) {
+      expected.insert(text.substr(11, text.find(')') - 11));
+    }
   }
   std::map<std::string, int> counts;
   for (const Violation& v : cluster.violations) counts[v.checker]++;
@@ -753,8 +784,8 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
       {"A Kafka cluster (ZooKeeper mode): a ZooKeeper node (zk), brokers b1..bN, an admin tool, "
        "topics, producers, consumers, and the checkers.",
        "[zookeeper: {name, tick, force_sync}], brokers: N, [broker_config: {NAME: VALUE}], "
-       "[broker_disk: {...}], [topics: [...]], [producers: [...]], [consumers: [...]], "
-       "[checker: {interval}]"},
+       "[broker_overrides: [{broker: ID, config: {...}}]], [broker_disk: {...}], "
+       "[topics: [...]], [producers: [...]], [consumers: [...]], [checker: {interval}]"},
       ParseKafkaSection);
   RegisterSelectors(registry);
   RegisterActions(registry);

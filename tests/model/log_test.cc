@@ -4,7 +4,10 @@
 // bytes, error codes, trace events.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "model/log/checkpoint_file.h"
+#include "model/log/offset_index.h"
 #include "model/log/retention_task.h"
 #include "tests/support/log_fixture.h"
 
@@ -458,6 +461,45 @@ TEST_F(LogTest, FullDiskIsAStorageErrorAndTakesTheLogOffline) {
   env_.disk().SetFull(false);
   Open();
   EXPECT_EQ(log_->log_end_offset(), 10);
+}
+
+// The offset index's two-level search must answer as a plain binary search over its entries,
+// for every target (below, on, between and above the entries; across block boundaries), also
+// after truncation and a rewrite; the next entry's position bounds the forward scan.
+TEST(OffsetIndexTest, LookupMatchesABinarySearchOverTheEntries) {
+  SimDisk disk;
+  const int64_t base = 1000;
+  OffsetIndex index(disk, "t-0/00000000000000001000.index", base, 1 << 20);
+  ASSERT_TRUE(index.Reset().ok());
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(index.Append(base + 5 + 7 * i, 100 + 50 * i).ok());
+  auto check = [&](const OffsetIndex& idx) {
+    const std::vector<OffsetIndex::Entry>& entries = idx.entries();
+    for (int64_t target = base - 3; target < base + 7 * 110; ++target) {
+      auto above = std::upper_bound(
+          entries.begin(), entries.end(), target,
+          [](int64_t t, const OffsetIndex::Entry& entry) { return t < entry.offset; });
+      int64_t next_position = 0;
+      const OffsetIndex::Entry found = idx.Lookup(target, &next_position);
+      if (above == entries.begin()) {
+        EXPECT_EQ(found.offset, base) << target;
+        EXPECT_EQ(found.position, 0) << target;
+      } else {
+        EXPECT_EQ(found.offset, std::prev(above)->offset) << target;
+        EXPECT_EQ(found.position, std::prev(above)->position) << target;
+      }
+      EXPECT_EQ(next_position, above == entries.end() ? -1 : above->position) << target;
+    }
+  };
+  check(index);
+  ASSERT_TRUE(index.TruncateToPosition(100 + 50 * 33).ok());
+  ASSERT_EQ(index.entries().size(), 33u);
+  check(index);
+  std::vector<OffsetIndex::Entry> entries = index.entries();
+  entries.resize(16);
+  ASSERT_TRUE(index.Rewrite(entries).ok());
+  check(index);
+  ASSERT_TRUE(index.Append(base + 500, 5000).ok());
+  check(index);
 }
 
 }  // namespace

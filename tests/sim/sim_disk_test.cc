@@ -314,5 +314,64 @@ TEST(SimDiskTest, CallsChargeTheirLatencyTimesTheSlowFactor) {
   EXPECT_EQ(disk.slow_factor(), 1) << "clamped to normal speed";
 }
 
+// Files larger than one storage chunk: appends, overwrites, views and copies that span chunk
+// boundaries, truncation, corruption and crashes must behave exactly as for a small file.
+TEST(SimDiskTest, FilesSpanningChunksBehaveAsOneByteString) {
+  const int64_t chunk = SimDisk::kChunkBytes;
+  SimDisk disk(DiskOptions{.torn_tail = TornTail::kPrefix});
+  Rng rng(7);
+  std::string expected;
+  // Odd-sized appends so that writes straddle the chunk boundaries.
+  for (int i = 0; static_cast<int64_t>(expected.size()) < 2 * chunk + 1000; ++i) {
+    const std::string piece = Pattern(100'003, static_cast<char>('a' + i % 20));
+    ASSERT_TRUE(disk.Append("big", piece).ok());
+    expected += piece;
+  }
+  EXPECT_EQ(ReadAll(disk, "big"), expected);
+  EXPECT_EQ(disk.UsedBytes(), static_cast<int64_t>(expected.size()));
+
+  std::string_view view;
+  ASSERT_TRUE(disk.ReadView("big", chunk - 10, 20, &view).ok());
+  EXPECT_EQ(view, std::string_view(expected).substr(static_cast<size_t>(chunk - 10), 20))
+      << "a view across a boundary is a copy with the same bytes";
+  std::string_view inside;
+  ASSERT_TRUE(disk.ReadView("big", chunk + 5, 100, &inside).ok());
+  EXPECT_EQ(inside, std::string_view(expected).substr(static_cast<size_t>(chunk + 5), 100));
+  EXPECT_EQ(view, std::string_view(expected).substr(static_cast<size_t>(chunk - 10), 20))
+      << "an earlier spanning view stays valid while the file is not modified";
+
+  ASSERT_TRUE(disk.WriteAt("big", chunk - 3, "XYZUVW").ok());
+  expected.replace(static_cast<size_t>(chunk - 3), 6, "XYZUVW");
+  EXPECT_EQ(ReadAll(disk, "big"), expected);
+
+  ASSERT_TRUE(disk.Corrupt("big", 2 * chunk - 2, 4).ok());
+  for (int64_t i = 2 * chunk - 2; i < 2 * chunk + 2; ++i) {
+    expected[static_cast<size_t>(i)] ^= static_cast<char>(0xff);
+  }
+  EXPECT_EQ(ReadAll(disk, "big"), expected);
+
+  ASSERT_TRUE(disk.Fsync("big").ok());
+  ASSERT_TRUE(disk.Append("big", Pattern(chunk + 17)).ok());
+  const std::vector<CrashLoss> losses = disk.Crash(rng);
+  ASSERT_EQ(losses.size(), 1u);
+  EXPECT_EQ(losses[0].size_after, static_cast<int64_t>(expected.size()) + losses[0].torn_bytes_kept);
+  expected += Pattern(chunk + 17).substr(0, static_cast<size_t>(losses[0].torn_bytes_kept));
+  EXPECT_EQ(ReadAll(disk, "big"), expected) << "the durable chunks plus a torn prefix";
+
+  ASSERT_TRUE(disk.Truncate("big", chunk + 1).ok());
+  expected.resize(static_cast<size_t>(chunk + 1));
+  ASSERT_TRUE(disk.Append("big", "tail").ok());
+  expected += "tail";
+  EXPECT_EQ(ReadAll(disk, "big"), expected);
+  EXPECT_EQ(disk.UsedBytes(), static_cast<int64_t>(expected.size()));
+
+  // Deleted chunks are reused by the next file; its bytes are its own.
+  ASSERT_TRUE(disk.Delete("big").ok());
+  const std::string next = Pattern(chunk + 5, 'k');
+  ASSERT_TRUE(disk.Append("next", next).ok());
+  EXPECT_EQ(ReadAll(disk, "next"), next);
+  EXPECT_EQ(disk.UsedBytes(), chunk + 5);
+}
+
 }  // namespace
 }  // namespace ks
