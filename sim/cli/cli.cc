@@ -1,5 +1,6 @@
 #include "sim/cli/cli.h"
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "sim/scenario/runner.h"
 #include "sim/trace_reader.h"
 #include "sim/trace_recorder.h"
+#include "sim/vocabulary/log_dump.h"
 
 
 namespace ks {
@@ -41,6 +43,8 @@ Usage:
   kafkasim run SCENARIO [--seed N] [--trace FILE | --no-trace] [--until TIME] [--quiet]
   kafkasim check-determinism SCENARIO [--seed N] [--until TIME]
   kafkasim verify-trace TRACE
+  kafkasim dump-log SCENARIO --node NAME (--file PATH [--print-data-log] | --list)
+                    [--seed N] [--until TIME]
   kafkasim vocabulary
   kafkasim --help | --version
 
@@ -52,6 +56,12 @@ Commands:
                       differ, naming the first event where they part.
   verify-trace        Recomputes a trace file's digest from its events and compares it with the
                       digest recorded at the end of the run.
+  dump-log            Runs a scenario (no trace) to its end or --until, then prints a file of
+                      a node's simulated disk as kafka-dump-log.sh does: a segment's batches
+                      (offsets, position, epoch, timestamps, size, codec, CRC and whether it is
+                      valid; each record's key and payload with --print-data-log), or a .index /
+                      .timeindex file's entries. Bytes that are not valid batches are reported
+                      with their position. --list lists the node's files (size, durable part).
   vocabulary          Lists every action, probe, node kind and section scenarios may use.
 
 Examples:
@@ -60,6 +70,9 @@ Examples:
   kafkasim run scenarios/kernel/ping-pong.yaml --until 2s --quiet
   kafkasim check-determinism scenarios/kernel/crash-and-fsync.yaml --seed 3
   kafkasim verify-trace out/traces/ping-pong-seed1.sqlite
+  kafkasim dump-log scenarios/curriculum/log-segments-and-index.yaml --node storage --list
+  kafkasim dump-log scenarios/curriculum/log-segments-and-index.yaml --node storage \
+      --file orders-0/00000000000000000000.log --print-data-log
 
 Exit codes: 0 ok; 1 an expectation, step or checker failed (or two runs differed);
             2 bad input (arguments, scenario file, trace file); 130 interrupted by Ctrl-C.
@@ -73,6 +86,14 @@ struct CommonOptions {
   bool no_trace = false;
   bool quiet = false;
   int64_t trace_max_bytes = 0;
+};
+
+// dump-log's own options.
+struct DumpLogOptions {
+  std::string node;
+  std::string file;
+  bool print_data_log = false;
+  bool list = false;
 };
 
 // "2s", "250ms" or plain microseconds.
@@ -336,6 +357,104 @@ int CommandVerifyTrace(const std::string& path, std::ostream& out, std::ostream&
   return kExitOk;
 }
 
+
+// Lists a node's files: size as processes see it, and the part a power loss would keep.
+void ListNodeFiles(SimDisk& disk, const std::string& node, std::ostream& out) {
+  const std::vector<std::string> files = disk.List("");
+  out << "Files of node " << node << " (" << files.size() << "; size = page cache view, "
+      << "durable = what a power loss now would keep):\n";
+  for (const std::string& file : files) {
+    const int64_t size = disk.Size(file);
+    const int64_t durable = disk.DurableSize(file);
+    out << "  " << std::left << std::setw(56) << file << std::right << std::setw(12) << size
+        << " bytes  durable " << std::setw(12) << durable;
+    if (durable < size) out << "  (" << size - durable << " only in the page cache)";
+    out << "\n";
+  }
+}
+
+int CommandDumpLog(const CommonOptions& options, const DumpLogOptions& dump, std::ostream& out,
+                   std::ostream& err) {
+  ScenarioRegistry registry;
+  RegisterAllVocabulary(registry);
+  std::unique_ptr<Scenario> scenario = Load(options.scenario, registry, err);
+  if (!scenario) return kExitBadInput;
+  RunOptions run_options;
+  run_options.seed = options.seed;
+  run_options.until_us = options.until_us;
+  run_options.interrupt = &InterruptFlag();
+  ScenarioRunner runner(*scenario, registry, run_options);
+  runner.Begin();
+  runner.AdvanceTo(kTimeNever);
+  const RunResult result = runner.Finish();
+  if (result.interrupted) {
+    err << "kafkasim: interrupted\n";
+    return kExitInterrupted;
+  }
+  World& world = runner.world();
+  // Nodes are checked after the run: sections may declare nodes of their own.
+  const NodeId node = world.FindNode(dump.node);
+  if (node == kNoNode) {
+    std::vector<std::string> names;
+    std::string list;
+    for (NodeId id = 0; id < world.node_count(); ++id) {
+      names.push_back(world.NodeName(id));
+      list += (id == 0 ? "" : ", ") + world.NodeName(id);
+    }
+    err << "kafkasim: no node named '" << dump.node << "'" << DidYouMean(dump.node, names)
+        << " in " << options.scenario << "; the nodes are: " << list << "\n";
+    return kExitBadInput;
+  }
+  SimDisk& disk = world.disk(node);
+  out << "# " << scenario->name << " seed " << result.seed << " at "
+      << FormatDuration(result.end_time_us) << ", node " << dump.node << " ("
+      << NodeStatusName(world.status(node)) << ")\n";
+  if (dump.list) {
+    ListNodeFiles(disk, dump.node, out);
+    return kExitOk;
+  }
+  if (!disk.Exists(dump.file)) {
+    err << "kafkasim: node " << dump.node << " has no file '" << dump.file << "'"
+        << DidYouMean(dump.file, disk.List("")) << "; see --list\n";
+    return kExitBadInput;
+  }
+  const LogFileKind kind = LogFileKindOf(dump.file);
+  if (kind == LogFileKind::kOther) {
+    err << "kafkasim: '" << dump.file
+        << "' is not a segment (.log), offset index (.index) or time index (.timeindex)\n";
+    return kExitBadInput;
+  }
+  // The observer's read: zero latency, so nothing about the (finished) run changes.
+  DiskOptions free_reads = disk.options();
+  free_reads.read_latency_us = 0;
+  disk.SetOptions(free_reads);
+  std::string bytes;
+  if (Status s = disk.Read(dump.file, 0, disk.Size(dump.file), &bytes); !s.ok()) {
+    err << "kafkasim: cannot read " << dump.file << ": " << s.ToString() << "\n";
+    return kExitBadInput;
+  }
+  const int64_t base_offset = BaseOffsetOfFileName(dump.file);
+  out << "Dumping " << dump.file << " (" << bytes.size() << " bytes, "
+      << disk.DurableSize(dump.file) << " durable)\n";
+  LogDumpSummary summary;
+  if (kind == LogFileKind::kSegment) {
+    out << "Log starting offset: " << base_offset << "\n";
+    DumpSegment(bytes, LogDumpOptions{dump.print_data_log}, out, &summary);
+    out << "Summary: " << summary.batches << " batches, " << summary.records << " records, "
+        << summary.invalid_batches << " invalid batches, " << summary.invalid_bytes
+        << " invalid bytes\n";
+  } else {
+    if (kind == LogFileKind::kOffsetIndex) {
+      DumpOffsetIndex(base_offset, bytes, out, &summary);
+    } else {
+      DumpTimeIndex(base_offset, bytes, out, &summary);
+    }
+    out << "Summary: " << summary.entries << " entries, " << summary.invalid_bytes
+        << " invalid bytes\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void InstallInterruptHandlers() {
@@ -348,6 +467,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   std::string command;
   std::vector<std::string> positional;
   std::string seed_text, until_text, max_bytes_text;
+  DumpLogOptions dump;
   po::options_description visible("Options");
   visible.add_options()
       ("help,h", "show this help")
@@ -360,7 +480,13 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
        "stop at this simulated time, e.g. 2s (overrides run_for)")
       ("quiet,q", po::bool_switch(&options.quiet), "print only the digest line")
       ("trace-max-bytes", po::value<std::string>(&max_bytes_text),
-       "bound the trace file's size; recording stops cleanly when it is reached");
+       "bound the trace file's size; recording stops cleanly when it is reached")
+      ("node", po::value<std::string>(&dump.node), "dump-log: the node whose disk to read")
+      ("file", po::value<std::string>(&dump.file),
+       "dump-log: the file to dump, e.g. orders-0/00000000000000000000.log")
+      ("print-data-log", po::bool_switch(&dump.print_data_log),
+       "dump-log: print each record's offset, key and payload")
+      ("list", po::bool_switch(&dump.list), "dump-log: list the node's files instead");
   po::options_description hidden;
   hidden.add_options()("args", po::value<std::vector<std::string>>(&positional));
   po::options_description all;
@@ -441,6 +567,20 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     if (!need_one_argument("trace file")) return kExitBadInput;
     return CommandVerifyTrace(positional[1], out, err);
   }
+  if (command == "dump-log") {
+    if (!need_one_argument("scenario file")) return kExitBadInput;
+    if (dump.node.empty()) {
+      err << "kafkasim: dump-log needs --node NAME\n" << "Try 'kafkasim --help'.\n";
+      return kExitBadInput;
+    }
+    if (dump.list == !dump.file.empty()) {
+      err << "kafkasim: dump-log needs exactly one of --file PATH and --list\n"
+          << "Try 'kafkasim --help'.\n";
+      return kExitBadInput;
+    }
+    options.scenario = positional[1];
+    return CommandDumpLog(options, dump, out, err);
+  }
   if (command == "vocabulary") {
     ScenarioRegistry registry;
     RegisterAllVocabulary(registry);
@@ -448,7 +588,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return kExitOk;
   }
   const std::vector<std::string> commands = {"run", "check-determinism", "verify-trace",
-                                             "vocabulary"};
+                                             "dump-log", "vocabulary"};
   err << "kafkasim: unknown command '" << command << "'" << DidYouMean(command, commands) << "\n"
       << "Try 'kafkasim --help'.\n";
   return kExitBadInput;
