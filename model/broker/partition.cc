@@ -1,6 +1,7 @@
 #include "model/broker/partition.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "model/env/check.h"
 
@@ -28,6 +29,10 @@ std::string BrokerListJson(const std::vector<BrokerId>& brokers) {
 bool Contains(const std::vector<BrokerId>& list, BrokerId id) {
   return std::find(list.begin(), list.end(), id) != list.end();
 }
+// "Never" for a follower's fetch and catch-up times. Kafka uses 0, which with a real clock is
+// decades ago; simulated time starts at 0, so 0 would read as "just now" for the first
+// replica.lag.time.max.ms of a run. Far enough in the past that `now - kNeverUs` cannot overflow.
+constexpr TimeUs kNeverUs = std::numeric_limits<TimeUs>::min() / 4;
 }  // namespace
 
 Partition::Partition(Env& env, const BrokerConfig& config, BrokerId local_id, TopicPartition tp,
@@ -116,8 +121,13 @@ bool Partition::MakeLeader(const LeaderAndIsrPartitionState& state) {
   for (BrokerId id : replicas_) {
     if (id == local_id_) continue;
     FollowerState state_of;
-    state_of.last_caught_up_us = Contains(isr_, id) ? now : 0;
-    state_of.last_fetch_us = now;
+    // As Kafka's Replica.resetReplicaState: an ISR member is presumed caught up (and fetching)
+    // now; any other replica last fetched and caught up "never". Presuming a recent fetch for an
+    // out-of-sync replica made its first (lagging) fetch count as caught up as of the election,
+    // so a replica far behind held the new leader's HW for replica.lag.time.max.ms.
+    const bool in_sync = Contains(isr_, id);
+    state_of.last_caught_up_us = in_sync ? now : kNeverUs;
+    state_of.last_fetch_us = in_sync ? now : kNeverUs;
     followers_[id] = state_of;
   }
   TraceRole();
@@ -186,17 +196,24 @@ std::optional<ErrorCode> Partition::CheckEnoughReplicasReachOffset(
     int64_t required_offset, int32_t min_insync_replicas) const {
   if (role_ != ReplicaRole::kLeader) return ErrorCode::kNotLeaderOrFollower;
   if (high_watermark_ < required_offset) return std::nullopt;
-  if (static_cast<int32_t>(isr_.size()) < min_insync_replicas) {
+  // Kafka's Partition.checkEnoughReplicasReachOffset counts the maximal ISR (a pending
+  // expansion already counts, as it does for the HW), not only the committed one.
+  if (static_cast<int32_t>(MaximalIsr().size()) < min_insync_replicas) {
     return ErrorCode::kNotEnoughReplicasAfterAppend;
   }
   return ErrorCode::kNone;
 }
 
 ErrorCode Partition::CheckFetchEpoch(int32_t current_leader_epoch, bool require_leader) const {
+  // Kafka's Partition.getLocalLog checks the epoch first and the role second: a deposed leader
+  // that already follows in a newer epoch answers a stale fetch with FENCED_LEADER_EPOCH (the
+  // sender is behind), and one it has not heard of yet with UNKNOWN_LEADER_EPOCH (we are behind,
+  // retry) — only an epoch that matches gets NOT_LEADER_OR_FOLLOWER.
+  if (current_leader_epoch >= 0) {  // an old client (-1) is not checked
+    if (current_leader_epoch < leader_epoch_) return ErrorCode::kFencedLeaderEpoch;
+    if (current_leader_epoch > leader_epoch_) return ErrorCode::kUnknownLeaderEpoch;
+  }
   if (require_leader && role_ != ReplicaRole::kLeader) return ErrorCode::kNotLeaderOrFollower;
-  if (current_leader_epoch < 0) return ErrorCode::kNone;  // an old client: no check
-  if (current_leader_epoch < leader_epoch_) return ErrorCode::kFencedLeaderEpoch;
-  if (current_leader_epoch > leader_epoch_) return ErrorCode::kUnknownLeaderEpoch;
   return ErrorCode::kNone;
 }
 
@@ -214,6 +231,10 @@ bool Partition::UpdateFollowerFetchState(BrokerId follower, int64_t fetch_offset
   FollowerState& state = it->second;
   const TimeUs now = env_.Now();
   const int64_t leader_leo = log_->log_end_offset();
+  // A fetch from beyond our LEO fails with OFFSET_OUT_OF_RANGE, and Kafka updates the follower's
+  // state only after a successful read: such a follower (a divergent log, after an unclean
+  // election) must neither count as caught up nor be proposed for the ISR.
+  if (fetch_offset > leader_leo) return false;
   // Kafka's rule: caught up now if the fetch reached our LEO; caught up as of the previous fetch
   // if it reached the LEO we had then.
   if (fetch_offset >= leader_leo) {
@@ -290,10 +311,15 @@ void Partition::MaybeShrinkIsr() {
     const FollowerState& state = followers_[id];
     bool out_of_sync;
     if (config_.isr_lag_mode == IsrLagMode::kTime) {
-      out_of_sync = now - state.last_caught_up_us > max_lag_us;
+      // Kafka's Replica.isCaughtUp: a follower at the leader's LEO is in sync however long ago
+      // it fetched (with no new writes there is nothing to catch up to).
+      out_of_sync = state.log_end_offset != leader_leo &&
+                    now - state.last_caught_up_us > max_lag_us;
     } else {
-      // Kafka <= 0.8: too many messages behind, or stuck (no fetch for the lag time).
-      const int64_t behind = leader_leo - std::max<int64_t>(state.log_end_offset, 0);
+      // Kafka <= 0.8: too many messages behind, or stuck (no fetch for the lag time). A follower
+      // whose LEO is not known yet in this epoch is not "slow" (0.8 skipped unknown offsets).
+      const int64_t behind =
+          state.log_end_offset < 0 ? 0 : leader_leo - state.log_end_offset;
       out_of_sync = behind > config_.replica_lag_max_messages ||
                     now - state.last_fetch_us > max_lag_us;
     }
@@ -383,8 +409,13 @@ KafkaError Partition::AppendAsFollower(std::string_view records, LogAppendInfo* 
 }
 
 void Partition::UpdateHighWatermarkFromLeader(int64_t leader_high_watermark) {
-  const int64_t hw = std::min(leader_high_watermark, log_->log_end_offset());
-  if (hw > high_watermark_) SetHighWatermark(hw, "leader's fetch response");
+  // Kafka's follower takes the leader's HW as it is (UnifiedLog.updateHighWatermark, bounded by
+  // its log start and end offsets), even when it is lower than its own: a new leader's HW can
+  // lag the one its follower learned from the previous leader, and only the leader's counts.
+  if (leader_high_watermark < 0) return;  // no HW in the response (an error answer)
+  const int64_t hw = std::max(std::min(leader_high_watermark, log_->log_end_offset()),
+                              log_->log_start_offset());
+  SetHighWatermark(hw, "leader's fetch response");
 }
 
 KafkaError Partition::TruncateTo(int64_t offset, std::string_view reason) {

@@ -147,7 +147,16 @@ void ReplicaFetcher::TruncateOnEpochAnswer(Partition& partition, State& state,
              std::to_string(answer.end_offset) + " on the leader";
   } else {
     // KIP-279: the leader's answer is for an older epoch; cut where both logs end that epoch.
-    const int64_t ours = partition.EndOffsetForEpochLocally(answer.leader_epoch).second;
+    const auto [our_floor_epoch, ours] = partition.EndOffsetForEpochLocally(answer.leader_epoch);
+    if (our_floor_epoch != kUndefinedEpoch && our_floor_epoch != answer.leader_epoch) {
+      // We never had the leader's epoch: our records from our largest older epoch on may differ
+      // from the leader's. KIP-279 (Kafka's AbstractFetcherThread.getOffsetTruncationState) cuts
+      // to where that older epoch ends here and asks again with it, walking back until both
+      // logs name the same epoch. Stopping at the first answer (as this code did) kept records
+      // of an epoch the leader never had, so the replicas diverged.
+      WalkBack(partition, state, std::min(ours, our_leo), answer);
+      return;
+    }
     truncate_to = std::min(answer.end_offset, ours < 0 ? our_leo : ours);
     reason = "leader's latest epoch <= " + std::to_string(our_epoch) + " is " +
              std::to_string(answer.leader_epoch) + ", ending at " +
@@ -162,7 +171,29 @@ void ReplicaFetcher::TruncateOnEpochAnswer(Partition& partition, State& state,
   state.fetch_offset = partition.log_end_offset();
 }
 
+void ReplicaFetcher::WalkBack(Partition& partition, State& state, int64_t truncate_to,
+                              const EpochEndOffset& answer) {
+  const int32_t epoch_before = partition.LatestEpoch().first;
+  KafkaError error = partition.TruncateTo(
+      truncate_to, "leader's epoch " + std::to_string(answer.leader_epoch) +
+                       " is unknown here: walk back to our older epoch and ask again");
+  // Epochs that start at the cut hold no records now; drop them so the next question is about
+  // the epoch before (TruncateTo leaves the cache alone when no record is removed).
+  if (error.ok()) {
+    Status status = partition.log().leader_epoch_cache().TruncateFromEnd(truncate_to);
+    if (!status.ok()) error = KafkaError(ErrorCode::kKafkaStorageError, status.ToString());
+  }
+  if (!error.ok()) {
+    env_.Trace("fetcher.error", TraceFields().Add("tp", partition.tp().Name()).Add(
+                                    "reason", error.ToString()));
+  }
+  state.fetch_offset = partition.log_end_offset();
+  // Each step lowers our latest epoch; if it could not, stop rather than ask forever.
+  state.truncating = partition.LatestEpoch().first < epoch_before;
+}
+
 void ReplicaFetcher::OnEpochResponse(const OffsetsForLeaderEpochResponse& response) {
+  bool any_error = false;
   for (const EpochEndOffset& answer : response.partitions) {
     auto it = partitions_.find(answer.tp);
     if (it == partitions_.end() || !it->second.truncating) continue;
@@ -171,13 +202,13 @@ void ReplicaFetcher::OnEpochResponse(const OffsetsForLeaderEpochResponse& respon
     if (answer.error != ErrorCode::kNone) {
       env_.Trace("fetcher.error", TraceFields().Add("tp", answer.tp.Name()).Add(
                                       "reason", ErrorName(answer.error)));
+      any_error = true;
       continue;  // retried after the backoff, or replaced by a newer LeaderAndIsr
     }
     TruncateOnEpochAnswer(*partition, it->second, answer);
   }
-  bool still_truncating = false;
-  for (const auto& [tp, state] : partitions_) still_truncating |= state.truncating;
-  ScheduleNext(still_truncating ? MillisecondsToUs(config_.replica_fetch_backoff_ms) : 0);
+  // An error answer is retried after the backoff; a walk-back step asks again at once.
+  ScheduleNext(any_error ? MillisecondsToUs(config_.replica_fetch_backoff_ms) : 0);
 }
 
 void ReplicaFetcher::OnFetchResponse(const FetchResponse& response) {

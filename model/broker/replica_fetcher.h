@@ -56,6 +56,8 @@ class ReplicaFetcher {
   void OnFetchResponse(const FetchResponse& response);
   void OnRequestFailed(std::string_view reason);
   void TruncateOnEpochAnswer(Partition& partition, State& state, const EpochEndOffset& answer);
+  void WalkBack(Partition& partition, State& state, int64_t truncate_to,
+                const EpochEndOffset& answer);
 
   Env& env_;
   const BrokerConfig& config_;

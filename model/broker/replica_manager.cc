@@ -258,8 +258,11 @@ void ReplicaManager::TryCompleteDelayedFetches(bool force_expired) {
     bool ready = now >= delayed.deadline_us;
     for (const FetchPartition& wanted : delayed.request.partitions) {
       Partition* partition = GetPartition(wanted.tp);
+      // A fetch without an epoch (-1, old clients) is not answered early for that alone: it
+      // would return at the next change of any partition instead of waiting max_wait_ms.
       if (partition == nullptr || !partition->is_leader() ||
-          partition->leader_epoch() != wanted.current_leader_epoch) {
+          (wanted.current_leader_epoch >= 0 &&
+           partition->leader_epoch() != wanted.current_leader_epoch)) {
         ready = true;  // something changed under the fetch: answer now (with the error)
         break;
       }
