@@ -4,7 +4,7 @@
 #   scripts/demo.sh [SCENARIO] [kafkasim run options...]
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 kafkasim_build --target kafkasim
-FLAGSHIP="scenarios/kernel/crash-and-fsync.yaml"
+FLAGSHIP="scenarios/curriculum/replication-flagship.yaml"
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   FLAGSHIP="$1"
   shift

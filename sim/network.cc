@@ -62,6 +62,13 @@ void Network::Send(NodeId from, NodeId to, MessagePtr message, TimeUs depart_at)
     Drop(from, to, message.get(), "connection broken");
     return;
   }
+  if (conn.severed && conn.severed_end == from) {
+    // The end that lost power is back and opens a new connection; the other end's old socket is
+    // dead, which it learns as a reset.
+    RenewConnection(from, to);
+    conn.open = true;
+    host_.DeliverReset(to, from);
+  }
   switch (host_.ReachabilityOf(to)) {
     case NetworkHost::Reachability::kListening:
       if (conn.severed) {
@@ -204,6 +211,7 @@ void Network::SeverAllOf(NodeId node) {
     RenewConnection(node, peer);  // in-flight messages die with the generation
     conn.open = true;             // the peer still believes in it
     conn.severed = true;
+    conn.severed_end = node;
   }
 }
 

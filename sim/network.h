@@ -128,6 +128,7 @@ class Network {
     uint64_t generation = 0;
     bool open = false;  // a message was sent since the last reset: there is something to reset
     bool severed = false;  // one end lost power; the other end does not know yet
+    NodeId severed_end = kNoNode;  // the end that lost power
   };
 
   Direction& Dir(NodeId from, NodeId to) { return directions_[Index(from, to)]; }

@@ -223,8 +223,16 @@ std::unique_ptr<FetchResponse> ReplicaManager::ReadForFetch(const FetchRequest& 
 }
 
 void ReplicaManager::HandleFetch(NodeId from, const FetchRequest& request) {
+  // Kafka reads first and updates the follower's state after (ReplicaManager.fetchMessages:
+  // readFromLocalLog, then updateFollowerFetchState), so an answer sent at once carries the HW
+  // from before this fetch moved it: a follower learns that its records are committed one fetch
+  // after the leader does, even when it is the slowest ISR member. KIP-101's first scenario
+  // rests on that lag. (Updating first, as this code did, gave the slowest follower the new HW
+  // in the same answer.)
+  int64_t bytes = 0;
+  std::unique_ptr<FetchResponse> response = ReadForFetch(request, &bytes);
   if (request.replica_id >= 0) {
-    // A follower's fetch offset is its LEO: update what we know before reading.
+    // A follower's fetch offset is its LEO.
     for (const FetchPartition& wanted : request.partitions) {
       Partition* partition = GetPartition(wanted.tp);
       if (partition == nullptr ||
@@ -234,8 +242,6 @@ void ReplicaManager::HandleFetch(NodeId from, const FetchRequest& request) {
       partition->UpdateFollowerFetchState(request.replica_id, wanted.fetch_offset);
     }
   }
-  int64_t bytes = 0;
-  std::unique_ptr<FetchResponse> response = ReadForFetch(request, &bytes);
   const bool any_error = std::any_of(
       response->partitions.begin(), response->partitions.end(),
       [](const FetchPartitionResponse& p) { return p.error != ErrorCode::kNone; });

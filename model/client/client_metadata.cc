@@ -87,6 +87,11 @@ NodeId ClientMetadata::PickNode() {
     }
   }
   if (candidates.empty()) return kNoNode;
+  std::vector<NodeId> healthy;
+  for (NodeId node : candidates) {
+    if (failed_nodes_.count(node) == 0) healthy.push_back(node);
+  }
+  if (!healthy.empty()) candidates = std::move(healthy);
   return candidates[node_rotation_++ % candidates.size()];
 }
 
@@ -111,7 +116,10 @@ void ClientMetadata::SendRequest() {
   env_.Send(node, std::move(request));
 }
 
+void ClientMetadata::NoteNodeFailed(NodeId node) { failed_nodes_.insert(node); }
+
 void ClientMetadata::OnRequestFailed() {
+  if (in_flight_node_ != kNoNode) NoteNodeFailed(in_flight_node_);
   in_flight_correlation_id_ = -1;
   in_flight_node_ = kNoNode;
   if (request_timer_ != kNoTimer) {
@@ -123,6 +131,7 @@ void ClientMetadata::OnRequestFailed() {
 }
 
 void ClientMetadata::HandleConnectionReset(NodeId peer) {
+  NoteNodeFailed(peer);
   if (in_flight_correlation_id_ >= 0 && in_flight_node_ == peer) OnRequestFailed();
 }
 
@@ -131,6 +140,7 @@ bool ClientMetadata::HandleMessage(NodeId from, MessagePtr& message) {
   if (response == nullptr) return false;
   // A late answer to a request that timed out is stale: ignore it (but it was ours).
   if (response->correlation_id != in_flight_correlation_id_) return true;
+  failed_nodes_.erase(from);
   in_flight_correlation_id_ = -1;
   in_flight_node_ = kNoNode;
   if (request_timer_ != kNoTimer) {

@@ -65,6 +65,12 @@ class ClientMetadata {
   // Consumes a MetadataResponse (true); anything else is left alone (false).
   bool HandleMessage(NodeId from, MessagePtr& message);
   void HandleConnectionReset(NodeId peer);
+  // A request to `node` timed out or its connection broke: the next metadata requests go to
+  // other nodes while there are any, until `node` answers one again (Kafka's leastLoadedNode
+  // prefers connected nodes; a timed-out request disconnects its node).
+  void NoteNodeFailed(NodeId node);
+  // `node` answered a request: it may be asked for metadata again.
+  void NoteNodeAnswered(NodeId node) { failed_nodes_.erase(node); }
 
   // The view of a topic; null if unknown.
   const TopicMetadataView* Topic(std::string_view topic) const;
@@ -105,6 +111,7 @@ class ClientMetadata {
   TimerId next_timer_ = kNoTimer;
   TimeUs next_at_ = kTimeNever;
   uint64_t node_rotation_ = 0;
+  std::set<NodeId> failed_nodes_;  // avoided by PickNode while another node is left
   int64_t updates_ = 0;
 };
 

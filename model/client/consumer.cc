@@ -232,7 +232,9 @@ void KafkaConsumer::SendFetches(TimeUs now, TimeUs* next_wake) {
       pending.partitions.emplace_back(p.tp, partitions_[p.tp].epoch);
     }
     pending.timeout_timer =
-        env_.SetTimer(MillisecondsToUs(config_.request_timeout_ms), [this, correlation_id] {
+        env_.SetTimer(MillisecondsToUs(config_.request_timeout_ms), [this, correlation_id, node] {
+          // As the producer: a timed-out node is not asked for metadata while others are left.
+          metadata_.NoteNodeFailed(node);
           FailRequest(correlation_id);
           metadata_.RequestUpdate();
           ScheduleWakeup(env_.Now());
@@ -267,6 +269,7 @@ void KafkaConsumer::FailRequest(int64_t correlation_id) {
 bool KafkaConsumer::HandleMessage(NodeId from, MessagePtr& message) {
   if (metadata_.HandleMessage(from, message)) return true;
   if (auto* fetch = dynamic_cast<FetchResponse*>(message.get())) {
+    metadata_.NoteNodeAnswered(from);
     HandleFetchResponse(from, *fetch);
   } else if (auto* list = dynamic_cast<ListOffsetsResponse*>(message.get())) {
     HandleListOffsetsResponse(*list);

@@ -345,6 +345,11 @@ void KafkaProducer::Drain(TimeUs now, TimeUs* next_wake) {
       leaderless = true;  // waits in the accumulator until metadata names a leader
       continue;
     }
+    // Kafka guarantees order when max.in.flight.requests.per.connection is 1 by muting a
+    // partition while one of its batches is in flight (Sender.guaranteeMessageOrder), whatever
+    // the node: without it, a newer batch could go to a new leader while an older one is still
+    // unanswered by the old leader, and the older one's retry would land after it.
+    if (queue->muted) continue;
     if (front->attempts > 0 && front->retry_at > now) {
       *next_wake = std::min(*next_wake, front->retry_at);
       continue;
@@ -429,6 +434,12 @@ void KafkaProducer::SendRequest(NodeId node, std::vector<BatchPtr> batches) {
   }
   InFlightRequest& in_flight = in_flight_[correlation_id];
   in_flight.node = node;
+  if (config_.max_in_flight_requests_per_connection == 1) {
+    for (const BatchPtr& batch : batches) {
+      queues_[batch->tp].muted = true;
+      in_flight.muted.push_back(batch->tp);
+    }
+  }
   in_flight.batches = std::move(batches);
   in_flight.timeout_timer =
       env_.SetTimer(MillisecondsToUs(config_.request_timeout_ms), [this, correlation_id] {
@@ -441,6 +452,9 @@ void KafkaProducer::SendRequest(NodeId node, std::vector<BatchPtr> batches) {
                                                      .Add("node", it->second.node)
                                                      .Add("correlation_id", correlation_id));
         }
+        // Kafka's NetworkClient disconnects a node whose request timed out, so the metadata
+        // refresh this asks for goes to another node.
+        metadata_.NoteNodeFailed(it->second.node);
         FailRequest(correlation_id, ErrorCode::kRequestTimedOut);
         metadata_.RequestUpdate();
         ScheduleWakeup(env_.Now());
@@ -453,6 +467,7 @@ bool KafkaProducer::HandleMessage(NodeId from, MessagePtr& message) {
   if (metadata_.HandleMessage(from, message)) return true;
   auto* response = dynamic_cast<ProduceResponse*>(message.get());
   if (response == nullptr) return false;
+  metadata_.NoteNodeAnswered(from);
   HandleProduceResponse(from, *response);
   ScheduleWakeup(env_.Now());
   DeliverCompletions();
@@ -466,6 +481,7 @@ void KafkaProducer::HandleProduceResponse(NodeId from, const ProduceResponse& re
   in_flight_.erase(it);
   --in_flight_per_node_[request.node];
   if (request.timeout_timer != kNoTimer) env_.CancelTimer(request.timeout_timer);
+  Unmute(request);
   std::string partitions_json;
   const bool tracing = env_.Tracing();
   if (tracing) partitions_json.push_back('[');
@@ -528,11 +544,16 @@ void KafkaProducer::FailRequest(int64_t correlation_id, ErrorCode error) {
   in_flight_.erase(it);
   --in_flight_per_node_[request.node];
   if (request.timeout_timer != kNoTimer) env_.CancelTimer(request.timeout_timer);
+  Unmute(request);
   for (BatchPtr& batch : request.batches) {
     if (batch == nullptr) continue;
     batch->maybe_written = true;  // sent, and nobody knows what became of it
     RetryOrFail(std::move(batch), error);
   }
+}
+
+void KafkaProducer::Unmute(const InFlightRequest& request) {
+  for (const TopicPartition& tp : request.muted) queues_[tp].muted = false;
 }
 
 void KafkaProducer::RetryOrFail(BatchPtr batch, ErrorCode error) {

@@ -121,6 +121,9 @@ class KafkaProducer {
     std::deque<BatchPtr> closed;  // complete batches waiting to be sent, retries first
     BatchPtr open;                // the batch records are appended to
     BatchBuilder builder;         // builds `open` into open->bytes
+    // With max.in.flight.requests.per.connection 1, a partition with a batch in flight sends
+    // nothing else until that request ends (Kafka's RecordAccumulator muted partitions).
+    bool muted = false;
   };
 
   struct WaitingRecord {  // a record whose topic has no metadata yet
@@ -135,6 +138,7 @@ class KafkaProducer {
   struct InFlightRequest {
     NodeId node = kNoNode;
     std::vector<BatchPtr> batches;  // a null entry: the batch expired while in flight
+    std::vector<TopicPartition> muted;  // partitions this request keeps muted until it ends
     TimerId timeout_timer = kNoTimer;
   };
 
@@ -155,6 +159,8 @@ class KafkaProducer {
   void SendRequest(NodeId node, std::vector<BatchPtr> batches);
   void HandleProduceResponse(NodeId from, const ProduceResponse& response);
   void FailRequest(int64_t correlation_id, ErrorCode error);
+  // Ends the muting of the partitions a finished request carried.
+  void Unmute(const InFlightRequest& request);
   void RetryOrFail(BatchPtr batch, ErrorCode error);
   void Complete(BatchPtr batch, SendOutcome outcome, ErrorCode error, int64_t base_offset);
   void CompleteRecord(SendCallback callback, SendResult result);

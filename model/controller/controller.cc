@@ -197,7 +197,25 @@ void Controller::OnFailover(Done done) {
       }
       SendUpdateMetadata();
       SendLeaderAndIsr(all);
-      WriteStates(ChangesForNewOrOfflinePartitions(), [this, done] {
+      StateChanges changes = ChangesForNewOrOfflinePartitions();
+      // Kafka's new controller also moves the replicas of dead brokers to OfflineReplica
+      // (ReplicaStateMachine.startup), which removes them from the ISRs of partitions whose
+      // leader lives. Without it, a broker that died with the old controller stays in those
+      // ISRs until the leader's replica.lag.time.max.ms runs out, holding back acks=all.
+      for (const auto& [tp, view] : partitions_) {
+        if (view.zk_version < 0 || changes.count(tp) != 0 || !IsLive(view.state.leader)) continue;
+        std::vector<BrokerId> isr;
+        for (BrokerId b : view.state.isr) {
+          if (IsLive(b)) isr.push_back(b);
+        }
+        if (isr.size() == view.state.isr.size()) continue;
+        PartitionStateData next = view.state;
+        next.isr = std::move(isr);
+        next.leader_epoch = view.state.leader_epoch + 1;  // as OnBrokerChange does
+        next.controller_epoch = epoch_;
+        changes[tp] = next;
+      }
+      WriteStates(std::move(changes), [this, done] {
         // Admin work left by the previous controller.
         Enqueue("reassignment", [this](Done d) { OnReassignment(std::move(d)); });
         Enqueue("preferred election", [this](Done d) { OnPreferredElection(std::move(d)); });

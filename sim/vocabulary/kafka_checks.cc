@@ -4,7 +4,52 @@
 
 namespace ks {
 
+namespace {
+// The text of a JSON field's value in a flat object: `"key":VALUE` up to the next ',"' or '}'.
+std::string_view JsonField(std::string_view json, std::string_view key) {
+  const std::string needle = "\"" + std::string(key) + "\":";
+  const size_t at = json.find(needle);
+  if (at == std::string_view::npos) return {};
+  const size_t start = at + needle.size();
+  size_t end = start;
+  int depth = 0;
+  bool in_string = false;
+  for (; end < json.size(); ++end) {
+    const char c = json[end];
+    if (in_string) {
+      if (c == '\\') ++end;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      if (depth == 0) break;
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      break;
+    }
+  }
+  return json.substr(start, end - start);
+}
+}  // namespace
+
 void HistoryCollector::OnEvent(const TraceEventView& event) {
+  if (event.kind == "controller.election") {
+    ++elections;
+    if (JsonField(event.fields_json, "unclean") == "true") ++unclean_elections;
+    return;
+  }
+  if (event.kind == "controller.partition_state") {
+    const std::string tp(JsonField(event.fields_json, "tp"));
+    const std::string isr(JsonField(event.fields_json, "isr"));
+    auto [it, inserted] = last_isr_.emplace(tp, isr);
+    if (!inserted && it->second != isr) {
+      ++isr_changes;
+      it->second = isr;
+    }
+    return;
+  }
   if (event.kind != kHistoryOpKind) return;
   // The final checks need only acknowledged sends; polls (with all their records) and invokes
   // are skipped before parsing. The fields' order is fixed by HistoryRecorder.

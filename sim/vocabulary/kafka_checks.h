@@ -14,10 +14,17 @@
 namespace ks {
 
 // Collects the acknowledged sends of the history (history.op events) as the run emits them.
+// It also counts what the run's summary reports: elections (clean and unclean) and ISR changes.
 class HistoryCollector final : public TraceSink {
  public:
   void OnEvent(const TraceEventView& event) override;
   std::vector<HistoryOp> ops;
+  int64_t elections = 0;
+  int64_t unclean_elections = 0;
+  int64_t isr_changes = 0;
+
+ private:
+  std::map<std::string, std::string> last_isr_;  // tp -> the committed ISR's JSON
 };
 
 void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster);

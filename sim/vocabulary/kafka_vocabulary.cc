@@ -763,9 +763,12 @@ void Summarize(ScenarioRun& run, std::vector<std::string>* lines) {
     }
     lines->push_back(line);
   }
-  int64_t elections = 0, unclean = 0;
-  (void)elections;
-  (void)unclean;
+  if (auto& counts = run.State<std::shared_ptr<HistoryCollector>>()) {
+    lines->push_back("cluster    " + std::to_string(counts->elections) + " leader elections (" +
+                     std::to_string(counts->unclean_elections) + " unclean), " +
+                     std::to_string(counts->isr_changes) + " ISR changes, controller " +
+                     BrokerName(cluster, world, cluster.ControllerId(world)));
+  }
   AddClientSummary(run, cluster.producers, cluster.consumers, lines);
   std::map<std::string, int> counts;
   for (const Violation& v : cluster.violations) counts[v.checker]++;

@@ -235,12 +235,13 @@ TEST(NetworkTest, DropPpmLosesRoughlyThatFraction) {
             20'000 - static_cast<int64_t>(seqs.size()));
 }
 
-TEST(NetworkTest, CrashResetsTheNodesConnections) {
+// A killed process (the machine stays up): the kernel resets its connections at once.
+TEST(NetworkTest, KillResetsTheNodesConnections) {
   TestWorld t(OptionsWith(FixedLatency(1'000)), 3);
   t.StartAll();
-  t.Send(0, 1, 0);  // to the node that crashes
+  t.Send(0, 1, 0);  // to the node that is killed
   t.Send(1, 0, 0);  // from it
-  t.At(500, [&] { t.world().Crash(1); });
+  t.At(500, [&] { t.world().Kill(1); });
   t.RunUntil(kTimeNever);
   EXPECT_TRUE(t.log(0).received.empty()) << "the crashed node's in-flight message is lost";
   EXPECT_TRUE(t.log(1).received.empty());
@@ -248,6 +249,23 @@ TEST(NetworkTest, CrashResetsTheNodesConnections) {
   EXPECT_EQ(t.log(0).resets[0].peer, 1);
   EXPECT_EQ(t.log(0).resets[0].at_us, 500);
   EXPECT_TRUE(t.log(2).resets.empty()) << "no connection to node 2 was open";
+}
+
+// A power loss: the connections die in silence. The peer is not told; once the node is back, the
+// peer's next send on the old connection is answered by a reset (and lost).
+TEST(NetworkTest, CrashSeversTheNodesConnectionsSilently) {
+  TestWorld t(OptionsWith(FixedLatency(1'000)), 2);
+  t.StartAll();
+  t.Send(0, 1, 0);
+  t.At(500, [&] { t.world().Crash(1); });
+  t.At(3'000, [&] { t.world().Start(1); });
+  t.At(5'000, [&] { t.Send(0, 1, 1); });
+  t.At(8'000, [&] { t.Send(0, 1, 2); });
+  t.RunUntil(kTimeNever);
+  // Lost: the message in flight at the crash and the one sent on the dead connection.
+  EXPECT_EQ(t.SeqsFrom(1, 0), std::vector<int64_t>{2}) << "a new connection works";
+  ASSERT_EQ(t.log(0).resets.size(), 1u) << "told only when it used the dead connection";
+  EXPECT_EQ(t.log(0).resets[0].at_us, 6'000);
 }
 
 // Regression: a crash advanced the node's incarnation number at once, so a message sent to the
@@ -272,7 +290,7 @@ TEST(NetworkTest, CrashEmptiesTheConnectionsPipe) {
   TestWorld t(OptionsWith(link), 2);
   t.StartAll();
   for (int64_t seq = 0; seq < 100; ++seq) t.Send(1, 0, seq, 1'000);  // 100 ms of transmission
-  t.At(1'000, [&] { t.world().Crash(1); });
+  t.At(1'000, [&] { t.world().Kill(1); });
   t.At(2'000, [&] { t.world().Start(1); });
   t.At(3'000, [&] { t.Send(1, 0, 1000, 1'000); });
   t.RunUntil(kTimeNever);
