@@ -20,11 +20,6 @@ CREATE TABLE events (
 );
 )sql";
 
-// Indexes are built at the end: inserting into indexed tables would slow recording.
-const char* kIndexes = R"sql(
-CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind, seq);
-CREATE INDEX IF NOT EXISTS events_by_time ON events(time_us, seq);
-)sql";
 
 }  // namespace
 
@@ -44,8 +39,12 @@ std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
     return nullptr;
   }
   sqlite3_extended_result_codes(recorder->db_, 1);
-  if (!recorder->Exec("PRAGMA journal_mode=WAL") || !recorder->Exec("PRAGMA synchronous=NORMAL") ||
-      !recorder->Exec(kSchema)) {
+  // WAL while recording; no fsync per commit (synchronous=OFF): a process that dies keeps every
+  // committed batch (SQLite's WAL is consistent without fsync unless the OS itself crashes), and
+  // recording stays cheap. The WAL is checkpointed rarely and once at Close.
+  if (!recorder->Exec("PRAGMA journal_mode=WAL") || !recorder->Exec("PRAGMA synchronous=OFF") ||
+      !recorder->Exec("PRAGMA wal_autocheckpoint=16384") ||
+      !recorder->Exec("PRAGMA cache_size=-32768") || !recorder->Exec(kSchema)) {
     *error = "cannot write the trace file '" + path + "': " + recorder->error_;
     return nullptr;
   }
@@ -79,12 +78,83 @@ std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
   }
   recorder->failed_ = false;
   recorder->error_.clear();
+  recorder->StartWriter();
   return recorder;
 }
 
 TraceRecorder::~TraceRecorder() {
+  StopWriter();
   if (insert_ != nullptr) sqlite3_finalize(insert_);
   if (db_ != nullptr) sqlite3_close(db_);
+}
+
+void TraceRecorder::StartWriter() {
+  current_.rows.reserve(kBatchEvents);
+  writer_ = std::thread([this] { WriterLoop(); });
+}
+
+void TraceRecorder::StopWriter() {
+  if (!writer_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  writer_.join();
+}
+
+void TraceRecorder::WriterLoop() {
+  while (true) {
+    Batch batch;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is written
+      batch = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    changed_.notify_all();  // room in the queue
+    if (!failed_) WriteBatch(batch);
+  }
+}
+
+void TraceRecorder::HandOver() {
+  if (current_.rows.empty()) return;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches; });
+    queue_.push_back(std::move(current_));
+  }
+  changed_.notify_all();
+  current_ = Batch();
+  current_.rows.reserve(kBatchEvents);
+}
+
+void TraceRecorder::WriteBatch(const Batch& batch) {
+  if (!Exec("BEGIN")) {
+    Fail("recording stopped after " + std::to_string(committed_events_) + " events");
+    return;
+  }
+  for (const Batch::Row& row : batch.rows) {
+    sqlite3_bind_int64(insert_, 1, row.seq);
+    sqlite3_bind_int64(insert_, 2, row.time_us);
+    sqlite3_bind_int(insert_, 3, row.node);
+    sqlite3_bind_text(insert_, 4, batch.text.data() + row.kind_offset,
+                      static_cast<int>(row.kind_size), SQLITE_STATIC);
+    sqlite3_bind_text(insert_, 5, batch.text.data() + row.fields_offset,
+                      static_cast<int>(row.fields_size), SQLITE_STATIC);
+    const int rc = sqlite3_step(insert_);
+    sqlite3_reset(insert_);
+    if (rc != SQLITE_DONE) {
+      Fail("recording stopped after " + std::to_string(committed_events_) + " events");
+      return;
+    }
+  }
+  if (!Exec("COMMIT")) {
+    Fail("recording stopped after " + std::to_string(committed_events_) + " events");
+    return;
+  }
+  committed_events_ += static_cast<int64_t>(batch.rows.size());
 }
 
 bool TraceRecorder::Exec(const char* sql) {
@@ -118,71 +188,49 @@ void TraceRecorder::Fail(const std::string& what) {
   const bool full = (code & 0xff) == SQLITE_FULL;
   error_ = what + ": " + sqlite3_errmsg(db_) +
            (full ? " (the disk, or the trace size limit, is full)" : "");
-  if (in_transaction_) {
-    // The failed batch is rolled back; every earlier batch stays committed and readable.
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    in_transaction_ = false;
-  }
-  pending_events_ = 0;
-}
-
-bool TraceRecorder::Commit() {
-  if (!in_transaction_) return true;
-  if (!Exec("COMMIT")) {
-    Fail("recording stopped after " + std::to_string(committed_events_) + " events");
-    return false;
-  }
-  in_transaction_ = false;
-  committed_events_ += pending_events_;
-  pending_events_ = 0;
-  return true;
+  // The failed batch is rolled back; every earlier batch stays committed and readable.
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void TraceRecorder::OnEvent(const TraceEventView& event) {
-  if (failed_) return;
-  if (!in_transaction_) {
-    if (!Exec("BEGIN")) {
-      Fail("recording stopped after " + std::to_string(committed_events_) + " events");
-      return;
-    }
-    in_transaction_ = true;
-  }
-  sqlite3_bind_int64(insert_, 1, event.seq);
-  sqlite3_bind_int64(insert_, 2, event.time_us);
-  sqlite3_bind_int(insert_, 3, event.node);
-  sqlite3_bind_text(insert_, 4, event.kind.data(), static_cast<int>(event.kind.size()),
-                    SQLITE_STATIC);
-  sqlite3_bind_text(insert_, 5, event.fields_json.data(),
-                    static_cast<int>(event.fields_json.size()), SQLITE_STATIC);
-  const int rc = sqlite3_step(insert_);
-  sqlite3_reset(insert_);
-  if (rc != SQLITE_DONE) {
-    Fail("recording stopped after " + std::to_string(committed_events_) + " events");
-    return;
-  }
-  if (++pending_events_ >= kBatchEvents) Commit();
+  Batch::Row row;
+  row.seq = event.seq;
+  row.time_us = event.time_us;
+  row.node = event.node;
+  row.kind_offset = static_cast<uint32_t>(current_.text.size());
+  row.kind_size = static_cast<uint32_t>(event.kind.size());
+  current_.text.append(event.kind);
+  row.fields_offset = static_cast<uint32_t>(current_.text.size());
+  row.fields_size = static_cast<uint32_t>(event.fields_json.size());
+  current_.text.append(event.fields_json);
+  current_.rows.push_back(row);
+  if (current_.rows.size() >= static_cast<size_t>(kBatchEvents)) HandOver();
 }
 
 void TraceRecorder::RecordNode(int32_t id, const std::string& name, const std::string& role) {
-  if (failed_) return;
-  sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO nodes(id, name, role) VALUES (?, ?, ?)", -1,
-                         &statement, nullptr) != SQLITE_OK) {
-    return;
-  }
-  sqlite3_bind_int(statement, 1, id);
-  sqlite3_bind_text(statement, 2, name.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(statement, 3, role.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(statement) != SQLITE_DONE) Fail("cannot record node " + name);
-  sqlite3_finalize(statement);
+  nodes_.emplace_back(id, name, role);  // written by Close, once the writer is done
 }
 
 bool TraceRecorder::Close(const std::string& status, const Digest& digest, int64_t event_count,
                           int64_t end_time_us,
                           const std::vector<std::pair<std::string, std::string>>& extra) {
   if (db_ == nullptr) return !failed_;
+  HandOver();
+  StopWriter();
   const bool was_failed = failed_;
-  if (!failed_) Commit();
+  for (const auto& [id, name, role] : nodes_) {
+    if (failed_) break;
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO nodes(id, name, role) VALUES (?, ?, ?)",
+                           -1, &statement, nullptr) != SQLITE_OK) {
+      break;
+    }
+    sqlite3_bind_int(statement, 1, id);
+    sqlite3_bind_text(statement, 2, name.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(statement, 3, role.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(statement) != SQLITE_DONE) Fail("cannot record node " + name);
+    sqlite3_finalize(statement);
+  }
   // Final metadata: attempted even after a failure, so a truncated trace says so if it can.
   const std::string final_status = failed_ ? "truncated" : status;
   bool ok = Exec("BEGIN") && SetMeta("status", final_status) &&
@@ -193,7 +241,6 @@ bool TraceRecorder::Close(const std::string& status, const Digest& digest, int64
   for (const auto& [key, value] : extra) ok = ok && SetMeta(key, value);
   ok = ok && Exec("COMMIT");
   if (!ok) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  if (!failed_) Exec(kIndexes);
   // Back to a single self-contained file.
   sqlite3_exec(db_, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
   sqlite3_exec(db_, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);

@@ -1,15 +1,23 @@
 // TraceRecorder: writes a run's trace to an SQLite file (schema: docs/trace-schema.md).
 //
 // Events are inserted with one prepared statement inside batched transactions (a commit every
-// kBatchEvents events), with the journal in WAL mode while recording. Whatever happens, the file
+// kBatchEvents events), with the journal in WAL mode while recording. The inserting happens on a
+// writer thread: the simulation only copies each event into the current batch and hands full
+// batches over, so recording costs the run little (the simulation stays single-threaded and
+// deterministic; the thread only writes what the run already produced, in order). At most
+// kMaxQueuedBatches wait; past that the simulation waits for the writer. Whatever happens, the file
 // stays a valid SQLite database holding every committed batch: an interrupted run (Ctrl-C) is
 // finished normally with status 'interrupted'; a full disk (SQLITE_FULL, also produced on purpose
 // by max_bytes) stops recording, keeps what was committed, and marks status 'truncated' if it
 // still can. Close() checkpoints the WAL back into the main file, so the trace is one file.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +45,7 @@ struct TraceMetadata {
 class TraceRecorder final : public TraceSink {
  public:
   static constexpr int kBatchEvents = 8192;
+  static constexpr size_t kMaxQueuedBatches = 32;
 
   // Creates (replacing) the trace file. On failure returns null with *error a clear message.
   // max_bytes > 0 bounds the file's size (SQLite's max_page_count).
@@ -53,27 +62,49 @@ class TraceRecorder final : public TraceSink {
   bool Close(const std::string& status, const Digest& digest, int64_t event_count,
              int64_t end_time_us, const std::vector<std::pair<std::string, std::string>>& extra);
 
-  // Recording stopped early (disk full, I/O error): error() says why.
+  // Recording stopped early (disk full, I/O error): error() says why. Meaningful after Close.
   bool failed() const { return failed_; }
   const std::string& error() const { return error_; }
   int64_t recorded_events() const { return committed_events_; }
   const std::string& path() const { return path_; }
 
  private:
+  // A batch of events: their text in one arena, offsets beside it (few allocations per batch).
+  struct Batch {
+    struct Row {
+      int64_t seq;
+      int64_t time_us;
+      int32_t node;
+      uint32_t kind_offset, kind_size, fields_offset, fields_size;
+    };
+    std::vector<Row> rows;
+    std::string text;
+  };
+
   explicit TraceRecorder(std::string path) : path_(std::move(path)) {}
   bool Exec(const char* sql);
   bool SetMeta(const std::string& key, const std::string& value);
-  bool Commit();
   void Fail(const std::string& what);
+  void StartWriter();
+  void WriterLoop();
+  void WriteBatch(const Batch& batch);  // on the writer thread
+  void HandOver();                      // the current batch to the writer
+  void StopWriter();
 
   std::string path_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
-  bool in_transaction_ = false;
-  bool failed_ = false;
+  bool failed_ = false;  // written by the writer thread, read after it is joined
   std::string error_;
-  int64_t pending_events_ = 0;
   int64_t committed_events_ = 0;
+  std::vector<std::tuple<int32_t, std::string, std::string>> nodes_;
+
+  Batch current_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Batch> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
 };
 
 }  // namespace ks
