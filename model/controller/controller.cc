@@ -406,7 +406,25 @@ Controller::StateChanges Controller::ChangesForNewOrOfflinePartitions() {
     if (!is_new && !offline) continue;
     std::string how;
     std::optional<PartitionStateData> elected = ElectLeader(tp, view, &how);
-    if (!elected) continue;
+    if (!elected) {
+      // Nobody can lead. A dead leader still named in the state (a new controller finding the
+      // old one's partitions) is replaced by "no leader", with the dead removed from the ISR but
+      // never emptying it, as the broker-failure path does.
+      if (!is_new && view.state.leader != kNoBroker) {
+        PartitionStateData offline_state = view.state;
+        offline_state.leader = kNoBroker;
+        offline_state.leader_epoch = view.state.leader_epoch + 1;
+        std::vector<BrokerId> isr;
+        for (BrokerId b : view.state.isr) {
+          if (IsLive(b)) isr.push_back(b);
+        }
+        if (isr.empty() && !view.state.isr.empty()) isr.push_back(view.state.isr.back());
+        offline_state.isr = isr;
+        TraceElection(tp, offline_state, "no live in-sync replica: offline");
+        changes[tp] = offline_state;
+      }
+      continue;
+    }
     TraceElection(tp, *elected, how);
     changes[tp] = *elected;
   }
