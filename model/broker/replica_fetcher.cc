@@ -41,6 +41,11 @@ void ReplicaFetcher::AddPartition(const TopicPartition& tp, int32_t leader_epoch
 
 void ReplicaFetcher::RemovePartition(const TopicPartition& tp) { partitions_.erase(tp); }
 
+void ReplicaFetcher::UpdateLeaderEpoch(const TopicPartition& tp, int32_t leader_epoch) {
+  auto it = partitions_.find(tp);
+  if (it != partitions_.end()) it->second.leader_epoch = leader_epoch;
+}
+
 void ReplicaFetcher::ScheduleNext(DurationUs delay) {
   if (next_timer_ != kNoTimer) return;
   next_timer_ = env_.SetTimer(delay, [this] {

@@ -33,6 +33,9 @@ class ReplicaFetcher {
 
   void AddPartition(const TopicPartition& tp, int32_t leader_epoch);
   void RemovePartition(const TopicPartition& tp);
+  bool Follows(const TopicPartition& tp) const { return partitions_.count(tp) != 0; }
+  // The leader stayed and bumped its epoch: fetch on with the new epoch.
+  void UpdateLeaderEpoch(const TopicPartition& tp, int32_t leader_epoch);
   bool empty() const { return partitions_.empty(); }
   BrokerId leader() const { return leader_; }
   NodeId leader_node() const { return leader_node_; }

@@ -405,8 +405,16 @@ void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrRequest& request,
     applied = partition->MakeLeader(state);
     if (applied) StopFetching(state.tp);
   } else {
+    const BrokerId previous_leader = partition->leader();
+    const ReplicaRole previous_role = partition->role();
     applied = partition->MakeFollower(state);
-    if (applied) {
+    auto fetcher = fetchers_.find(state.leader);
+    if (applied && previous_role == ReplicaRole::kFollower && previous_leader == state.leader &&
+        fetcher != fetchers_.end() && fetcher->second->Follows(state.tp)) {
+      // Same leader, new epoch (the controller shrank the ISR, say): Kafka's makeFollower
+      // reports no leader change, so the fetcher goes on from where it is, with no truncation.
+      fetcher->second->UpdateLeaderEpoch(state.tp, state.leader_epoch);
+    } else if (applied) {
       if (state.leader == kNoBroker) {
         StopFetching(state.tp);  // offline: nobody to fetch from
       } else {
