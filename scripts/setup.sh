@@ -16,6 +16,7 @@ KAFKASIM_PACKAGES=(
   zlib1g-dev libzstd-dev liblz4-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-pandas python3-matplotlib jupyter-nbconvert python3-ipykernel
+  libimgui-dev libglfw3-dev libstb-dev xvfb fonts-dejavu-core xauth
 )
 
 kafkasim_missing_packages() {

@@ -1,0 +1,302 @@
+// The viewer's fold: given a sequence of trace events, the picture after each prefix is what the
+// events say (leader, epoch, ISR, HW, LEO, crash state, captions), and the store's snapshots and
+// seeks give exactly the picture of a full fold. Method: small hand-written event sequences in the
+// schema of docs/trace-schema.md, plus one real recorded run (the flagship scenario) for seeking.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "viewer/cluster_model.h"
+#include "viewer/json_fields.h"
+#include "viewer/trace_store.h"
+
+namespace ks {
+namespace {
+
+class EventList {
+ public:
+  EventList& Add(TimeUs time_us, NodeId node, std::string kind, std::string fields) {
+    events_.push_back(TraceEvent{static_cast<int64_t>(events_.size()), time_us, node,
+                                 std::move(kind), std::move(fields)});
+    return *this;
+  }
+  const std::vector<TraceEvent>& events() const { return events_; }
+
+ private:
+  std::vector<TraceEvent> events_;
+};
+
+// Three brokers and a zookeeper; b1 leads orders-0, then crashes and b2 is elected.
+EventList ThreeBrokerStory() {
+  EventList list;
+  list.Add(0, -1, "scenario.begin",
+           R"({"name":"story","path":"s.yaml","seed":1,"run_for_us":9,"description":"A \"short\" story\nin two lines"})")
+      .Add(0, 0, "node.add", R"({"name":"zk","role":"zookeeper"})")
+      .Add(0, 1, "node.add", R"({"name":"b1","role":"broker"})")
+      .Add(0, 2, "node.add", R"({"name":"b2","role":"broker"})")
+      .Add(0, 3, "node.add", R"({"name":"b3","role":"broker"})")
+      .Add(0, 5, "node.add", R"({"name":"p1","role":"producer"})")
+      .Add(0, 0, "node.start", R"({"incarnation":1})")
+      .Add(0, 1, "node.start", R"({"incarnation":1})")
+      .Add(0, 2, "node.start", R"({"incarnation":1})")
+      .Add(0, 3, "node.start", R"({"incarnation":1})")
+      .Add(10, 1, "controller.active", R"({"broker":1,"epoch":1})")
+      .Add(20, 1, "controller.election",
+           R"({"tp":"orders-0","leader":1,"leader_epoch":0,"isr":[1,2,3],"how":"new partition","unclean":false})")
+      .Add(21, 1, "controller.partition_state",
+           R"({"tp":"orders-0","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"partition_epoch":0})")
+      .Add(30, 1, "replica.role",
+           R"({"tp":"orders-0","role":"leader","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"hw":0,"leo":0})")
+      .Add(30, 2, "replica.role",
+           R"({"tp":"orders-0","role":"follower","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"hw":0,"leo":0})")
+      .Add(30, 3, "replica.role",
+           R"({"tp":"orders-0","role":"follower","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"hw":0,"leo":0})")
+      .Add(40, 5, "history.op",
+           R"({"op":0,"process":"p1","type":"invoke","f":"send","topic":"orders","partition":-1,"value":"p1-0"})")
+      .Add(41, 1, "replica.leo", R"({"tp":"orders-0","leo":5})")
+      .Add(42, 2, "replica.leo", R"({"tp":"orders-0","leo":3})")
+      .Add(43, 1, "replica.hw", R"({"tp":"orders-0","hw":3,"leo":5,"by":"leader"})")
+      .Add(44, 5, "history.op",
+           R"({"op":0,"process":"p1","type":"ok","f":"send","topic":"orders","partition":0,"value":"p1-0","offset":0})")
+      .Add(50, -1, "scenario.step",
+           R"({"index":0,"line":4,"action":"crash","caption":"Power loss on b1."})")
+      .Add(50, 1, "node.crash", R"({"power_loss":true})")
+      .Add(60, 2, "controller.election",
+           R"({"tp":"orders-0","leader":2,"leader_epoch":1,"isr":[2,3],"how":"clean","unclean":false})")
+      .Add(61, 2, "replica.role",
+           R"({"tp":"orders-0","role":"leader","leader":2,"leader_epoch":1,"isr":[2,3],"replicas":[1,2,3],"hw":3,"leo":3})")
+      .Add(62, -1, "net.partition", R"({"sides":"b1,b2 | b3","one_way":false})")
+      .Add(63, -1, "checker.violation",
+           R"({"checker":"lost_writes","tp":"orders-0","offsets":[3,4],"replicas":[1],"detail":"2 acked writes lost","seed":1})")
+      .Add(70, 1, "node.restart", R"({"incarnation":2})")
+      .Add(71, 1, "replica.truncate",
+           R"({"tp":"orders-0","from_leo":5,"to":3,"reason":"epoch","mode":"epoch"})")
+      .Add(72, -1, "net.heal", "{}");
+  return list;
+}
+
+ClusterModel Fold(const std::vector<TraceEvent>& events, size_t count) {
+  ClusterModel model;
+  for (size_t i = 0; i < count && i < events.size(); ++i) model.Apply(events[i]);
+  return model;
+}
+
+size_t IndexOf(const std::vector<TraceEvent>& events, const std::string& kind, int nth = 0) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].kind == kind && nth-- == 0) return i;
+  }
+  return events.size();
+}
+
+TEST(JsonFieldsTest, ReadsScalarsStringsAndArrays) {
+  JsonFields fields(R"({"a":5,"b":"x\"y\nz","c":[1, 2,3],"d":true,"e":[[0,1,"v"],[0,2,null]],"f":-7})");
+  EXPECT_TRUE(fields.ok());
+  EXPECT_EQ(fields.Int("a"), 5);
+  EXPECT_EQ(fields.Int("f"), -7);
+  EXPECT_EQ(fields.String("b"), "x\"y\nz");
+  EXPECT_EQ(fields.IntArray("c"), (std::vector<int32_t>{1, 2, 3}));
+  EXPECT_TRUE(fields.Bool("d"));
+  EXPECT_EQ(fields.ArrayLength("e"), 2);
+  EXPECT_EQ(fields.Int("missing", 42), 42);
+  EXPECT_FALSE(JsonFields("not json").ok());
+  EXPECT_TRUE(JsonFields("{}").ok());
+}
+
+TEST(ClusterModelTest, StartsWithTheLeaderAndFullIsr) {
+  const EventList story = ThreeBrokerStory();
+  const auto& events = story.events();
+  const ClusterModel model = Fold(events, IndexOf(events, "history.op"));
+  EXPECT_EQ(model.scenario_name(), "story");
+  EXPECT_EQ(model.description(), "A \"short\" story\nin two lines");
+  EXPECT_EQ(model.controller(), 1);
+  ASSERT_EQ(model.partitions().count("orders-0"), 1u);
+  const PartitionView& partition = model.partitions().at("orders-0");
+  EXPECT_EQ(partition.leader, 1);
+  EXPECT_EQ(partition.leader_epoch, 0);
+  EXPECT_EQ(partition.isr, (std::vector<int32_t>{1, 2, 3}));
+  EXPECT_EQ(partition.replicas, (std::vector<int32_t>{1, 2, 3}));
+  for (int32_t broker : {1, 2, 3}) EXPECT_TRUE(partition.replica_by_broker.at(broker).in_isr);
+  EXPECT_EQ(partition.replica_by_broker.at(1).role, "leader");
+  EXPECT_EQ(partition.replica_by_broker.at(2).role, "follower");
+  EXPECT_TRUE(model.Node(1)->up);
+  EXPECT_FALSE(model.Node(1)->crashed);
+}
+
+TEST(ClusterModelTest, FollowsLeoHwLagAndClients) {
+  const EventList story = ThreeBrokerStory();
+  const auto& events = story.events();
+  const ClusterModel model = Fold(events, IndexOf(events, "scenario.step"));
+  const PartitionView& partition = model.partitions().at("orders-0");
+  EXPECT_EQ(partition.replica_by_broker.at(1).leo, 5);
+  EXPECT_EQ(partition.replica_by_broker.at(1).hw, 3);
+  EXPECT_EQ(partition.replica_by_broker.at(2).leo, 3);
+  EXPECT_EQ(partition.Lag(1), 0);
+  EXPECT_EQ(partition.Lag(2), 2);
+  EXPECT_EQ(partition.Lag(3), 5);
+  const ClientView& producer = model.clients().at("p1");
+  EXPECT_TRUE(producer.producer);
+  EXPECT_EQ(producer.sends_invoked, 1);
+  EXPECT_EQ(producer.sends_acked, 1);
+  EXPECT_EQ(producer.InFlight(), 0);
+  EXPECT_TRUE(model.caption().empty());
+}
+
+TEST(ClusterModelTest, CrashElectionPartitionAndViolation) {
+  const EventList story = ThreeBrokerStory();
+  const auto& events = story.events();
+  const ClusterModel model = Fold(events, IndexOf(events, "node.restart"));
+  EXPECT_EQ(model.caption(), "Power loss on b1.");
+  EXPECT_TRUE(model.Node(1)->crashed);
+  EXPECT_FALSE(model.Node(1)->up);
+  const PartitionView& partition = model.partitions().at("orders-0");
+  EXPECT_EQ(partition.leader, 2);
+  EXPECT_EQ(partition.leader_epoch, 1);
+  EXPECT_EQ(partition.elections, 2);
+  EXPECT_EQ(partition.isr, (std::vector<int32_t>{2, 3}));
+  EXPECT_FALSE(partition.replica_by_broker.at(1).in_isr);
+  EXPECT_TRUE(model.network().partitioned);
+  EXPECT_TRUE(model.LinkCut("b1", "b3"));
+  EXPECT_TRUE(model.LinkCut("zk", "b3"));  // unnamed nodes stay with the first side
+  EXPECT_FALSE(model.LinkCut("b1", "b2"));
+  ASSERT_EQ(model.violations().size(), 1u);
+  EXPECT_EQ(model.violations()[0].checker, "lost_writes");
+  EXPECT_EQ(model.violations()[0].detail, "2 acked writes lost");
+}
+
+TEST(ClusterModelTest, RestartTruncatesAndHealRestoresLinks) {
+  const EventList story = ThreeBrokerStory();
+  const auto& events = story.events();
+  const ClusterModel model = Fold(events, events.size());
+  EXPECT_TRUE(model.Node(1)->up);
+  EXPECT_FALSE(model.Node(1)->crashed);
+  EXPECT_EQ(model.Node(1)->incarnation, 2);
+  const ReplicaView& replica = model.partitions().at("orders-0").replica_by_broker.at(1);
+  EXPECT_EQ(replica.leo, 3);
+  EXPECT_EQ(replica.truncated_from, 5);
+  EXPECT_EQ(replica.truncated_to, 3);
+  EXPECT_FALSE(model.network().partitioned);
+  EXPECT_FALSE(model.LinkCut("b1", "b3"));
+}
+
+TEST(TraceStoreTest, MarkersKindsAndNextOfKind) {
+  TraceStore store;
+  const EventList story = ThreeBrokerStory();
+  for (const TraceEvent& event : story.events()) store.Append(event);
+  int faults = 0, elections = 0, violations = 0, captions = 0;
+  for (const Marker& marker : store.markers()) {
+    faults += marker.kind == MarkerKind::kFault;
+    elections += marker.kind == MarkerKind::kElection;
+    violations += marker.kind == MarkerKind::kViolation;
+    captions += marker.kind == MarkerKind::kCaption;
+  }
+  EXPECT_EQ(faults, 4);  // crash, partition, restart, heal
+  EXPECT_EQ(elections, 2);
+  EXPECT_EQ(violations, 1);
+  EXPECT_EQ(captions, 1);
+  const auto& events = story.events();
+  EXPECT_EQ(store.NextOfKind(0, "node.crash"), IndexOf(events, "node.crash"));
+  EXPECT_EQ(store.NextOfKind(0, "controller."), IndexOf(events, "controller.active"));
+  EXPECT_EQ(store.NextMarker(IndexOf(events, "controller.election") + 1, MarkerKind::kElection),
+            IndexOf(events, "controller.election", 1));
+  EXPECT_FALSE(store.NextOfKind(0, "no.such").has_value());
+}
+
+TEST(TraceStoreTest, ClockNeverGoesBackAndPicksAPrefix) {
+  TraceStore store;
+  EventList list;
+  list.Add(100, 1, "a.b", "{}").Add(90, 2, "a.b", "{}").Add(150, 1, "a.b", "{}");
+  for (const TraceEvent& event : list.events()) store.Append(event);
+  EXPECT_EQ(store.clock(1), 100);
+  EXPECT_EQ(store.PositionAt(99), 0u);
+  EXPECT_EQ(store.PositionAt(100), 2u);
+  EXPECT_EQ(store.PositionAt(1000), 3u);
+}
+
+// A model's observable state, for comparing two folds.
+std::string Describe(const ClusterModel& model) {
+  std::string out = std::to_string(model.events_applied()) + " c" +
+                    std::to_string(model.controller()) + " " + model.caption() + "\n";
+  for (const auto& [id, node] : model.nodes()) {
+    out += node.name + (node.up ? " up" : "") + (node.crashed ? " crashed" : "") + "\n";
+  }
+  for (const auto& [name, partition] : model.partitions()) {
+    out += name + " L" + std::to_string(partition.leader) + " e" +
+           std::to_string(partition.leader_epoch) + " isr" + std::to_string(partition.isr.size());
+    for (const auto& [broker, replica] : partition.replica_by_broker) {
+      out += " [" + std::to_string(broker) + " " + replica.role + " " +
+             std::to_string(replica.log_start) + "-" + std::to_string(replica.hw) + "-" +
+             std::to_string(replica.leo) + "]";
+    }
+    out += "\n";
+  }
+  for (const auto& [name, client] : model.clients()) {
+    out += name + " " + std::to_string(client.sends_acked) + " " +
+           std::to_string(client.records_consumed) + "\n";
+  }
+  return out;
+}
+
+TEST(TraceStoreTest, SeekingEqualsAFullFoldOnARecordedRun) {
+  const std::string trace = std::string(KAFKASIM_BINARY_DIR) + "/viewer_test_flagship.sqlite";
+  const std::string command = std::string(KAFKASIM_BINARY_DIR) + "/bin/kafkasim run " +
+                              KAFKASIM_SOURCE_DIR +
+                              "/scenarios/curriculum/replication-flagship.yaml --trace " + trace +
+                              " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  std::string error;
+  std::unique_ptr<TraceStore> store = TraceStore::Open(trace, &error);
+  ASSERT_NE(store, nullptr) << error;
+  ASSERT_GT(store->size(), 3 * TraceStore::kSnapshotInterval);
+
+  // Positions just before, at and after snapshot boundaries, and a few in between.
+  std::vector<size_t> positions = {0, 1, TraceStore::kSnapshotInterval - 1,
+                                   TraceStore::kSnapshotInterval,
+                                   TraceStore::kSnapshotInterval + 1, store->size() / 3,
+                                   store->size() / 2, store->size() - 1, store->size()};
+  ClusterModel full;
+  size_t applied = 0;
+  ClusterModel seeking;  // Seek() back and forth through the same positions
+  size_t seeking_position = 0;
+  for (size_t position : positions) {
+    while (applied < position) full.Apply(store->event(applied++));
+    EXPECT_EQ(Describe(store->StateAfter(position)), Describe(full)) << "position " << position;
+    store->Seek(position, &seeking, &seeking_position);
+    EXPECT_EQ(Describe(seeking), Describe(full)) << "seek to " << position;
+  }
+  store->Seek(5, &seeking, &seeking_position);  // backwards: from a snapshot
+  EXPECT_EQ(Describe(seeking), Describe(store->StateAfter(5)));
+
+  // The story of the flagship: b1 leads, crashes at 10 s, b2 leads with epoch 1, b1 rejoins.
+  const ClusterModel before = store->StateAt(9'000'000);
+  EXPECT_EQ(before.partitions().at("orders-0").leader, 1);
+  EXPECT_EQ(before.partitions().at("orders-0").isr.size(), 3u);
+  const ClusterModel crashed = store->StateAt(12'000'000);
+  EXPECT_TRUE(crashed.Node(1)->crashed);
+  const ClusterModel after = store->StateAt(20'000'000);
+  EXPECT_EQ(after.partitions().at("orders-0").leader, 2);
+  EXPECT_EQ(after.partitions().at("orders-0").leader_epoch, 1);
+  EXPECT_EQ(after.partitions().at("orders-0").isr, (std::vector<int32_t>{2, 3}));
+  const ClusterModel end = store->StateAfter(store->size());
+  EXPECT_EQ(end.partitions().at("orders-0").isr.size(), 3u);
+  const ReplicaView& leader = *end.partitions().at("orders-0").Leader();
+  EXPECT_EQ(leader.hw, 6000);
+  EXPECT_EQ(leader.leo, 6000);
+  EXPECT_EQ(end.clients().at("p1").sends_acked, 6000);
+  EXPECT_EQ(end.clients().at("c1").records_consumed, 6000);
+}
+
+TEST(TraceStoreTest, BadFilesGiveAMessage) {
+  std::string error;
+  EXPECT_EQ(TraceStore::Open("/nonexistent/trace.sqlite", &error), nullptr);
+  EXPECT_FALSE(error.empty());
+  const std::string text_file = std::string(KAFKASIM_BINARY_DIR) + "/viewer_test_not_a_trace.txt";
+  ASSERT_EQ(std::system(("echo hello > " + text_file).c_str()), 0);
+  error.clear();
+  EXPECT_EQ(TraceStore::Open(text_file, &error), nullptr);
+  EXPECT_FALSE(error.empty());
+}
+
+}  // namespace
+}  // namespace ks
