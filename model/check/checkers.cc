@@ -1,20 +1,49 @@
 #include "model/check/checkers.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 namespace ks {
+
+namespace {
+
+// True if `part` is null or lies within `bytes`.
+bool Inside(const std::string& bytes, const std::optional<std::string_view>& part) {
+  if (!part.has_value() || part->empty()) return true;
+  const std::less<const char*> less;
+  return !less(part->data(), bytes.data()) &&
+         !less(bytes.data() + bytes.size(), part->data() + part->size());
+}
+
+// Copies the record's key and value into a buffer of the view's own.
+void OwnRecord(const Record& record, LogRecordView* view) {
+  auto own = std::make_shared<std::string>();
+  const size_t key_size = record.key ? record.key->size() : 0;
+  if (record.key) own->append(*record.key);
+  if (record.value) own->append(*record.value);
+  if (record.key) view->key = std::string_view(own->data(), key_size);
+  if (record.value) view->value = std::string_view(own->data() + key_size, record.value->size());
+  view->bytes = std::move(own);
+}
+
+}  // namespace
 
 KafkaError ReadRecords(const Log& log, int64_t from, int64_t to,
                        std::vector<LogRecordView>* out) {
   int64_t next = std::max(from, log.log_start_offset());
   to = std::min(to, log.log_end_offset());
+  if (to > next) out->reserve(out->size() + static_cast<size_t>(to - next));
   LogReadResult read;
   while (next < to) {
     KafkaError error = log.Read(next, 1 << 20, log.log_end_offset(), &read);
     if (!error.ok()) return error;
     if (read.records.empty()) break;
-    std::string_view bytes = read.records;
+    auto owned = std::make_shared<const std::string>(std::move(read.records));
+    read.records.clear();
+    std::string_view bytes = *owned;
     int64_t last = next;
     while (!bytes.empty()) {
       BatchHeader header;
@@ -28,8 +57,14 @@ KafkaError ReadRecords(const Log& log, int64_t from, int64_t to,
         if (record.offset < next || record.offset >= to) continue;
         LogRecordView view;
         view.offset = record.offset;
-        if (record.key) view.key = std::string(*record.key);
-        if (record.value) view.value = std::string(*record.value);
+        if (Inside(*owned, record.key) && Inside(*owned, record.value)) {
+          view.key = record.key;
+          view.value = record.value;
+          view.bytes = owned;
+        } else {
+          // A compressed batch: the record lives in the reader's decompression buffer.
+          OwnRecord(record, &view);
+        }
         out->push_back(std::move(view));
       }
       last = std::max(last, header.next_offset());
@@ -57,19 +92,30 @@ std::vector<Violation> CheckHistory(
     const std::vector<HistoryOp>& history,
     const std::map<TopicPartition, std::vector<LogRecordView>>& committed, TimeUs now_us) {
   std::vector<Violation> violations;
-  // Where each committed value sits, per partition.
-  std::map<TopicPartition, std::map<std::string, std::vector<int64_t>>> positions;
+  // Where each committed value sits, per partition: the first offset of each value, and every
+  // offset of the values found more than once (views into `committed`, which outlives them).
+  struct Positions {
+    std::unordered_map<std::string_view, int64_t> first;
+    std::map<std::string_view, std::vector<int64_t>> repeated;  // in value order, as reported
+  };
+  std::map<TopicPartition, Positions> positions;
   for (const auto& [tp, records] : committed) {
-    auto& by_value = positions[tp];
+    Positions& by_value = positions[tp];
+    by_value.first.reserve(records.size());
     for (const LogRecordView& r : records) {
-      if (r.value) by_value[*r.value].push_back(r.offset);
+      if (!r.value) continue;
+      auto [it, inserted] = by_value.first.emplace(*r.value, r.offset);
+      if (inserted) continue;
+      std::vector<int64_t>& offsets = by_value.repeated[*r.value];
+      if (offsets.empty()) offsets.push_back(it->second);
+      offsets.push_back(r.offset);
     }
   }
   for (const HistoryOp& op : history) {
     if (op.f != HistoryFunction::kSend || op.type != HistoryType::kOk || op.partition < 0) continue;
     const TopicPartition tp{op.topic, op.partition};
     auto p = positions.find(tp);
-    const bool found = p != positions.end() && p->second.count(op.value) != 0;
+    const bool found = p != positions.end() && p->second.first.count(op.value) != 0;
     if (found) continue;
     Violation v;
     v.checker = "lost_writes";
@@ -82,15 +128,15 @@ std::vector<Violation> CheckHistory(
     violations.push_back(std::move(v));
   }
   for (const auto& [tp, by_value] : positions) {
-    for (const auto& [value, offsets] : by_value) {
+    for (const auto& [value, offsets] : by_value.repeated) {
       if (offsets.size() < 2 || !ParseWorkloadValue(value)) continue;
       Violation v;
       v.checker = "duplicates";
       v.tp = tp.Name();
       v.offsets = offsets;
       v.time_us = now_us;
-      v.detail = "value '" + value + "' is in the log " + std::to_string(offsets.size()) +
-                 " times";
+      v.detail = "value '" + std::string(value) + "' is in the log " +
+                 std::to_string(offsets.size()) + " times";
       violations.push_back(std::move(v));
     }
   }
@@ -130,21 +176,21 @@ std::vector<Violation> CheckDivergence(const TopicPartition& tp,
       const ReplicaSnapshot& x = replicas[a];
       const ReplicaSnapshot& y = replicas[b];
       const int64_t limit = std::min(x.high_watermark, y.high_watermark);
-      std::map<int64_t, const LogRecordView*> by_offset;
-      for (const LogRecordView& r : y.records) by_offset[r.offset] = &r;
+      // Both record lists ascend by offset (a log's offsets increase): walk them side by side.
+      auto it = y.records.begin();
       for (const LogRecordView& r : x.records) {
         if (r.offset >= limit) break;
-        auto it = by_offset.find(r.offset);
-        if (it == by_offset.end() || *it->second == r) continue;
+        while (it != y.records.end() && it->offset < r.offset) ++it;
+        if (it == y.records.end() || it->offset != r.offset || *it == r) continue;
         Violation v;
         v.checker = "divergence";
         v.tp = tp.Name();
         v.offsets = {r.offset};
         v.replicas = {x.broker, y.broker};
         v.time_us = now_us;
-        v.detail = "offset " + std::to_string(r.offset) + " holds '" + r.value.value_or("null") +
+        v.detail = "offset " + std::to_string(r.offset) + " holds '" + std::string(r.value.value_or("null")) +
                    "' on broker " + std::to_string(x.broker) + " but '" +
-                   it->second->value.value_or("null") + "' on broker " +
+                   std::string(it->value.value_or("null")) + "' on broker " +
                    std::to_string(y.broker) + " (both below their HWs " +
                    std::to_string(x.high_watermark) + " and " + std::to_string(y.high_watermark) +
                    ")";

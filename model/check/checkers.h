@@ -13,8 +13,10 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/client/history.h"
@@ -24,11 +26,18 @@
 
 namespace ks {
 
+// One record read back from a log. Key and value view the bytes of the read that found the
+// record, which `bytes` keeps alive (shared by every record of that read, so reading a log costs
+// one buffer per read instead of two strings per record). Copies share the buffer.
 struct LogRecordView {
   int64_t offset = 0;
-  std::optional<std::string> key;
-  std::optional<std::string> value;
-  bool operator==(const LogRecordView&) const = default;
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;
+  std::shared_ptr<const std::string> bytes;
+  // Equal records: same offset, key and value (where the bytes live does not matter).
+  bool operator==(const LogRecordView& other) const {
+    return offset == other.offset && key == other.key && value == other.value;
+  }
 };
 
 // The records of `log` with offsets in [from, to), in order.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "model/env/check.h"
+
 namespace ks {
 
 // ---------------------------------------------------------------------------------------------
@@ -58,43 +60,64 @@ void ProducerWorkload::Fill() {
   while (sent_ < options_.count && outstanding() < options_.max_outstanding) SendNext();
 }
 
+void ProducerWorkload::FormatValue(int64_t seq) {
+  value_.assign(process_name_);
+  value_.push_back('-');
+  char digits[24];
+  const auto [end, error] = std::to_chars(digits, digits + sizeof(digits), seq);
+  value_.append(digits, end);
+  if (static_cast<int64_t>(value_.size()) < options_.value_bytes) {
+    value_.resize(static_cast<size_t>(options_.value_bytes), '.');
+  }
+}
+
 void ProducerWorkload::SendNext() {
   if (sent_ >= options_.count) return;
   Pending pending;
   pending.seq = sent_++;
+  pending.done = false;
   if (options_.key_count > 0) {
     const uint64_t key = env_.Random("workload").Below(static_cast<uint64_t>(options_.key_count));
     pending.key = "k" + std::to_string(key);
   }
-  pending.value = process_name_ + "-" + std::to_string(pending.seq);
-  if (static_cast<int64_t>(pending.value.size()) < options_.value_bytes) {
-    pending.value.resize(static_cast<size_t>(options_.value_bytes), '.');
-  }
+  FormatValue(pending.seq);
   const int64_t op = history_->NextOp();
   std::optional<std::string_view> key;
   if (pending.key.has_value()) key = *pending.key;
   // The callback never runs inside Send, so the invoke below precedes the completion.
-  pending.partition = producer_->Send(options_.topic, key, pending.value,
+  pending.partition = producer_->Send(options_.topic, key, value_,
                                       [this, op](const SendResult& result) { OnResult(op, result); });
-  history_->SendInvoke(op, options_.topic, pending.partition, key, pending.value);
-  pending_.emplace(op, std::move(pending));
+  history_->SendInvoke(op, options_.topic, pending.partition, key, value_);
+  if (pending_.empty()) first_pending_op_ = op;
+  KS_CHECK(op >= first_pending_op_ + static_cast<int64_t>(pending_.size()));
+  while (first_pending_op_ + static_cast<int64_t>(pending_.size()) < op) pending_.emplace_back();
+  pending_.push_back(std::move(pending));
 }
 
 void ProducerWorkload::OnResult(int64_t op, const SendResult& result) {
-  auto it = pending_.find(op);
-  if (it == pending_.end()) return;
-  Pending pending = std::move(it->second);
-  pending_.erase(it);
+  if (op < first_pending_op_ || op >= first_pending_op_ + static_cast<int64_t>(pending_.size())) {
+    return;
+  }
+  Pending& pending = pending_[static_cast<size_t>(op - first_pending_op_)];
+  if (pending.done) return;
+  pending.done = true;
   HistoryType type = HistoryType::kOk;
   switch (result.outcome) {
     case SendOutcome::kOk: type = HistoryType::kOk; ++acked_; break;
     case SendOutcome::kFailed: type = HistoryType::kFail; ++failed_; break;
     case SendOutcome::kUnknown: type = HistoryType::kInfo; ++info_; break;
   }
-  std::optional<std::string_view> key;
-  if (pending.key.has_value()) key = *pending.key;
-  history_->SendComplete(op, type, options_.topic, result.tp.partition, key, pending.value,
-                         result.offset, result.error);
+  if (env_.Tracing()) {
+    std::optional<std::string_view> key;
+    if (pending.key.has_value()) key = *pending.key;
+    FormatValue(pending.seq);
+    history_->SendComplete(op, type, options_.topic, result.tp.partition, key, value_,
+                           result.offset, result.error);
+  }
+  while (!pending_.empty() && pending_.front().done) {
+    pending_.pop_front();
+    ++first_pending_op_;
+  }
   if (options_.rate_per_s == 0) Fill();
 }
 

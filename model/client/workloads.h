@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -61,11 +62,13 @@ class ProducerWorkload final : public Process {
   KafkaProducer& producer() { return *producer_; }
 
  private:
+  // A send not yet completed. Its value is not kept: it is a function of the sequence number
+  // (FormatValue), rebuilt when the completion is traced.
   struct Pending {
     int64_t seq = 0;
     int32_t partition = -1;
+    bool done = true;  // completed (or a gap), waiting to leave the front of pending_
     std::optional<std::string> key;
-    std::string value;
   };
 
   int64_t LoadIncarnation();
@@ -73,6 +76,8 @@ class ProducerWorkload final : public Process {
   void Fill();
   void ScheduleNextTick();
   void OnResult(int64_t op, const SendResult& result);
+  // The value of send `seq` into value_: "<process>-<seq>", padded with '.' to value_bytes.
+  void FormatValue(int64_t seq);
 
   Env& env_;
   ProducerWorkloadOptions options_;
@@ -80,7 +85,11 @@ class ProducerWorkload final : public Process {
   std::string process_name_;
   std::unique_ptr<HistoryRecorder> history_;
   std::unique_ptr<KafkaProducer> producer_;
-  std::unordered_map<int64_t, Pending> pending_;  // by op
+  // Sends by op: pending_[op - first_pending_op_]. Ops are handed out in increasing order; the
+  // front is popped as soon as it is done, so the deque spans the oldest incomplete send onward.
+  std::deque<Pending> pending_;
+  int64_t first_pending_op_ = 0;
+  std::string value_;  // scratch for FormatValue
   TimeUs started_at_ = 0;
   int64_t sent_ = 0;
   int64_t acked_ = 0;

@@ -1,6 +1,9 @@
 #include "model/env/trace.h"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <vector>
 
 namespace ks {
 
@@ -9,6 +12,20 @@ void AppendJsonString(std::string* out, std::string_view text) {
   out->push_back('"');
   // Fast path: copy the longest prefix that needs no escaping in one append.
   size_t clean = 0;
+  // Eight bytes at a time while none is below 0x20, '"' or '\\' (SWAR zero-byte tests).
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  while (clean + 8 <= text.size()) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + clean, 8);
+    const uint64_t below_space = (word - kOnes * 0x20) & ~word;
+    const uint64_t quote = word ^ (kOnes * '"');
+    const uint64_t backslash = word ^ (kOnes * '\\');
+    const uint64_t special = below_space | ((quote - kOnes) & ~quote) |
+                             ((backslash - kOnes) & ~backslash);
+    if ((special & kHighs) != 0) break;
+    clean += 8;
+  }
   while (clean < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[clean]);
     if (c < 0x20 || c == '"' || c == '\\') break;
@@ -34,6 +51,32 @@ void AppendJsonString(std::string* out, std::string_view text) {
     }
   }
   out->push_back('"');
+}
+
+namespace {
+// Buffers of finished TraceFields, reused by the next ones (per thread: no locking). Bounded in
+// count and in the size of a buffer kept.
+constexpr size_t kPooledBuffersMax = 16;
+constexpr size_t kPooledBufferBytesMax = 4096;
+thread_local std::vector<std::string> pooled_buffers;
+}  // namespace
+
+TraceFields::TraceFields() {
+  if (!pooled_buffers.empty()) {
+    json_ = std::move(pooled_buffers.back());
+    pooled_buffers.pop_back();
+    json_.clear();
+  } else {
+    json_.reserve(64);
+  }
+  json_.push_back('{');
+}
+
+TraceFields::~TraceFields() {
+  if (json_.capacity() > 15 && json_.capacity() <= kPooledBufferBytesMax &&
+      pooled_buffers.size() < kPooledBuffersMax) {
+    pooled_buffers.push_back(std::move(json_));
+  }
 }
 
 void TraceFields::Key(std::string_view key) {

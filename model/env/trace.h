@@ -19,7 +19,14 @@ namespace ks {
 // Builds the fields of one event as a compact JSON object: {"offset":5,"file":"a.log"}.
 class TraceFields {
  public:
-  TraceFields() { json_.reserve(64); json_ = "{"; }
+  // The JSON text lives in a buffer taken from a small per-thread pool and given back on
+  // destruction, so building an event's fields does not allocate once the pool is warm.
+  TraceFields();
+  ~TraceFields();
+  TraceFields(const TraceFields&) = default;
+  TraceFields(TraceFields&&) noexcept = default;
+  TraceFields& operator=(const TraceFields&) = default;
+  TraceFields& operator=(TraceFields&&) noexcept = default;
 
   TraceFields& Add(std::string_view key, int64_t value);
   TraceFields& Add(std::string_view key, int32_t value) { return Add(key, int64_t{value}); }

@@ -98,12 +98,12 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
         !ReadRecords(follower->log(), verified, limit, &b).ok()) {
       continue;
     }
-    std::map<int64_t, const LogRecordView*> theirs;
-    for (const LogRecordView& r : b) theirs[r.offset] = &r;
+    // Both lists ascend by offset (a log's offsets increase): walk them side by side.
+    auto it = b.begin();
     bool differs = false;
     for (const LogRecordView& r : a) {
-      auto it = theirs.find(r.offset);
-      if (it != theirs.end() && !(*it->second == r)) {
+      while (it != b.end() && it->offset < r.offset) ++it;
+      if (it != b.end() && it->offset == r.offset && !(*it == r)) {
         ReportViolation(run, cluster,
                         Violation{"isr_logs_differ", tp.Name(),
                                   "in-sync follower " + std::to_string(follower_id) +
@@ -178,7 +178,7 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
   std::map<TopicPartition, std::vector<LogRecordView>> committed;
   for (const TopicPartition& tp : cluster.AllPartitions()) {
     std::vector<ReplicaSnapshot> snapshots;
-    const ReplicaSnapshot* source = nullptr;
+    ReplicaSnapshot* source = nullptr;
     std::optional<zk_paths::PartitionStateData> state = cluster.PartitionState(world, tp);
     for (const auto& [broker_id, node] : cluster.brokers) {
       Broker* broker = world.ProcessAs<Broker>(node);
@@ -192,23 +192,26 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
                   &snapshot.records);
       snapshots.push_back(std::move(snapshot));
     }
-    for (const ReplicaSnapshot& s : snapshots) {
+    for (ReplicaSnapshot& s : snapshots) {
       if (state && s.broker == state->leader) source = &s;
     }
     if (source == nullptr) {
       // No live leader: the replica with the highest HW is the best account of what committed.
-      for (const ReplicaSnapshot& s : snapshots) {
+      for (ReplicaSnapshot& s : snapshots) {
         if (source == nullptr || s.high_watermark > source->high_watermark) source = &s;
-      }
-    }
-    if (source != nullptr) {
-      auto& records = committed[tp];
-      for (const LogRecordView& r : source->records) {
-        if (r.offset < source->high_watermark) records.push_back(r);
       }
     }
     for (Violation& v : CheckDivergence(tp, snapshots, world.Now())) {
       ReportViolation(run, cluster, std::move(v));
+    }
+    if (source != nullptr) {
+      // The snapshots are done with: the source's committed prefix moves into `committed`.
+      std::vector<LogRecordView>& from = source->records;
+      auto end = std::partition_point(from.begin(), from.end(), [&](const LogRecordView& r) {
+        return r.offset < source->high_watermark;
+      });
+      from.erase(end, from.end());
+      committed[tp] = std::move(from);
     }
   }
   for (Violation& v : CheckHistory(history, committed, world.Now())) {
