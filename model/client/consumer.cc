@@ -35,7 +35,8 @@ KafkaConsumer::KafkaConsumer(Env& env, ConsumerConfig config, std::vector<NodeId
       metadata_(env, std::move(bootstrap),
                 ClientMetadataOptions{config.request_timeout_ms, config.retry_backoff_ms,
                                       config.metadata_max_age_ms},
-                client_name_, "consumer.metadata", &correlation_ids_) {
+                client_name_, "consumer.metadata", &correlation_ids_),
+      wakeup_(env, [this] { RunFetcher(); }) {
   KS_CHECK_MSG(ValidateConsumerConfig(config_).ok(), ValidateConsumerConfig(config_).ToString());
   metadata_.SetOnUpdate([this] { ScheduleWakeup(env_.Now()); });
 }
@@ -126,20 +127,7 @@ int64_t KafkaConsumer::HighWatermark(const TopicPartition& tp) const {
   return it == partitions_.end() ? -1 : it->second.high_watermark;
 }
 
-void KafkaConsumer::ScheduleWakeup(TimeUs at) {
-  const TimeUs now = env_.Now();
-  at = std::max(at, now);
-  if (wakeup_timer_ != kNoTimer) {
-    if (wakeup_at_ <= at) return;
-    env_.CancelTimer(wakeup_timer_);
-  }
-  wakeup_at_ = at;
-  wakeup_timer_ = env_.SetTimer(at - now, [this] {
-    wakeup_timer_ = kNoTimer;
-    wakeup_at_ = kTimeNever;
-    RunFetcher();
-  });
-}
+void KafkaConsumer::ScheduleWakeup(TimeUs at) { wakeup_.At(at); }
 
 void KafkaConsumer::RunFetcher() {
   const TimeUs now = env_.Now();

@@ -30,6 +30,7 @@
 #include "model/client/client_metadata.h"
 #include "model/client/consumer_config.h"
 #include "model/env/env.h"
+#include "model/env/wakeup_timer.h"
 #include "model/kafka/errors.h"
 #include "model/kafka/protocol.h"
 #include "model/log/record_batch.h"
@@ -138,8 +139,7 @@ class KafkaConsumer {
   size_t poll_rotation_ = 0;
   BatchReader reader_;
 
-  TimerId wakeup_timer_ = kNoTimer;
-  TimeUs wakeup_at_ = kTimeNever;
+  WakeupTimer wakeup_;  // runs the fetcher at the earliest time asked for
 
   int64_t records_consumed_ = 0;
   int64_t fetches_sent_ = 0;

@@ -93,7 +93,8 @@ KafkaProducer::KafkaProducer(Env& env, ProducerConfig config, std::vector<NodeId
                 ClientMetadataOptions{config.request_timeout_ms, config.retry_backoff_ms,
                                       config.metadata_max_age_ms},
                 client_name_, "producer.metadata", &correlation_ids_),
-      partitioner_(config.partitioner, env.Random("partitioner")) {
+      partitioner_(config.partitioner, env.Random("partitioner")),
+      wakeup_(env, [this] { RunSender(); }) {
   KS_CHECK_MSG(ValidateProducerConfig(config_).ok(), ValidateProducerConfig(config_).ToString());
   // New metadata may give waiting records a partition and leaderless batches a leader.
   metadata_.SetOnUpdate([this] { ScheduleWakeup(env_.Now()); });
@@ -216,20 +217,7 @@ void KafkaProducer::CloseOpenBatch(PartitionQueue& queue) {
   queue.closed.push_back(std::move(queue.open));
 }
 
-void KafkaProducer::ScheduleWakeup(TimeUs at) {
-  const TimeUs now = env_.Now();
-  at = std::max(at, now);
-  if (wakeup_timer_ != kNoTimer) {
-    if (wakeup_at_ <= at) return;
-    env_.CancelTimer(wakeup_timer_);
-  }
-  wakeup_at_ = at;
-  wakeup_timer_ = env_.SetTimer(at - now, [this] {
-    wakeup_timer_ = kNoTimer;
-    wakeup_at_ = kTimeNever;
-    RunSender();
-  });
-}
+void KafkaProducer::ScheduleWakeup(TimeUs at) { wakeup_.At(at); }
 
 void KafkaProducer::RunSender() {
   const TimeUs now = env_.Now();

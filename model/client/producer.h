@@ -48,6 +48,7 @@
 #include "model/client/partitioner.h"
 #include "model/client/producer_config.h"
 #include "model/env/env.h"
+#include "model/env/wakeup_timer.h"
 #include "model/kafka/protocol.h"
 #include "model/log/record_batch.h"
 
@@ -182,8 +183,7 @@ class KafkaProducer {
   std::vector<Completion> completions_;
   size_t drain_rotation_ = 0;
 
-  TimerId wakeup_timer_ = kNoTimer;
-  TimeUs wakeup_at_ = kTimeNever;
+  WakeupTimer wakeup_;  // runs the sender at the earliest time asked for
   TimeUs next_expiry_at_ = kTimeNever;  // no batch expires before this
   bool running_ = false;                // inside RunSender
 
