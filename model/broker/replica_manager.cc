@@ -29,7 +29,6 @@ ReplicaManager::ReplicaManager(Env& env, const BrokerConfig& config, MetadataCac
     : env_(env), config_(config), metadata_(metadata) {}
 
 ReplicaManager::~ReplicaManager() {
-  for (TimerId timer : timers_) env_.CancelTimer(timer);
   fetchers_.clear();
 }
 
@@ -147,7 +146,7 @@ void ReplicaManager::HandleProduce(NodeId from, ProduceRequest& request) {
   OnPartitionChanged();
 }
 
-void ReplicaManager::TryCompleteDelayedProduces(bool force_expired) {
+void ReplicaManager::TryCompleteDelayedProduces() {
   const TimeUs now = env_.Now();
   for (size_t i = 0; i < delayed_produces_.size();) {
     DelayedProduce& delayed = delayed_produces_[i];
@@ -160,8 +159,7 @@ void ReplicaManager::TryCompleteDelayedProduces(bool force_expired) {
               ? std::optional<ErrorCode>(ErrorCode::kNotLeaderOrFollower)
               : partition->CheckEnoughReplicasReachOffset(delayed.required_offsets[p],
                                                           delayed.min_insync[p]);
-      if (!outcome && (force_expired || now >= delayed.deadline_us) &&
-          now >= delayed.deadline_us) {
+      if (!outcome && now >= delayed.deadline_us) {
         outcome = ErrorCode::kRequestTimedOut;
       }
       if (outcome) {
@@ -256,7 +254,7 @@ void ReplicaManager::HandleFetch(NodeId from, const FetchRequest& request) {
   if (request.replica_id >= 0) OnPartitionChanged();
 }
 
-void ReplicaManager::TryCompleteDelayedFetches(bool force_expired) {
+void ReplicaManager::TryCompleteDelayedFetches() {
   const TimeUs now = env_.Now();
   for (size_t i = 0; i < delayed_fetches_.size();) {
     DelayedFetch& delayed = delayed_fetches_[i];
@@ -276,7 +274,6 @@ void ReplicaManager::TryCompleteDelayedFetches(bool force_expired) {
                                         : partition->high_watermark();
       if (end > wanted.fetch_offset) ready = true;
     }
-    (void)force_expired;
     if (!ready) {
       ++i;
       continue;
@@ -292,16 +289,16 @@ void ReplicaManager::TryCompleteDelayedFetches(bool force_expired) {
 void ReplicaManager::ScheduleDelayedCheck(TimeUs deadline_us) {
   const DurationUs delay = std::max<DurationUs>(0, deadline_us - env_.Now());
   env_.SetTimer(delay, [this] {
-    TryCompleteDelayedProduces(true);
-    TryCompleteDelayedFetches(true);
+    TryCompleteDelayedProduces();
+    TryCompleteDelayedFetches();
   });
 }
 
 void ReplicaManager::OnPartitionChanged() {
   if (completing_) return;  // completing may append nothing, but guard against re-entry
   completing_ = true;
-  TryCompleteDelayedProduces(false);
-  TryCompleteDelayedFetches(false);
+  TryCompleteDelayedProduces();
+  TryCompleteDelayedFetches();
   completing_ = false;
 }
 
@@ -387,8 +384,7 @@ void ReplicaManager::StartFetching(const TopicPartition& tp, BrokerId leader,
   fetcher->AddPartition(tp, leader_epoch);
 }
 
-void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrRequest& request,
-                                       const LeaderAndIsrPartitionState& state,
+void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
                                        std::vector<std::pair<TopicPartition, ErrorCode>>* results) {
   const BrokerId self = config_.broker_id;
   if (std::find(state.replicas.begin(), state.replicas.end(), self) == state.replicas.end()) {
@@ -423,7 +419,6 @@ void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrRequest& request,
     }
   }
   results->push_back({state.tp, applied ? ErrorCode::kNone : ErrorCode::kStaleControllerEpoch});
-  (void)request;
 }
 
 void ReplicaManager::HandleLeaderAndIsr(NodeId from, const LeaderAndIsrRequest& request) {
@@ -442,7 +437,7 @@ void ReplicaManager::HandleLeaderAndIsr(NodeId from, const LeaderAndIsrRequest& 
   metadata_.SetController(request.controller_id, request.controller_epoch);
   metadata_.AddEndpoints(request.live_leaders);
   for (const LeaderAndIsrPartitionState& state : request.partitions) {
-    ApplyLeaderAndIsr(request, state, &response->partitions);
+    ApplyLeaderAndIsr(state, &response->partitions);
   }
   env_.Send(from, std::move(response));
   OnPartitionChanged();

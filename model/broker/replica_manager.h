@@ -75,7 +75,7 @@ class ReplicaManager {
 
   Partition* GetOrCreatePartition(const TopicPartition& tp, const TopicSettings& settings);
   TopicSettings SettingsFor(const LeaderAndIsrPartitionState& state);
-  void ApplyLeaderAndIsr(const LeaderAndIsrRequest& request, const LeaderAndIsrPartitionState& state,
+  void ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
                          std::vector<std::pair<TopicPartition, ErrorCode>>* results);
   void StopFetching(const TopicPartition& tp);
   void StartFetching(const TopicPartition& tp, BrokerId leader, int32_t leader_epoch);
@@ -83,8 +83,10 @@ class ReplicaManager {
   std::unique_ptr<FetchResponse> ReadForFetch(const FetchRequest& request, int64_t* bytes);
   // Something changed (an append, a HW move, a role change): complete what can be completed.
   void OnPartitionChanged();
-  void TryCompleteDelayedProduces(bool force_expired);
-  void TryCompleteDelayedFetches(bool force_expired);
+  // Both answer what is ready, and what reached its deadline (then with REQUEST_TIMED_OUT or
+  // whatever the fetch can return).
+  void TryCompleteDelayedProduces();
+  void TryCompleteDelayedFetches();
   void ScheduleDelayedCheck(TimeUs deadline_us);
   void PeriodicIsrCheck();
   void PeriodicHighWatermarkCheckpoint();
@@ -100,7 +102,6 @@ class ReplicaManager {
   std::vector<DelayedFetch> delayed_fetches_;
   Partition::IsrProposalSink alter_partition_sink_;
   bool completing_ = false;
-  std::vector<TimerId> timers_;
 };
 
 }  // namespace ks

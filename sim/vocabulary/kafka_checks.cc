@@ -100,7 +100,6 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
     }
     // Both lists ascend by offset (a log's offsets increase): walk them side by side.
     auto it = b.begin();
-    bool differs = false;
     for (const LogRecordView& r : a) {
       while (it != b.end() && it->offset < r.offset) ++it;
       if (it != b.end() && it->offset == r.offset && !(*it == r)) {
@@ -114,12 +113,11 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
                                   {r.offset},
                                   {leader_broker.id(), follower_id},
                                   world.Now()});
-        differs = true;
         break;
       }
     }
-    // Verified up to the limit (a reported difference is not reported again each sweep).
-    verified = differs ? limit : limit;
+    // Checked up to the limit: a difference found is reported once, not at every sweep.
+    verified = limit;
   }
 }
 
