@@ -34,20 +34,25 @@ TraceStream::~TraceStream() {
 void TraceStream::RemoveSink(TraceSink* sink) { std::erase(sinks_, sink); }
 
 namespace {
-void AppendLittleEndian(std::string* out, uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+char* PutLittleEndian(char* out, uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out[i] = static_cast<char>((value >> (8 * i)) & 0xff);
+  return out + bytes;
 }
 }  // namespace
 
 void TraceStream::Emit(TimeUs time_us, NodeId node, std::string_view kind,
                        std::string_view fields_json) {
-  scratch_.clear();
-  AppendLittleEndian(&scratch_, static_cast<uint64_t>(time_us), 8);
-  AppendLittleEndian(&scratch_, static_cast<uint32_t>(node), 4);
-  scratch_.append(kind);
-  scratch_.push_back('\0');
-  scratch_.append(fields_json);
-  scratch_.push_back('\0');
+  // The canonical encoding, written in one pass into the reused scratch buffer.
+  scratch_.resize(8 + 4 + kind.size() + 1 + fields_json.size() + 1);
+  char* p = scratch_.data();
+  p = PutLittleEndian(p, static_cast<uint64_t>(time_us), 8);
+  p = PutLittleEndian(p, static_cast<uint32_t>(node), 4);
+  std::memcpy(p, kind.data(), kind.size());
+  p += kind.size();
+  *p++ = '\0';
+  std::memcpy(p, fields_json.data(), fields_json.size());
+  p += fields_json.size();
+  *p = '\0';
   XXH3_128bits_update(state_->xxh, scratch_.data(), scratch_.size());
   if (keep_event_hashes_) event_hashes_.push_back(XXH3_64bits(scratch_.data(), scratch_.size()));
   const TraceEventView view{next_seq_++, time_us, node, kind, fields_json};

@@ -1,6 +1,7 @@
 #include "model/check/checkers.h"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <set>
 #include <string_view>
@@ -33,50 +34,140 @@ void OwnRecord(const Record& record, LogRecordView* view) {
 
 KafkaError ReadRecords(const Log& log, int64_t from, int64_t to,
                        std::vector<LogRecordView>* out) {
+  LogBatches batches;
+  batches.Read(log, from, to);
+  return batches.Decode(out);
+}
+
+KafkaError LogBatches::Read(const Log& log, int64_t from, int64_t to) {
+  for (Chunk& chunk : chunks_) {
+    if (chunk.bytes.use_count() == 1) spare_.push_back(std::move(chunk.bytes));
+  }
+  chunks_.clear();
+  status_ = KafkaError::None();
   int64_t next = std::max(from, log.log_start_offset());
-  to = std::min(to, log.log_end_offset());
-  if (to > next) out->reserve(out->size() + static_cast<size_t>(to - next));
+  to_ = std::min(to, log.log_end_offset());
   LogReadResult read;
-  while (next < to) {
+  while (next < to_) {
+    std::shared_ptr<std::string> owned;
+    if (spare_.empty()) {
+      owned = std::make_shared<std::string>();
+    } else {
+      owned = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    read.records.swap(*owned);
     KafkaError error = log.Read(next, 1 << 20, log.log_end_offset(), &read);
-    if (!error.ok()) return error;
-    if (read.records.empty()) break;
-    auto owned = std::make_shared<const std::string>(std::move(read.records));
-    read.records.clear();
+    read.records.swap(*owned);
+    if (!error.ok() || owned->empty()) {
+      spare_.push_back(std::move(owned));
+      if (!error.ok()) return status_ = std::move(error);
+      break;  // nothing more to read
+    }
     std::string_view bytes = *owned;
     int64_t last = next;
+    Status failed = Status::Ok();
     while (!bytes.empty()) {
       BatchHeader header;
-      Status s = BatchHeader::Parse(bytes, &header);
-      if (!s.ok()) return KafkaError::FromStatus(s);
+      failed = BatchHeader::Parse(bytes, &header);
+      if (failed.ok()) {
+        BatchReader reader;
+        failed = reader.Open(header);
+      }
+      if (!failed.ok()) break;
+      last = std::max(last, header.next_offset());
+      bytes.remove_prefix(static_cast<size_t>(header.size_bytes()));
+    }
+    // A batch that does not parse or open ends the read there: keep what came before it.
+    owned->resize(owned->size() - bytes.size());
+    chunks_.push_back(Chunk{std::move(owned), next});
+    if (!failed.ok()) return status_ = KafkaError::FromStatus(failed);
+    if (last <= next) break;
+    next = last;
+  }
+  return status_;
+}
+
+KafkaError LogBatches::Decode(std::vector<LogRecordView>* out) const {
+  if (!chunks_.empty() && to_ > chunks_.front().first_offset) {
+    out->reserve(out->size() + static_cast<size_t>(to_ - chunks_.front().first_offset));
+  }
+  for (const Chunk& chunk : chunks_) {
+    std::string_view bytes = *chunk.bytes;
+    while (!bytes.empty()) {
+      BatchHeader header;
       BatchReader reader;
-      s = reader.Open(header);
-      if (!s.ok()) return KafkaError::FromStatus(s);
+      // Read already parsed and opened every batch it kept.
+      if (!BatchHeader::Parse(bytes, &header).ok() || !reader.Open(header).ok()) break;
       Record record;
       while (reader.Next(&record)) {
-        if (record.offset < next || record.offset >= to) continue;
+        if (record.offset < chunk.first_offset || record.offset >= to_) continue;
         LogRecordView view;
         view.offset = record.offset;
-        if (Inside(*owned, record.key) && Inside(*owned, record.value)) {
+        if (Inside(*chunk.bytes, record.key) && Inside(*chunk.bytes, record.value)) {
           view.key = record.key;
           view.value = record.value;
-          view.bytes = owned;
+          view.bytes = chunk.bytes;
         } else {
           // A compressed batch: the record lives in the reader's decompression buffer.
           OwnRecord(record, &view);
         }
         out->push_back(std::move(view));
       }
-      last = std::max(last, header.next_offset());
       bytes.remove_prefix(static_cast<size_t>(header.size_bytes()));
     }
-    if (last <= next) break;
-    next = last;
   }
-  return KafkaError::None();
+  return status_;
 }
 
-std::optional<std::pair<std::string, int64_t>> ParseWorkloadValue(std::string_view value) {
+// Walks the batches of a LogBatches in order.
+class LogBatches::Cursor {
+ public:
+  explicit Cursor(const LogBatches& batches) : chunks_(batches.chunks_) {}
+  // The next batch; false at the end.
+  bool Next(BatchHeader* header) {
+    while (rest_.empty()) {
+      if (index_ == chunks_.size()) return false;
+      rest_ = *chunks_[index_++].bytes;
+    }
+    if (!BatchHeader::Parse(rest_, header).ok()) return false;
+    rest_.remove_prefix(static_cast<size_t>(header->size_bytes()));
+    return true;
+  }
+
+ private:
+  const std::vector<Chunk>& chunks_;
+  size_t index_ = 0;
+  std::string_view rest_;
+};
+
+bool LogBatches::SameBatches(const LogBatches& a, const LogBatches& b, int64_t from,
+                             int64_t to) {
+  if (!a.status_.ok() || !b.status_.ok()) return false;
+  Cursor x(a), y(b);
+  BatchHeader hx, hy;
+  bool more_x = x.Next(&hx), more_y = y.Next(&hy);
+  // Batches wholly below `from` hold no offset both lists can have.
+  while (more_x && hx.next_offset() <= from) more_x = x.Next(&hx);
+  while (more_y && hy.next_offset() <= from) more_y = y.Next(&hy);
+  while (more_x && more_y) {
+    if (hx.bytes() != hy.bytes()) return false;
+    if (hx.next_offset() >= to) return true;
+    more_x = x.Next(&hx);
+    more_y = y.Next(&hy);
+  }
+  return more_x == more_y;
+}
+
+std::optional<std::pair<std::string_view, int64_t>> ParseWorkloadValue(std::string_view value) {
+  // The padding is most of the value: strip it eight bytes at a time.
+  constexpr uint64_t kDots = 0x2e2e2e2e2e2e2e2eULL;
+  while (value.size() >= 8) {
+    uint64_t word;
+    std::memcpy(&word, value.data() + value.size() - 8, 8);
+    if (word != kDots) break;
+    value.remove_suffix(8);
+  }
   while (!value.empty() && value.back() == '.') value.remove_suffix(1);
   const size_t dash = value.rfind('-');
   if (dash == std::string_view::npos || dash == 0 || dash + 1 == value.size()) return std::nullopt;
@@ -85,29 +176,98 @@ std::optional<std::pair<std::string, int64_t>> ParseWorkloadValue(std::string_vi
     if (c < '0' || c > '9') return std::nullopt;
     seq = seq * 10 + (c - '0');
   }
-  return std::make_pair(std::string(value.substr(0, dash)), seq);
+  return std::make_pair(value.substr(0, dash), seq);
 }
+
+namespace {
+// Records by value, first copy wins: an open-addressing table of record pointers, each slot with
+// its value's hash, so that indexing a million values costs no allocation per value and rarely a
+// comparison of two values.
+class ValueIndex {
+ public:
+  void Reserve(size_t values) {
+    size_t capacity = 16;
+    while (capacity < 2 * values) capacity *= 2;
+    slots_.assign(capacity, Slot{});
+  }
+  static uint64_t Hash(std::string_view value) { return std::hash<std::string_view>{}(value); }
+  // Asks for the slot of a value inserted soon: a table of a million values is a cache miss per
+  // value, which prefetching a few values ahead hides.
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+  }
+  // The record already holding `record`'s value (whose Hash is `hash`), or `record` itself if it
+  // is the first.
+  const LogRecordView* Insert(const LogRecordView* record, uint64_t hash) {
+    if (2 * (count_ + 1) > slots_.size()) Grow();
+    Slot& slot = Probe(*record->value, hash);
+    if (slot.record != nullptr) return slot.record;
+    slot = Slot{hash, record};
+    ++count_;
+    return record;
+  }
+  const LogRecordView* Find(std::string_view value) const {
+    if (slots_.empty()) return nullptr;
+    return const_cast<ValueIndex*>(this)->Probe(value, Hash(value)).record;
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    const LogRecordView* record = nullptr;
+  };
+  // The slot holding `value`, or the empty slot where it belongs.
+  Slot& Probe(std::string_view value, uint64_t hash) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.record == nullptr || (slot.hash == hash && *slot.record->value == value)) {
+        return slot;
+      }
+    }
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    Reserve(std::max<size_t>(count_ + 1, old.size()));
+    for (const Slot& slot : old) {
+      if (slot.record != nullptr) Probe(*slot.record->value, slot.hash) = slot;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t count_ = 0;
+};
+}  // namespace
 
 std::vector<Violation> CheckHistory(
     const std::vector<HistoryOp>& history,
     const std::map<TopicPartition, std::vector<LogRecordView>>& committed, TimeUs now_us) {
   std::vector<Violation> violations;
-  // Where each committed value sits, per partition: the first offset of each value, and every
-  // offset of the values found more than once (views into `committed`, which outlives them).
+  // Where each committed value sits, per partition: the record holding the first copy of each
+  // value, and every offset of the values found more than once (views into `committed`, which
+  // outlives them).
   struct Positions {
-    std::unordered_map<std::string_view, int64_t> first;
+    ValueIndex first;
     std::map<std::string_view, std::vector<int64_t>> repeated;  // in value order, as reported
   };
   std::map<TopicPartition, Positions> positions;
   for (const auto& [tp, records] : committed) {
     Positions& by_value = positions[tp];
-    by_value.first.reserve(records.size());
-    for (const LogRecordView& r : records) {
+    by_value.first.Reserve(records.size());
+    std::vector<uint64_t> hashes(records.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (records[i].value) hashes[i] = ValueIndex::Hash(*records[i].value);
+    }
+    constexpr size_t kPrefetchAhead = 8;
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (i + kPrefetchAhead < records.size()) {
+        by_value.first.Prefetch(hashes[i + kPrefetchAhead]);
+      }
+      const LogRecordView& r = records[i];
       if (!r.value) continue;
-      auto [it, inserted] = by_value.first.emplace(*r.value, r.offset);
-      if (inserted) continue;
+      const LogRecordView* first = by_value.first.Insert(&r, hashes[i]);
+      if (first == &r) continue;
       std::vector<int64_t>& offsets = by_value.repeated[*r.value];
-      if (offsets.empty()) offsets.push_back(it->second);
+      if (offsets.empty()) offsets.push_back(first->offset);
       offsets.push_back(r.offset);
     }
   }
@@ -115,7 +275,7 @@ std::vector<Violation> CheckHistory(
     if (op.f != HistoryFunction::kSend || op.type != HistoryType::kOk || op.partition < 0) continue;
     const TopicPartition tp{op.topic, op.partition};
     auto p = positions.find(tp);
-    const bool found = p != positions.end() && p->second.first.count(op.value) != 0;
+    const bool found = p != positions.end() && p->second.first.Find(op.value) != nullptr;
     if (found) continue;
     Violation v;
     v.checker = "lost_writes";
@@ -142,7 +302,7 @@ std::vector<Violation> CheckHistory(
   }
   for (const auto& [tp, records] : committed) {
     // Per producer: the sequence numbers in log order must increase.
-    std::map<std::string, std::pair<int64_t, int64_t>> last;  // producer -> (seq, offset)
+    std::map<std::string_view, std::pair<int64_t, int64_t>> last;  // producer -> (seq, offset)
     for (const LogRecordView& r : records) {
       if (!r.value) continue;
       auto parsed = ParseWorkloadValue(*r.value);
@@ -155,7 +315,7 @@ std::vector<Violation> CheckHistory(
         v.tp = tp.Name();
         v.offsets = {it->second.second, r.offset};
         v.time_us = now_us;
-        v.detail = producer + "'s message " + std::to_string(seq) + " (offset " +
+        v.detail = std::string(producer) + "'s message " + std::to_string(seq) + " (offset " +
                    std::to_string(r.offset) + ") comes after its message " +
                    std::to_string(it->second.first) + " (offset " +
                    std::to_string(it->second.second) + ")";
@@ -167,35 +327,40 @@ std::vector<Violation> CheckHistory(
   return violations;
 }
 
+std::optional<Violation> CheckPairDivergence(const TopicPartition& tp, const ReplicaSnapshot& x,
+                                             const ReplicaSnapshot& y, TimeUs now_us) {
+  const int64_t limit = std::min(x.high_watermark, y.high_watermark);
+  // Both record lists ascend by offset (a log's offsets increase): walk them side by side.
+  auto it = y.records.begin();
+  for (const LogRecordView& r : x.records) {
+    if (r.offset >= limit) break;
+    while (it != y.records.end() && it->offset < r.offset) ++it;
+    if (it == y.records.end() || it->offset != r.offset || *it == r) continue;
+    Violation v;
+    v.checker = "divergence";
+    v.tp = tp.Name();
+    v.offsets = {r.offset};
+    v.replicas = {x.broker, y.broker};
+    v.time_us = now_us;
+    v.detail = "offset " + std::to_string(r.offset) + " holds '" +
+               std::string(r.value.value_or("null")) + "' on broker " +
+               std::to_string(x.broker) + " but '" + std::string(it->value.value_or("null")) +
+               "' on broker " + std::to_string(y.broker) + " (both below their HWs " +
+               std::to_string(x.high_watermark) + " and " + std::to_string(y.high_watermark) +
+               ")";
+    return v;  // one per pair: the first divergent offset says it
+  }
+  return std::nullopt;
+}
+
 std::vector<Violation> CheckDivergence(const TopicPartition& tp,
                                        const std::vector<ReplicaSnapshot>& replicas,
                                        TimeUs now_us) {
   std::vector<Violation> violations;
   for (size_t a = 0; a < replicas.size(); ++a) {
     for (size_t b = a + 1; b < replicas.size(); ++b) {
-      const ReplicaSnapshot& x = replicas[a];
-      const ReplicaSnapshot& y = replicas[b];
-      const int64_t limit = std::min(x.high_watermark, y.high_watermark);
-      // Both record lists ascend by offset (a log's offsets increase): walk them side by side.
-      auto it = y.records.begin();
-      for (const LogRecordView& r : x.records) {
-        if (r.offset >= limit) break;
-        while (it != y.records.end() && it->offset < r.offset) ++it;
-        if (it == y.records.end() || it->offset != r.offset || *it == r) continue;
-        Violation v;
-        v.checker = "divergence";
-        v.tp = tp.Name();
-        v.offsets = {r.offset};
-        v.replicas = {x.broker, y.broker};
-        v.time_us = now_us;
-        v.detail = "offset " + std::to_string(r.offset) + " holds '" + std::string(r.value.value_or("null")) +
-                   "' on broker " + std::to_string(x.broker) + " but '" +
-                   std::string(it->value.value_or("null")) + "' on broker " +
-                   std::to_string(y.broker) + " (both below their HWs " +
-                   std::to_string(x.high_watermark) + " and " + std::to_string(y.high_watermark) +
-                   ")";
-        violations.push_back(std::move(v));
-        break;  // one per pair: the first divergent offset says it
+      if (auto v = CheckPairDivergence(tp, replicas[a], replicas[b], now_us)) {
+        violations.push_back(std::move(*v));
       }
     }
   }

@@ -43,6 +43,37 @@ struct LogRecordView {
 // The records of `log` with offsets in [from, to), in order.
 KafkaError ReadRecords(const Log& log, int64_t from, int64_t to, std::vector<LogRecordView>* out);
 
+// The batches of `log` covering offsets [from, to), as the reads that ReadRecords makes return
+// them: the same Log::Read calls (a read costs the node simulated disk time, so a checker that
+// reads must read the same way whatever it then does with the bytes), each batch parsed and
+// opened, stopping at the first one that fails as ReadRecords does. Decode turns them into
+// ReadRecords' records; SameBatches compares two logs' batches byte for byte without decoding.
+//
+// Reading again reuses the buffers of the previous read that no decoded record still views, so a
+// LogBatches kept across reads does not fault fresh memory in for every log it reads.
+class LogBatches {
+ public:
+  KafkaError Read(const Log& log, int64_t from, int64_t to);
+  // Appends the records ReadRecords would have returned and returns its status.
+  KafkaError Decode(std::vector<LogRecordView>* out) const;
+  // True if, from the batch holding `from` on, both hold the same batches, byte for byte, up to
+  // the one holding offset to - 1 (or both end first): then every offset in [from, to) that both
+  // decode to holds the same record in each. False proves nothing (the logs may batch equal
+  // records differently, or one failed to read): compare the decoded records then.
+  static bool SameBatches(const LogBatches& a, const LogBatches& b, int64_t from, int64_t to);
+
+ private:
+  class Cursor;
+  struct Chunk {
+    std::shared_ptr<std::string> bytes;  // whole batches, up to a failed one
+    int64_t first_offset = 0;                  // records below it are not part of the read
+  };
+  std::vector<Chunk> chunks_;
+  std::vector<std::shared_ptr<std::string>> spare_;  // buffers nobody else holds
+  int64_t to_ = 0;
+  KafkaError status_ = KafkaError::None();
+};
+
 struct Violation {
   std::string checker;  // lost_writes, duplicates, order, divergence, one_leader_per_epoch, ...
   std::string tp;
@@ -60,13 +91,18 @@ struct ReplicaSnapshot {
 };
 
 // A producer's value "<client>-<seq>" (or "<client>#<incarnation>-<seq>"), padded with '.':
-// the producer and the sequence number; nullopt if the value is not of that form.
-std::optional<std::pair<std::string, int64_t>> ParseWorkloadValue(std::string_view value);
+// the producer (a view into `value`) and the sequence number; nullopt if the value is not of that
+// form.
+std::optional<std::pair<std::string_view, int64_t>> ParseWorkloadValue(std::string_view value);
 
 std::vector<Violation> CheckHistory(
     const std::vector<HistoryOp>& history,
     const std::map<TopicPartition, std::vector<LogRecordView>>& committed, TimeUs now_us);
 
+// The divergence check of one pair of replicas: the first offset below both HWs where they differ.
+std::optional<Violation> CheckPairDivergence(const TopicPartition& tp, const ReplicaSnapshot& x,
+                                             const ReplicaSnapshot& y, TimeUs now_us);
+// CheckPairDivergence over every pair (a, b), a before b.
 std::vector<Violation> CheckDivergence(const TopicPartition& tp,
                                        const std::vector<ReplicaSnapshot>& replicas,
                                        TimeUs now_us);

@@ -136,7 +136,7 @@ void ClientMetadata::HandleConnectionReset(NodeId peer) {
 }
 
 bool ClientMetadata::HandleMessage(NodeId from, MessagePtr& message) {
-  auto* response = dynamic_cast<MetadataResponse*>(message.get());
+  auto* response = MessageAs<MetadataResponse>(message.get());
   if (response == nullptr) return false;
   // A late answer to a request that timed out is stale: ignore it (but it was ours).
   if (response->correlation_id != in_flight_correlation_id_) return true;

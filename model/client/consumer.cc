@@ -256,10 +256,10 @@ void KafkaConsumer::FailRequest(int64_t correlation_id) {
 
 bool KafkaConsumer::HandleMessage(NodeId from, MessagePtr& message) {
   if (metadata_.HandleMessage(from, message)) return true;
-  if (auto* fetch = dynamic_cast<FetchResponse*>(message.get())) {
+  if (auto* fetch = MessageAs<FetchResponse>(message.get())) {
     metadata_.NoteNodeAnswered(from);
     HandleFetchResponse(from, *fetch);
-  } else if (auto* list = dynamic_cast<ListOffsetsResponse*>(message.get())) {
+  } else if (auto* list = MessageAs<ListOffsetsResponse>(message.get())) {
     HandleListOffsetsResponse(*list);
   } else {
     return false;

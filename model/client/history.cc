@@ -108,8 +108,9 @@ class JsonParser {
     if (!Consume('{')) return false;
     SkipSpace();
     if (Consume('}')) return AtEnd();
+    std::string key;
     while (true) {
-      std::string key;
+      key.clear();
       JsonValue value;
       SkipSpace();
       if (!ParseString(&key)) return false;
@@ -177,12 +178,13 @@ class JsonParser {
   bool ParseString(std::string* out) {
     if (!Consume('"')) return false;
     while (p_ < end_) {
+      // The run up to the next quote or escape is copied in one append.
+      const char* run = p_;
+      while (p_ < end_ && *p_ != '"' && *p_ != '\\') ++p_;
+      out->append(run, static_cast<size_t>(p_ - run));
+      if (p_ == end_) return false;
       const char c = *p_++;
       if (c == '"') return true;
-      if (c != '\\') {
-        out->push_back(c);
-        continue;
-      }
       if (p_ >= end_) return false;
       const char e = *p_++;
       switch (e) {
@@ -238,21 +240,26 @@ bool ParseRecords(const JsonValue& value, std::vector<HistoryRecord>* out) {
 }  // namespace
 
 std::optional<HistoryOp> ParseHistoryOp(const TraceEvent& event) {
-  if (event.kind != kHistoryOpKind) return std::nullopt;
+  return ParseHistoryOp(event.seq, event.time_us, event.node, event.kind, event.fields_json);
+}
+
+std::optional<HistoryOp> ParseHistoryOp(int64_t seq, TimeUs time_us, NodeId node,
+                                        std::string_view kind, std::string_view fields_json) {
+  if (kind != kHistoryOpKind) return std::nullopt;
   HistoryOp op;
-  op.seq = event.seq;
-  op.time_us = event.time_us;
-  op.node = event.node;
+  op.seq = seq;
+  op.time_us = time_us;
+  op.node = node;
   bool ok = true;
   bool saw_op = false, saw_process = false, saw_type = false, saw_f = false;
-  JsonParser parser(event.fields_json);
-  const bool parsed = parser.ParseObject([&](const std::string& key, const JsonValue& value) {
+  JsonParser parser(fields_json);
+  const bool parsed = parser.ParseObject([&](const std::string& key, JsonValue& value) {
     using Type = JsonValue::Type;
     if (key == "op" && value.type == Type::kInteger) {
       op.op = value.integer;
       saw_op = true;
     } else if (key == "process" && value.type == Type::kString) {
-      op.process = value.text;
+      op.process = std::move(value.text);
       saw_process = true;
     } else if (key == "type" && value.type == Type::kString) {
       saw_type = true;
@@ -277,17 +284,17 @@ std::optional<HistoryOp> ParseHistoryOp(const TraceEvent& event) {
         ok = false;
       }
     } else if (key == "topic" && value.type == Type::kString) {
-      op.topic = value.text;
+      op.topic = std::move(value.text);
     } else if (key == "partition" && value.type == Type::kInteger) {
       op.partition = static_cast<int32_t>(value.integer);
     } else if (key == "key" && value.type == Type::kString) {
       op.key = value.text;
     } else if (key == "value" && value.type == Type::kString) {
-      op.value = value.text;
+      op.value = std::move(value.text);
     } else if (key == "offset" && value.type == Type::kInteger) {
       op.offset = value.integer;
     } else if (key == "error" && value.type == Type::kString) {
-      op.error = value.text;
+      op.error = std::move(value.text);
     } else if (key == "records") {
       ok = ok && ParseRecords(value, &op.records);
     } else {

@@ -67,6 +67,9 @@ struct HistoryOp {
 
 // Parses a "history.op" event; nullopt for another kind or malformed fields.
 std::optional<HistoryOp> ParseHistoryOp(const TraceEvent& event);
+// The same, from the event's parts (a trace sink's view of it, copied nowhere).
+std::optional<HistoryOp> ParseHistoryOp(int64_t seq, TimeUs time_us, NodeId node,
+                                        std::string_view kind, std::string_view fields_json);
 
 // Appends [partition,offset,value] (value a JSON string, or null) to a records array under
 // construction; the caller writes the surrounding brackets and commas.

@@ -453,7 +453,7 @@ void KafkaProducer::SendRequest(NodeId node, std::vector<BatchPtr> batches) {
 
 bool KafkaProducer::HandleMessage(NodeId from, MessagePtr& message) {
   if (metadata_.HandleMessage(from, message)) return true;
-  auto* response = dynamic_cast<ProduceResponse*>(message.get());
+  auto* response = MessageAs<ProduceResponse>(message.get());
   if (response == nullptr) return false;
   metadata_.NoteNodeAnswered(from);
   HandleProduceResponse(from, *response);

@@ -415,23 +415,23 @@ void ZkClient::RunDeferred() {
 
 bool ZkClient::HandleMessage(NodeId from, MessagePtr& message) {
   Message* raw = message.get();
-  if (auto* response = dynamic_cast<ZkResponse*>(raw)) {
+  if (auto* response = MessageAs<ZkResponse>(raw)) {
     if (from == server_ && state_ == ZkState::kConnected) {
       Heard();
       OnResponse(*response);
     }
-  } else if (auto* event = dynamic_cast<ZkWatchEvent*>(raw)) {
+  } else if (auto* event = MessageAs<ZkWatchEvent>(raw)) {
     if (from == server_ && state_ == ZkState::kConnected) {
       Heard();
       OnWatchEvent(*event);
     }
-  } else if (auto* pong = dynamic_cast<ZkPong*>(raw)) {
+  } else if (auto* pong = MessageAs<ZkPong>(raw)) {
     if (from == server_ && state_ == ZkState::kConnected) {
       Heard();
       last_zxid_seen_ = std::max(last_zxid_seen_, pong->zxid);
       if (pong->session_expired) Expire();
     }
-  } else if (auto* connect = dynamic_cast<ZkConnectResponse*>(raw)) {
+  } else if (auto* connect = MessageAs<ZkConnectResponse>(raw)) {
     if (from == server_) OnConnectResponse(*connect);
   } else {
     return false;

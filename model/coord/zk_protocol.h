@@ -123,6 +123,7 @@ struct ZkConnectRequest final : Message {
   int32_t session_timeout_ms = 0;
   int64_t last_zxid_seen = 0;
   std::string_view Kind() const override { return "ZkConnect"; }
+  KS_MESSAGE_TYPE(ZkConnectRequest)
   int64_t SizeBytes() const override { return 48; }
 };
 
@@ -131,12 +132,14 @@ struct ZkConnectResponse final : Message {
   int32_t session_timeout_ms = 0;  // negotiated
   bool expired = false;            // the session asked for no longer exists
   std::string_view Kind() const override { return "ZkConnectResponse"; }
+  KS_MESSAGE_TYPE(ZkConnectResponse)
   int64_t SizeBytes() const override { return 40; }
 };
 
 struct ZkPing final : Message {
   int64_t session_id = 0;
   std::string_view Kind() const override { return "ZkPing"; }
+  KS_MESSAGE_TYPE(ZkPing)
   int64_t SizeBytes() const override { return 16; }
 };
 
@@ -144,6 +147,7 @@ struct ZkPong final : Message {
   int64_t zxid = 0;
   bool session_expired = false;
   std::string_view Kind() const override { return "ZkPong"; }
+  KS_MESSAGE_TYPE(ZkPong)
   int64_t SizeBytes() const override { return 24; }
 };
 
@@ -154,6 +158,7 @@ struct ZkRequest final : Message {
   ZkOp op;
   std::vector<ZkOp> ops;  // kMulti only
   std::string_view Kind() const override;  // "ZkCreate", "ZkMulti", ...
+  KS_MESSAGE_TYPE(ZkRequest)
   int64_t SizeBytes() const override;
 };
 
@@ -162,6 +167,7 @@ struct ZkResponse final : Message {
   int64_t zxid = 0;  // the server's last committed zxid when it answered
   ZkResult result;
   std::string_view Kind() const override { return "ZkResponse"; }
+  KS_MESSAGE_TYPE(ZkResponse)
   int64_t SizeBytes() const override;
 };
 
@@ -174,6 +180,7 @@ struct ZkSetWatches final : Message {
   std::vector<std::string> exist_watches;  // set by Exists on a missing node
   std::vector<std::string> child_watches;  // set by GetChildren
   std::string_view Kind() const override { return "ZkSetWatches"; }
+  KS_MESSAGE_TYPE(ZkSetWatches)
   int64_t SizeBytes() const override;
 };
 
@@ -181,6 +188,7 @@ struct ZkWatchEvent final : Message {
   ZkWatchType type = ZkWatchType::kNodeCreated;
   std::string path;
   std::string_view Kind() const override { return "ZkWatchEvent"; }
+  KS_MESSAGE_TYPE(ZkWatchEvent)
   int64_t SizeBytes() const override { return 16 + static_cast<int64_t>(path.size()); }
 };
 

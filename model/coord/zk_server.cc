@@ -68,13 +68,13 @@ void ZkServer::Halt(const Status& status) {
 void ZkServer::OnMessage(NodeId from, MessagePtr message) {
   if (halted_) return;
   Message* raw = message.get();
-  if (auto* request = dynamic_cast<ZkRequest*>(raw)) {
+  if (auto* request = MessageAs<ZkRequest>(raw)) {
     HandleRequest(from, *request);
-  } else if (auto* ping = dynamic_cast<ZkPing*>(raw)) {
+  } else if (auto* ping = MessageAs<ZkPing>(raw)) {
     HandlePing(from, *ping);
-  } else if (auto* connect = dynamic_cast<ZkConnectRequest*>(raw)) {
+  } else if (auto* connect = MessageAs<ZkConnectRequest>(raw)) {
     HandleConnect(from, *connect);
-  } else if (auto* set_watches = dynamic_cast<ZkSetWatches*>(raw)) {
+  } else if (auto* set_watches = MessageAs<ZkSetWatches>(raw)) {
     HandleSetWatches(from, *set_watches);
   }
 }

@@ -9,8 +9,8 @@ namespace ks {
 
 void AppendJsonString(std::string* out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  // Fast path: copy the longest prefix that needs no escaping in one append.
+  // Fast path: copy the longest prefix that needs no escaping in one append (nearly always the
+  // whole text: then the quotes and the text are one write).
   size_t clean = 0;
   // Eight bytes at a time while none is below 0x20, '"' or '\\' (SWAR zero-byte tests).
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
@@ -31,7 +31,16 @@ void AppendJsonString(std::string* out, std::string_view text) {
     if (c < 0x20 || c == '"' || c == '\\') break;
     ++clean;
   }
-  out->append(text.data(), clean);
+  const size_t at = out->size();
+  const bool whole = clean == text.size();
+  out->resize(at + 1 + clean + (whole ? 1 : 0));
+  char* p = out->data() + at;
+  *p = '"';
+  std::memcpy(p + 1, text.data(), clean);
+  if (whole) {
+    p[1 + clean] = '"';
+    return;
+  }
   text.remove_prefix(clean);
   for (unsigned char c : text) {
     switch (c) {
@@ -79,13 +88,22 @@ TraceFields::~TraceFields() {
   }
 }
 
-void TraceFields::Key(std::string_view key) {
-  if (json_.size() > 1) json_.push_back(',');
-  AppendJsonString(&json_, key);
-  json_.push_back(':');
+void TraceFields::Key(TraceKey key) {
+  // ,"name":  (no comma before the first field)
+  const std::string_view name = key.name();
+  const size_t at = json_.size();
+  const size_t comma = at > 1 ? 1 : 0;
+  json_.resize(at + comma + name.size() + 3);
+  char* p = json_.data() + at;
+  if (comma != 0) *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, name.data(), name.size());
+  p += name.size();
+  p[0] = '"';
+  p[1] = ':';
 }
 
-TraceFields& TraceFields::Add(std::string_view key, int64_t value) {
+TraceFields& TraceFields::Add(TraceKey key, int64_t value) {
   Key(key);
   char buffer[24];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
@@ -93,19 +111,19 @@ TraceFields& TraceFields::Add(std::string_view key, int64_t value) {
   return *this;
 }
 
-TraceFields& TraceFields::Add(std::string_view key, bool value) {
+TraceFields& TraceFields::Add(TraceKey key, bool value) {
   Key(key);
   json_.append(value ? "true" : "false");
   return *this;
 }
 
-TraceFields& TraceFields::Add(std::string_view key, std::string_view value) {
+TraceFields& TraceFields::Add(TraceKey key, std::string_view value) {
   Key(key);
   AppendJsonString(&json_, value);
   return *this;
 }
 
-TraceFields& TraceFields::AddRaw(std::string_view key, std::string_view json) {
+TraceFields& TraceFields::AddRaw(TraceKey key, std::string_view json) {
   Key(key);
   json_.append(json);
   return *this;

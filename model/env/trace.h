@@ -16,6 +16,24 @@
 
 namespace ks {
 
+// A field's name: a string literal, checked when the program is compiled to need no JSON
+// escaping, so that writing it into the fields is a plain copy.
+class TraceKey {
+ public:
+  template <size_t N>
+  consteval TraceKey(const char (&name)[N])  // NOLINT: implicit, so Add("offset", ...) reads well
+      : name_(name, N - 1) {
+    for (char c : name_) {
+      // Evaluated at compile time: a name that would need escaping does not compile.
+      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') throw "escaped name";
+    }
+  }
+  constexpr std::string_view name() const { return name_; }
+
+ private:
+  std::string_view name_;
+};
+
 // Builds the fields of one event as a compact JSON object: {"offset":5,"file":"a.log"}.
 class TraceFields {
  public:
@@ -28,26 +46,24 @@ class TraceFields {
   TraceFields& operator=(const TraceFields&) = default;
   TraceFields& operator=(TraceFields&&) noexcept = default;
 
-  TraceFields& Add(std::string_view key, int64_t value);
-  TraceFields& Add(std::string_view key, int32_t value) { return Add(key, int64_t{value}); }
-  TraceFields& Add(std::string_view key, uint32_t value) { return Add(key, int64_t{value}); }
-  TraceFields& Add(std::string_view key, bool value);
-  TraceFields& Add(std::string_view key, std::string_view value);
-  TraceFields& Add(std::string_view key, const char* value) {
-    return Add(key, std::string_view(value));
-  }
-  TraceFields& Add(std::string_view key, const std::string& value) {
+  TraceFields& Add(TraceKey key, int64_t value);
+  TraceFields& Add(TraceKey key, int32_t value) { return Add(key, int64_t{value}); }
+  TraceFields& Add(TraceKey key, uint32_t value) { return Add(key, int64_t{value}); }
+  TraceFields& Add(TraceKey key, bool value);
+  TraceFields& Add(TraceKey key, std::string_view value);
+  TraceFields& Add(TraceKey key, const char* value) { return Add(key, std::string_view(value)); }
+  TraceFields& Add(TraceKey key, const std::string& value) {
     return Add(key, std::string_view(value));
   }
   // Adds already-formatted JSON (an array or object) under `key`.
-  TraceFields& AddRaw(std::string_view key, std::string_view json);
+  TraceFields& AddRaw(TraceKey key, std::string_view json);
 
   // The finished JSON object text.
   std::string Finish() &&;
   std::string_view View();
 
  private:
-  void Key(std::string_view key);
+  void Key(TraceKey key);
   std::string json_;
   bool closed_ = false;
 };

@@ -56,6 +56,7 @@ struct ProduceRequest final : KafkaRequest {
   std::string client_id;
   std::vector<ProducePartitionData> partitions;
   std::string_view Kind() const override { return "Produce"; }
+  KS_MESSAGE_TYPE(ProduceRequest)
   int64_t SizeBytes() const override;
 };
 struct ProducePartitionResponse {
@@ -69,6 +70,7 @@ struct ProducePartitionResponse {
 struct ProduceResponse final : KafkaResponse {
   std::vector<ProducePartitionResponse> partitions;
   std::string_view Kind() const override { return "ProduceResponse"; }
+  KS_MESSAGE_TYPE(ProduceResponse)
   int64_t SizeBytes() const override;
 };
 
@@ -87,6 +89,7 @@ struct FetchRequest final : KafkaRequest {
   int32_t max_bytes = 52428800;
   std::vector<FetchPartition> partitions;
   std::string_view Kind() const override { return "Fetch"; }
+  KS_MESSAGE_TYPE(FetchRequest)
   int64_t SizeBytes() const override;
 };
 struct FetchPartitionResponse {
@@ -100,6 +103,7 @@ struct FetchPartitionResponse {
 struct FetchResponse final : KafkaResponse {
   std::vector<FetchPartitionResponse> partitions;
   std::string_view Kind() const override { return "FetchResponse"; }
+  KS_MESSAGE_TYPE(FetchResponse)
   int64_t SizeBytes() const override;
 };
 
@@ -109,6 +113,7 @@ struct ListOffsetsRequest final : KafkaRequest {
   TopicPartition tp;
   int64_t timestamp = kLatestTimestamp;
   std::string_view Kind() const override { return "ListOffsets"; }
+  KS_MESSAGE_TYPE(ListOffsetsRequest)
   int64_t SizeBytes() const override { return kRequestHeaderBytes + kPartitionEntryBytes; }
 };
 struct ListOffsetsResponse final : KafkaResponse {
@@ -116,6 +121,7 @@ struct ListOffsetsResponse final : KafkaResponse {
   ErrorCode error = ErrorCode::kNone;
   int64_t offset = -1;
   std::string_view Kind() const override { return "ListOffsetsResponse"; }
+  KS_MESSAGE_TYPE(ListOffsetsResponse)
   int64_t SizeBytes() const override { return kRequestHeaderBytes + kPartitionEntryBytes; }
 };
 
@@ -130,6 +136,7 @@ struct OffsetsForLeaderEpochRequest final : KafkaRequest {
   BrokerId replica_id = kNoBroker;
   std::vector<EpochQuery> partitions;
   std::string_view Kind() const override { return "OffsetsForLeaderEpoch"; }
+  KS_MESSAGE_TYPE(OffsetsForLeaderEpochRequest)
   int64_t SizeBytes() const override {
     return kRequestHeaderBytes + kPartitionEntryBytes * static_cast<int64_t>(partitions.size());
   }
@@ -143,6 +150,7 @@ struct EpochEndOffset {
 struct OffsetsForLeaderEpochResponse final : KafkaResponse {
   std::vector<EpochEndOffset> partitions;
   std::string_view Kind() const override { return "OffsetsForLeaderEpochResponse"; }
+  KS_MESSAGE_TYPE(OffsetsForLeaderEpochResponse)
   int64_t SizeBytes() const override {
     return kRequestHeaderBytes + kPartitionEntryBytes * static_cast<int64_t>(partitions.size());
   }
@@ -165,6 +173,7 @@ struct BrokerEndpoint {
 struct MetadataRequest final : KafkaRequest {
   std::vector<std::string> topics;  // empty: all
   std::string_view Kind() const override { return "Metadata"; }
+  KS_MESSAGE_TYPE(MetadataRequest)
   int64_t SizeBytes() const override;
 };
 struct MetadataResponse final : KafkaResponse {
@@ -172,6 +181,7 @@ struct MetadataResponse final : KafkaResponse {
   std::vector<BrokerEndpoint> brokers;
   std::vector<PartitionMetadata> partitions;
   std::string_view Kind() const override { return "MetadataResponse"; }
+  KS_MESSAGE_TYPE(MetadataResponse)
   int64_t SizeBytes() const override;
 };
 
@@ -197,12 +207,14 @@ struct LeaderAndIsrRequest final : KafkaRequest {
   std::vector<LeaderAndIsrPartitionState> partitions;
   std::vector<BrokerEndpoint> live_leaders;
   std::string_view Kind() const override { return "LeaderAndIsr"; }
+  KS_MESSAGE_TYPE(LeaderAndIsrRequest)
   int64_t SizeBytes() const override;
 };
 struct LeaderAndIsrResponse final : KafkaResponse {
   ErrorCode error = ErrorCode::kNone;
   std::vector<std::pair<TopicPartition, ErrorCode>> partitions;
   std::string_view Kind() const override { return "LeaderAndIsrResponse"; }
+  KS_MESSAGE_TYPE(LeaderAndIsrResponse)
   int64_t SizeBytes() const override;
 };
 struct UpdateMetadataRequest final : KafkaRequest {
@@ -211,11 +223,13 @@ struct UpdateMetadataRequest final : KafkaRequest {
   std::vector<LeaderAndIsrPartitionState> partitions;
   std::vector<BrokerEndpoint> live_brokers;
   std::string_view Kind() const override { return "UpdateMetadata"; }
+  KS_MESSAGE_TYPE(UpdateMetadataRequest)
   int64_t SizeBytes() const override;
 };
 struct UpdateMetadataResponse final : KafkaResponse {
   ErrorCode error = ErrorCode::kNone;
   std::string_view Kind() const override { return "UpdateMetadataResponse"; }
+  KS_MESSAGE_TYPE(UpdateMetadataResponse)
   int64_t SizeBytes() const override { return kRequestHeaderBytes; }
 };
 struct StopReplicaRequest final : KafkaRequest {
@@ -224,6 +238,7 @@ struct StopReplicaRequest final : KafkaRequest {
   bool delete_partitions = false;
   std::vector<TopicPartition> partitions;
   std::string_view Kind() const override { return "StopReplica"; }
+  KS_MESSAGE_TYPE(StopReplicaRequest)
   int64_t SizeBytes() const override {
     return kRequestHeaderBytes + kPartitionEntryBytes * static_cast<int64_t>(partitions.size());
   }
@@ -231,6 +246,7 @@ struct StopReplicaRequest final : KafkaRequest {
 struct StopReplicaResponse final : KafkaResponse {
   ErrorCode error = ErrorCode::kNone;
   std::string_view Kind() const override { return "StopReplicaResponse"; }
+  KS_MESSAGE_TYPE(StopReplicaResponse)
   int64_t SizeBytes() const override { return kRequestHeaderBytes; }
 };
 
@@ -246,6 +262,7 @@ struct AlterPartitionRequest final : KafkaRequest {
   std::vector<BrokerId> new_isr;
   int32_t partition_epoch = 0;
   std::string_view Kind() const override { return "AlterPartition"; }
+  KS_MESSAGE_TYPE(AlterPartitionRequest)
   int64_t SizeBytes() const override { return kRequestHeaderBytes + kPartitionEntryBytes; }
 };
 struct AlterPartitionResponse final : KafkaResponse {
@@ -256,6 +273,7 @@ struct AlterPartitionResponse final : KafkaResponse {
   std::vector<BrokerId> isr;
   int32_t partition_epoch = 0;
   std::string_view Kind() const override { return "AlterPartitionResponse"; }
+  KS_MESSAGE_TYPE(AlterPartitionResponse)
   int64_t SizeBytes() const override { return kRequestHeaderBytes + kPartitionEntryBytes; }
 };
 
