@@ -1,10 +1,15 @@
 #include "model/broker/broker.h"
 
 #include "model/controller/zk_paths.h"
+#include "model/log/checkpoint_file.h"
 
 namespace ks {
 
 namespace {
+
+// KIP-966's CleanShutdownFile: at the root of the broker's disk (the log directory), beside the
+// partitions' directories; "broker_epoch=<czxid>".
+constexpr std::string_view kBrokerCleanShutdownFile = ".kafka_cleanshutdown";
 
 ZkClientOptions ZkOptionsFor(const BrokerConfig& config) {
   ZkClientOptions options;
@@ -30,6 +35,7 @@ void Broker::Start() {
                                          TruncationModeName(options_.config.truncation_mode))
                                     .Add("isr_lag_mode",
                                          IsrLagModeName(options_.config.isr_lag_mode)));
+  if (options_.config.elr_enabled()) previous_broker_epoch_ = ReadCleanShutdownEpoch();
   replica_manager_.LoadLogs();
   replica_manager_.SetAlterPartitionSink(
       [this](const AlterPartitionRequest& request) { SendAlterPartition(request); });
@@ -66,11 +72,19 @@ void Broker::Register() {
   zk_.Create("/admin", "", false, [](const ZkResult&) {});
   zk_.Create("/config", "", false, [](const ZkResult&) {});
   zk_.Create(zk_paths::kConfigTopics, "", false, [](const ZkResult&) {});
-  zk_.Create(zk_paths::BrokerPath(id()), "node=" + std::to_string(env_.Self()), true,
+  std::string registration = "node=" + std::to_string(env_.Self());
+  if (options_.config.elr_enabled()) {
+    registration += ";previous_epoch=" + std::to_string(previous_broker_epoch_);
+  }
+  zk_.Create(zk_paths::BrokerPath(id()), registration, true,
              [this, generation](const ZkResult& result) {
                if (generation != session_generation_) return;
                if (result.ok()) {
                  registered_ = true;
+                 broker_epoch_ = result.stat.czxid;
+                 // A later registration in this incarnation (after a session expiry) follows no
+                 // shutdown at all: it reports this epoch, as a clean one would.
+                 previous_broker_epoch_ = broker_epoch_;
                  env_.Trace("broker.registered", TraceFields().Add("broker", id()));
                  TryElect();
                  return;
@@ -184,23 +198,23 @@ void Broker::HandleUpdateMetadata(NodeId from, const UpdateMetadataRequest& requ
 void Broker::OnMessage(NodeId from, MessagePtr message) {
   if (zk_.HandleMessage(from, message)) return;
   Message* m = message.get();
-  if (auto* produce = dynamic_cast<ProduceRequest*>(m)) {
+  if (auto* produce = MessageAs<ProduceRequest>(m)) {
     replica_manager_.HandleProduce(from, *produce);
-  } else if (auto* fetch = dynamic_cast<FetchRequest*>(m)) {
+  } else if (auto* fetch = MessageAs<FetchRequest>(m)) {
     replica_manager_.HandleFetch(from, *fetch);
-  } else if (auto* metadata = dynamic_cast<MetadataRequest*>(m)) {
+  } else if (auto* metadata = MessageAs<MetadataRequest>(m)) {
     HandleMetadata(from, *metadata);
-  } else if (auto* list = dynamic_cast<ListOffsetsRequest*>(m)) {
+  } else if (auto* list = MessageAs<ListOffsetsRequest>(m)) {
     replica_manager_.HandleListOffsets(from, *list);
-  } else if (auto* epochs = dynamic_cast<OffsetsForLeaderEpochRequest*>(m)) {
+  } else if (auto* epochs = MessageAs<OffsetsForLeaderEpochRequest>(m)) {
     replica_manager_.HandleOffsetsForLeaderEpoch(from, *epochs);
-  } else if (auto* leader_and_isr = dynamic_cast<LeaderAndIsrRequest*>(m)) {
+  } else if (auto* leader_and_isr = MessageAs<LeaderAndIsrRequest>(m)) {
     replica_manager_.HandleLeaderAndIsr(from, *leader_and_isr);
-  } else if (auto* update = dynamic_cast<UpdateMetadataRequest*>(m)) {
+  } else if (auto* update = MessageAs<UpdateMetadataRequest>(m)) {
     HandleUpdateMetadata(from, *update);
-  } else if (auto* stop = dynamic_cast<StopReplicaRequest*>(m)) {
+  } else if (auto* stop = MessageAs<StopReplicaRequest>(m)) {
     replica_manager_.HandleStopReplica(from, *stop);
-  } else if (auto* alter = dynamic_cast<AlterPartitionRequest*>(m)) {
+  } else if (auto* alter = MessageAs<AlterPartitionRequest>(m)) {
     if (controller_.active()) {
       controller_.HandleAlterPartition(from, *alter);
     } else {
@@ -210,7 +224,7 @@ void Broker::OnMessage(NodeId from, MessagePtr message) {
       response->error = ErrorCode::kNotController;
       env_.Send(from, std::move(response));
     }
-  } else if (auto* altered = dynamic_cast<AlterPartitionResponse*>(m)) {
+  } else if (auto* altered = MessageAs<AlterPartitionResponse>(m)) {
     if (altered->error != ErrorCode::kNotController) {
       replica_manager_.HandleAlterPartitionResponse(*altered);
     }
@@ -233,7 +247,28 @@ void Broker::Shutdown() {
   env_.Trace("broker.shutdown", TraceFields().Add("broker", id()));
   controller_.Deactivate("shutdown");
   replica_manager_.Shutdown();
+  if (options_.config.elr_enabled()) WriteCleanShutdownEpoch();
   zk_.Close();
+}
+
+int64_t Broker::ReadCleanShutdownEpoch() {
+  Disk& disk = env_.LocalDisk();
+  if (!disk.Exists(kBrokerCleanShutdownFile)) return -1;
+  std::string content;
+  int64_t epoch = -1;
+  if (disk.Read(kBrokerCleanShutdownFile, 0, disk.Size(kBrokerCleanShutdownFile), &content).ok() &&
+      content.rfind("broker_epoch=", 0) == 0) {
+    epoch = std::atoll(content.c_str() + 13);
+  }
+  // Deleted once read: a crash from here on must not find it.
+  disk.Delete(kBrokerCleanShutdownFile);
+  return epoch;
+}
+
+void Broker::WriteCleanShutdownEpoch() {
+  // Kafka writes -1 when it stops before it ever learned its epoch.
+  WriteFileAtomically(env_.LocalDisk(), kBrokerCleanShutdownFile,
+                      "broker_epoch=" + std::to_string(broker_epoch_));
 }
 
 }  // namespace ks

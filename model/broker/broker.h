@@ -10,6 +10,12 @@
 // A ZooKeeper session that expires (a long pause, a partition from ZooKeeper) makes the broker
 // resign as controller, reconnect with a new session and register again — the old ephemeral
 // nodes are gone, so the controller has seen it die.
+//
+// With eligible.leader.replicas.version 1 (KIP-966) the broker also tells the controller how it
+// last stopped: a clean shutdown writes its broker epoch (the czxid of its registration) to the
+// clean-shutdown file at the root of its disk; the next start reads and deletes that file and
+// registers with "previous_epoch=<that epoch>", or -1 when there was none (a crash or a kill).
+// Re-registering after a session expiry, the process never stopped: it names its current epoch.
 #pragma once
 
 #include <memory>
@@ -49,6 +55,8 @@ class Broker final : public Process {
 
  private:
   void OnZkState(ZkState state);
+  int64_t ReadCleanShutdownEpoch();
+  void WriteCleanShutdownEpoch();
   void OnZkWatch(const ZkWatchEvent& event);
   void Register();
   void TryElect();
@@ -64,6 +72,8 @@ class Broker final : public Process {
   ZkClient zk_;
   Controller controller_;
   bool registered_ = false;
+  int64_t broker_epoch_ = -1;           // the czxid of our registration (-1: not registered yet)
+  int64_t previous_broker_epoch_ = -1;  // what the next registration reports (ELR only)
   uint64_t session_generation_ = 0;
   int64_t next_correlation_id_ = 1;
 };

@@ -64,6 +64,7 @@ const std::vector<std::string>& BrokerOnlyNames() {
       "leader.imbalance.per.broker.percentage",
       "kafkasim.isr.lag.mode",
       "kafkasim.truncation.mode",
+      "eligible.leader.replicas.version",
   };
   return names;
 }
@@ -149,6 +150,10 @@ Status SetBrokerOnly(std::string_view name, std::string_view value, BrokerConfig
   if (name == "leader.imbalance.per.broker.percentage") {
     return ParseIntInto(name, value, 0, 100, "an integer from 0 to 100",
                         &c->leader_imbalance_per_broker_percentage);
+  }
+  if (name == "eligible.leader.replicas.version") {
+    return ParseIntInto(name, value, 0, 1, "0 (off) or 1 (KIP-966 Eligible Leader Replicas)",
+                        &c->eligible_leader_replicas_version);
   }
   if (name == "kafkasim.isr.lag.mode") {
     if (value == "time") c->isr_lag_mode = IsrLagMode::kTime;

@@ -8,6 +8,13 @@
 //   kafkasim.truncation.mode   leader-epoch (KIP-101 + KIP-279, Kafka >= 2.0, the default) |
 //                              kip-101 (Kafka 0.11: epochs, without KIP-279's fix) |
 //                              legacy-hw (Kafka < 0.11: truncate to the high watermark)
+// And one newer design that ZooKeeper-era Kafka never had, under Kafka's own name:
+//   eligible.leader.replicas.version   0 (off, the default: the ZooKeeper-era controller) |
+//                              1 (KIP-966's Eligible Leader Replicas, as KRaft clusters have
+//                              them from Kafka 4.0 on, and by default for new ones from 4.1). In
+//                              Kafka it is a cluster feature level, not a broker config; here
+//                              every broker should carry the same value, and the controller's
+//                              decides (docs/scenario-format.md).
 #pragma once
 
 #include <cstdint>
@@ -44,6 +51,8 @@ struct BrokerConfig {
   int32_t leader_imbalance_per_broker_percentage = 10;     // leader.imbalance.per.broker.percentage
   IsrLagMode isr_lag_mode = IsrLagMode::kTime;             // kafkasim.isr.lag.mode
   TruncationMode truncation_mode = TruncationMode::kLeaderEpoch;  // kafkasim.truncation.mode
+  int32_t eligible_leader_replicas_version = 0;            // eligible.leader.replicas.version
+  bool elr_enabled() const { return eligible_leader_replicas_version >= 1; }
   LogConfig log;  // log.* / topic-level defaults (segment.bytes, retention.ms, flush.messages...)
 };
 

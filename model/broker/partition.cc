@@ -1,6 +1,7 @@
 #include "model/broker/partition.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 #include "model/env/check.h"
@@ -100,6 +101,10 @@ bool Partition::AcceptState(const LeaderAndIsrPartitionState& state, std::string
   controller_epoch_ = state.controller_epoch;
   replicas_ = state.replicas;
   isr_ = state.isr;
+  min_insync_replicas_ = config_.min_insync_replicas;
+  for (const auto& [key, value] : state.topic_config) {
+    if (key == "min.insync.replicas") min_insync_replicas_ = std::atoi(value.c_str());
+  }
   pending_isr_.reset();
   pending_request_.reset();
   return true;
@@ -264,6 +269,10 @@ bool Partition::UpdateFollowerFetchState(BrokerId follower, int64_t fetch_offset
 
 bool Partition::MaybeIncrementHighWatermark() {
   if (role_ != ReplicaRole::kLeader) return false;
+  // KIP-966: under min ISR the HW stays, so whoever leaves this ISR still holds all below it.
+  if (config_.elr_enabled() && static_cast<int32_t>(isr_.size()) < min_insync_replicas_) {
+    return false;
+  }
   const std::vector<BrokerId> maximal = MaximalIsr();
   const TimeUs now = env_.Now();
   int64_t new_hw = log_->log_end_offset();

@@ -8,13 +8,17 @@
 //   *maximal* ISR (the committed ISR plus any addition awaiting the controller), and those caught
 //   up within replica.lag.time.max.ms. The leader's HW never goes down. A new leader starts from
 //   its own HW and does not know the followers' LEOs until they fetch, so its HW waits for them.
+//   With eligible.leader.replicas.version 1 (KIP-966's "strict min ISR") it does not advance at
+//   all while the committed ISR is smaller than min.insync.replicas: that is what makes the
+//   replicas that left such an ISR eligible to lead.
 // - A follower's HW = min(the leader's HW in its last fetch response, its own LEO): it lags the
 //   leader's by one round trip.
 // - A follower joins the ISR once its LEO reaches the leader's HW and the start offset of the
 //   leader's current epoch. It leaves the ISR when it has not caught up to the leader's LEO for
 //   replica.lag.time.max.ms (time mode), or when it lags by more than replica.lag.max.messages
 //   (count mode, Kafka <= 0.8) or has not fetched for replica.lag.time.max.ms. The leader itself
-//   never leaves, so the ISR is never empty.
+//   never leaves, so a leader's ISR is never empty (with ELR the controller may leave a partition
+//   with an empty ISR and no leader).
 // - ISR changes are proposed to the controller (AlterPartition) and applied when it answers; one
 //   proposal at a time. While an expansion is pending, HW and acks=all already count the new
 //   member (the maximal ISR); while a shrink is pending, the old members still count.
@@ -143,6 +147,7 @@ class Partition {
   int32_t leader_epoch_ = -1;
   int32_t partition_epoch_ = -1;
   int32_t controller_epoch_ = -1;
+  int32_t min_insync_replicas_ = 1;  // the topic's, from the LeaderAndIsr (strict min ISR)
   std::vector<BrokerId> replicas_;
   std::vector<BrokerId> isr_;
   std::optional<std::vector<BrokerId>> pending_isr_;

@@ -113,7 +113,7 @@ void ReplicaFetcher::OnRequestFailed(std::string_view reason) {
 
 bool ReplicaFetcher::HandleMessage(NodeId from, MessagePtr& message) {
   if (from != leader_node_) return false;
-  if (auto* epochs = dynamic_cast<OffsetsForLeaderEpochResponse*>(message.get())) {
+  if (auto* epochs = MessageAs<OffsetsForLeaderEpochResponse>(message.get())) {
     if (epochs->correlation_id != in_flight_) return true;  // a late answer: ignore
     in_flight_ = 0;
     env_.CancelTimer(timeout_timer_);
@@ -121,7 +121,7 @@ bool ReplicaFetcher::HandleMessage(NodeId from, MessagePtr& message) {
     OnEpochResponse(*epochs);
     return true;
   }
-  if (auto* fetch = dynamic_cast<FetchResponse*>(message.get())) {
+  if (auto* fetch = MessageAs<FetchResponse>(message.get())) {
     if (fetch->correlation_id != in_flight_) return true;
     in_flight_ = 0;
     env_.CancelTimer(timeout_timer_);

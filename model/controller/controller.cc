@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "model/controller/eligible_leader_replicas.h"
 #include "model/env/check.h"
 
 namespace ks {
@@ -53,6 +54,8 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
   partitions_.clear();
   assignments_.clear();
   reassigning_.clear();
+  ongoing_.clear();
+  last_broker_epochs_.clear();
   env_.Trace("controller.active", TraceFields().Add("broker", config_.broker_id).Add("epoch",
                                                                                       epoch));
   Enqueue("failover", [this](Done done) { OnFailover(std::move(done)); });
@@ -98,26 +101,28 @@ void Controller::RunNext() {
 // ---------------------------------------------------------------------------------------------
 // Loading from ZooKeeper
 
-void Controller::LoadBrokers(
-    bool watch,
-    std::function<void(std::map<BrokerId, NodeId>, std::map<BrokerId, int64_t>)> then) {
+void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then) {
   const uint64_t generation = generation_;
   zk_.GetChildren(zk_paths::kBrokerIds, watch, [this, generation, then](const ZkResult& result) {
     if (generation != generation_) return;
-    auto nodes = std::make_shared<std::map<BrokerId, NodeId>>();
-    auto epochs = std::make_shared<std::map<BrokerId, int64_t>>();
+    auto registrations = std::make_shared<Registrations>();
     std::vector<BrokerId> ids;
     for (const std::string& child : result.children) {
       std::optional<std::vector<BrokerId>> id = zk_paths::DecodeBrokers(child);
       if (id && id->size() == 1) ids.push_back((*id)[0]);
     }
-    auto finish = Countdown(ids.size(), [nodes, epochs, then] { then(*nodes, *epochs); });
+    auto finish = Countdown(ids.size(), [registrations, then] { then(*registrations); });
     for (BrokerId id : ids) {
       zk_.GetData(zk_paths::BrokerPath(id), false,
-                  [nodes, epochs, id, finish](const ZkResult& data) {
+                  [registrations, id, finish](const ZkResult& data) {
                     if (data.ok() && data.data.rfind("node=", 0) == 0) {
-                      (*nodes)[id] = std::atoi(data.data.c_str() + 5);
-                      (*epochs)[id] = data.stat.czxid;
+                      Registration& r = (*registrations)[id];
+                      r.node = std::atoi(data.data.c_str() + 5);
+                      r.epoch = data.stat.czxid;
+                      const size_t at = data.data.find(";previous_epoch=");
+                      if (at != std::string::npos) {
+                        r.previous_epoch = std::atoll(data.data.c_str() + at + 16);
+                      }
                     }
                     finish();
                   });
@@ -137,6 +142,7 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
       return;
     }
     assignments_[topic] = *assignment;
+    ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
     zk_.GetData(zk_paths::TopicConfigPath(topic), false, [this, generation, topic, assignment,
                                                           then](const ZkResult& config) {
       if (generation != generation_) return;
@@ -180,10 +186,14 @@ void Controller::LoadTopics(Done then) {
 }
 
 void Controller::OnFailover(Done done) {
-  LoadBrokers(true, [this, done](std::map<BrokerId, NodeId> nodes,
-                                 std::map<BrokerId, int64_t> epochs) {
-    live_brokers_ = std::move(nodes);
-    broker_epochs_ = std::move(epochs);
+  LoadBrokers(true, [this, done](Registrations registrations) {
+    live_brokers_.clear();
+    broker_epochs_.clear();
+    for (const auto& [id, r] : registrations) {
+      live_brokers_[id] = r.node;
+      broker_epochs_[id] = r.epoch;
+      last_broker_epochs_[id] = r.epoch;
+    }
     env_.Trace("controller.brokers", TraceFields().AddRaw("live", [&] {
       std::vector<BrokerId> ids;
       for (const auto& [id, node] : live_brokers_) ids.push_back(id);
@@ -213,7 +223,7 @@ void Controller::OnFailover(Done done) {
         next.isr = std::move(isr);
         next.leader_epoch = view.state.leader_epoch + 1;  // as OnBrokerChange does
         next.controller_epoch = epoch_;
-        changes[tp] = next;
+        changes[tp] = WithElr(tp, view, next);
       }
       WriteStates(std::move(changes), [this, done] {
         // Admin work left by the previous controller.
@@ -250,14 +260,14 @@ void Controller::OnWatchEvent(const ZkWatchEvent& event) {
 // Brokers coming and going
 
 void Controller::OnBrokerChange(Done done) {
-  LoadBrokers(true, [this, done](std::map<BrokerId, NodeId> nodes,
-                                 std::map<BrokerId, int64_t> epochs) {
+  LoadBrokers(true, [this, done](Registrations registrations) {
     std::set<BrokerId> dead, started;
     for (const auto& [id, node] : live_brokers_) {
       // A broker that re-registered with a new epoch bounced: it died and came back.
-      if (nodes.count(id) == 0 || epochs[id] != broker_epochs_[id]) dead.insert(id);
+      auto it = registrations.find(id);
+      if (it == registrations.end() || it->second.epoch != broker_epochs_[id]) dead.insert(id);
     }
-    for (const auto& [id, node] : nodes) {
+    for (const auto& [id, r] : registrations) {
       if (live_brokers_.count(id) == 0 || dead.count(id) != 0) started.insert(id);
     }
     if (dead.empty() && started.empty()) {
@@ -283,9 +293,11 @@ void Controller::OnBrokerChange(Done done) {
       for (BrokerId b : state.isr) {
         if (dead.count(b) == 0) isr.push_back(b);
       }
-      // The ISR is never emptied: the last member stays, even dead, to remember who had it all.
-      if (isr.empty()) isr.push_back(state.isr.back());
+      // Without ELR the ISR is never emptied: the last member stays, even dead, to remember who
+      // had it all. With ELR it may empty: the dead go to the ELR, which remembers instead.
+      if (isr.empty() && !ElrEnabled()) isr.push_back(state.isr.back());
       shrunk.state.isr = isr;
+      shrunk.state = WithElr(tp, view, shrunk.state);
       if (leader_dead) {
         std::string how;
         std::optional<PartitionStateData> elected = ElectLeader(tp, shrunk, &how);
@@ -304,12 +316,17 @@ void Controller::OnBrokerChange(Done done) {
         changes[tp] = next;
       }
     }
+    const std::set<BrokerId> unclean = UncleanShutdowns(started, registrations);
     for (BrokerId id : started) {
-      live_brokers_[id] = nodes[id];
+      live_brokers_[id] = registrations[id].node;
       env_.Trace("controller.broker_startup", TraceFields().Add("broker", id));
     }
-    broker_epochs_ = epochs;
-    WriteStates(std::move(changes), [this, started, done] {
+    broker_epochs_.clear();
+    for (const auto& [id, r] : registrations) {
+      broker_epochs_[id] = r.epoch;
+      last_broker_epochs_[id] = r.epoch;
+    }
+    WriteStates(std::move(changes), [this, started, unclean, done] {
       SendUpdateMetadata();
       // Started brokers learn their replicas (they become followers and catch up).
       std::vector<TopicPartition> hosted;
@@ -323,13 +340,70 @@ void Controller::OnBrokerChange(Done done) {
         }
       }
       SendLeaderAndIsr(hosted, started);
-      // Partitions that had no leader may have one now.
-      WriteStates(ChangesForNewOrOfflinePartitions(), [this, done] {
-        Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
-        done();
+      // A broker back from an unclean shutdown may have lost what made it eligible (KIP-966);
+      // then partitions that had no leader may have one now.
+      WriteStates(ChangesForUncleanShutdowns(unclean), [this, done] {
+        WriteStates(ChangesForNewOrOfflinePartitions(), [this, done] {
+          Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
+          done();
+        });
       });
     });
   });
+}
+
+std::set<BrokerId> Controller::UncleanShutdowns(const std::set<BrokerId>& started,
+                                                const Registrations& registrations) {
+  std::set<BrokerId> unclean;
+  if (!ElrEnabled()) return unclean;
+  for (BrokerId id : started) {
+    auto r = registrations.find(id);
+    if (r == registrations.end()) continue;
+    // As KIP-966's controller: the epoch the broker wrote to its clean-shutdown file must be the
+    // one it last registered with. Without a file (-1) it crashed, was killed — or never ran
+    // before, which changes nothing since it is in no ISR or ELR yet.
+    auto known = last_broker_epochs_.find(id);
+    const int64_t previous = r->second.previous_epoch;
+    const bool is_unclean =
+        previous < 0 || (known != last_broker_epochs_.end() && known->second != previous);
+    if (!is_unclean) continue;
+    unclean.insert(id);
+    env_.Trace("controller.unclean_shutdown",
+               TraceFields()
+                   .Add("broker", id)
+                   .Add("previous_epoch", previous)
+                   .Add("known_epoch",
+                        known == last_broker_epochs_.end() ? int64_t{-1} : known->second));
+  }
+  return unclean;
+}
+
+Controller::StateChanges Controller::ChangesForUncleanShutdowns(
+    const std::set<BrokerId>& brokers) const {
+  StateChanges changes;
+  if (brokers.empty()) return changes;
+  for (const auto& [tp, view] : partitions_) {
+    if (view.zk_version < 0) continue;
+    const PartitionStateData& state = view.state;
+    const bool in_elr = std::any_of(state.elr.begin(), state.elr.end(),
+                                    [&](BrokerId b) { return brokers.count(b) != 0; });
+    const bool in_isr = std::any_of(state.isr.begin(), state.isr.end(), [&](BrokerId b) {
+      return brokers.count(b) != 0 && b != state.leader;
+    });
+    if (!in_elr && !in_isr) continue;
+    PartitionStateData next = state;
+    next.isr.clear();
+    for (BrokerId b : state.isr) {
+      if (brokers.count(b) == 0 || b == state.leader) next.isr.push_back(b);
+    }
+    next = WithElr(tp, view, next, brokers);
+    // Kafka's KRaft controller changes only the partition epoch here; a ZooKeeper-era broker
+    // learns a new partition epoch only with a new leader epoch, so it is bumped as for every
+    // other change this controller makes.
+    next.leader_epoch = state.leader_epoch + 1;
+    changes[tp] = next;
+  }
+  return changes;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,7 +455,28 @@ std::optional<PartitionStateData> Controller::ElectLeader(const TopicPartition& 
         if (IsLive(member)) isr.push_back(member);
       }
       next.isr = isr;
+      next = WithElr(tp, view, next);
       *how = "clean: first live in-sync replica";
+      return next;
+    }
+  }
+  if (ElrEnabled()) {
+    // KIP-966: no ISR member is alive; an eligible one holds everything up to the HW.
+    PartitionStateData emptied = WithElr(tp, view, [&] {
+      PartitionStateData s = next;
+      s.isr.clear();
+      return s;
+    }());
+    const BrokerId b =
+        elr::FirstLiveEligible(view.replicas, emptied.elr, [&](BrokerId id) { return IsLive(id); });
+    if (b != kNoBroker) {
+      next.leader = b;
+      next.isr = {b};
+      next.elr.clear();
+      for (BrokerId e : emptied.elr) {
+        if (e != b) next.elr.push_back(e);
+      }
+      *how = "clean: no live in-sync replica, eligible leader replica elected (KIP-966)";
       return next;
     }
   }
@@ -390,12 +485,33 @@ std::optional<PartitionStateData> Controller::ElectLeader(const TopicPartition& 
       if (IsLive(b)) {
         next.leader = b;
         next.isr = {b};
+        next.elr.clear();  // an unclean election leaves no one else eligible
         *how = "UNCLEAN: no in-sync replica alive, out-of-sync replica elected";
         return next;
       }
     }
   }
   return std::nullopt;
+}
+
+int32_t Controller::MinInsyncReplicas(const std::string& topic) const {
+  int32_t min_isr = config_.min_insync_replicas;
+  auto it = topic_configs_.find(topic);
+  if (it != topic_configs_.end()) {
+    for (const auto& [key, value] : it->second) {
+      if (key == "min.insync.replicas") min_isr = std::atoi(value.c_str());
+    }
+  }
+  return min_isr;
+}
+
+PartitionStateData Controller::WithElr(const TopicPartition& tp, const PartitionView& view,
+                                       PartitionStateData next,
+                                       const std::set<BrokerId>& unclean_shutdown) const {
+  if (!ElrEnabled()) return next;
+  next.elr = elr::NextElr(view.state.isr, view.state.elr, next.isr, view.replicas,
+                          MinInsyncReplicas(tp.topic), unclean_shutdown);
+  return next;
 }
 
 Controller::StateChanges Controller::ChangesForNewOrOfflinePartitions() {
@@ -409,7 +525,7 @@ Controller::StateChanges Controller::ChangesForNewOrOfflinePartitions() {
     if (!elected) {
       // Nobody can lead. A dead leader still named in the state (a new controller finding the
       // old one's partitions) is replaced by "no leader", with the dead removed from the ISR but
-      // never emptying it, as the broker-failure path does.
+      // never emptying it (unless ELR keeps them), as the broker-failure path does.
       if (!is_new && view.state.leader != kNoBroker) {
         PartitionStateData offline_state = view.state;
         offline_state.leader = kNoBroker;
@@ -418,8 +534,11 @@ Controller::StateChanges Controller::ChangesForNewOrOfflinePartitions() {
         for (BrokerId b : view.state.isr) {
           if (IsLive(b)) isr.push_back(b);
         }
-        if (isr.empty() && !view.state.isr.empty()) isr.push_back(view.state.isr.back());
+        if (isr.empty() && !view.state.isr.empty() && !ElrEnabled()) {
+          isr.push_back(view.state.isr.back());
+        }
         offline_state.isr = isr;
+        offline_state = WithElr(tp, view, offline_state);
         TraceElection(tp, offline_state, "no live in-sync replica: offline");
         changes[tp] = offline_state;
       }
@@ -449,30 +568,39 @@ void Controller::EnsurePath(const std::string& path, Done then) {
   zk_.Create(path, "", false, [then](const ZkResult&) { then(); });  // NODEEXISTS is fine
 }
 
+void Controller::FencedMulti(std::vector<ZkOp> ops, std::function<void(const ZkResult&)> then) {
+  const uint64_t generation = generation_;
+  ops.insert(ops.begin(), ZkOp::Check(zk_paths::kControllerEpoch, epoch_zk_version_));
+  zk_.Multi(ops, [this, generation, then](const ZkResult& result) {
+    if (generation != generation_) return;
+    if (!result.ok() && !result.results.empty() &&
+        result.results[0].error == ZkError::kBadVersion) {
+      Deactivate("fenced: /controller_epoch moved on");
+      return;
+    }
+    then(result);
+  });
+}
+
 void Controller::WriteOneState(const TopicPartition& tp, const PartitionStateData& state,
                                std::function<void(bool, int32_t)> then) {
   const uint64_t generation = generation_;
   const PartitionView& view = partitions_[tp];
   const std::string data = zk_paths::EncodePartitionState(state);
   auto write = [this, generation, tp, data, then](bool create, int32_t version) {
+    if (generation != generation_) return;
     std::vector<ZkOp> ops;
-    ops.push_back(ZkOp::Check(zk_paths::kControllerEpoch, epoch_zk_version_));
     if (create) {
       ops.push_back(ZkOp::Create(zk_paths::PartitionStatePath(tp), data, false));
     } else {
       ops.push_back(ZkOp::SetData(zk_paths::PartitionStatePath(tp), data, version));
     }
-    zk_.Multi(ops, [this, generation, create, version, then](const ZkResult& result) {
-      if (generation != generation_) return;
+    FencedMulti(std::move(ops), [create, version, then](const ZkResult& result) {
       if (result.ok()) {
         then(true, create ? 0 : version + 1);
-        return;
+      } else {
+        then(false, version);
       }
-      if (!result.results.empty() && result.results[0].error == ZkError::kBadVersion) {
-        Deactivate("fenced: /controller_epoch moved on");
-        return;
-      }
-      then(false, version);
     });
   };
   if (view.zk_version >= 0) {
@@ -482,6 +610,24 @@ void Controller::WriteOneState(const TopicPartition& tp, const PartitionStateDat
   EnsurePath(zk_paths::PartitionsPath(tp.topic), [this, tp, write] {
     EnsurePath(zk_paths::PartitionPath(tp), [write] { write(true, -1); });
   });
+}
+
+void Controller::CheckState(const TopicPartition& tp, const PartitionStateData& state) const {
+  const PartitionView& view = partitions_.at(tp);
+  const std::string name = tp.Name() + ": ";
+  KS_CHECK_MSG(!state.isr.empty() || ElrEnabled(),
+               name + "an empty ISR (legal only with eligible.leader.replicas.version 1)");
+  KS_CHECK_MSG(state.elr.empty() || ElrEnabled(), name + "an ELR without ELR enabled");
+  KS_CHECK_MSG(state.leader == kNoBroker || Contains(state.isr, state.leader),
+               name + "leader " + std::to_string(state.leader) + " is not in the ISR");
+  for (BrokerId b : state.isr) {
+    KS_CHECK_MSG(Contains(view.replicas, b),
+                 name + "ISR member " + std::to_string(b) + " is not a replica");
+  }
+  for (BrokerId b : state.elr) {
+    KS_CHECK_MSG(Contains(view.replicas, b) && !Contains(state.isr, b),
+                 name + "ELR member " + std::to_string(b) + " is not a replica outside the ISR");
+  }
 }
 
 void Controller::WriteStates(StateChanges changes, Done then, bool send_leader_and_isr) {
@@ -500,10 +646,19 @@ void Controller::WriteStates(StateChanges changes, Done then, bool send_leader_a
   for (const auto& [tp, state] : changes) {
     PartitionStateData with_epoch = state;
     with_epoch.controller_epoch = epoch_;
+    CheckState(tp, with_epoch);
     WriteOneState(tp, with_epoch, [this, tp, with_epoch, written, finish](bool ok,
                                                                           int32_t version) {
       if (ok) {
         PartitionView& view = partitions_[tp];
+        if (view.state.elr != with_epoch.elr) {
+          env_.Trace("controller.elr", TraceFields()
+                                           .Add("tp", tp.Name())
+                                           .AddRaw("elr", BrokersJson(with_epoch.elr))
+                                           .AddRaw("isr", BrokersJson(with_epoch.isr))
+                                           .Add("leader", with_epoch.leader)
+                                           .Add("leader_epoch", with_epoch.leader_epoch));
+        }
         view.state = with_epoch;
         view.zk_version = version;
         written->push_back(tp);
@@ -681,6 +836,7 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
     } else {
       PartitionStateData next = view.state;
       next.isr = request.new_isr;
+      next = WithElr(request.tp, view, next);
       const uint64_t generation = generation_;
       WriteStates({{request.tp, next}}, [this, generation, respond, done] {
         if (generation != generation_) return;
@@ -776,105 +932,6 @@ void Controller::AutoRebalance(Done done) {
     }
   }
   WriteStates(std::move(changes), done);
-}
-
-void Controller::OnReassignment(Done done) {
-  const uint64_t generation = generation_;
-  zk_.GetData(zk_paths::kReassignPartitions, true, [this, generation, done](const ZkResult& r) {
-    if (generation != generation_) return;
-    if (!r.ok()) {
-      zk_.Exists(zk_paths::kReassignPartitions, true, [](const ZkResult&) {});
-      done();
-      return;
-    }
-    StateChanges changes;
-    std::vector<std::string> topics_changed;
-    for (const auto& [tp, target] : zk_paths::DecodeReassignments(r.data)) {
-      auto it = partitions_.find(tp);
-      if (it == partitions_.end() || it->second.zk_version < 0 || reassigning_.count(tp)) continue;
-      PartitionView& view = it->second;
-      // Phase 1: the union of old and new replicas; the new ones start fetching.
-      std::vector<BrokerId> all = target;
-      for (BrokerId b : view.replicas) {
-        if (!Contains(all, b)) all.push_back(b);
-      }
-      view.replicas = all;
-      assignments_[tp.topic][tp.partition] = all;
-      reassigning_[tp] = target;
-      PartitionStateData next = view.state;
-      next.leader_epoch = view.state.leader_epoch + 1;
-      changes[tp] = next;
-      topics_changed.push_back(tp.topic);
-      env_.Trace("controller.reassignment_started", TraceFields()
-                                                        .Add("tp", tp.Name())
-                                                        .AddRaw("target", BrokersJson(target))
-                                                        .AddRaw("replicas", BrokersJson(all)));
-    }
-    auto finish = Countdown(topics_changed.size(), [this, changes, done]() mutable {
-      WriteStates(std::move(changes), [this, done] { CheckReassignments(done); });
-    });
-    for (const std::string& topic : topics_changed) {
-      zk_.SetData(zk_paths::TopicPath(topic), zk_paths::EncodeAssignment(assignments_[topic]), -1,
-                  [finish](const ZkResult&) { finish(); });
-    }
-  });
-}
-
-void Controller::CheckReassignments(Done done) {
-  StateChanges changes;
-  std::vector<std::pair<TopicPartition, std::vector<BrokerId>>> completed;
-  for (const auto& [tp, target] : reassigning_) {
-    const PartitionView& view = partitions_.at(tp);
-    const bool caught_up = std::all_of(target.begin(), target.end(), [&](BrokerId b) {
-      return Contains(view.state.isr, b);
-    });
-    if (!caught_up) continue;
-    // Phase 2: leadership onto the target, the old replicas dropped.
-    PartitionStateData next = view.state;
-    if (!Contains(target, view.state.leader)) {
-      for (BrokerId b : target) {
-        if (IsLive(b)) {
-          next.leader = b;
-          break;
-        }
-      }
-    }
-    std::vector<BrokerId> isr;
-    for (BrokerId b : view.state.isr) {
-      if (Contains(target, b)) isr.push_back(b);
-    }
-    next.isr = isr;
-    next.leader_epoch = view.state.leader_epoch + 1;
-    changes[tp] = next;
-    completed.push_back({tp, target});
-  }
-  if (completed.empty()) {
-    done();
-    return;
-  }
-  for (const auto& [tp, target] : completed) {
-    PartitionView& view = partitions_.at(tp);
-    std::vector<BrokerId> removed;
-    for (BrokerId b : view.replicas) {
-      if (!Contains(target, b)) removed.push_back(b);
-    }
-    view.replicas = target;
-    assignments_[tp.topic][tp.partition] = target;
-    reassigning_.erase(tp);
-    for (BrokerId b : removed) SendStopReplica(b, {tp}, true);
-    env_.Trace("controller.reassignment_completed", TraceFields()
-                                                        .Add("tp", tp.Name())
-                                                        .AddRaw("replicas", BrokersJson(target)));
-    zk_.SetData(zk_paths::TopicPath(tp.topic), zk_paths::EncodeAssignment(assignments_[tp.topic]),
-                -1, [](const ZkResult&) {});
-  }
-  WriteStates(std::move(changes), [this, done] {
-    if (reassigning_.empty()) {
-      zk_.Delete(zk_paths::kReassignPartitions, -1, [](const ZkResult&) {});
-      zk_.Exists(zk_paths::kReassignPartitions, true, [](const ZkResult&) {});
-    }
-    done();
-  });
 }
 
 }  // namespace ks

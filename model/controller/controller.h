@@ -16,6 +16,16 @@
 // Elections: the first replica in assignment order that is alive and in the ISR; with
 // unclean.leader.election.enable (broker default or topic override), the first live replica
 // when no ISR member is alive — which may lose acknowledged writes.
+// With eligible.leader.replicas.version 1 (KIP-966, model/controller/eligible_leader_replicas.h)
+// it also keeps each partition's ELR: the ISR may become empty (leader -1), a live ELR member is
+// elected when no ISR member is alive, and a broker that registers after an unclean shutdown
+// (its previous broker epoch, from its clean-shutdown file, is -1 or not the one last seen) is
+// removed from every ISR and ELR.
+// Reassignment follows the ZooKeeper-era controller's steps (KafkaController's
+// onPartitionReassignment, with KIP-455's adding/removing replicas): phase A (A1-A4) widens the
+// assignment to RS = ORS + TRS and starts the new replicas; once TRS is within the ISR, phase B
+// (B1-B8) moves leadership into TRS, drops the removed replicas and clears the request. Each
+// step is traced (controller.reassignment_step); a new controller resumes from ZooKeeper.
 //
 // Fencing: every write is a ZooKeeper multi that first checks /controller_epoch's version, so a
 // deposed controller (paused, partitioned, its session expired) cannot change anything; requests
@@ -77,9 +87,17 @@ class Controller {
   void Enqueue(std::string name, Event event);
   void RunNext();
 
+  // What /brokers/ids/<id> says: the broker's node, its epoch (the znode's czxid) and, with ELR,
+  // the epoch its clean-shutdown file recorded (-1: none, an unclean shutdown or a first start).
+  struct Registration {
+    NodeId node = kNoNode;
+    int64_t epoch = -1;
+    int64_t previous_epoch = -1;
+  };
+  using Registrations = std::map<BrokerId, Registration>;
+
   // Loading from ZooKeeper.
-  void LoadBrokers(bool watch, std::function<void(std::map<BrokerId, NodeId>,
-                                                  std::map<BrokerId, int64_t>)> then);
+  void LoadBrokers(bool watch, std::function<void(Registrations)> then);
   void LoadTopics(Done then);
   void LoadTopic(const std::string& topic, Done then);
   void OnFailover(Done done);
@@ -89,6 +107,14 @@ class Controller {
   void OnPreferredElection(Done done);
   void OnReassignment(Done done);
   void CheckReassignments(Done done);
+  // Reassignment phases (controller_reassignment.cc).
+  void StartReassignment(const TopicPartition& tp, Done then);
+  void CompleteReassignment(const TopicPartition& tp, Done then);
+  bool ReassignmentCaughtUp(const TopicPartition& tp) const;
+  void RemoveFromReassignPath(const TopicPartition& tp, Done then);
+  void WriteAssignment(const std::string& topic, Done then);
+  void TraceReassignmentStep(const TopicPartition& tp, std::string_view step,
+                             std::string_view action);
   void AutoRebalance(Done done);
   void ScheduleAutoRebalance();
 
@@ -98,6 +124,18 @@ class Controller {
                                                           std::string* how) const;
   StateChanges ChangesForNewOrOfflinePartitions();
   bool UncleanAllowed(const std::string& topic) const;
+  int32_t MinInsyncReplicas(const std::string& topic) const;
+  // `next` with the ELR that goes with its ISR (unchanged without ELR).
+  zk_paths::PartitionStateData WithElr(const TopicPartition& tp, const PartitionView& view,
+                                       zk_paths::PartitionStateData next,
+                                       const std::set<BrokerId>& unclean_shutdown = {}) const;
+  bool ElrEnabled() const { return config_.elr_enabled(); }
+  // Brokers that registered after an unclean shutdown leave every ISR and ELR (KIP-966).
+  std::set<BrokerId> UncleanShutdowns(const std::set<BrokerId>& started,
+                                      const Registrations& registrations);
+  StateChanges ChangesForUncleanShutdowns(const std::set<BrokerId>& brokers) const;
+  // The invariants of a state about to be written (KS_CHECK).
+  void CheckState(const TopicPartition& tp, const zk_paths::PartitionStateData& state) const;
   // Writes the new states (controller-epoch-checked), then updates memory, sends LeaderAndIsr to
   // the live replicas of each (unless only the ISR changed at a leader's request: Kafka then
   // sends UpdateMetadata alone) and UpdateMetadata to every live broker, then calls `then`.
@@ -105,6 +143,9 @@ class Controller {
   void WriteOneState(const TopicPartition& tp, const zk_paths::PartitionStateData& state,
                      std::function<void(bool ok, int32_t version)> then);
   void EnsurePath(const std::string& path, Done then);
+  // A ZooKeeper multi that first checks /controller_epoch's version; on BADVERSION this
+  // controller was deposed and deactivates (and `then` is not called).
+  void FencedMulti(std::vector<ZkOp> ops, std::function<void(const ZkResult&)> then);
   void SendLeaderAndIsr(const std::vector<TopicPartition>& partitions,
                         const std::set<BrokerId>& only_to = {});
   void SendUpdateMetadata();
@@ -133,11 +174,20 @@ class Controller {
 
   std::map<BrokerId, NodeId> live_brokers_;
   std::map<BrokerId, int64_t> broker_epochs_;  // czxid of /brokers/ids/<id>
+  // The last epoch seen for each broker, dead ones included: what a clean-shutdown file must
+  // name for a restart to count as clean.
+  std::map<BrokerId, int64_t> last_broker_epochs_;
   std::map<std::string, zk_paths::Assignment> assignments_;
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> topic_configs_;
   std::map<TopicPartition, PartitionView> partitions_;
-  // Reassignments in progress: target replicas.
-  std::map<TopicPartition, std::vector<BrokerId>> reassigning_;
+  // Adding and removing replicas as the topic znodes record them (KIP-455).
+  std::map<std::string, zk_paths::OngoingReassignments> ongoing_;
+  // Reassignments in progress: the original (ORS) and target (TRS) replica lists.
+  struct Reassignment {
+    std::vector<BrokerId> original;
+    std::vector<BrokerId> target;
+  };
+  std::map<TopicPartition, Reassignment> reassigning_;
   // Requests sent and not yet answered: correlation id -> (broker, how to make a copy).
   struct Unanswered {
     BrokerId broker = kNoBroker;

@@ -58,32 +58,88 @@ std::optional<std::vector<BrokerId>> DecodeBrokers(const std::string& text) {
   return brokers;
 }
 
-std::string EncodeAssignment(const Assignment& assignment) {
+std::string EncodeAssignment(const Assignment& assignment, const OngoingReassignments& ongoing) {
   std::string text;
   for (const auto& [partition, replicas] : assignment) {
     text += (text.empty() ? "" : ";") + std::to_string(partition) + "=" + EncodeBrokers(replicas);
+    auto it = ongoing.find(partition);
+    if (it != ongoing.end()) {
+      text += "|adding=" + EncodeBrokers(it->second.adding) +
+              "|removing=" + EncodeBrokers(it->second.removing);
+    }
   }
   return text;
 }
+
+namespace {
+
+// One "p=replicas[|adding=..|removing=..]" entry of a topic znode.
+bool DecodeAssignmentEntry(const std::string& entry, int32_t* partition,
+                           std::vector<BrokerId>* replicas, OngoingReassignment* ongoing,
+                           bool* reassigning) {
+  const size_t equals = entry.find('=');
+  if (equals == std::string::npos) return false;
+  std::optional<int32_t> id = ParseInt32(entry.substr(0, equals));
+  std::vector<std::string> parts = Split(entry.substr(equals + 1), '|');
+  std::optional<std::vector<BrokerId>> list = DecodeBrokers(parts[0]);
+  if (!id || !list) return false;
+  *partition = *id;
+  *replicas = *list;
+  *reassigning = parts.size() > 1;
+  for (size_t i = 1; i < parts.size(); ++i) {
+    const size_t at = parts[i].find('=');
+    if (at == std::string::npos) return false;
+    std::optional<std::vector<BrokerId>> brokers = DecodeBrokers(parts[i].substr(at + 1));
+    if (!brokers) return false;
+    const std::string key = parts[i].substr(0, at);
+    if (key == "adding") ongoing->adding = *brokers;
+    else if (key == "removing") ongoing->removing = *brokers;
+  }
+  return true;
+}
+
+}  // namespace
 
 std::optional<Assignment> DecodeAssignment(const std::string& text) {
   Assignment assignment;
   if (text.empty()) return assignment;
   for (const std::string& entry : Split(text, ';')) {
-    const size_t equals = entry.find('=');
-    if (equals == std::string::npos) return std::nullopt;
-    std::optional<int32_t> partition = ParseInt32(entry.substr(0, equals));
-    std::optional<std::vector<BrokerId>> replicas = DecodeBrokers(entry.substr(equals + 1));
-    if (!partition || !replicas) return std::nullopt;
-    assignment[*partition] = *replicas;
+    int32_t partition = 0;
+    std::vector<BrokerId> replicas;
+    OngoingReassignment ongoing;
+    bool reassigning = false;
+    if (!DecodeAssignmentEntry(entry, &partition, &replicas, &ongoing, &reassigning)) {
+      return std::nullopt;
+    }
+    assignment[partition] = replicas;
   }
   return assignment;
 }
 
+OngoingReassignments DecodeOngoingReassignments(const std::string& text) {
+  OngoingReassignments result;
+  if (text.empty()) return result;
+  for (const std::string& entry : Split(text, ';')) {
+    int32_t partition = 0;
+    std::vector<BrokerId> replicas;
+    OngoingReassignment ongoing;
+    bool reassigning = false;
+    if (DecodeAssignmentEntry(entry, &partition, &replicas, &ongoing, &reassigning) &&
+        reassigning) {
+      result[partition] = ongoing;
+    }
+  }
+  return result;
+}
+
 std::string EncodePartitionState(const PartitionStateData& state) {
-  return "leader=" + std::to_string(state.leader) +
-         ";leader_epoch=" + std::to_string(state.leader_epoch) + ";isr=" +
-         EncodeBrokers(state.isr) + ";controller_epoch=" + std::to_string(state.controller_epoch);
+  std::string text = "leader=" + std::to_string(state.leader) +
+                     ";leader_epoch=" + std::to_string(state.leader_epoch) + ";isr=" +
+                     EncodeBrokers(state.isr) +
+                     ";controller_epoch=" + std::to_string(state.controller_epoch);
+  // Only when there is one, so that a cluster without ELR writes what it always wrote.
+  if (!state.elr.empty()) text += ";elr=" + EncodeBrokers(state.elr);
+  return text;
 }
 
 std::optional<PartitionStateData> DecodePartitionState(const std::string& text) {
@@ -93,10 +149,10 @@ std::optional<PartitionStateData> DecodePartitionState(const std::string& text) 
     if (equals == std::string::npos) return std::nullopt;
     const std::string key = field.substr(0, equals);
     const std::string value = field.substr(equals + 1);
-    if (key == "isr") {
-      std::optional<std::vector<BrokerId>> isr = DecodeBrokers(value);
-      if (!isr) return std::nullopt;
-      state.isr = *isr;
+    if (key == "isr" || key == "elr") {
+      std::optional<std::vector<BrokerId>> brokers = DecodeBrokers(value);
+      if (!brokers) return std::nullopt;
+      (key == "isr" ? state.isr : state.elr) = *brokers;
       continue;
     }
     std::optional<int32_t> number = ParseInt32(value);

@@ -1,12 +1,17 @@
 // Where ZooKeeper-era Kafka keeps its cluster state, and how each znode's data is written.
 // The formats are kafkasim's (plain "key=value" text instead of Kafka's JSON), the paths are
 // Kafka's:
-//   /brokers/ids/<id>                       ephemeral: "node=<simulator node id>"
+//   /brokers/ids/<id>                       ephemeral: "node=<simulator node id>", and with
+//                                           eligible.leader.replicas.version 1
+//                                           ";previous_epoch=<broker epoch or -1>" (KIP-966)
 //   /controller                             ephemeral: "brokerid=<id>"
 //   /controller_epoch                       "<epoch>"; its version fences zombie controllers
-//   /brokers/topics/<topic>                 assignment: "0=1,2,3;1=2,3,1"
+//   /brokers/topics/<topic>                 assignment: "0=1,2,3;1=2,3,1"; a partition being
+//                                           reassigned also lists its adding and removing
+//                                           replicas (KIP-455): "0=4,2,3,1|adding=4|removing=1"
 //   /brokers/topics/<topic>/partitions/<p>/state
 //                                           "leader=1;leader_epoch=3;isr=1,2;controller_epoch=2"
+//                                           plus ";elr=3" when the ELR (KIP-966) is not empty;
 //                                           its znode version is the partition epoch
 //   /config/topics/<topic>                  "min.insync.replicas=2;unclean.leader.election.enable=true"
 //   /admin/preferred_replica_election       "orders-0,orders-1" (empty: every partition)
@@ -39,14 +44,29 @@ std::string PartitionStatePath(const TopicPartition& tp);
 std::string TopicConfigPath(const std::string& topic);
 
 using Assignment = std::map<int32_t, std::vector<BrokerId>>;
-std::string EncodeAssignment(const Assignment& assignment);
+// A reassignment in progress, as KIP-455 records it beside the replicas (RS = ORS + TRS):
+// AR = TRS - ORS are being added, RR = ORS - TRS are being removed.
+struct OngoingReassignment {
+  std::vector<BrokerId> adding;
+  std::vector<BrokerId> removing;
+  bool operator==(const OngoingReassignment&) const = default;
+};
+using OngoingReassignments = std::map<int32_t, OngoingReassignment>;
+std::string EncodeAssignment(const Assignment& assignment,
+                             const OngoingReassignments& ongoing = {});
+// The replicas of each partition (adding and removing ones included).
 std::optional<Assignment> DecodeAssignment(const std::string& text);
+// The partitions of the topic znode that are being reassigned.
+OngoingReassignments DecodeOngoingReassignments(const std::string& text);
 
 struct PartitionStateData {
   BrokerId leader = kNoBroker;
   int32_t leader_epoch = 0;
   std::vector<BrokerId> isr;
   int32_t controller_epoch = 0;
+  // Eligible Leader Replicas (KIP-966): replicas outside the ISR that still hold everything up
+  // to the HW. Always empty unless eligible.leader.replicas.version is 1.
+  std::vector<BrokerId> elr;
 };
 std::string EncodePartitionState(const PartitionStateData& state);
 std::optional<PartitionStateData> DecodePartitionState(const std::string& text);

@@ -191,6 +191,7 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
   const int64_t now_ms = env_.WallClockMs();
   const int64_t new_horizon_ms = now_ms + log.config().delete_retention_ms;
   std::string rebuilt;
+  std::string new_segments = "[";  // [[base, next_offset, bytes], ...] for the trace
   BatchBuilder builder;
   for (const std::vector<const Segment*>& group : groups) {
     auto cleaned = std::make_unique<Segment>(env_, log.name(), group.front()->base_offset(),
@@ -266,6 +267,10 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
     if (Status s = cleaned->OnBecomeInactive(); !s.ok()) return KafkaError::FromStatus(s);
     if (Status s = cleaned->Flush(); !s.ok()) return KafkaError::FromStatus(s);
     result->bytes_after += cleaned->size_bytes();
+    if (new_segments.size() > 1) new_segments.push_back(',');
+    new_segments += "[" + std::to_string(cleaned->base_offset()) + "," +
+                    std::to_string(cleaned->next_offset()) + "," +
+                    std::to_string(cleaned->size_bytes()) + "]";
     ++result->segments_after;
     if (KafkaError error = log.ReplaceSegments(old_bases, std::move(cleaned)); !error.ok()) {
       return error;
@@ -289,7 +294,8 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
                                         .Add("bytes_before", result->bytes_before)
                                         .Add("bytes_after", result->bytes_after)
                                         .Add("records_removed", result->records_removed)
-                                        .Add("tombstones_removed", result->tombstones_removed)));
+                                        .Add("tombstones_removed", result->tombstones_removed)
+                                        .AddRaw("segments", new_segments + "]")));
   return KafkaError::None();
 }
 

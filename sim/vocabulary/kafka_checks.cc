@@ -54,7 +54,10 @@ void HistoryCollector::OnEvent(const TraceEventView& event) {
   // The final checks need only acknowledged sends; polls (with all their records) and invokes
   // are skipped before parsing. The fields' order is fixed by HistoryRecorder.
   if (event.fields_json.find("\"type\":\"ok\",\"f\":\"send\"") == std::string_view::npos) return;
-  if (std::optional<HistoryOp> op = ParseHistoryOp(event.ToEvent())) ops.push_back(std::move(*op));
+  if (std::optional<HistoryOp> op = ParseHistoryOp(event.seq, event.time_us, event.node,
+                                                    event.kind, event.fields_json)) {
+    ops.push_back(std::move(*op));
+  }
 }
 
 void ReportViolation(ScenarioRun& run, KafkaCluster& cluster, Violation violation) {
@@ -78,8 +81,14 @@ void ReportViolation(ScenarioRun& run, KafkaCluster& cluster, Violation violatio
 
 namespace {
 
+// The buffers CheckIsrLogs reads logs into, kept for a whole sweep.
+struct IsrLogBuffers {
+  LogBatches leader;
+  LogBatches follower;
+};
+
 void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition& tp,
-                  Broker& leader_broker, Partition& leader) {
+                  Broker& leader_broker, Partition& leader, IsrLogBuffers& buffers) {
   World& world = run.world();
   for (BrokerId follower_id : leader.isr()) {
     if (follower_id == leader_broker.id()) continue;
@@ -88,16 +97,24 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
     Partition* follower = follower_broker->replica_manager().GetPartition(tp);
     if (follower == nullptr) continue;
     const int64_t limit = std::min(leader.high_watermark(), follower->log_end_offset());
-    const std::string key = tp.Name() + "/" + std::to_string(follower_id);
-    int64_t& verified = cluster.verified_prefix[key];
+    int64_t& verified = cluster.verified_prefix[{tp, follower_id}];
     verified = std::max(std::min(verified, follower->log_end_offset()),
                         std::max(leader.log_start_offset(), follower->log_start_offset()));
     if (verified >= limit) continue;
-    std::vector<LogRecordView> a, b;
-    if (!ReadRecords(leader.log(), verified, limit, &a).ok() ||
-        !ReadRecords(follower->log(), verified, limit, &b).ok()) {
+    LogBatches& leader_batches = buffers.leader;
+    LogBatches& follower_batches = buffers.follower;
+    if (!leader_batches.Read(leader.log(), verified, limit).ok() ||
+        !follower_batches.Read(follower->log(), verified, limit).ok()) {
       continue;
     }
+    // The follower copies the leader's batches byte for byte: equal bytes need no decoding.
+    if (LogBatches::SameBatches(leader_batches, follower_batches, verified, limit)) {
+      verified = limit;
+      continue;
+    }
+    std::vector<LogRecordView> a, b;
+    leader_batches.Decode(&a);
+    follower_batches.Decode(&b);
     // Both lists ascend by offset (a log's offsets increase): walk them side by side.
     auto it = b.begin();
     for (const LogRecordView& r : a) {
@@ -125,6 +142,8 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
 
 void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
   World& world = run.world();
+  World::ObserverScope observing(world);
+  IsrLogBuffers buffers;
   for (const auto& [broker_id, node] : cluster.brokers) {
     Broker* broker = world.ProcessAs<Broker>(node);
     if (broker == nullptr) continue;
@@ -137,7 +156,7 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
                                   {partition->high_watermark()}, {broker_id}, world.Now()});
       }
       if (!partition->is_leader()) continue;
-      auto key = std::make_pair(tp.Name(), partition->leader_epoch());
+      auto key = std::make_pair(tp, partition->leader_epoch());
       auto [it, inserted] = cluster.leader_claims.emplace(key, broker_id);
       if (!inserted && it->second != broker_id) {
         ReportViolation(run, cluster,
@@ -148,21 +167,29 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
                                   {}, {it->second, broker_id}, world.Now()});
         it->second = broker_id;  // report each new claimant once
       }
-      CheckIsrLogs(run, cluster, tp, *broker, *partition);
+      CheckIsrLogs(run, cluster, tp, *broker, *partition, buffers);
     }
   }
   for (const TopicPartition& tp : cluster.AllPartitions()) {
     std::optional<zk_paths::PartitionStateData> state = cluster.PartitionState(world, tp);
     std::optional<std::vector<BrokerId>> replicas = cluster.Replicas(world, tp);
     if (!state || !replicas) continue;
-    const bool subset = std::all_of(state->isr.begin(), state->isr.end(), [&](BrokerId b) {
+    auto is_replica = [&](BrokerId b) {
       return std::find(replicas->begin(), replicas->end(), b) != replicas->end();
+    };
+    const bool subset = std::all_of(state->isr.begin(), state->isr.end(), is_replica);
+    // KIP-966: with ELR the ISR may be empty; the ELR lies within the replicas, outside the ISR.
+    const bool elr_valid = std::all_of(state->elr.begin(), state->elr.end(), [&](BrokerId b) {
+      return is_replica(b) &&
+             std::find(state->isr.begin(), state->isr.end(), b) == state->isr.end();
     });
-    if (state->isr.empty() || !subset) {
+    const bool empty_illegal = state->isr.empty() && !cluster.elr_enabled;
+    if (empty_illegal || !subset || !elr_valid) {
       ReportViolation(run, cluster,
                       Violation{"isr_invalid", tp.Name(),
-                                state->isr.empty() ? "the ISR is empty"
-                                                   : "the ISR holds a broker that is not a replica",
+                                empty_illegal ? "the ISR is empty"
+                                : !subset     ? "the ISR holds a broker that is not a replica"
+                                              : "the ELR holds an ISR member or a non-replica",
                                 {}, state->isr, world.Now()});
     }
   }
@@ -173,10 +200,14 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
   if (cluster.final_checks_done) return;
   cluster.final_checks_done = true;
   World& world = run.world();
+  World::ObserverScope observing(world);
   std::map<TopicPartition, std::vector<LogRecordView>> committed;
+  // Each replica's batches (the buffers reused from partition to partition); its records are
+  // decoded only where needed (decoded[i]).
+  std::vector<LogBatches> batches;
   for (const TopicPartition& tp : cluster.AllPartitions()) {
     std::vector<ReplicaSnapshot> snapshots;
-    ReplicaSnapshot* source = nullptr;
+    std::vector<int64_t> log_start_offsets;
     std::optional<zk_paths::PartitionStateData> state = cluster.PartitionState(world, tp);
     for (const auto& [broker_id, node] : cluster.brokers) {
       Broker* broker = world.ProcessAs<Broker>(node);
@@ -186,10 +217,18 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
       snapshot.broker = broker_id;
       snapshot.high_watermark = partition->high_watermark();
       snapshot.log_end_offset = partition->log_end_offset();
-      ReadRecords(partition->log(), partition->log_start_offset(), partition->log_end_offset(),
-                  &snapshot.records);
       snapshots.push_back(std::move(snapshot));
+      if (batches.size() < snapshots.size()) batches.emplace_back();
+      batches[snapshots.size() - 1].Read(partition->log(), partition->log_start_offset(),
+                                         partition->log_end_offset());
+      log_start_offsets.push_back(partition->log_start_offset());
     }
+    std::vector<bool> decoded(snapshots.size(), false);
+    auto decode = [&](size_t i) {
+      if (!decoded[i]) batches[i].Decode(&snapshots[i].records);
+      decoded[i] = true;
+    };
+    ReplicaSnapshot* source = nullptr;
     for (ReplicaSnapshot& s : snapshots) {
       if (state && s.broker == state->leader) source = &s;
     }
@@ -199,11 +238,23 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
         if (source == nullptr || s.high_watermark > source->high_watermark) source = &s;
       }
     }
-    for (Violation& v : CheckDivergence(tp, snapshots, world.Now())) {
-      ReportViolation(run, cluster, std::move(v));
+    // Divergence, pair by pair (as CheckDivergence): byte-identical batches below both HWs
+    // cannot differ, so only the other pairs are decoded and compared record by record.
+    for (size_t a = 0; a < snapshots.size(); ++a) {
+      for (size_t b = a + 1; b < snapshots.size(); ++b) {
+        const int64_t from = std::max(log_start_offsets[a], log_start_offsets[b]);
+        const int64_t to = std::min(snapshots[a].high_watermark, snapshots[b].high_watermark);
+        if (LogBatches::SameBatches(batches[a], batches[b], from, to)) continue;
+        decode(a);
+        decode(b);
+        if (auto v = CheckPairDivergence(tp, snapshots[a], snapshots[b], world.Now())) {
+          ReportViolation(run, cluster, std::move(*v));
+        }
+      }
     }
     if (source != nullptr) {
       // The snapshots are done with: the source's committed prefix moves into `committed`.
+      decode(static_cast<size_t>(source - snapshots.data()));
       std::vector<LogRecordView>& from = source->records;
       auto end = std::partition_point(from.begin(), from.end(), [&](const LogRecordView& r) {
         return r.offset < source->high_watermark;

@@ -61,6 +61,11 @@ BrokerId KafkaCluster::ControllerId(World& world) const {
   return std::atoi(data->c_str() + 9);
 }
 
+int64_t KafkaCluster::ControllerEpoch(World& world) const {
+  std::optional<std::string> data = ReadZnode(world, zookeeper, zk_paths::kControllerEpoch);
+  return data ? std::atoll(data->c_str()) : -1;
+}
+
 std::vector<TopicPartition> KafkaCluster::AllPartitions() const {
   std::vector<TopicPartition> partitions;
   for (const TopicSpec& topic : topics) {

@@ -32,10 +32,12 @@ struct KafkaCluster {
   std::vector<NodeId> producers;
   std::vector<NodeId> consumers;
   std::vector<TopicSpec> topics;
+  // eligible.leader.replicas.version 1 on some broker: an empty ISR is then legal (KIP-966).
+  bool elr_enabled = false;
   // Runtime checker state: who claimed leadership of each (partition, epoch), and the
   // violations found so far (runtime and final).
-  std::map<std::pair<std::string, int32_t>, BrokerId> leader_claims;
-  std::map<std::string, int64_t> verified_prefix;  // "tp/broker" -> offset checked equal
+  std::map<std::pair<TopicPartition, int32_t>, BrokerId> leader_claims;  // (tp, epoch) -> leader
+  std::map<std::pair<TopicPartition, BrokerId>, int64_t> verified_prefix;  // offset checked equal
   std::vector<Violation> violations;
   bool final_checks_done = false;
 
@@ -47,6 +49,8 @@ struct KafkaCluster {
                                                              const TopicPartition& tp) const;
   std::optional<std::vector<BrokerId>> Replicas(World& world, const TopicPartition& tp) const;
   BrokerId ControllerId(World& world) const;
+  // The value of /controller_epoch (-1: no controller elected yet).
+  int64_t ControllerEpoch(World& world) const;
   std::vector<TopicPartition> AllPartitions() const;
 };
 

@@ -114,6 +114,9 @@ class KafkaSection final : public Section {
     World& world = run.world();
     KafkaCluster& cluster = run.State<KafkaCluster>();
     cluster.topics = topics_;
+    for (const BrokerSpec& spec : brokers_) {
+      if (spec.config.elr_enabled()) cluster.elr_enabled = true;
+    }
     cluster.zookeeper = world.AddNode(zookeeper_name_, "zookeeper", [options = zk_options_](Env& env) {
       return std::make_unique<ZkServer>(env, options);
     });
@@ -516,8 +519,9 @@ void RegisterActions(ScenarioRegistry& registry) {
       });
   registry.AddAction(
       "reassign",
-      {"kafka-reassign-partitions --execute: moves a partition to new replicas (new ones catch "
-       "up and join the ISR, leadership moves, old ones are dropped).",
+      {"kafka-reassign-partitions --execute: moves a partition to new replicas in the "
+       "controller's steps A1-A4 (old + new replicas, new ones catch up and join the ISR) and "
+       "B1-B8 (leadership moves, old ones are dropped, the assignment becomes the target).",
        "partition: TOPIC-PARTITION, replicas: [ID, ...]"},
       [](Args& args, ParseScope&) -> std::unique_ptr<Action> {
         const TopicPartition tp = *ParsePartitionName(args, "partition");
@@ -633,6 +637,25 @@ void RegisterProbes(ScenarioRegistry& registry) {
                     [](World&, KafkaCluster&, const auto& state) {
                       return ProbeValue::Number(state ? static_cast<int64_t>(state->isr.size()) : 0);
                     });
+  AddPartitionProbe(registry, "elr",
+                    "The committed Eligible Leader Replicas (KIP-966) as broker ids, like 3,4 "
+                    "(empty: none, or eligible.leader.replicas.version 0).",
+                    [](World&, KafkaCluster&, const auto& state) {
+                      return ProbeValue::Text(state ? zk_paths::EncodeBrokers(state->elr) : "");
+                    });
+  registry.AddProbe(
+      "replicas",
+      {"The partition's replicas as ZooKeeper's topic znode assigns them, like 4,3,2 (during a "
+       "reassignment: the target's and the original's, RS = ORS + TRS).",
+       "partition: TOPIC-PARTITION"},
+      [](Args& args, ParseScope&) -> std::unique_ptr<Probe> {
+        const TopicPartition tp = *ParsePartitionName(args, "partition");
+        return std::make_unique<KafkaProbe>(
+            "replicas(" + tp.Name() + ")", [tp](ScenarioRun& run, KafkaCluster& cluster) {
+              std::optional<std::vector<BrokerId>> replicas = cluster.Replicas(run.world(), tp);
+              return ProbeValue::Text(replicas ? zk_paths::EncodeBrokers(*replicas) : "");
+            });
+      });
   AddReplicaProbe(registry, "hw", "A replica's high watermark (-1: no such replica up).",
                   [](Partition& p) { return ProbeValue::Number(p.high_watermark()); });
   AddReplicaProbe(registry, "leo", "A replica's log end offset (-1: no such replica up).",
@@ -648,6 +671,16 @@ void RegisterProbes(ScenarioRegistry& registry) {
                         return ProbeValue::Text(
                             BrokerName(cluster, run.world(), cluster.ControllerId(run.world())));
                       });
+                    });
+  registry.AddProbe("controller_epoch",
+                    {"The controller epoch: /controller_epoch in ZooKeeper, one more with every "
+                     "controller election (-1: none yet).",
+                     ""},
+                    [](Args&, ParseScope&) -> std::unique_ptr<Probe> {
+                      return std::make_unique<KafkaProbe>(
+                          "controller_epoch", [](ScenarioRun& run, KafkaCluster& cluster) {
+                            return ProbeValue::Number(cluster.ControllerEpoch(run.world()));
+                          });
                     });
   registry.AddProbe(
       "logs_equal",

@@ -1,0 +1,312 @@
+// Partition reassignment, step by step as the ZooKeeper-era controller did it
+// (KafkaController.onPartitionReassignment, Kafka 2.4+ with KIP-455's adding/removing replicas).
+// ORS is the original replica list, TRS the target, RS the replicas while the move runs:
+//
+// Phase A, when TRS is not yet within the ISR:
+//   A1  ZooKeeper: RS = TRS + (ORS - TRS), AR = TRS - ORS (adding), RR = ORS - TRS (removing)
+//   A2  the same in the controller's memory
+//   A3  a new leader epoch, and LeaderAndIsr to every replica in RS
+//   A4  the replicas in AR start (NewReplica): they follow the leader and fetch
+//   ... then wait until every replica of TRS is in the ISR (re-checked after each ISR change).
+// Phase B:
+//   B1  AR are online replicas
+//   B2  RS = TRS in memory
+//   B3  leadership moves to the first live in-sync replica of TRS if the leader is not in TRS
+//       (else the leader epoch is bumped), LeaderAndIsr
+//   B4  RR leave the ISR (and the ELR), LeaderAndIsr to the remaining replicas, then
+//       StopReplica (delete=false) to RR
+//   B5  StopReplica (delete=true) to RR: their logs are deleted
+//   B6  ZooKeeper: RS = TRS, no AR/RR
+//   B7  the partition leaves /admin/reassign_partitions (deleted when empty)
+//   B8  UpdateMetadata to every broker
+// Every ZooKeeper write is a multi fenced by /controller_epoch's version. A new controller reads
+// /admin/reassign_partitions and the topic znodes (ORS = RS - AR) and runs the steps again from
+// the start: each is idempotent, so a move interrupted anywhere completes.
+//
+// Not modelled: a new request for a partition already being moved (KIP-455's override and
+// cancellation) is ignored until the move in progress completes.
+//
+// One difference from Kafka, on purpose: Kafka's B2 drops RR from the replica list while B3 still
+// sends an ISR that holds them; kafkasim keeps RR listed until B4 removes them from the ISR, so
+// that "the ISR is within the replicas" holds at every step (the brokers and checkers assert it).
+#include <algorithm>
+#include <memory>
+
+#include "model/controller/controller.h"
+#include "model/env/check.h"
+
+namespace ks {
+
+using zk_paths::PartitionStateData;
+
+namespace {
+
+bool Contains(const std::vector<BrokerId>& list, BrokerId id) {
+  return std::find(list.begin(), list.end(), id) != list.end();
+}
+
+std::vector<BrokerId> Minus(const std::vector<BrokerId>& a, const std::vector<BrokerId>& b) {
+  std::vector<BrokerId> out;
+  for (BrokerId id : a) {
+    if (!Contains(b, id)) out.push_back(id);
+  }
+  return out;
+}
+
+std::string BrokersJson(const std::vector<BrokerId>& brokers) {
+  return "[" + zk_paths::EncodeBrokers(brokers) + "]";
+}
+
+// Runs `step` on each item in turn (each calls its continuation when done), then `done`.
+template <typename T>
+void ForEachInOrder(std::shared_ptr<const std::vector<T>> items, size_t index,
+                    std::function<void(const T&, std::function<void()>)> step,
+                    std::function<void()> done) {
+  if (index == items->size()) {
+    done();
+    return;
+  }
+  step((*items)[index], [items, index, step, done] {
+    ForEachInOrder(items, index + 1, step, done);
+  });
+}
+
+template <typename T>
+void ForEachInOrder(std::vector<T> items,
+                    std::function<void(const T&, std::function<void()>)> step,
+                    std::function<void()> done) {
+  ForEachInOrder(std::make_shared<const std::vector<T>>(std::move(items)), 0, std::move(step),
+                 std::move(done));
+}
+
+}  // namespace
+
+void Controller::TraceReassignmentStep(const TopicPartition& tp, std::string_view step,
+                                       std::string_view action) {
+  const PartitionView& view = partitions_.at(tp);
+  auto r = reassigning_.find(tp);
+  const std::vector<BrokerId> target = r == reassigning_.end() ? view.replicas : r->second.target;
+  const std::vector<BrokerId> original =
+      r == reassigning_.end() ? view.replicas : r->second.original;
+  env_.Trace("controller.reassignment_step", TraceFields()
+                                                 .Add("tp", tp.Name())
+                                                 .Add("step", step)
+                                                 .Add("action", action)
+                                                 .AddRaw("replicas", BrokersJson(view.replicas))
+                                                 .AddRaw("adding", BrokersJson(Minus(target, original)))
+                                                 .AddRaw("removing",
+                                                         BrokersJson(Minus(original, target)))
+                                                 .AddRaw("isr", BrokersJson(view.state.isr))
+                                                 .Add("leader", view.state.leader)
+                                                 .Add("leader_epoch", view.state.leader_epoch));
+}
+
+void Controller::OnReassignment(Done done) {
+  const uint64_t generation = generation_;
+  zk_.GetData(zk_paths::kReassignPartitions, true, [this, generation, done](const ZkResult& r) {
+    if (generation != generation_) return;
+    if (!r.ok()) {
+      zk_.Exists(zk_paths::kReassignPartitions, true, [](const ZkResult&) {});
+      done();
+      return;
+    }
+    std::vector<TopicPartition> to_start;
+    for (const auto& [tp, target] : zk_paths::DecodeReassignments(r.data)) {
+      auto it = partitions_.find(tp);
+      if (it == partitions_.end() || it->second.zk_version < 0 || reassigning_.count(tp)) continue;
+      // ORS: what the topic znode held before A1 — its replicas less the adding ones, if an
+      // earlier controller got that far.
+      std::vector<BrokerId> original = it->second.replicas;
+      auto ongoing = ongoing_[tp.topic].find(tp.partition);
+      if (ongoing != ongoing_[tp.topic].end()) original = Minus(original, ongoing->second.adding);
+      reassigning_[tp] = Reassignment{original, target};
+      to_start.push_back(tp);
+    }
+    ForEachInOrder<TopicPartition>(
+        to_start,
+        [this, generation](const TopicPartition& tp, std::function<void()> next) {
+          if (generation != generation_) return;
+          StartReassignment(tp, next);
+        },
+        done);
+  });
+}
+
+bool Controller::ReassignmentCaughtUp(const TopicPartition& tp) const {
+  const PartitionView& view = partitions_.at(tp);
+  const std::vector<BrokerId>& target = reassigning_.at(tp).target;
+  const bool all_in_isr = std::all_of(target.begin(), target.end(), [&](BrokerId b) {
+    return Contains(view.state.isr, b);
+  });
+  const bool one_can_lead = std::any_of(target.begin(), target.end(), [&](BrokerId b) {
+    return IsLive(b) && Contains(view.state.isr, b);
+  });
+  return all_in_isr && one_can_lead;
+}
+
+void Controller::WriteAssignment(const std::string& topic, Done then) {
+  const std::string data = zk_paths::EncodeAssignment(assignments_[topic], ongoing_[topic]);
+  FencedMulti({ZkOp::SetData(zk_paths::TopicPath(topic), data, -1)},
+              [then](const ZkResult&) { then(); });
+}
+
+void Controller::StartReassignment(const TopicPartition& tp, Done then) {
+  if (ReassignmentCaughtUp(tp)) {
+    CompleteReassignment(tp, then);  // TRS is already within the ISR: phase B at once
+    return;
+  }
+  const Reassignment& move = reassigning_.at(tp);
+  PartitionView& view = partitions_.at(tp);
+  std::vector<BrokerId> all = move.target;
+  for (BrokerId b : move.original) {
+    if (!Contains(all, b)) all.push_back(b);
+  }
+  view.replicas = all;
+  assignments_[tp.topic][tp.partition] = all;
+  ongoing_[tp.topic][tp.partition] = {Minus(move.target, move.original),
+                                      Minus(move.original, move.target)};
+  env_.Trace("controller.reassignment_started", TraceFields()
+                                                    .Add("tp", tp.Name())
+                                                    .AddRaw("target", BrokersJson(move.target))
+                                                    .AddRaw("replicas", BrokersJson(all)));
+  const uint64_t generation = generation_;
+  WriteAssignment(tp.topic, [this, generation, tp, then] {
+    if (generation != generation_) return;
+    TraceReassignmentStep(tp, "A1", "ZooKeeper: replicas RS = ORS + TRS, with adding and removing");
+    TraceReassignmentStep(tp, "A2", "the same in the controller's memory");
+    PartitionStateData next = partitions_.at(tp).state;
+    next.leader_epoch += 1;
+    WriteStates({{tp, next}}, [this, generation, tp, then] {
+      if (generation != generation_) return;
+      TraceReassignmentStep(tp, "A3", "new leader epoch; LeaderAndIsr to every replica in RS");
+      TraceReassignmentStep(tp, "A4",
+                            "the adding replicas start (NewReplica): they follow and fetch; "
+                            "phase B waits until every target replica is in the ISR");
+      then();
+    });
+  });
+}
+
+void Controller::CheckReassignments(Done done) {
+  std::vector<TopicPartition> ready;
+  for (const auto& [tp, move] : reassigning_) {
+    if (ReassignmentCaughtUp(tp)) ready.push_back(tp);
+  }
+  const uint64_t generation = generation_;
+  ForEachInOrder<TopicPartition>(
+      ready,
+      [this, generation](const TopicPartition& tp, std::function<void()> next) {
+        if (generation != generation_) return;
+        if (reassigning_.count(tp) == 0 || !ReassignmentCaughtUp(tp)) {
+          next();
+          return;
+        }
+        CompleteReassignment(tp, next);
+      },
+      done);
+}
+
+void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
+  const uint64_t generation = generation_;
+  const std::vector<BrokerId> target = reassigning_.at(tp).target;
+  const std::vector<BrokerId> removed = Minus(partitions_.at(tp).replicas, target);
+  TraceReassignmentStep(tp, "B1", "every target replica is in the ISR: the adding ones are online");
+  TraceReassignmentStep(tp, "B2",
+                        "RS = TRS in the controller's memory (the removing replicas stay listed "
+                        "until B4 takes them out of the ISR)");
+  // B3: leadership into TRS (Kafka's ReassignPartitionLeaderElectionStrategy), or a new epoch.
+  const PartitionView& view = partitions_.at(tp);
+  PartitionStateData moved = view.state;
+  moved.leader_epoch = view.state.leader_epoch + 1;
+  if (!Contains(target, view.state.leader) || !IsLive(view.state.leader)) {
+    for (BrokerId b : target) {
+      if (IsLive(b) && Contains(view.state.isr, b)) {
+        moved.leader = b;
+        break;
+      }
+    }
+    TraceElection(tp, moved, "reassignment: the leader moves into the target replicas");
+  }
+  auto finish = [this, generation, tp, target, then] {
+    if (generation != generation_) return;
+    // B6: the assignment in ZooKeeper becomes TRS.
+    assignments_[tp.topic][tp.partition] = target;
+    ongoing_[tp.topic].erase(tp.partition);
+    WriteAssignment(tp.topic, [this, generation, tp, target, then] {
+      if (generation != generation_) return;
+      TraceReassignmentStep(tp, "B6", "ZooKeeper: replicas RS = TRS, no adding or removing");
+      env_.Trace("controller.reassignment_completed",
+                 TraceFields().Add("tp", tp.Name()).AddRaw("replicas", BrokersJson(target)));
+      RemoveFromReassignPath(tp, [this, generation, tp, then] {
+        if (generation != generation_) return;
+        reassigning_.erase(tp);
+        SendUpdateMetadata();
+        env_.Trace("controller.reassignment_step",
+                   TraceFields()
+                       .Add("tp", tp.Name())
+                       .Add("step", "B8")
+                       .Add("action", "UpdateMetadata to every broker; the reassignment is done"));
+        then();
+      });
+    });
+  };
+  WriteStates({{tp, moved}}, [this, generation, tp, target, removed, finish] {
+    if (generation != generation_) return;
+    TraceReassignmentStep(tp, "B3",
+                          "leader in TRS (moved there if it was not), new leader epoch, "
+                          "LeaderAndIsr");
+    if (removed.empty()) {
+      TraceReassignmentStep(tp, "B4", "no replica to remove");
+      finish();
+      return;
+    }
+    // B4: RR leave the ISR and the ELR, and the replica list.
+    PartitionView& view = partitions_.at(tp);
+    PartitionStateData shrunk = view.state;
+    shrunk.isr = Minus(view.state.isr, removed);
+    shrunk.elr = Minus(view.state.elr, removed);
+    shrunk.leader_epoch = view.state.leader_epoch + 1;
+    view.replicas = target;
+    WriteStates({{tp, shrunk}}, [this, generation, tp, removed, finish] {
+      if (generation != generation_) return;
+      for (BrokerId b : removed) SendStopReplica(b, {tp}, /*delete_partitions=*/false);
+      TraceReassignmentStep(tp, "B4",
+                            "the removing replicas leave the ISR (LeaderAndIsr to the rest) and "
+                            "are stopped (StopReplica, delete=false)");
+      for (BrokerId b : removed) SendStopReplica(b, {tp}, /*delete_partitions=*/true);
+      TraceReassignmentStep(tp, "B5", "StopReplica (delete=true): their logs are deleted");
+      finish();
+    });
+  });
+}
+
+void Controller::RemoveFromReassignPath(const TopicPartition& tp, Done then) {
+  const uint64_t generation = generation_;
+  zk_.GetData(zk_paths::kReassignPartitions, false, [this, generation, tp,
+                                                     then](const ZkResult& r) {
+    if (generation != generation_) return;
+    auto report = [this, tp, then] {
+      env_.Trace("controller.reassignment_step",
+                 TraceFields()
+                     .Add("tp", tp.Name())
+                     .Add("step", "B7")
+                     .Add("action", "removed from /admin/reassign_partitions"));
+      then();
+    };
+    if (!r.ok()) {
+      report();
+      return;
+    }
+    std::map<TopicPartition, std::vector<BrokerId>> rest = zk_paths::DecodeReassignments(r.data);
+    rest.erase(tp);
+    // Conditional on the version read, so that a request the admin tool wrote meanwhile is not
+    // overwritten (it is then seen through the watch).
+    ZkOp op = rest.empty()
+                  ? ZkOp::Delete(zk_paths::kReassignPartitions, r.stat.version)
+                  : ZkOp::SetData(zk_paths::kReassignPartitions,
+                                  zk_paths::EncodeReassignments(rest), r.stat.version);
+    FencedMulti({op}, [report](const ZkResult&) { report(); });
+  });
+}
+
+}  // namespace ks
