@@ -67,6 +67,7 @@ NodeId World::AddNode(std::string name, std::string role, ProcessFactory factory
   node->disk = std::make_unique<SimDisk>(disk);
   Node* raw = node.get();
   node->disk->SetCostSink([this, raw](DurationUs latency) {
+    if (observers_ > 0) return;  // a checker's or probe's read: not the node's work
     raw->busy_until = LocalNow(*raw) + latency;
   });
   nodes_.push_back(std::move(node));
