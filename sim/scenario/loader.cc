@@ -9,8 +9,9 @@ namespace ks {
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"name",  "description", "seed",    "world",
-                                                "nodes", "timeline",    "expect",  "run_for",
+const std::vector<std::string> kTopLevelKeys = {"name",     "description", "seed",
+                                                "world",    "nodes",       "timeline",
+                                                "injected", "expect",      "run_for",
                                                 "max_events"};
 
 LinkOptions ParseLinkOptions(Args& args, LinkOptions link) {
@@ -249,6 +250,20 @@ std::unique_ptr<Scenario> LoadScenarioText(const std::string& text, const std::s
     for (const YAML::Node& item : timeline) {
       Args args(path, item, "timeline step");
       scenario->steps.push_back(ParseStep(args, scope));
+    }
+  }
+  const YAML::Node injected = top.Raw("injected");
+  if (injected.IsDefined() && !injected.IsNull()) {
+    if (!injected.IsSequence()) {
+      throw ScenarioError(PositionOf(path, injected),
+                          "expected a list of steps under 'injected'");
+    }
+    for (const YAML::Node& item : injected) {
+      Args args(path, item, "injected step");
+      if (!args.Has("at")) {
+        args.Fail("an injected step runs at its own time: it needs 'at' (not 'after' or 'when')");
+      }
+      scenario->injected.push_back(ParseStep(args, scope));
     }
   }
   const YAML::Node expect = top.Raw("expect");

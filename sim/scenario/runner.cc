@@ -19,7 +19,10 @@ std::string_view ConditionOpName(Condition::Op op) {
 }
 
 bool Condition::Holds(ScenarioRun& run, ProbeValue* actual) const {
-  const ProbeValue value = probe->Read(run);
+  const ProbeValue value = [&] {
+    World::ObserverScope observing(run.world());
+    return probe->Read(run);
+  }();
   if (actual != nullptr) *actual = value;
   switch (op) {
     case Op::kEquals:
@@ -86,6 +89,31 @@ void ScenarioRunner::Begin() {
     if (spec.start) world_->Start(world_->FindNode(spec.name));
   }
   if (!scenario_.steps.empty()) StartStep(0);
+  for (size_t i = 0; i < scenario_.injected.size(); ++i) ScheduleInjected(scenario_.injected[i], i);
+}
+
+void ScenarioRunner::ScheduleInjected(const Step& step, size_t index) {
+  Scheduler& scheduler = world_->scheduler();
+  scheduler.Schedule(std::max(step.time_us, scheduler.Now()),
+                     [this, &step, index] { RunStep(step, index, /*injected=*/true); });
+}
+
+std::optional<TimeUs> ScenarioRunner::AdvanceToQuietInstant() {
+  Scheduler& scheduler = world_->scheduler();
+  while (!finished_) {
+    const TimeUs candidate = scheduler.Now() + 1;
+    if (candidate > end_time_us_) return std::nullopt;
+    if (scheduler.NextTime() > candidate) return candidate;
+    AdvanceTo(candidate);
+  }
+  return std::nullopt;
+}
+
+void ScenarioRunner::Inject(const Step& step, size_t index) {
+  KS_CHECK(step.timing == Step::Timing::kAt);
+  KS_CHECK_MSG(step.time_us > world_->Now() && world_->scheduler().NextTime() > step.time_us,
+               "an injected step must be scheduled at a quiet instant");
+  ScheduleInjected(step, index);
 }
 
 void ScenarioRunner::StartStep(size_t index) {
@@ -111,12 +139,17 @@ void ScenarioRunner::StartStep(size_t index) {
 }
 
 void ScenarioRunner::ExecuteStep(size_t index) {
-  const Step& step = scenario_.steps[index];
+  RunStep(scenario_.steps[index], index, /*injected=*/false);
+  if (index + 1 < scenario_.steps.size()) StartStep(index + 1);
+}
+
+void ScenarioRunner::RunStep(const Step& step, size_t index, bool injected) {
   TraceFields fields;
   fields.Add("index", static_cast<int64_t>(index))
       .Add("line", step.position.line)
       .Add("action", step.action_name);
   if (!step.caption.empty()) fields.Add("caption", step.caption);
+  if (injected) fields.Add("injected", true);
   world_->Trace(kNoNode, "scenario.step", std::move(fields));
   if (step.action) {
     run_->action_counts()[step.action_name]++;
@@ -129,7 +162,6 @@ void ScenarioRunner::ExecuteStep(size_t index) {
                     TraceFields().Add("line", step.position.line).Add("error", status.message()));
     }
   }
-  if (index + 1 < scenario_.steps.size()) StartStep(index + 1);
 }
 
 void ScenarioRunner::CheckWaitingStep() {

@@ -96,6 +96,21 @@ class ScenarioRunner {
   // Runs one event. False once the run is over.
   bool StepOne();
   bool finished() const { return finished_; }
+
+  // Live injection (the viewer's live mode). A clicked fault must run exactly as it will when the
+  // scenario is saved with it under `injected:` and run again, where its step is scheduled when
+  // the run begins: first among the events of its instant. So it is scheduled at a *quiet*
+  // instant: after every event already run, with nothing queued at it yet; then whatever else
+  // happens at that instant is caused by events of that instant, and comes after the step on
+  // both paths.
+  //
+  // Runs the events of busy instants until an instant after Now() has nothing queued, and
+  // returns it; nullopt if that instant lies beyond the run's end (or the run is over).
+  std::optional<TimeUs> AdvanceToQuietInstant();
+  // Schedules `step` (an `at:` step, of index `index` in the scenario's `injected:` list) at its
+  // time. REQUIRES: step.time_us is a quiet instant (AdvanceToQuietInstant). `step` must outlive
+  // the run.
+  void Inject(const Step& step, size_t index);
   TimeUs end_time_us() const { return end_time_us_; }
   // Checks expectations, records the end and returns the result. Call once, last.
   RunResult Finish();
@@ -107,6 +122,9 @@ class ScenarioRunner {
  private:
   void StartStep(size_t index);
   void ExecuteStep(size_t index);
+  // Traces `scenario.step` and runs the step's action: the one path of timeline and injected steps.
+  void RunStep(const Step& step, size_t index, bool injected);
+  void ScheduleInjected(const Step& step, size_t index);
   void CheckWaitingStep();
   bool Stopped();
 

@@ -61,6 +61,10 @@ struct Scenario {
   std::vector<NodeSpec> nodes;
   std::vector<std::unique_ptr<Section>> sections;
   std::vector<Step> steps;
+  // `injected:` — faults clicked in the viewer's live mode and saved with the scenario. Each is an
+  // `at:` step scheduled when the run begins, apart from `steps` (whose steps wait for one
+  // another), so it runs at its own time whatever the timeline is doing.
+  std::vector<Step> injected;
   std::vector<Condition> expectations;
   DurationUs run_for_us = 60 * kSecond;
   int64_t max_events = 200'000'000;  // a bound on every run

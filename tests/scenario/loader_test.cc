@@ -157,6 +157,15 @@ TEST_F(LoaderTest, StepNeedsExactlyOneTiming) {
   EXPECT_NE(e.message().find("exactly one of 'at'"), std::string::npos) << e.what();
 }
 
+TEST_F(LoaderTest, InjectedStepsNeedAnAbsoluteTime) {
+  const ScenarioError e = LoadError(std::string(kNodes) + R"(injected:
+  - after: 2s
+    do: heal
+)");
+  EXPECT_EQ(e.position().line, 9);
+  EXPECT_NE(e.message().find("needs 'at'"), std::string::npos) << e.what();
+}
+
 TEST_F(LoaderTest, ConditionNeedsExactlyOneComparison) {
   const ScenarioError e = LoadError(std::string(kNodes) + R"(expect:
   - that: node_status

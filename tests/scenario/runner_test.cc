@@ -191,5 +191,77 @@ TEST_F(RunnerTest, EventLimitEndsTheRunAsAFailure) {
   EXPECT_EQ(result.scheduler_events, 100u);
 }
 
+// An `injected:` step (a fault clicked in the viewer) runs at its own time, even while the
+// timeline waits on a `when` step, and is traced as injected.
+TEST_F(RunnerTest, InjectedStepsRunAtTheirTimeApartFromTheTimeline) {
+  auto scenario = Load(R"(timeline:
+  - when: {that: node_status, node: echo, equals: paused}
+    timeout: 1s
+    caption: echo is paused
+injected:
+  - at: 500ms
+    do: pause
+    node: echo
+)");
+  TraceCollector collector;
+  RunOptions options;
+  options.sinks = {&collector};
+  const RunResult result = RunScenario(*scenario, registry_, options);
+  EXPECT_TRUE(result.ok()) << (result.failures.empty() ? "" : result.failures[0]);
+  std::vector<std::string> steps;
+  for (const TraceEvent& e : collector.events) {
+    if (e.kind == "scenario.step") steps.push_back(std::to_string(e.time_us) + " " + e.fields_json);
+  }
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0], R"(500000 {"index":0,"line":19,"action":"pause","injected":true})");
+  EXPECT_EQ(steps[1], R"(500000 {"index":0,"line":15,"action":"","caption":"echo is paused"})");
+}
+
+// The viewer injects a step into a running run; saved under `injected:` and run from the file,
+// the step is scheduled when the run begins instead. Both give one stream because the live step
+// goes to a quiet instant: with a ping due at 100 ms, not 100 ms (the ping, scheduled earlier,
+// would run first live, but after the step from the file), but the next free microsecond.
+TEST_F(RunnerTest, InjectedStepAtAQuietInstantGivesTheStreamOfTheSavedScenario) {
+  auto original = Load("");
+  TraceCollector live;
+  RunOptions live_options;
+  live_options.sinks = {&live};
+  ScenarioRunner runner(*original, registry_, live_options);
+  runner.Begin();
+  runner.AdvanceTo(100 * kMillisecond - 1);
+  ASSERT_EQ(runner.world().scheduler().NextTime(), 100 * kMillisecond);  // the 10th ping is due
+  const std::optional<TimeUs> quiet = runner.AdvanceToQuietInstant();
+  ASSERT_TRUE(quiet.has_value());
+  EXPECT_GT(*quiet, 100 * kMillisecond);
+  EXPECT_GT(runner.world().scheduler().NextTime(), *quiet);
+  auto saved = Load("injected:\n  - at: " + std::to_string(*quiet) +
+                    "us\n    do: isolate\n    node: echo\n");
+  runner.Inject(saved->injected[0], 0);
+  runner.AdvanceTo(kTimeNever);
+  const RunResult live_result = runner.Finish();
+
+  TraceCollector file;
+  RunOptions file_options;
+  file_options.sinks = {&file};
+  const RunResult file_result = RunScenario(*saved, registry_, file_options);
+  EXPECT_EQ(live.events, file.events);
+  EXPECT_EQ(live_result.digest, file_result.digest);
+  // The step is the first event of its instant.
+  for (size_t i = 1; i < live.events.size(); ++i) {
+    if (live.events[i].kind != "scenario.step") continue;
+    EXPECT_EQ(live.events[i].time_us, *quiet);
+    EXPECT_LT(live.events[i - 1].time_us, *quiet);
+  }
+}
+
+TEST_F(RunnerTest, InjectingAtABusyInstantIsABug) {
+  auto original = Load("");
+  auto saved = Load("injected:\n  - {at: 100ms, do: heal}\n");
+  ScenarioRunner runner(*original, registry_, {});
+  runner.Begin();
+  runner.AdvanceTo(100 * kMillisecond - 1);
+  EXPECT_DEATH(runner.Inject(saved->injected[0], 0), "quiet instant");
+}
+
 }  // namespace
 }  // namespace ks
