@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/env/trace.h"
+#include "sim/trace_stream.h"
 
 struct sqlite3;
 
@@ -32,6 +33,10 @@ class TraceReader {
   // Calls `visit` for every event in seq order; stops early if it returns false. False (with
   // *error) if the events cannot be read.
   bool ForEachEvent(const std::function<bool(const TraceEvent&)>& visit, std::string* error) const;
+  // The same without copies: the views point into SQLite's row buffer and are valid only during
+  // the call (the viewer copies them into its own arena).
+  bool ForEachEventView(const std::function<bool(const TraceEventView&)>& visit,
+                        std::string* error) const;
   std::vector<TraceEvent> ReadAllEvents(std::string* error) const;
 
  private:

@@ -3,7 +3,8 @@
 // depends on those events only, so replay, live mode and seeking all draw the same picture.
 //
 // The model is a plain value: TraceStore copies it as snapshots every few thousand events, so it
-// holds small maps only (nodes, partitions, clients) and the violations seen so far.
+// holds small maps only (nodes, partitions, clients, logs with capped lists: log_view.h) and the
+// violations seen so far.
 #pragma once
 
 #include <cstdint>
@@ -13,8 +14,12 @@
 #include <vector>
 
 #include "model/env/trace.h"
+#include "sim/trace_stream.h"
+#include "viewer/log_view.h"
 
 namespace ks {
+
+class JsonFields;
 
 struct NodeView {
   int32_t id = -1;
@@ -57,6 +62,18 @@ struct PartitionView {
   int64_t Lag(int32_t broker) const;
 };
 
+// A consumer's view of one assigned partition (consumer.fetch, consumer.reset and the polls of
+// history.op).
+struct ConsumerPartitionView {
+  // Kafka's consumer position: the offset of the next record the application gets, one past
+  // the last record a poll returned (or where an offset reset put it); -1 until known.
+  int64_t position = -1;
+  int64_t fetch_offset = -1;  // the offset the last fetch asked for (at or ahead of position)
+  int64_t fetched_hw = -1;    // the high watermark the leader sent with that fetch's answer
+  int64_t records_consumed = 0;
+  std::string last_error;     // the last fetch or poll error other than NONE
+};
+
 struct ClientView {
   std::string name;  // the process without its "#incarnation"
   bool producer = false;
@@ -67,7 +84,16 @@ struct ClientView {
   int64_t sends_unknown = 0;  // info: fate unknown
   int64_t records_consumed = 0;
   std::string last_error;
+  std::string topic;  // a consumer's topic (its workload reads one)
+  std::map<std::string, ConsumerPartitionView> partitions;  // a consumer's, by name ("orders-0")
   int64_t InFlight() const { return sends_invoked - sends_acked - sends_failed - sends_unknown; }
+};
+
+// What a consumer's lag on a partition is measured against.
+struct ConsumerLagView {
+  int64_t hw = -1;   // the leader's high watermark (the last fetched one if no leader is known)
+  int64_t leo = -1;  // the leader's log end offset; -1 if unknown
+  int64_t lag = -1;  // hw - position: records committed but not yet read; -1 if unknown
 };
 
 struct ViolationView {
@@ -80,14 +106,23 @@ struct ViolationView {
 
 struct NetworkView {
   bool partitioned = false;
-  bool one_way = false;
-  std::string sides;                           // as traced: "b1,b2 | b3" or "b1 -> b2"
-  std::vector<std::vector<std::string>> groups;  // names on each side
+  bool one_way = false;  // the latest partition is one-way
+  // Every partition in force, as traced ("b1,b2 | b3", "b1 -> b2", "b1 | *"), joined by "; ":
+  // partitions add up until a heal.
+  std::string sides;
+  std::vector<std::vector<std::string>> groups;  // the latest partition's names on each side
+  // Each partition in force, as its groups. The world cuts only between named groups: a node
+  // named in none stays connected, unless a group is "*" (every node not named in the others).
+  std::vector<std::vector<std::vector<std::string>>> cuts;
 };
 
 class ClusterModel {
  public:
-  void Apply(const TraceEvent& event);
+  void Apply(const TraceEventView& event);
+  // The same for an owned event (tests).
+  void Apply(const TraceEvent& event) {
+    Apply(TraceEventView{event.seq, event.time_us, event.node, event.kind, event.fields_json});
+  }
 
   // True when the link between the two named nodes is cut by the current network partition.
   bool LinkCut(const std::string& a, const std::string& b) const;
@@ -97,6 +132,12 @@ class ClusterModel {
   const std::map<int32_t, NodeView>& nodes() const { return nodes_; }
   const std::map<std::string, PartitionView>& partitions() const { return partitions_; }
   const std::map<std::string, ClientView>& clients() const { return clients_; }
+  // Every log seen in storage events, by (topic_partition, node): brokers' replicas and the logs
+  // of log_host nodes.
+  const std::map<std::pair<std::string, int32_t>, LogView>& logs() const { return logs_; }
+  const LogView* Log(const std::string& topic_partition, int32_t node) const;
+  ConsumerLagView ConsumerLag(const std::string& topic_partition,
+                              const ConsumerPartitionView& consumer) const;
   const std::vector<ViolationView>& violations() const { return violations_; }
   const NetworkView& network() const { return network_; }
   int32_t controller() const { return controller_; }
@@ -112,17 +153,25 @@ class ClusterModel {
   PartitionView& Partition(const std::string& name);
   ReplicaView& Replica(const std::string& partition, int32_t broker);
   void SetIsr(PartitionView& partition, std::vector<int32_t> isr);
-  void ApplyNode(const TraceEvent& event);
-  void ApplyReplica(const TraceEvent& event);
-  void ApplyController(const TraceEvent& event);
-  void ApplyLog(const TraceEvent& event);
-  void ApplyHistory(const TraceEvent& event);
-  void ApplyScenario(const TraceEvent& event);
-  void ApplyNetwork(const TraceEvent& event);
+  void ApplyNode(const TraceEventView& event);
+  void ApplyReplica(const TraceEventView& event);
+  void ApplyController(const TraceEventView& event);
+  void ApplyLog(const TraceEventView& event);
+  void ApplyStorage(const TraceEventView& event, const JsonFields& fields, LogView& log);
+  void ApplyCrashLoss(const TraceEventView& event);
+  void ApplyHistory(const TraceEventView& event);
+  void ApplyConsumer(const TraceEventView& event);
+  void ApplyScenario(const TraceEventView& event);
+  void ApplyNetwork(const TraceEventView& event);
 
   std::map<int32_t, NodeView> nodes_;
   std::map<std::string, PartitionView> partitions_;
   std::map<std::string, ClientView> clients_;
+  std::map<std::pair<std::string, int32_t>, LogView> logs_;
+  // log.index_entry carries no topic_partition: its entries wait here for the log.append (or
+  // log.clean) of the same node that comes right after them and names the log.
+  std::vector<IndexEntryView> pending_index_entries_;
+  int32_t pending_index_node_ = -1;
   std::vector<ViolationView> violations_;
   NetworkView network_;
   int32_t controller_ = -1;

@@ -98,7 +98,7 @@ JsonFields::JsonFields(std::string_view json) {
     SkipSpace(json, &pos);
     const size_t value_start = pos;
     if (!SkipValue(json, &pos)) return;
-    entries_.push_back({key, json.substr(value_start, pos - value_start)});
+    Add({key, json.substr(value_start, pos - value_start)});
     SkipSpace(json, &pos);
     if (pos >= json.size()) return;
     if (json[pos] == '}') {
@@ -110,8 +110,19 @@ JsonFields::JsonFields(std::string_view json) {
   }
 }
 
+void JsonFields::Add(Entry entry) {
+  if (inline_size_ < kInlineEntries) {
+    inline_[inline_size_++] = entry;
+  } else {
+    overflow_.push_back(entry);
+  }
+}
+
 const std::string_view* JsonFields::Find(std::string_view key) const {
-  for (const Entry& entry : entries_) {
+  for (size_t i = 0; i < inline_size_; ++i) {
+    if (inline_[i].key == key) return &inline_[i].value;
+  }
+  for (const Entry& entry : overflow_) {
     if (entry.key == key) return &entry.value;
   }
   return nullptr;
@@ -119,11 +130,7 @@ const std::string_view* JsonFields::Find(std::string_view key) const {
 
 int64_t JsonFields::Int(std::string_view key, int64_t fallback) const {
   const std::string_view* value = Find(key);
-  if (value == nullptr) return fallback;
-  int64_t result = 0;
-  const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), result);
-  if (error != std::errc()) return fallback;
-  return result;
+  return value == nullptr ? fallback : JsonInt(*value, fallback);
 }
 
 bool JsonFields::Bool(std::string_view key, bool fallback) const {
@@ -136,35 +143,12 @@ bool JsonFields::Bool(std::string_view key, bool fallback) const {
 
 std::string JsonFields::String(std::string_view key, std::string_view fallback) const {
   const std::string_view* value = Find(key);
-  if (value == nullptr || value->size() < 2 || value->front() != '"') return std::string(fallback);
-  std::string out;
-  out.reserve(value->size());
-  for (size_t i = 1; i + 1 < value->size(); ++i) {
-    const char c = (*value)[i];
-    if (c != '\\' || i + 2 >= value->size()) {
-      out.push_back(c);
-      continue;
-    }
-    const char escaped = (*value)[++i];
-    switch (escaped) {
-      case 'n': out.push_back('\n'); break;
-      case 't': out.push_back('\t'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'u': {
-        uint32_t code = 0;
-        if (i + 4 < value->size()) {
-          std::from_chars(value->data() + i + 1, value->data() + i + 5, code, 16);
-          i += 4;
-        }
-        AppendUtf8(&out, code);
-        break;
-      }
-      default: out.push_back(escaped); break;
-    }
-  }
-  return out;
+  return value == nullptr ? std::string(fallback) : JsonString(*value, fallback);
+}
+
+std::string_view JsonFields::Raw(std::string_view key) const {
+  const std::string_view* value = Find(key);
+  return value == nullptr ? std::string_view() : *value;
 }
 
 std::vector<int32_t> JsonFields::IntArray(std::string_view key) const {
@@ -198,6 +182,72 @@ int64_t JsonFields::ArrayLength(std::string_view key) const {
     if (pos < value->size() && (*value)[pos] == ',') ++pos;
   }
   return count;
+}
+
+int64_t JsonInt(std::string_view raw, int64_t fallback) {
+  int64_t result = 0;
+  const auto [end, error] = std::from_chars(raw.data(), raw.data() + raw.size(), result);
+  return error == std::errc() ? result : fallback;
+}
+
+std::string JsonString(std::string_view raw, std::string_view fallback) {
+  if (raw.size() < 2 || raw.front() != '"') return std::string(fallback);
+  const std::string_view body = raw.substr(1, raw.size() - 2);
+  if (body.find('\\') == std::string_view::npos) return std::string(body);  // nearly always
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 1; i + 1 < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c != '\\' || i + 2 >= raw.size()) {
+      out.push_back(c);
+      continue;
+    }
+    const char escaped = raw[++i];
+    switch (escaped) {
+      case 'n': out.push_back('\n'); break;
+      case 't': out.push_back('\t'); break;
+      case 'r': out.push_back('\r'); break;
+      case 'b': out.push_back('\b'); break;
+      case 'f': out.push_back('\f'); break;
+      case 'u': {
+        uint32_t code = 0;
+        if (i + 4 < raw.size()) {
+          std::from_chars(raw.data() + i + 1, raw.data() + i + 5, code, 16);
+          i += 4;
+        }
+        AppendUtf8(&out, code);
+        break;
+      }
+      default: out.push_back(escaped); break;
+    }
+  }
+  return out;
+}
+
+JsonArrayCursor::JsonArrayCursor(std::string_view array) : array_(array) {
+  pos_ = array.size() >= 2 && array.front() == '[' ? 1 : array.size();
+}
+
+bool JsonArrayCursor::Next(std::string_view* element) {
+  SkipSpace(array_, &pos_);
+  if (pos_ >= array_.size() || array_[pos_] == ']') return false;
+  const size_t start = pos_;
+  if (!SkipValue(array_, &pos_)) {
+    pos_ = array_.size();
+    return false;
+  }
+  size_t end = pos_;
+  while (end > start && (array_[end - 1] == ' ' || array_[end - 1] == '\n')) --end;
+  *element = array_.substr(start, end - start);
+  SkipSpace(array_, &pos_);
+  if (pos_ < array_.size() && array_[pos_] == ',') ++pos_;
+  return true;
+}
+
+size_t JsonArrayCursor::Take(std::string_view* out, size_t count) {
+  size_t taken = 0;
+  while (taken < count && Next(&out[taken])) ++taken;
+  return taken;
 }
 
 }  // namespace ks

@@ -13,10 +13,11 @@
 #include <memory>
 #include <string>
 
+#include "sim/cli/cli.h"
+#include "sim/cli/version.h"
 #include "sim/cli/vocabulary.h"
-#include "sim/scenario/loader.h"
-#include "sim/scenario/runner.h"
-#include "sim/scenario/scenario_error.h"
+#include "viewer/live_session.h"
+#include "viewer/frame_meter.h"
 #include "viewer/options.h"
 #include "viewer/panels/panels.h"
 #include "viewer/screenshot.h"
@@ -63,6 +64,45 @@ void MeasureSeeks(const ks::TraceStore& store, std::chrono::steady_clock::durati
               ks::TraceStore::kSnapshotInterval);
 }
 
+// Ends a live run: saves the scenario with its injected faults, records the trace if asked, and
+// prints how to reproduce the run (as `kafkasim run` does). Returns the exit code.
+int EndLiveRun(ks::LiveSession& session, const ks::ViewerOptions& options,
+               const std::string& save_path) {
+  const ks::RunResult result = session.Finish();
+  std::string scenario = options.scenario_path;
+  std::string error;
+  int exit_code = 0;
+  if (!session.injected().empty() || !options.save_scenario_path.empty()) {
+    if (session.Save(save_path, &error)) {
+      scenario = save_path;
+    } else {
+      std::fprintf(stderr, "kafkasim-viewer: %s\n", error.c_str());
+      exit_code = 2;
+    }
+  }
+  const std::string reproduce =
+      "kafkasim run " + scenario + " --seed " + std::to_string(session.seed());
+  std::printf("kafkasim-viewer: live run of %s, seed %llu: stopped at %s, %lld events, %zu "
+              "fault%s injected, %d fork%s\n",
+              options.scenario_path.c_str(), static_cast<unsigned long long>(session.seed()),
+              ks::FormatTime(result.end_time_us).c_str(), static_cast<long long>(result.event_count),
+              session.injected().size(), session.injected().size() == 1 ? "" : "s",
+              session.forks(), session.forks() == 1 ? "" : "s");
+  if (scenario != options.scenario_path) {
+    std::printf("  saved      %s (the scenario plus the injected faults)\n", scenario.c_str());
+  }
+  if (!options.trace_path.empty()) {
+    if (session.RecordTrace(options.trace_path, result, KAFKASIM_VERSION, reproduce, &error)) {
+      std::printf("  trace      %s\n", options.trace_path.c_str());
+    } else {
+      std::fprintf(stderr, "kafkasim-viewer: %s\n", error.c_str());
+      exit_code = 2;
+    }
+  }
+  std::printf("  reproduce  %s\n", reproduce.c_str());
+  return exit_code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,13 +115,11 @@ int main(int argc, char** argv) {
   }
   const bool screenshot = !options.screenshot_path.empty();
 
-  // 2. The data: a recorded trace, or a live run feeding an empty store.
+  // 2. The data: a recorded trace, or a live run feeding its own store.
   std::unique_ptr<ks::TraceStore> store;
   ks::ScenarioRegistry registry;
-  std::unique_ptr<ks::Scenario> scenario;
-  std::unique_ptr<ks::LiveTraceSink> live_sink;
-  std::unique_ptr<ks::ScenarioRunner> runner;
-  if (!options.trace_path.empty()) {
+  std::unique_ptr<ks::LiveSession> session;
+  if (options.scenario_path.empty()) {
     const auto open_start = std::chrono::steady_clock::now();
     store = ks::TraceStore::Open(options.trace_path, &error);
     if (store == nullptr) {
@@ -95,23 +133,20 @@ int main(int argc, char** argv) {
     }
   } else {
     ks::RegisterAllVocabulary(registry);
-    try {
-      scenario = ks::LoadScenarioFile(options.scenario_path, registry);
-    } catch (const ks::ScenarioError& e) {
-      std::fprintf(stderr, "kafkasim-viewer: %s\n", e.what());
-      return 1;
+    session = ks::LiveSession::Open(options.scenario_path, options.seed, registry, &error);
+    if (session == nullptr) {
+      std::fprintf(stderr, "kafkasim-viewer: %s\n", error.c_str());
+      return 2;
     }
-    store = std::make_unique<ks::TraceStore>();
-    live_sink = std::make_unique<ks::LiveTraceSink>(store.get());
-    ks::RunOptions run_options;
-    run_options.seed = options.seed;
-    run_options.sinks.push_back(live_sink.get());
-    runner = std::make_unique<ks::ScenarioRunner>(*scenario, registry, run_options);
-    runner->Begin();
   }
   ks::View view;
-  view.store = store.get();
-  view.live = runner != nullptr;
+  view.store = session != nullptr ? &session->store() : store.get();
+  view.session = session.get();
+  view.live = session != nullptr;
+  if (session != nullptr) {
+    view.save_path = options.save_scenario_path.empty() ? session->DefaultSavePath()
+                                                        : options.save_scenario_path;
+  }
   view.playing = view.live;  // a live run starts running
   view.speed = options.speed;
   view.font_size = options.font_size;
@@ -137,7 +172,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   glfwMakeContextCurrent(window);
-  glfwSwapInterval(screenshot ? 0 : 1);
+  std::unique_ptr<ks::FrameMeter> meter;  // --measure-frames: vsync off, a fixed step a frame
+  if (options.measure_frames > 0) meter = std::make_unique<ks::FrameMeter>(options.measure_frames);
+  glfwSwapInterval(screenshot || meter != nullptr ? 0 : 1);
 
   // 4. Dear ImGui: light style (projectors), large DejaVu Sans, no ini file (same layout always).
   IMGUI_CHECKVERSION();
@@ -153,22 +190,26 @@ int main(int argc, char** argv) {
   int frame = 0;
   int exit_code = 0;
   double last_time = glfwGetTime();
-  while (!glfwWindowShouldClose(window)) {
+  if (view.live) ks::InstallInterruptHandlers();  // Ctrl-C ends a live run as closing does
+  while (!glfwWindowShouldClose(window) && !ks::InterruptFlag().load()) {
     glfwPollEvents();
     const double now = glfwGetTime();
-    const double elapsed = screenshot ? 0.0 : now - last_time;
+    double elapsed = screenshot ? 0.0 : now - last_time;
     last_time = now;
+    if (meter != nullptr) {
+      elapsed = meter->frame_seconds();
+      view.playing = meter->playing();
+      meter->BeginFrame(view.time_us, view.store->size());
+    }
     if (view.live && view.playing) {
-      const ks::TimeUs target =
-          view.time_us + std::max<ks::TimeUs>(1, static_cast<ks::TimeUs>(elapsed * view.speed * 1e6));
-      if (target > view.live_time_us && !view.live_finished) {
-        view.live_finished = !runner->AdvanceTo(target);
-        view.live_time_us = target;
-      }
-      view.SeekToTime(target);
+      // Scrubbed back, this replays the store; at the tip it runs the simulation on.
+      view.time_us += std::max<ks::TimeUs>(1, static_cast<ks::TimeUs>(elapsed * view.speed * 1e6));
+      session->AdvanceTo(view.time_us);
+      view.SyncLive();
     } else {
       view.Advance(elapsed);
     }
+    if (meter != nullptr) meter->EndAdvance();
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -176,11 +217,13 @@ int main(int argc, char** argv) {
     ks::DrawNarrationPanel(view);
     ks::DrawClusterPanel(view);
     ks::DrawPartitionsPanel(view);
+    ks::DrawLogPanel(view);
     ks::DrawEventsPanel(view);
     ks::DrawClientsPanel(view);
     ks::DrawCheckersPanel(view);
     ks::DrawTimelinePanel(view);
     ImGui::Render();
+    if (meter != nullptr) meter->EndUi();
 
     int width = 0, height = 0;
     glfwGetFramebufferSize(window, &width, &height);
@@ -196,7 +239,12 @@ int main(int argc, char** argv) {
       break;
     }
     glfwSwapBuffers(window);
+    if (meter != nullptr) {
+      meter->EndFrame(view.time_us, view.store->size());
+      if (!meter->running()) break;
+    }
   }
+  if (meter != nullptr) meter->Print(view.live ? "live" : "replay");
 
   // 6. Teardown, in reverse.
   ImGui_ImplOpenGL3_Shutdown();
@@ -204,6 +252,6 @@ int main(int argc, char** argv) {
   ImGui::DestroyContext();
   glfwDestroyWindow(window);
   glfwTerminate();
-  if (runner != nullptr) runner->Finish();
+  if (session != nullptr) exit_code = EndLiveRun(*session, options, view.save_path);
   return exit_code;
 }

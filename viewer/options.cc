@@ -39,7 +39,17 @@ const char* ViewerUsage() {
   return "usage: kafkasim-viewer --trace FILE [--at TIME] [--screenshot OUT.png] [--size WxH]\n"
          "                       [--font-size PX]\n"
          "       kafkasim-viewer --trace FILE --measure   (open and seek times, no window)\n"
+         "       kafkasim-viewer (--trace FILE | SCENARIO.yaml) --measure-frames N [--speed X]\n"
+         "                       (N frames playing, N paused, vsync off, 1/60 s of wall time a\n"
+         "                       frame; prints frame times, then exits)\n"
          "       kafkasim-viewer SCENARIO.yaml [--seed N] [--speed X]   (live mode)\n"
+         "                       [--save-scenario FILE] [--trace FILE]\n"
+         "Live mode: click a node for faults (crash, kill, restart, pause, resume, isolate,\n"
+         "cut a link, heal); drag from one node to another to cut that link. Injecting after\n"
+         "scrubbing back forks a new run from that time (same seed: the past is identical).\n"
+         "At exit the scenario plus the injected faults is written to --save-scenario FILE\n"
+         "(default out/scenarios/NAME-live-seedN.yaml, if any fault was injected) and the\n"
+         "command that reproduces the run is printed; --trace FILE records the run as well.\n"
          "TIME: seconds (12.5) or with a unit (12500ms, 12s).\n";
 }
 
@@ -57,8 +67,17 @@ bool ParseViewerOptions(int argc, char** argv, ViewerOptions* options, std::stri
     std::string text;
     if (arg == "--trace") {
       if (!value(&options->trace_path)) return false;
+    } else if (arg == "--save-scenario") {
+      if (!value(&options->save_scenario_path)) return false;
     } else if (arg == "--measure") {
       options->measure = true;
+    } else if (arg == "--measure-frames") {
+      if (!value(&text)) return false;
+      options->measure_frames = std::atoi(text.c_str());
+      if (options->measure_frames < 1 || options->measure_frames > 1'000'000) {
+        *error = "--measure-frames: expected 1 to 1000000 frames, got " + text;
+        return false;
+      }
     } else if (arg == "--screenshot") {
       if (!value(&options->screenshot_path)) return false;
     } else if (arg == "--at") {
@@ -98,12 +117,21 @@ bool ParseViewerOptions(int argc, char** argv, ViewerOptions* options, std::stri
       return false;
     }
   }
-  if (options->trace_path.empty() == options->scenario_path.empty()) {
+  if (options->trace_path.empty() && options->scenario_path.empty()) {
     *error = "give either --trace FILE or a SCENARIO";
     return false;
   }
-  if ((!options->screenshot_path.empty() || options->measure) && options->trace_path.empty()) {
-    *error = "--screenshot and --measure need --trace";
+  const bool live = !options->scenario_path.empty();
+  if ((!options->screenshot_path.empty() || options->measure) && live) {
+    *error = "--screenshot and --measure need --trace FILE and no SCENARIO";
+    return false;
+  }
+  if (options->measure_frames > 0 && (options->measure || !options->screenshot_path.empty())) {
+    *error = "--measure-frames goes with neither --measure nor --screenshot";
+    return false;
+  }
+  if (!options->save_scenario_path.empty() && !live) {
+    *error = "--save-scenario needs a SCENARIO (live mode)";
     return false;
   }
   return true;

@@ -3,24 +3,36 @@
 #include <algorithm>
 
 #include "sim/trace_reader.h"
+#include "viewer/event_batches.h"
 #include "viewer/json_fields.h"
 
 namespace ks {
 namespace {
 
-std::optional<MarkerKind> MarkerFor(const TraceEvent& event) {
-  const std::string& kind = event.kind;
+constexpr int8_t kNoMarker = -1;
+constexpr int8_t kMarkerFromFields = -2;
+
+// The marker of every event of `kind`, kNoMarker, or kMarkerFromFields when it depends on the
+// event's fields.
+int8_t MarkerForKind(std::string_view kind) {
   if (kind == "node.crash" || kind == "node.restart" || kind == "node.pause" ||
       kind == "node.resume" || kind == "node.stop" || kind == "net.partition" ||
       kind == "net.heal" || kind == "disk.corrupt" || kind == "disk.full") {
-    return MarkerKind::kFault;
+    return static_cast<int8_t>(MarkerKind::kFault);
   }
-  if (kind == "controller.election") return MarkerKind::kElection;
-  if (kind == "replica.isr") return MarkerKind::kIsrChange;
-  if (kind == "checker.violation") return MarkerKind::kViolation;
-  if (kind == "scenario.step" && event.fields_json.find("\"caption\"") != std::string::npos) {
-    return MarkerKind::kCaption;
-  }
+  if (kind == "controller.election") return static_cast<int8_t>(MarkerKind::kElection);
+  if (kind == "replica.isr") return static_cast<int8_t>(MarkerKind::kIsrChange);
+  if (kind == "checker.violation") return static_cast<int8_t>(MarkerKind::kViolation);
+  if (kind == "scenario.step") return kMarkerFromFields;
+  return kNoMarker;
+}
+
+std::optional<MarkerKind> MarkerFor(int8_t of_kind, std::string_view fields_json) {
+  if (of_kind >= 0) return static_cast<MarkerKind>(of_kind);
+  if (of_kind == kNoMarker) return std::nullopt;
+  // A fault clicked in the viewer's live mode (or saved with the scenario): a fault, captioned.
+  if (fields_json.find("\"injected\":true") != std::string_view::npos) return MarkerKind::kFault;
+  if (fields_json.find("\"caption\"") != std::string_view::npos) return MarkerKind::kCaption;
   return std::nullopt;
 }
 
@@ -46,32 +58,55 @@ std::unique_ptr<TraceStore> TraceStore::Open(const std::string& path, std::strin
   store->meta_ = reader->meta();
   const std::string recorded = reader->Meta("recorded_events");
   if (!recorded.empty()) {
-    const size_t count = std::strtoull(recorded.c_str(), nullptr, 10);
-    store->events_.reserve(count);
+    // A bound, so that a corrupt count cannot make us reserve the machine's memory.
+    const size_t count = std::min<size_t>(std::strtoull(recorded.c_str(), nullptr, 10), 1u << 28);
+    store->records_.reserve(count);
     store->clocks_.reserve(count);
+    store->snapshots_.reserve(count / kSnapshotInterval + 1);
   }
-  const bool ok = reader->ForEachEvent(
-      [&](const TraceEvent& event) {
-        store->Append(event);
-        return true;
-      },
-      error);
-  if (!ok) return nullptr;
+  EventBatches batches(reader.get());
+  while (std::unique_ptr<EventBatch> batch = batches.Next()) {
+    for (const TraceEventView& event : batch->events) store->AppendStored(event);
+    store->text_.Adopt(std::move(batch->text));
+  }
+  if (!batches.ok()) {
+    *error = batches.error();
+    return nullptr;
+  }
   return store;
 }
 
-void TraceStore::Append(TraceEvent event) {
+TraceStore::KindId TraceStore::Intern(std::string_view kind) {
+  auto it = kind_ids_.find(kind);
+  if (it != kind_ids_.end()) return it->second;
+  const std::string_view stored = text_.Store(kind);
+  const KindId id = static_cast<KindId>(kind_names_.size());
+  kind_names_.push_back(stored);
+  kind_ids_.emplace(stored, id);
+  marker_by_kind_.push_back(MarkerForKind(kind));
+  kinds_.insert(std::upper_bound(kinds_.begin(), kinds_.end(), kind), std::string(kind));
+  return id;
+}
+
+void TraceStore::Append(const TraceEventView& event) {
+  TraceEventView stored = event;
+  stored.fields_json = text_.Store(event.fields_json);
+  AppendStored(stored);
+}
+
+void TraceStore::AppendStored(const TraceEventView& event) {
   const TimeUs clock = clocks_.empty() ? event.time_us : std::max(clocks_.back(), event.time_us);
-  if (std::optional<MarkerKind> marker = MarkerFor(event)) {
-    markers_.push_back({*marker, events_.size(), clock});
-  }
-  if (std::find(kinds_.begin(), kinds_.end(), event.kind) == kinds_.end()) {
-    kinds_.insert(std::upper_bound(kinds_.begin(), kinds_.end(), event.kind), event.kind);
-  }
-  tip_.Apply(event);
-  events_.push_back(std::move(event));
+  const KindId kind = Intern(event.kind);
+  const std::string_view fields = event.fields_json;
+  records_.push_back(Record{event.seq, event.time_us, fields.data(),
+                            static_cast<uint32_t>(fields.size()), event.node, kind});
   clocks_.push_back(clock);
-  if (events_.size() % kSnapshotInterval == 0) snapshots_.push_back(tip_);
+  const TraceEventView stored = view(records_.size() - 1);
+  if (std::optional<MarkerKind> marker = MarkerFor(marker_by_kind_[kind], fields)) {
+    markers_.push_back({*marker, records_.size() - 1, clock});
+  }
+  tip_.Apply(stored);
+  if (records_.size() % kSnapshotInterval == 0) snapshots_.push_back(tip_);
 }
 
 TimeUs TraceStore::end_time_us() const {
@@ -85,23 +120,27 @@ size_t TraceStore::PositionAt(TimeUs time_us) const {
   return std::upper_bound(clocks_.begin(), clocks_.end(), time_us) - clocks_.begin();
 }
 
+void TraceStore::Fold(size_t from, size_t to, ClusterModel* model) const {
+  for (size_t i = from; i < to; ++i) model->Apply(view(i));
+}
+
 ClusterModel TraceStore::StateAfter(size_t position) const {
-  position = std::min(position, events_.size());
-  if (position == events_.size()) return tip_;
+  position = std::min(position, size());
+  if (position == size()) return tip_;
   const size_t snapshot = position / kSnapshotInterval;
   ClusterModel model = snapshots_[snapshot];
-  for (size_t i = snapshot * kSnapshotInterval; i < position; ++i) model.Apply(events_[i]);
+  Fold(snapshot * kSnapshotInterval, position, &model);
   return model;
 }
 
 void TraceStore::Seek(size_t target, ClusterModel* model, size_t* position) const {
-  target = std::min(target, events_.size());
+  target = std::min(target, size());
   if (target == *position) return;
   const bool forward_is_cheaper =
       target > *position && (target - *position < kSnapshotInterval ||
                              target / kSnapshotInterval == *position / kSnapshotInterval);
   if (forward_is_cheaper) {
-    for (size_t i = *position; i < target; ++i) model->Apply(events_[i]);
+    Fold(*position, target, model);
   } else {
     *model = StateAfter(target);
   }
@@ -109,10 +148,18 @@ void TraceStore::Seek(size_t target, ClusterModel* model, size_t* position) cons
 }
 
 std::optional<size_t> TraceStore::NextOfKind(size_t from, const std::string& kind) const {
+  // Decide per interned kind once, then scan the records' kind ids.
   const bool prefix = !kind.empty() && kind.back() == '.';
-  for (size_t i = from; i < events_.size(); ++i) {
-    const std::string& candidate = events_[i].kind;
-    if (prefix ? candidate.compare(0, kind.size(), kind) == 0 : candidate == kind) return i;
+  std::vector<bool> wanted(kind_names_.size());
+  bool any = false;
+  for (size_t id = 0; id < kind_names_.size(); ++id) {
+    const std::string_view name = kind_names_[id];
+    wanted[id] = prefix ? name.starts_with(kind) : name == kind;
+    any = any || wanted[id];
+  }
+  if (!any) return std::nullopt;
+  for (size_t i = from; i < records_.size(); ++i) {
+    if (wanted[records_[i].kind]) return i;
   }
   return std::nullopt;
 }

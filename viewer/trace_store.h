@@ -9,7 +9,13 @@
 // StateAt/StateAfter copy the nearest snapshot (one every kSnapshotInterval events) and fold the
 // rest, so a seek anywhere costs at most kSnapshotInterval applies.
 //
-// Replay: Open() reads a whole trace file. Live: a default-constructed store receives events
+// Storage (docs/performance.md, "Viewer"): one fixed-size record per event, its kind interned as
+// a small integer and its fields JSON copied once into a chunked TextArena, so a million events
+// cost no allocation each; view(i) hands out views into that storage (valid as long as the
+// store), event(i) an owned copy.
+//
+// Replay: Open() reads a whole trace file: SQLite on a thread of its own (EventBatches), the fold
+// on the calling one. Live: a default-constructed store receives events
 // through Append() (LiveTraceSink feeds it from a running ScenarioRunner).
 #pragma once
 
@@ -18,10 +24,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/trace_stream.h"
 #include "viewer/cluster_model.h"
+#include "viewer/text_arena.h"
 
 namespace ks {
 
@@ -37,21 +46,36 @@ struct Marker {
 class TraceStore {
  public:
   static constexpr size_t kSnapshotInterval = 4096;
+  using KindId = uint32_t;  // an interned kind: its index in the order kinds were first seen
 
   TraceStore();
+  TraceStore(const TraceStore&) = delete;
+  TraceStore& operator=(const TraceStore&) = delete;
   // Reads the trace at `path`. Null with *error (the reader's message) if it is not a readable
   // kafkasim trace of a schema this program knows.
   static std::unique_ptr<TraceStore> Open(const std::string& path, std::string* error);
 
-  void Append(TraceEvent event);
+  // Copies the event into the store (the view need not outlive the call) and folds it.
+  void Append(const TraceEventView& event);
+  void Append(const TraceEvent& event) {
+    Append(TraceEventView{event.seq, event.time_us, event.node, event.kind, event.fields_json});
+  }
 
-  size_t size() const { return events_.size(); }
-  const TraceEvent& event(size_t index) const { return events_[index]; }
+  size_t size() const { return records_.size(); }
+  // The event at `index`, viewing the store's own storage: valid as long as the store.
+  TraceEventView view(size_t index) const {
+    const Record& record = records_[index];
+    return TraceEventView{record.seq, record.time_us, record.node, kind_names_[record.kind],
+                          std::string_view(record.fields, record.fields_size)};
+  }
+  // An owned copy of the event at `index` (tests, rare uses: drawing and folding use view()).
+  TraceEvent event(size_t index) const { return view(index).ToEvent(); }
+  KindId kind_id(size_t index) const { return records_[index].kind; }
   TimeUs clock(size_t index) const { return clocks_[index]; }
   TimeUs end_time_us() const;
   const std::map<std::string, std::string>& meta() const { return meta_; }
   const std::vector<Marker>& markers() const { return markers_; }
-  // Every kind seen, for the events filter and "next event of kind".
+  // Every kind seen, sorted by name, for the events filter and "next event of kind".
   const std::vector<std::string>& kinds() const { return kinds_; }
 
   // The number of events whose clock is at or before `time_us`.
@@ -69,8 +93,27 @@ class TraceStore {
   std::optional<size_t> NextMarker(size_t from, MarkerKind marker) const;
 
  private:
-  std::vector<TraceEvent> events_;
+  struct Record {
+    int64_t seq;
+    TimeUs time_us;
+    const char* fields;  // in text_
+    uint32_t fields_size;
+    int32_t node;
+    KindId kind;
+  };
+  KindId Intern(std::string_view kind);
+  // Append() for an event whose fields already live in text_ (or an arena text_ adopts).
+  void AppendStored(const TraceEventView& event);
+  void Fold(size_t from, size_t to, ClusterModel* model) const;
+
+  TextArena text_;  // kind names and fields; declared first, as everything else points into it
+  std::vector<Record> records_;
   std::vector<TimeUs> clocks_;
+  std::vector<std::string_view> kind_names_;  // by KindId, in text_
+  std::unordered_map<std::string_view, KindId> kind_ids_;
+  // By KindId: the timeline marker of that kind's events, if any (MarkerFor, decided once per
+  // kind; scenario.step depends on its fields).
+  std::vector<int8_t> marker_by_kind_;
   std::vector<ClusterModel> snapshots_;  // snapshots_[k]: the state after k * interval events
   ClusterModel tip_;                     // the state after all events
   std::vector<Marker> markers_;
@@ -82,7 +125,7 @@ class TraceStore {
 class LiveTraceSink : public TraceSink {
  public:
   explicit LiveTraceSink(TraceStore* store) : store_(store) {}
-  void OnEvent(const TraceEventView& event) override { store_->Append(event.ToEvent()); }
+  void OnEvent(const TraceEventView& event) override { store_->Append(event); }
 
  private:
   TraceStore* store_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "viewer/live_session.h"
+
 namespace ks {
 
 ImVec4 palette::ToVec4(ImU32 colour) { return ImGui::ColorConvertU32ToFloat4(colour); }
@@ -29,6 +31,19 @@ void View::Advance(double wall_seconds) {
   const TimeUs end = EndTime();
   if (!live && time_us + step >= end) playing = false;
   SeekToTime(time_us + std::max<TimeUs>(step, 1));
+}
+
+void View::SyncLive() {
+  if (session == nullptr) return;
+  if (store != &session->store()) {
+    // A fork: a new store, so the picture is folded again from its start.
+    store = &session->store();
+    model = ClusterModel{};
+    position = 0;
+  }
+  live_time_us = session->time_us();
+  live_finished = session->finished();
+  SeekToTime(time_us);
 }
 
 std::string FormatTime(TimeUs time_us) {

@@ -13,6 +13,8 @@
 
 namespace ks {
 
+class LiveSession;
+
 // Okabe–Ito, the colour-blind-safe palette. Meaning never rests on colour alone: every state also
 // has a shape or a label.
 namespace palette {
@@ -40,7 +42,14 @@ struct View {
   bool live = false;     // a run in this process feeds the store
   bool live_finished = false;
   TimeUs live_time_us = 0;  // live mode: how far the run has been advanced
+  LiveSession* session = nullptr;  // live mode: the run, its injected faults and forks
+  std::string save_path;           // live mode: where "Save as scenario" writes
+  std::string live_message;        // live mode: the outcome of the last injection or save
   std::string title;     // the trace file or scenario
+  // The log the Log panel shows (a click on a replica bar picks it); empty: the first
+  // partition's leader, or the first log seen.
+  std::string selected_log_partition;
+  int32_t selected_log_node = -1;
   ImFont* large_font = nullptr;
   float font_size = 20.0f;
 
@@ -52,6 +61,8 @@ struct View {
   void SeekToEvent(size_t index);
   // Plays `wall_seconds` of wall time at the current speed.
   void Advance(double wall_seconds);
+  // Live mode, after the session ran, injected or forked: takes its (maybe new) store and tip.
+  void SyncLive();
 };
 
 // "12.345 s"

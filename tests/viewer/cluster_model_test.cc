@@ -158,7 +158,7 @@ TEST(ClusterModelTest, CrashElectionPartitionAndViolation) {
   EXPECT_FALSE(partition.replica_by_broker.at(1).in_isr);
   EXPECT_TRUE(model.network().partitioned);
   EXPECT_TRUE(model.LinkCut("b1", "b3"));
-  EXPECT_TRUE(model.LinkCut("zk", "b3"));  // unnamed nodes stay with the first side
+  EXPECT_FALSE(model.LinkCut("zk", "b3"));  // as in the world: zk is on neither side
   EXPECT_FALSE(model.LinkCut("b1", "b2"));
   ASSERT_EQ(model.violations().size(), 1u);
   EXPECT_EQ(model.violations()[0].checker, "lost_writes");
@@ -178,6 +178,25 @@ TEST(ClusterModelTest, RestartTruncatesAndHealRestoresLinks) {
   EXPECT_EQ(replica.truncated_to, 3);
   EXPECT_FALSE(model.network().partitioned);
   EXPECT_FALSE(model.LinkCut("b1", "b3"));
+}
+
+// Partitions add up until a heal (the world keeps each one), and "*" (isolate) is every node not
+// named on the other side; a node named on no side keeps its links.
+TEST(ClusterModelTest, PartitionsAddUpAndIsolateCutsANodeFromEveryone) {
+  EventList list;
+  list.Add(0, -1, "net.partition", R"({"sides":"b1 | b3","one_way":false})")
+      .Add(1, -1, "net.partition", R"({"sides":"b2 | *","one_way":false})")
+      .Add(2, -1, "net.heal", "{}");
+  ClusterModel model = Fold(list.events(), 2);
+  EXPECT_EQ(model.network().sides, "b1 | b3; b2 | *");
+  EXPECT_TRUE(model.LinkCut("b1", "b3"));
+  EXPECT_TRUE(model.LinkCut("b3", "b1"));
+  EXPECT_FALSE(model.LinkCut("zk", "b3"));
+  EXPECT_TRUE(model.LinkCut("b2", "zk"));
+  EXPECT_TRUE(model.LinkCut("b1", "b2"));
+  model = Fold(list.events(), 3);
+  EXPECT_FALSE(model.LinkCut("b1", "b3"));
+  EXPECT_FALSE(model.LinkCut("b2", "zk"));
 }
 
 TEST(TraceStoreTest, MarkersKindsAndNextOfKind) {
@@ -234,6 +253,18 @@ std::string Describe(const ClusterModel& model) {
   for (const auto& [name, client] : model.clients()) {
     out += name + " " + std::to_string(client.sends_acked) + " " +
            std::to_string(client.records_consumed) + "\n";
+    for (const auto& [tp, partition] : client.partitions) {
+      out += " " + tp + "@" + std::to_string(partition.position) + "/" +
+             std::to_string(partition.fetched_hw) + "\n";
+    }
+  }
+  for (const auto& [key, log] : model.logs()) {
+    out += key.first + "@" + std::to_string(key.second) + " " + std::to_string(log.log_end) + " " +
+           std::to_string(log.recovery_point) + " " + std::to_string(log.index_entries_total);
+    for (const SegmentView& segment : log.segments) {
+      out += " [" + std::to_string(segment.base_offset) + " " + std::to_string(segment.size_bytes) + "]";
+    }
+    out += "\n";
   }
   return out;
 }
@@ -285,6 +316,16 @@ TEST(TraceStoreTest, SeekingEqualsAFullFoldOnARecordedRun) {
   EXPECT_EQ(leader.leo, 6000);
   EXPECT_EQ(end.clients().at("p1").sends_acked, 6000);
   EXPECT_EQ(end.clients().at("c1").records_consumed, 6000);
+  // The consumer read everything the leader committed; every replica's log holds 6000 records.
+  const ConsumerPartitionView& consumed = end.clients().at("c1").partitions.at("orders-0");
+  EXPECT_EQ(consumed.position, 6000);
+  EXPECT_EQ(end.ConsumerLag("orders-0", consumed).lag, 0);
+  for (int32_t broker : {1, 2, 3}) {
+    const LogView* log = end.Log("orders-0", broker);
+    ASSERT_NE(log, nullptr) << broker;
+    EXPECT_EQ(log->log_end, 6000) << broker;
+    EXPECT_GT(log->SizeBytes(), 0) << broker;
+  }
 }
 
 TEST(TraceStoreTest, BadFilesGiveAMessage) {

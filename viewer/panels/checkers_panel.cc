@@ -8,7 +8,7 @@
 namespace ks {
 
 void DrawCheckersPanel(View& view) {
-  PlacePanel(0.70f, 0.58f, 0.30f, 0.24f);
+  PlacePanel(0.74f, 0.58f, 0.26f, 0.24f);
   ImGui::Begin("Checkers");
   int total = 0;
   for (const Marker& marker : view.store->markers()) total += marker.kind == MarkerKind::kViolation;
@@ -27,7 +27,7 @@ void DrawCheckersPanel(View& view) {
       ImGui::TextDisabled("... %d more", total - 200);
       break;
     }
-    const TraceEvent& event = view.store->event(marker.index);
+    const TraceEventView event = view.store->view(marker.index);
     JsonFields fields(event.fields_json);
     ImGui::PushID(static_cast<int>(marker.index));
     if (ImGui::SmallButton("Go")) view.SeekToEvent(marker.index);

@@ -2,11 +2,13 @@
 // square, producers triangles, consumers diamonds. The controller wears a thick ring and a label;
 // a crashed node is crossed out and labelled, a paused one shows pause bars; a link cut by a
 // network partition is dashed and crossed. Every state has a shape or a word, not colour alone.
+// Clicking a node opens its fault menu, dragging between two nodes cuts their link (fault_menu.h).
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "viewer/panels/fault_menu.h"
 #include "viewer/panels/panels.h"
 
 namespace ks {
@@ -17,30 +19,56 @@ struct Placed {
   ImVec2 center;
 };
 
-void DrawDashedLine(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour, float thickness) {
-  const float dx = b.x - a.x, dy = b.y - a.y;
-  const float length = std::sqrt(dx * dx + dy * dy);
-  if (length < 1.0f) return;
+// Draws the polyline `points` solid, or in dashes of about 10 px.
+void DrawPath(ImDrawList* draw, const std::vector<ImVec2>& points, ImU32 colour, float thickness,
+              bool dashed) {
+  if (!dashed) {
+    draw->AddPolyline(points.data(), static_cast<int>(points.size()), colour, 0, thickness);
+    return;
+  }
   const float dash = 10.0f;
-  for (float s = 0; s < length; s += 2 * dash) {
-    const float e = std::min(s + dash, length);
-    draw->AddLine(ImVec2(a.x + dx * s / length, a.y + dy * s / length),
-                  ImVec2(a.x + dx * e / length, a.y + dy * e / length), colour, thickness);
+  float along = 0;  // length walked so far; even dash-lengths are drawn, odd ones skipped
+  for (size_t i = 1; i < points.size(); ++i) {
+    const ImVec2 a = points[i - 1], b = points[i];
+    const float dx = b.x - a.x, dy = b.y - a.y;
+    const float length = std::sqrt(dx * dx + dy * dy);
+    for (float s = 0; s < length;) {
+      const float to_edge = dash - std::fmod(along + s, dash);
+      const float e = std::min(s + to_edge, length);
+      if (static_cast<int>((along + s) / dash) % 2 == 0) {
+        draw->AddLine(ImVec2(a.x + dx * s / length, a.y + dy * s / length),
+                      ImVec2(a.x + dx * e / length, a.y + dy * e / length), colour, thickness);
+      }
+      s = e + 1e-3f;
+    }
+    along += length;
   }
 }
 
-void DrawLink(ImDrawList* draw, const ClusterModel& model, const Placed& a, const Placed& b) {
+// A link from a to b: straight, or bent by `bend` pixels (a quadratic curve) so that it does not
+// run through the nodes between them.
+void DrawLink(ImDrawList* draw, const ClusterModel& model, const Placed& a, const Placed& b,
+              float bend = 0) {
   const bool cut = model.LinkCut(a.node->name, b.node->name);
   const bool down = !a.node->up || !b.node->up;
+  const ImVec2 control((a.center.x + b.center.x) / 2, (a.center.y + b.center.y) / 2 + bend);
+  std::vector<ImVec2> points;
+  const int segments = bend == 0 ? 1 : 32;
+  for (int i = 0; i <= segments; ++i) {
+    const float t = static_cast<float>(i) / segments, u = 1 - t;
+    points.emplace_back(u * u * a.center.x + 2 * u * t * control.x + t * t * b.center.x,
+                        u * u * a.center.y + 2 * u * t * control.y + t * t * b.center.y);
+  }
   if (cut) {
-    DrawDashedLine(draw, a.center, b.center, palette::kVermillion, 3.0f);
-    const ImVec2 mid((a.center.x + b.center.x) / 2, (a.center.y + b.center.y) / 2);
+    DrawPath(draw, points, palette::kVermillion, 3.0f, /*dashed=*/true);
+    const ImVec2 mid(0.25f * a.center.x + 0.5f * control.x + 0.25f * b.center.x,
+                     0.25f * a.center.y + 0.5f * control.y + 0.25f * b.center.y);
     draw->AddLine(ImVec2(mid.x - 8, mid.y - 8), ImVec2(mid.x + 8, mid.y + 8), palette::kVermillion, 4);
     draw->AddLine(ImVec2(mid.x - 8, mid.y + 8), ImVec2(mid.x + 8, mid.y - 8), palette::kVermillion, 4);
   } else if (down) {
-    DrawDashedLine(draw, a.center, b.center, palette::kGrey, 1.5f);
+    DrawPath(draw, points, palette::kGrey, 1.5f, /*dashed=*/true);
   } else {
-    draw->AddLine(a.center, b.center, IM_COL32(90, 90, 90, 255), 2.0f);
+    DrawPath(draw, points, IM_COL32(90, 90, 90, 255), 2.0f, /*dashed=*/false);
   }
 }
 
@@ -119,6 +147,7 @@ void DrawLegend() {
 void DrawClusterPanel(View& view) {
   PlacePanel(0.0f, 0.15f, 0.42f, 0.43f);
   ImGui::Begin("Cluster");
+  LiveControls(view);
   const ClusterModel& model = view.model;
   std::vector<Placed> zookeepers, brokers, clients;
   for (const auto& [id, node] : model.nodes()) {
@@ -151,12 +180,22 @@ void DrawClusterPanel(View& view) {
     for (const Placed& broker : brokers) DrawLink(draw, model, zk, broker);
   }
   for (size_t i = 0; i < brokers.size(); ++i) {
-    for (size_t j = i + 1; j < brokers.size(); ++j) DrawLink(draw, model, brokers[i], brokers[j]);
+    for (size_t j = i + 1; j < brokers.size(); ++j) {
+      // Brokers sit in a row: a link that skips some bends below them.
+      DrawLink(draw, model, brokers[i], brokers[j], (j - i - 1) * radius * 3.0f);
+    }
   }
   for (const auto* row : {&zookeepers, &brokers, &clients}) {
     for (const Placed& placed : *row) DrawNode(draw, model, placed, radius);
   }
-  ImGui::Dummy(ImVec2(avail.x, height));
+  // The picture is a button, so that clicks and drags on it reach the fault menu (and do not
+  // move the window).
+  ImGui::InvisibleButton("cluster picture", ImVec2(avail.x, height));
+  std::vector<NodeSpot> spots;
+  for (const auto* row : {&zookeepers, &brokers, &clients}) {
+    for (const Placed& placed : *row) spots.push_back({placed.node, placed.center, radius});
+  }
+  FaultInteraction(view, spots);
   if (model.network().partitioned) {
     ImGui::TextColored(palette::ToVec4(palette::kVermillion), "Network partition: %s",
                        model.network().sides.c_str());

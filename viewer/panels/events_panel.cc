@@ -16,10 +16,12 @@ struct FilteredEvents {
   std::vector<size_t> indices;
 };
 
-bool Passes(const ImGuiTextFilter& filter, const View& view, const TraceEvent& event) {
+bool Passes(const ImGuiTextFilter& filter, const View& view, const TraceEventView& event) {
   if (!filter.IsActive()) return true;
-  if (filter.PassFilter(event.kind.c_str())) return true;
-  if (filter.PassFilter(event.fields_json.c_str())) return true;
+  const char* kind = event.kind.data();
+  const char* fields = event.fields_json.data();
+  if (filter.PassFilter(kind, kind + event.kind.size())) return true;
+  if (filter.PassFilter(fields, fields + event.fields_json.size())) return true;
   const NodeView* node = view.model.Node(event.node);
   return node != nullptr && filter.PassFilter(node->name.c_str());
 }
@@ -27,7 +29,7 @@ bool Passes(const ImGuiTextFilter& filter, const View& view, const TraceEvent& e
 }  // namespace
 
 void DrawEventsPanel(View& view) {
-  PlacePanel(0.0f, 0.58f, 0.42f, 0.24f);
+  PlacePanel(0.0f, 0.58f, 0.36f, 0.24f);
   ImGui::Begin("Events");
   static ImGuiTextFilter filter;
   static FilteredEvents filtered;
@@ -40,7 +42,7 @@ void DrawEventsPanel(View& view) {
     filtered = FilteredEvents{filter.InputBuf, 0, {}};
   }
   for (; filtered.scanned < view.store->size(); ++filtered.scanned) {
-    if (Passes(filter, view, view.store->event(filtered.scanned))) {
+    if (Passes(filter, view, view.store->view(filtered.scanned))) {
       filtered.indices.push_back(filtered.scanned);
     }
   }
@@ -61,12 +63,13 @@ void DrawEventsPanel(View& view) {
   while (clipper.Step()) {
     for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
       const size_t index = filtered.indices[row];
-      const TraceEvent& event = view.store->event(index);
+      const TraceEventView event = view.store->view(index);
       const bool applied = index < view.position;
       const bool last = index + 1 == view.position;
       const std::string node = event.node < 0 ? "world" : view.model.NodeName(event.node);
-      const std::string line = FormatTime(event.time_us) + "  " + node + "  " + event.kind + "  " +
-                               event.fields_json.substr(0, 160);
+      const std::string line = FormatTime(event.time_us) + "  " + node + "  " +
+                               std::string(event.kind) + "  " +
+                               std::string(event.fields_json.substr(0, 160));
       if (!applied) ImGui::PushStyleColor(ImGuiCol_Text, palette::ToVec4(palette::kGrey));
       ImGui::PushID(row);
       if (ImGui::Selectable(line.c_str(), last)) view.SeekToEvent(index);

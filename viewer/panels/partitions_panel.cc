@@ -77,7 +77,7 @@ void DrawReplicaBar(const View& view, const PartitionView& partition, const Repl
   ImGui::Dummy(ImVec2(width, height));
 }
 
-void DrawPartition(const View& view, const PartitionView& partition) {
+void DrawPartition(View& view, const PartitionView& partition) {
   const ClusterModel& model = view.model;
   std::string isr;
   for (int32_t broker : partition.isr) isr += (isr.empty() ? "" : ",") + model.NodeName(broker);
@@ -119,6 +119,10 @@ void DrawPartition(const View& view, const PartitionView& partition) {
     }
     ImGui::SameLine(row_x + label_width);
     DrawReplicaBar(view, partition, replica, scale_start, scale_end, bar_width);
+    if (ImGui::IsItemClicked()) {  // the Log panel shows this replica's log
+      view.selected_log_partition = partition.name;
+      view.selected_log_node = broker;
+    }
     ImGui::SameLine();
     const int64_t lag = partition.Lag(broker);
     ImGui::Text("LEO %lld  HW %lld  lag %s  e%d", static_cast<long long>(replica.leo),
@@ -131,7 +135,7 @@ void DrawPartition(const View& view, const PartitionView& partition) {
 }  // namespace
 
 void DrawPartitionsPanel(View& view) {
-  PlacePanel(0.42f, 0.15f, 0.58f, 0.43f);
+  PlacePanel(0.42f, 0.15f, 0.58f, 0.18f);
   ImGui::Begin("Partitions");
   DrawLegend();
   ImGui::Separator();

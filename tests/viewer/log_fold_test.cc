@@ -1,0 +1,308 @@
+// The fold of storage and consumer events (viewer/log_view.h, ClusterModel): a log's segments,
+// index entries, flushes, truncations and deletions, and a consumer's position and lag, are what
+// the events say. Method: hand-written event sequences in the schema of docs/trace-schema.md,
+// then real runs of the log curriculum whose folded segment lists must match the files that
+// `kafkasim dump-log --list` finds on the simulated disk at the end of the same run.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "viewer/cluster_model.h"
+#include "viewer/trace_store.h"
+
+namespace ks {
+namespace {
+
+class Story {
+ public:
+  Story& Add(TimeUs time_us, NodeId node, std::string kind, std::string fields) {
+    model_.Apply(TraceEvent{seq_++, time_us, node, std::move(kind), std::move(fields)});
+    return *this;
+  }
+  const ClusterModel& model() const { return model_; }
+
+ private:
+  ClusterModel model_;
+  int64_t seq_ = 0;
+};
+
+std::string Append(int64_t base, int64_t last, int64_t bytes, int64_t segment) {
+  return R"({"topic_partition":"orders-0","base_offset":)" + std::to_string(base) +
+         R"(,"last_offset":)" + std::to_string(last) + R"(,"records":)" +
+         std::to_string(last - base + 1) + R"(,"bytes":)" + std::to_string(bytes) +
+         R"(,"segment":)" + std::to_string(segment) + "}";
+}
+
+std::string IndexEntry(int64_t segment, int64_t relative, int64_t position, int64_t timestamp) {
+  return R"({"segment":)" + std::to_string(segment) + R"(,"relative_offset":)" +
+         std::to_string(relative) + R"(,"position":)" + std::to_string(position) +
+         R"(,"timestamp_ms":)" + std::to_string(timestamp) + "}";
+}
+
+// A log on node 1: three appends, a roll at 10, an index entry in each segment, a flush.
+Story SegmentsStory() {
+  Story story;
+  story.Add(0, 1, "node.add", R"({"name":"storage","role":"log_host"})")
+      .Add(10, 1, "log.append", Append(0, 4, 100, 0))
+      .Add(11, 1, "log.index_entry", IndexEntry(0, 9, 100, 5000))
+      .Add(11, 1, "log.append", Append(5, 9, 100, 0))
+      .Add(12, 1, "log.roll",
+           R"({"topic_partition":"orders-0","segment":10,"reason":"size","previous_segment":0,"previous_bytes":200})")
+      .Add(12, 1, "log.index_entry", IndexEntry(10, 4, 0, 6000))
+      .Add(12, 1, "log.append", Append(10, 14, 120, 10))
+      .Add(13, 1, "log.flush", R"({"topic_partition":"orders-0","offset":15})")
+      .Add(14, 1, "log.append", Append(15, 19, 120, 10));
+  return story;
+}
+
+TEST(LogFoldTest, SegmentsIndexEntriesAndFlushes) {
+  const Story story = SegmentsStory();
+  const LogView* log = story.model().Log("orders-0", 1);
+  ASSERT_NE(log, nullptr);
+  ASSERT_EQ(log->segments.size(), 2u);
+  EXPECT_EQ(log->segments[0].base_offset, 0);
+  EXPECT_EQ(log->segments[0].end_offset, 10);
+  EXPECT_EQ(log->segments[0].size_bytes, 200);
+  EXPECT_EQ(log->segments[0].roll_reason, "size");
+  EXPECT_EQ(log->segments[0].index_entries, 1);
+  EXPECT_EQ(log->segments[1].base_offset, 10);
+  EXPECT_EQ(log->segments[1].end_offset, 20);
+  EXPECT_EQ(log->segments[1].size_bytes, 240);
+  EXPECT_EQ(log->Active(), &log->segments[1]);
+  EXPECT_EQ(log->SizeBytes(), 440);
+  EXPECT_EQ(log->log_end, 20);
+  EXPECT_EQ(log->recovery_point, 15);
+  ASSERT_EQ(log->index_entries().size(), 2u);
+  EXPECT_EQ(log->index_entries()[0].offset, 9);
+  EXPECT_EQ(log->index_entries()[0].position, 100);
+  EXPECT_TRUE(log->index_entries()[0].time_entry);
+  EXPECT_EQ(log->index_entries()[1].segment, 10);
+  EXPECT_EQ(log->index_entries()[1].offset, 14);
+  // A log_host's log is not a broker's replica.
+  EXPECT_TRUE(story.model().partitions().empty());
+}
+
+TEST(LogFoldTest, TruncationCutsSegmentsAndIndexEntries) {
+  Story story = SegmentsStory();
+  story.Add(20, 1, "log.truncate",
+            R"({"topic_partition":"orders-0","to_offset":8,"bytes_removed":300,"log_end_offset":5,"full":false})");
+  const LogView& log = *story.model().Log("orders-0", 1);
+  ASSERT_EQ(log.segments.size(), 1u);  // segment 10 went whole (240 bytes), 60 more from 0
+  EXPECT_EQ(log.segments[0].size_bytes, 140);
+  EXPECT_EQ(log.segments[0].end_offset, 5);
+  EXPECT_EQ(log.log_end, 5);
+  EXPECT_EQ(log.recovery_point, 5);
+  EXPECT_TRUE(log.index_entries().empty());  // the entry at 9 named the batch cut away
+  EXPECT_EQ(log.segments[0].index_entries, 0);
+  ASSERT_EQ(log.truncations.size(), 1u);
+  EXPECT_EQ(log.truncations[0].from_offset, 20);
+  EXPECT_EQ(log.truncations[0].to_offset, 8);
+  EXPECT_EQ(log.truncations[0].bytes_removed, 300);
+
+  story.Add(30, 1, "log.truncate",
+            R"({"topic_partition":"orders-0","to_offset":50,"bytes_removed":140,"log_end_offset":50,"full":true})");
+  const LogView& reset = *story.model().Log("orders-0", 1);
+  ASSERT_EQ(reset.segments.size(), 1u);
+  EXPECT_EQ(reset.segments[0].base_offset, 50);
+  EXPECT_EQ(reset.log_start, 50);
+  EXPECT_EQ(reset.log_end, 50);
+  EXPECT_EQ(reset.truncations_total, 2);
+}
+
+TEST(LogFoldTest, RetentionDeletesAndStartOffset) {
+  Story story = SegmentsStory();
+  story.Add(20, 1, "log.start_offset",
+            R"({"topic_partition":"orders-0","log_start_offset":10,"reason":"retention"})")
+      .Add(20, 1, "log.retention_delete",
+           R"({"topic_partition":"orders-0","segment":0,"reason":"time","bytes":200,"max_timestamp_ms":5000})");
+  const LogView& log = *story.model().Log("orders-0", 1);
+  EXPECT_EQ(log.log_start, 10);
+  ASSERT_EQ(log.segments.size(), 1u);
+  EXPECT_EQ(log.segments[0].base_offset, 10);
+  ASSERT_EQ(log.deleted.size(), 1u);
+  EXPECT_EQ(log.deleted[0].base_offset, 0);
+  EXPECT_EQ(log.deleted[0].end_offset, 10);
+  EXPECT_EQ(log.deleted[0].reason, "time");
+  ASSERT_EQ(log.index_entries().size(), 1u);  // segment 0's entry went with its file
+  EXPECT_EQ(log.index_entries()[0].segment, 10);
+}
+
+TEST(LogFoldTest, CompactionReplacesSegmentsWithTheTracedOnes) {
+  Story story = SegmentsStory();
+  story.Add(20, 1, "log.index_entry", IndexEntry(0, 7, 40, 5000))
+      .Add(20, 1, "log.clean",
+           R"({"topic_partition":"orders-0","first_dirty_offset":0,"end_offset":10,"segments_before":1,"segments_after":1,"bytes_before":200,"bytes_after":80,"records_removed":6,"tombstones_removed":0,"segments":[[0,8,80]]})");
+  const LogView& log = *story.model().Log("orders-0", 1);
+  ASSERT_EQ(log.segments.size(), 2u);
+  EXPECT_EQ(log.segments[0].size_bytes, 80);
+  EXPECT_EQ(log.segments[0].end_offset, 8);
+  EXPECT_EQ(log.segments[0].times_cleaned, 1);
+  EXPECT_EQ(log.segments[0].cleaned_at_us, 20);
+  EXPECT_EQ(log.segments[0].index_entries, 1);  // the cleaner's entry, not the old one
+  EXPECT_EQ(log.records_cleaned_away, 6);
+  ASSERT_EQ(log.index_entries().size(), 2u);
+  EXPECT_EQ(log.index_entries()[1].offset, 7);
+}
+
+TEST(LogFoldTest, IndexEntriesWaitForTheirAppendAndAreCapped) {
+  Story story;
+  story.Add(0, 1, "node.add", R"({"name":"b1","role":"broker"})")
+      .Add(0, 2, "node.add", R"({"name":"b2","role":"broker"})");
+  int64_t offset = 0;
+  for (int i = 0; i < 100; ++i, offset += 10) {
+    story.Add(i, 1, "log.index_entry", IndexEntry(0, offset + 9, offset * 10, 1000 + i))
+        .Add(i, 1, "log.append", Append(offset, offset + 9, 100, 0));
+  }
+  // An entry whose append never came (a failed write) does not stick to another log.
+  story.Add(200, 2, "log.index_entry", IndexEntry(0, 3, 0, 9))
+      .Add(201, 1, "replica.leo", R"({"tp":"orders-0","leo":1000})")
+      .Add(202, 2, "log.append", Append(0, 4, 100, 0));
+  const LogView& log = *story.model().Log("orders-0", 1);
+  EXPECT_EQ(log.index_entries().size(), LogView::kMaxIndexEntries);
+  EXPECT_EQ(log.index_entries_total, 100);
+  EXPECT_EQ(log.segments[0].index_entries, 100);
+  EXPECT_EQ(log.index_entries().back().offset, 999);
+  EXPECT_TRUE(story.model().Log("orders-0", 2)->index_entries().empty());
+
+  // A snapshot shares the entries until the model moves on; then each keeps its own.
+  const ClusterModel snapshot = story.model();
+  story.Add(300, 1, "log.index_entry", IndexEntry(0, 1009, 10000, 2000))
+      .Add(300, 1, "log.append", Append(1000, 1009, 100, 0));
+  EXPECT_EQ(snapshot.Log("orders-0", 1)->index_entries().back().offset, 999);
+  EXPECT_EQ(story.model().Log("orders-0", 1)->index_entries().back().offset, 1009);
+  EXPECT_EQ(story.model().Log("orders-0", 1)->index_entries().size(), LogView::kMaxIndexEntries);
+}
+
+TEST(LogFoldTest, CrashLossAndRecoveryCutTheTail) {
+  Story story = SegmentsStory();
+  story.Add(20, 1, "node.crash", R"({"power_loss":true})")
+      .Add(20, 1, "disk.crash_loss",
+           R"({"file":"orders-0/00000000000000000010.log","size_before":240,"size_after":150,"torn_bytes":30})")
+      .Add(30, 1, "log.recovery",
+           R"({"topic_partition":"orders-0","recovery_point":15,"segments_scanned":1,"batches_dropped":1,"bytes_dropped":30,"segments_deleted":0,"log_end_offset":15,"reason":"00000000000000000010.log at position 120: a torn batch"})");
+  const LogView& log = *story.model().Log("orders-0", 1);
+  ASSERT_EQ(log.segments.size(), 2u);
+  EXPECT_EQ(log.segments[1].size_bytes, 120);
+  EXPECT_EQ(log.segments[1].end_offset, 15);
+  EXPECT_EQ(log.log_end, 15);
+  EXPECT_EQ(log.recovery.bytes_dropped, 30);
+  EXPECT_EQ(log.recovery.time_us, 30);
+}
+
+TEST(ConsumerFoldTest, PositionHwAndLag) {
+  Story story;
+  story.Add(0, 1, "node.add", R"({"name":"b1","role":"broker"})")
+      .Add(0, 7, "node.add", R"({"name":"c1","role":"consumer"})")
+      .Add(1, 1, "replica.role",
+           R"({"tp":"orders-0","role":"leader","leader":1,"leader_epoch":0,"isr":[1],"replicas":[1],"hw":0,"leo":0})")
+      .Add(2, 7, "consumer.reset",
+           R"({"client":"c1","topic":"orders","partition":0,"strategy":"earliest","offset":0})")
+      .Add(3, 1, "replica.hw", R"({"tp":"orders-0","hw":10,"leo":12,"by":"leader"})")
+      .Add(4, 7, "consumer.fetch",
+           R"({"client":"c1","node":1,"correlation_id":3,"partitions":[["orders",0,"NONE",0,3,10],["orders",1,"NOT_LEADER_OR_FOLLOWER",0,0,-1]]})")
+      .Add(5, 7, "history.op",
+           R"({"op":0,"process":"c1","type":"ok","f":"poll","records":[[0,0,"p1-0...."],[0,1,"a,\"b]"],[0,2,null]]})");
+  const ClientView& consumer = story.model().clients().at("c1");
+  EXPECT_TRUE(consumer.consumer);
+  EXPECT_EQ(consumer.topic, "orders");
+  EXPECT_EQ(consumer.records_consumed, 3);
+  const ConsumerPartitionView& p0 = consumer.partitions.at("orders-0");
+  EXPECT_EQ(p0.position, 3);
+  EXPECT_EQ(p0.records_consumed, 3);
+  EXPECT_EQ(p0.fetched_hw, 10);
+  const ConsumerLagView lag = story.model().ConsumerLag("orders-0", p0);
+  EXPECT_EQ(lag.hw, 10);
+  EXPECT_EQ(lag.leo, 12);
+  EXPECT_EQ(lag.lag, 7);
+  EXPECT_EQ(consumer.partitions.at("orders-1").last_error, "NOT_LEADER_OR_FOLLOWER");
+  // No leader known for orders-1: no HW, no lag.
+  EXPECT_EQ(story.model().ConsumerLag("orders-1", consumer.partitions.at("orders-1")).lag, -1);
+}
+
+// --- Real runs ---------------------------------------------------------------------------------
+
+std::string RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+// "  orders-0/00000000000000000030.log   3696 bytes  durable ..." -> {path: size}
+std::map<std::string, int64_t> ListedFiles(const std::string& listing) {
+  std::map<std::string, int64_t> files;
+  std::istringstream lines(listing);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string path, bytes_word;
+    int64_t size = 0;
+    if (words >> path >> size >> bytes_word && bytes_word == "bytes") files[path] = size;
+  }
+  return files;
+}
+
+class LogCurriculumTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(LogCurriculumTest, FoldedSegmentsMatchTheFilesOnDisk) {
+  const std::string name = GetParam();
+  const std::string scenario =
+      std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/curriculum/" + name + ".yaml";
+  const std::string kafkasim = std::string(KAFKASIM_BINARY_DIR) + "/bin/kafkasim";
+  const std::string trace = std::string(KAFKASIM_BINARY_DIR) + "/viewer_test_" + name + ".sqlite";
+  const std::string run = kafkasim + " run " + scenario + " --trace " + trace + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(run.c_str()), 0) << run;
+  const std::map<std::string, int64_t> files =
+      ListedFiles(RunCommand(kafkasim + " dump-log " + scenario + " --node storage --list"));
+  ASSERT_FALSE(files.empty());
+
+  std::string error;
+  std::unique_ptr<TraceStore> store = TraceStore::Open(trace, &error);
+  ASSERT_NE(store, nullptr) << error;
+  const ClusterModel end = store->StateAfter(store->size());
+  std::map<std::string, int64_t> folded, listed;
+  for (const auto& [key, log] : end.logs()) {
+    for (const SegmentView& segment : log.segments) {
+      char file[64];
+      std::snprintf(file, sizeof(file), "%s/%020lld.log", log.topic_partition.c_str(),
+                    static_cast<long long>(segment.base_offset));
+      folded[file] = segment.size_bytes;
+      // With the index dense enough to have entries, every one of them was traced (no
+      // recovery rebuilt an index in this run): 8 bytes an entry in the .index file.
+      std::string index_path = file;
+      index_path.replace(index_path.size() - 4, 4, ".index");
+      auto index = files.find(index_path);
+      if (log.recovery.time_us < 0 && index != files.end()) {
+        EXPECT_EQ(segment.index_entries * 8, index->second) << name << " " << file;
+      }
+    }
+  }
+  for (const auto& [path, size] : files) {
+    if (path.ends_with(".log")) listed[path] = size;
+  }
+  EXPECT_EQ(folded, listed) << name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Curriculum, LogCurriculumTest,
+                         ::testing::Values("log-segments-and-index", "log-retention",
+                                           "log-compaction", "log-crash-recovery"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           std::string name = info.param;
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace ks
