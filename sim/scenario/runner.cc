@@ -68,10 +68,11 @@ void ScenarioRunner::Begin() {
   world_->trace().KeepEventHashes(options_.keep_event_hashes);
   run_ = std::make_unique<ScenarioRun>(scenario_, *world_);
 
+  // Not the file's path: where a scenario is stored is not part of the run (the same file
+  // copied elsewhere must give the same digest). The SQLite trace keeps it in `meta`.
   world_->Trace(kNoNode, "scenario.begin",
                 TraceFields()
                     .Add("name", scenario_.name)
-                    .Add("path", scenario_.path)
                     .Add("seed", static_cast<int64_t>(seed_))
                     .Add("run_for_us", end_time_us_)
                     .Add("description", scenario_.description));

@@ -164,8 +164,8 @@ std::string CliDigest(const std::string& path, uint64_t seed) {
 }
 
 TEST_F(LiveSessionTest, SavedScenarioReproducesTheLiveRunFromTheCommandLine) {
-  // The live run is of a copy of the flagship, saved over that copy: the run's path (traced in
-  // scenario.begin) is then the saved file's, so the digests can be compared whole.
+  // The live run is of a copy of the flagship, saved over that copy and saved elsewhere: where
+  // the file lies is not part of the run, so both give the live run's digest.
   const std::string path = (dir_ / "flagship.yaml").string();
   std::filesystem::copy_file(Flagship(), path);
   auto session = Open(path, 5);
@@ -185,20 +185,9 @@ TEST_F(LiveSessionTest, SavedScenarioReproducesTheLiveRunFromTheCommandLine) {
   ASSERT_TRUE(session->Save(path, &error)) << error;
   EXPECT_EQ(CliDigest(path, 5), live.digest.Hex());
 
-  // Saved elsewhere, the stream is the same but for the file name in scenario.begin.
   const std::string elsewhere = (dir_ / "elsewhere.yaml").string();
   ASSERT_TRUE(session->Save(elsewhere, &error)) << error;
-  TraceCollector collector;
-  RunOptions options;
-  options.seed = 5;
-  options.sinks = {&collector};
-  RunScenario(*LoadScenarioFile(elsewhere, registry_), registry_, options);
-  const std::vector<TraceEvent> live_events = Events(session->store());
-  ASSERT_EQ(collector.events.size(), live_events.size());
-  EXPECT_EQ(JsonFields(collector.events[0].fields_json).String("path"), elsewhere);
-  for (size_t i = 1; i < live_events.size(); ++i) {
-    ASSERT_EQ(collector.events[i], live_events[i]) << "event " << i;
-  }
+  EXPECT_EQ(CliDigest(elsewhere, 5), live.digest.Hex());
 }
 
 TEST_F(LiveSessionTest, AFaultAtABusyInstantWaitsForTheNextQuietOne) {
