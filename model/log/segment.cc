@@ -287,12 +287,15 @@ Status Segment::Read(int64_t offset, int64_t max_bytes, int64_t max_offset_exclu
   const std::string_view bytes(*out);
   size_t end = 0;
   while (end < bytes.size()) {
-    const int64_t size = BatchHeader::PeekSizeBytes(bytes.substr(end));
-    // A batch that runs past the window does not fit max_bytes (the first one always fits).
-    if (window < rest && end > 0 && size >= kRecordBatchOverhead &&
-        static_cast<int64_t>(end) + size > window) {
-      break;
-    }
+    const std::string_view tail = bytes.substr(end);
+    // A batch that runs past the window does not fit max_bytes (the first one always fits). The
+    // window may cut it anywhere, even inside its length field: the segment goes on past the
+    // window, so these are not the bytes of a truncated batch.
+    const bool length_cut = tail.size() < static_cast<size_t>(kLogOverhead);
+    const int64_t size = BatchHeader::PeekSizeBytes(tail);
+    const bool past_window =
+        length_cut || (size >= kRecordBatchOverhead && static_cast<int64_t>(end) + size > window);
+    if (window < rest && end > 0 && past_window) break;
     BatchHeader header;
     if (Status s = BatchHeader::Parse(bytes.substr(end), &header); !s.ok()) {
       return Status::Corruption(log_path_ + ": " + s.message());

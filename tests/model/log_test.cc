@@ -86,6 +86,27 @@ TEST_F(LogTest, ReadMidBatchReturnsTheWholeBatch) {
   EXPECT_EQ(result.batch_count, 1);
 }
 
+// A max_bytes that ends anywhere inside a later batch, even within its 12-byte offset and length
+// prefix, leaves that batch out; it is not a truncated batch (once read as one: a 1 MiB read
+// whose window kept 3 bytes of the next batch failed with CORRUPT_MESSAGE, and the final checks
+// took the rest of the log for lost writes).
+TEST_F(LogTest, ReadReturnsTheWholeBatchesThatFitWhereverMaxBytesEnds) {
+  Open();
+  const int64_t first = Append(3, 1000).bytes;
+  const int64_t second = Append(4, 1000).bytes;
+  const int64_t third = Append(5, 1000).bytes;
+  LogReadResult result;
+  for (int64_t max_bytes = 1; max_bytes <= first + second + third; ++max_bytes) {
+    KafkaError error = log_->Read(0, max_bytes, INT64_MAX, &result);
+    ASSERT_TRUE(error.ok()) << "max_bytes " << max_bytes << ": " << error.ToString();
+    const int expected = max_bytes >= first + second + third ? 3
+                         : max_bytes >= first + second        ? 2
+                                                              : 1;
+    EXPECT_EQ(result.batch_count, expected) << "max_bytes " << max_bytes;
+  }
+}
+
+
 TEST_F(LogTest, OffsetsOutsideTheLogAreOutOfRange) {
   Open();
   Append(10, 1000);
