@@ -219,8 +219,22 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
       snapshot.log_end_offset = partition->log_end_offset();
       snapshots.push_back(std::move(snapshot));
       if (batches.size() < snapshots.size()) batches.emplace_back();
-      batches[snapshots.size() - 1].Read(partition->log(), partition->log_start_offset(),
-                                         partition->log_end_offset());
+      const KafkaError read = batches[snapshots.size() - 1].Read(
+          partition->log(), partition->log_start_offset(), partition->log_end_offset());
+      // A log that cannot be read back must not pass for a log that lost its tail: the lost
+      // writes it would imply are the reader's, not the cluster's.
+      if (!read.ok()) {
+        ReportViolation(run, cluster,
+                        Violation{"unreadable_log", tp.Name(),
+                                  "replica " + std::to_string(broker_id) +
+                                      "'s log could not be read back from offset " +
+                                      std::to_string(partition->log_start_offset()) + " to " +
+                                      std::to_string(partition->log_end_offset()) + ": " +
+                                      read.ToString(),
+                                  {partition->log_start_offset()},
+                                  {broker_id},
+                                  world.Now()});
+      }
       log_start_offsets.push_back(partition->log_start_offset());
     }
     std::vector<bool> decoded(snapshots.size(), false);

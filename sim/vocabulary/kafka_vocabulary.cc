@@ -711,7 +711,7 @@ void RegisterProbes(ScenarioRegistry& registry) {
       });
   registry.AddProbe(
       "violations",
-      {"Violations found by a checker (lost_writes, duplicates, order, divergence, "
+      {"Violations found by a checker (lost_writes, duplicates, order, divergence, unreadable_log, "
        "one_leader_per_epoch, hw_above_leo, isr_invalid, isr_logs_differ) or by all. Final "
        "checkers run when the run ends; expecting a violation is how a scenario demonstrates a "
        "historic bug.",
@@ -719,8 +719,8 @@ void RegisterProbes(ScenarioRegistry& registry) {
       [](Args& args, ParseScope&) -> std::unique_ptr<Probe> {
         const std::string checker = args.GetChoice(
             "checker",
-            {"all", "lost_writes", "duplicates", "order", "divergence", "one_leader_per_epoch",
-             "hw_above_leo", "isr_invalid", "isr_logs_differ"},
+            {"all", "lost_writes", "duplicates", "order", "divergence", "unreadable_log",
+             "one_leader_per_epoch", "hw_above_leo", "isr_invalid", "isr_logs_differ"},
             "all");
         std::optional<TopicPartition> tp = ParsePartitionName(args, "partition", false);
         const std::string name = tp ? tp->Name() : "";
