@@ -9,7 +9,10 @@
 //   2. "draw": paused where phase 1 ended; the same panels, drawn and rendered only.
 // Each frame is split into `advance` (running the simulation and folding), `ui` (building the
 // panels with ImGui) and `gl` (rendering them with OpenGL and swapping buffers: with Mesa's
-// software OpenGL this is rasterisation on the CPU), measured with the wall clock; `cpu` is the
+// software OpenGL this is rasterisation on the CPU), measured with the wall clock. `gl` is split
+// in turn into `render` (clear + ImGui's draw calls, up to a glFinish, so the rasterising is
+// counted here) and `swap` (glfwSwapBuffers: handing the finished picture to the X server); the
+// meter also reports ImGui's draw lists, draw calls and vertices per frame. `cpu` is the
 // process's CPU time per frame (every thread: Mesa's llvmpipe rasterises on threads), which a
 // busy machine disturbs less than wall time. The meter prints one line per phase.
 #pragma once
@@ -42,6 +45,8 @@ class FrameMeter {
   void BeginFrame(TimeUs sim_time_us, size_t events);
   void EndAdvance() { advance_end_ = Clock::now(); }
   void EndUi() { ui_end_ = Clock::now(); }
+  // After the frame is rendered and finished (glFinish), before the swap; with what ImGui drew.
+  void EndRender(int draw_lists, int draw_calls, int vertices);
   void EndFrame(TimeUs sim_time_us, size_t events);
 
   // Prints both phases' lines ("phase=... frames=... mean_ms=... p99_ms=..."), to stdout.
@@ -49,7 +54,8 @@ class FrameMeter {
 
  private:
   struct Phase {
-    std::vector<double> frame_ms, advance_ms, ui_ms, gl_ms, cpu_ms;
+    std::vector<double> frame_ms, advance_ms, ui_ms, gl_ms, render_ms, swap_ms, cpu_ms;
+    double draw_lists = 0, draw_calls = 0, vertices = 0;  // summed over the frames
     TimeUs sim_start_us = -1, sim_end_us = 0;
     size_t events_start = 0, events_end = 0;
   };
@@ -57,7 +63,7 @@ class FrameMeter {
 
   int frames_per_phase_;
   int frame_ = 0;
-  Clock::time_point frame_start_, advance_end_, ui_end_;
+  Clock::time_point frame_start_, advance_end_, ui_end_, render_end_;
   double cpu_start_ms_ = 0;
   Phase phases_[2];
 };

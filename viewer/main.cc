@@ -23,6 +23,7 @@
 #include "viewer/screenshot.h"
 #include "viewer/trace_store.h"
 #include "viewer/view.h"
+#include "viewer/window_backdrop.h"
 
 namespace {
 
@@ -163,6 +164,8 @@ int main(int argc, char** argv) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);  // ImGui draws without depth or stencil tests; llvmpipe
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);  // then has no depth buffer to carry (-3 % instructions)
   if (screenshot) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
   const std::string title = "kafkasim-viewer: " + view.title;
   GLFWwindow* window = glfwCreateWindow(options.width, options.height, title.c_str(), nullptr, nullptr);
@@ -214,6 +217,7 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
+    const ImVec4 backdrop = ks::ChooseWindowBackdrop();  // the clear paints the panels' background
     ks::DrawNarrationPanel(view);
     ks::DrawClusterPanel(view);
     ks::DrawPartitionsPanel(view);
@@ -228,9 +232,18 @@ int main(int argc, char** argv) {
     int width = 0, height = 0;
     glfwGetFramebufferSize(window, &width, &height);
     glViewport(0, 0, width, height);
-    glClearColor(0.93f, 0.93f, 0.93f, 1.0f);
+    glClearColor(backdrop.x, backdrop.y, backdrop.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (meter != nullptr) {
+      glFinish();  // the rasterising is counted as render, not as the swap that would wait for it
+      const ImDrawData* draw_data = ImGui::GetDrawData();
+      int draw_calls = 0;
+      for (int i = 0; i < draw_data->CmdListsCount; ++i) {
+        draw_calls += draw_data->CmdLists[i]->CmdBuffer.Size;
+      }
+      meter->EndRender(draw_data->CmdListsCount, draw_calls, draw_data->TotalVtxCount);
+    }
     if (screenshot && ++frame == kScreenshotFrames) {
       if (!ks::WriteBackBufferPng(options.screenshot_path, width, height, &error)) {
         std::fprintf(stderr, "kafkasim-viewer: %s\n", error.c_str());
