@@ -11,6 +11,7 @@
 #include "viewer/cluster_model.h"
 #include "viewer/json_fields.h"
 #include "viewer/trace_store.h"
+#include "tests/viewer/model_picture.h"
 
 namespace ks {
 namespace {
@@ -233,49 +234,9 @@ TEST(TraceStoreTest, ClockNeverGoesBackAndPicksAPrefix) {
   EXPECT_EQ(store.PositionAt(1000), 3u);
 }
 
-// A model's observable state, for comparing two folds.
-std::string Describe(const ClusterModel& model) {
-  std::string out = std::to_string(model.events_applied()) + " c" +
-                    std::to_string(model.controller()) + " " + model.caption() + "\n";
-  for (const auto& [id, node] : model.nodes()) {
-    out += node.name + (node.up ? " up" : "") + (node.crashed ? " crashed" : "") + "\n";
-  }
-  for (const auto& [name, partition] : model.partitions()) {
-    out += name + " L" + std::to_string(partition.leader) + " e" +
-           std::to_string(partition.leader_epoch) + " isr" + std::to_string(partition.isr.size());
-    for (const auto& [broker, replica] : partition.replica_by_broker) {
-      out += " [" + std::to_string(broker) + " " + replica.role + " " +
-             std::to_string(replica.log_start) + "-" + std::to_string(replica.hw) + "-" +
-             std::to_string(replica.leo) + "]";
-    }
-    out += "\n";
-  }
-  for (const auto& [name, client] : model.clients()) {
-    out += name + " " + std::to_string(client.sends_acked) + " " +
-           std::to_string(client.records_consumed) + "\n";
-    for (const auto& [tp, partition] : client.partitions) {
-      out += " " + tp + "@" + std::to_string(partition.position) + "/" +
-             std::to_string(partition.fetched_hw) + "\n";
-    }
-  }
-  for (const auto& [key, log] : model.logs()) {
-    out += key.first + "@" + std::to_string(key.second) + " " + std::to_string(log.log_end) + " " +
-           std::to_string(log.recovery_point) + " " + std::to_string(log.index_entries_total);
-    for (const SegmentView& segment : log.segments) {
-      out += " [" + std::to_string(segment.base_offset) + " " + std::to_string(segment.size_bytes) + "]";
-    }
-    out += "\n";
-  }
-  return out;
-}
-
 TEST(TraceStoreTest, SeekingEqualsAFullFoldOnARecordedRun) {
-  const std::string trace = std::string(KAFKASIM_BINARY_DIR) + "/viewer_test_flagship.sqlite";
-  const std::string command = std::string(KAFKASIM_BINARY_DIR) + "/bin/kafkasim run " +
-                              KAFKASIM_SOURCE_DIR +
-                              "/scenarios/curriculum/replication-flagship.yaml --trace " + trace +
-                              " > /dev/null 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const std::string trace = RecordFlagship("viewer_test_flagship.sqlite");
+  ASSERT_FALSE(::testing::Test::HasFailure());
   std::string error;
   std::unique_ptr<TraceStore> store = TraceStore::Open(trace, &error);
   ASSERT_NE(store, nullptr) << error;
@@ -292,12 +253,13 @@ TEST(TraceStoreTest, SeekingEqualsAFullFoldOnARecordedRun) {
   size_t seeking_position = 0;
   for (size_t position : positions) {
     while (applied < position) full.Apply(store->event(applied++));
-    EXPECT_EQ(Describe(store->StateAfter(position)), Describe(full)) << "position " << position;
+    EXPECT_EQ(ModelPicture(store->StateAfter(position)), ModelPicture(full))
+        << "position " << position;
     store->Seek(position, &seeking, &seeking_position);
-    EXPECT_EQ(Describe(seeking), Describe(full)) << "seek to " << position;
+    EXPECT_EQ(ModelPicture(seeking), ModelPicture(full)) << "seek to " << position;
   }
   store->Seek(5, &seeking, &seeking_position);  // backwards: from a snapshot
-  EXPECT_EQ(Describe(seeking), Describe(store->StateAfter(5)));
+  EXPECT_EQ(ModelPicture(seeking), ModelPicture(store->StateAfter(5)));
 
   // The story of the flagship: b1 leads, crashes at 10 s, b2 leads with epoch 1, b1 rejoins.
   const ClusterModel before = store->StateAt(9'000'000);

@@ -17,48 +17,10 @@
 #include "viewer/json_fields.h"
 #include "viewer/text_arena.h"
 #include "viewer/trace_store.h"
+#include "tests/viewer/model_picture.h"
 
 namespace ks {
 namespace {
-
-// What the panels draw of a model, for comparing two folds.
-std::string Picture(const ClusterModel& model) {
-  std::string out = std::to_string(model.events_applied()) + " t" +
-                    std::to_string(model.time_us()) + " c" + std::to_string(model.controller()) +
-                    " " + model.caption() + "\n";
-  for (const auto& [id, node] : model.nodes()) {
-    out += node.name + (node.up ? " up" : "") + (node.crashed ? " crashed" : "") + "\n";
-  }
-  for (const auto& [name, partition] : model.partitions()) {
-    out += name + " L" + std::to_string(partition.leader) + " e" +
-           std::to_string(partition.leader_epoch) + " isr" + std::to_string(partition.isr.size());
-    for (const auto& [broker, replica] : partition.replica_by_broker) {
-      out += " [" + std::to_string(broker) + " " + replica.role + " " +
-             std::to_string(replica.log_start) + "-" + std::to_string(replica.hw) + "-" +
-             std::to_string(replica.leo) + " " + std::to_string(replica.truncated_to) + "]";
-    }
-    out += "\n";
-  }
-  for (const auto& [name, client] : model.clients()) {
-    out += name + " " + std::to_string(client.sends_invoked) + "/" +
-           std::to_string(client.sends_acked) + " " + std::to_string(client.records_consumed) +
-           " " + client.last_error + "\n";
-  }
-  out += std::to_string(model.violations().size()) + " violations\n";
-  return out;
-}
-
-// Records the flagship to `name` in the build directory (one file per test: ctest -j runs them
-// side by side).
-std::string RecordFlagship(const std::string& name) {
-  const std::string trace = std::string(KAFKASIM_BINARY_DIR) + "/" + name;
-  const std::string command = std::string(KAFKASIM_BINARY_DIR) + "/bin/kafkasim run " +
-                              KAFKASIM_SOURCE_DIR +
-                              "/scenarios/curriculum/replication-flagship.yaml --trace " + trace +
-                              " > /dev/null 2>&1";
-  EXPECT_EQ(std::system(command.c_str()), 0) << command;
-  return trace;
-}
 
 TEST(TraceStoreLoaderTest, OpenedTraceEqualsTheReadersEventsAndTheirEagerFold) {
   const std::string trace = RecordFlagship("viewer_test_store_loader.sqlite");
@@ -87,7 +49,7 @@ TEST(TraceStoreLoaderTest, OpenedTraceEqualsTheReadersEventsAndTheirEagerFold) {
   for (int k = 0; k <= 20; ++k) {
     const TimeUs t = end_us * k / 20;
     while (applied < events.size() && store->clock(applied) <= t) eager.Apply(events[applied++]);
-    EXPECT_EQ(Picture(store->StateAt(t)), Picture(eager)) << "at " << t << " us";
+    EXPECT_EQ(ModelPicture(store->StateAt(t)), ModelPicture(eager)) << "at " << t << " us";
   }
   EXPECT_EQ(applied, events.size());
 }
