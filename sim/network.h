@@ -59,8 +59,8 @@ class NetworkHost {
   virtual void DeliverReset(NodeId node, NodeId peer) = 0;
   virtual Rng& NetworkRng(NodeId sender) = 0;
   // Called for drops always, and for sends/deliveries when message tracing is on.
-  virtual void TraceNetwork(std::string_view kind, NodeId from, NodeId to,
-                            const Message* message, std::string_view reason) = 0;
+  virtual void TraceNetwork(std::string_view kind, NodeId from, NodeId to, const Message* message,
+                            std::string_view reason) = 0;
   virtual bool TraceMessages() const = 0;
   // Whether a process listens on the node. A node whose process died while its machine stayed up
   // (kill, clean stop) refuses connections: the sender gets a reset (TCP's RST) one latency later.
@@ -126,7 +126,7 @@ class Network {
   // A connection is shared by both directions of a pair.
   struct Connection {
     uint64_t generation = 0;
-    bool open = false;  // a message was sent since the last reset: there is something to reset
+    bool open = false;     // a message was sent since the last reset: there is something to reset
     bool severed = false;  // one end lost power; the other end does not know yet
     NodeId severed_end = kNoNode;  // the end that lost power
   };

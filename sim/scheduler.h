@@ -113,7 +113,9 @@ class Scheduler {
     return (static_cast<unsigned __int128>(static_cast<uint64_t>(e.time)) << 64) | e.key;
   }
   static bool Before(const Entry& a, const Entry& b) { return SortKey(a) < SortKey(b); }
-  static uint32_t SlotOf(const Entry& entry) { return static_cast<uint32_t>(entry.key & kSlotMask); }
+  static uint32_t SlotOf(const Entry& entry) {
+    return static_cast<uint32_t>(entry.key & kSlotMask);
+  }
   Entry MakeEntry(TimeUs at, uint64_t sequence, uint32_t slot) {
     return Entry{at, (sequence << kSlotBits) | slot};
   }

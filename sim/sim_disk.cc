@@ -31,8 +31,8 @@ class SimDisk::ChunkPool {
     }
     // Aligned to the chunk size so that, where the kernel allows transparent huge pages on
     // request, a chunk is one 2 MiB page: one fault instead of 512 when it is first written.
-    auto* chunk = static_cast<char*>(std::aligned_alloc(static_cast<size_t>(kChunkBytes),
-                                                        static_cast<size_t>(kChunkBytes)));
+    auto* chunk = static_cast<char*>(
+        std::aligned_alloc(static_cast<size_t>(kChunkBytes), static_cast<size_t>(kChunkBytes)));
     KS_CHECK_MSG(chunk != nullptr, "out of memory for a simulated disk chunk");
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     madvise(chunk, static_cast<size_t>(kChunkBytes), MADV_HUGEPAGE);  // a hint; failure is fine
@@ -116,7 +116,8 @@ void SimDisk::FileBytes::Reserve(int64_t end) {
       // The first block doubles (at least 64 bytes) until it is a whole chunk.
       int64_t capacity = std::max<int64_t>({wanted, 2 * first_capacity_, 64});
       capacity = std::min(capacity, kChunkBytes);
-      char* block = capacity == kChunkBytes ? pool_->Take() : new char[static_cast<size_t>(capacity)];
+      char* block =
+          capacity == kChunkBytes ? pool_->Take() : new char[static_cast<size_t>(capacity)];
       if (!blocks_.empty()) {
         std::memcpy(block, blocks_[0], static_cast<size_t>(size_));
         delete[] blocks_[0];
@@ -148,11 +149,11 @@ void SimDisk::FileBytes::Write(int64_t offset, std::string_view bytes) {
   const int64_t end = offset + static_cast<int64_t>(bytes.size());
   Reserve(end);
   const char* from = bytes.data();
-  ForEachPiece(offset, static_cast<int64_t>(bytes.size()), [&from](const char* piece,
-                                                                   int64_t length) {
-    std::memcpy(const_cast<char*>(piece), from, static_cast<size_t>(length));
-    from += length;
-  });
+  ForEachPiece(offset, static_cast<int64_t>(bytes.size()),
+               [&from](const char* piece, int64_t length) {
+                 std::memcpy(const_cast<char*>(piece), from, static_cast<size_t>(length));
+                 from += length;
+               });
   size_ = std::max(size_, end);
 }
 
@@ -190,9 +191,8 @@ std::string_view SimDisk::FileBytes::View(int64_t offset, int64_t length) {
 }
 
 void SimDisk::FileBytes::CopyTo(int64_t offset, int64_t length, std::string* out) const {
-  ForEachPiece(offset, length, [out](const char* piece, int64_t n) {
-    out->append(piece, static_cast<size_t>(n));
-  });
+  ForEachPiece(offset, length,
+               [out](const char* piece, int64_t n) { out->append(piece, static_cast<size_t>(n)); });
 }
 
 bool SimDisk::FileBytes::Equals(std::string_view bytes) const {
@@ -216,12 +216,11 @@ void SimDisk::FileBytes::FlipBits(int64_t offset, int64_t length) {
 
 // ---- the disk ----
 
-SimDisk::SimDisk(DiskOptions options)
-    : options_(options), pool_(std::make_shared<ChunkPool>()) {}
+SimDisk::SimDisk(DiskOptions options) : options_(options), pool_(std::make_shared<ChunkPool>()) {}
 
 void SimDisk::PrefillChunkPool(int64_t bytes) {
-  const auto wanted = std::min<size_t>(kMaxPooledChunks,
-                                       static_cast<size_t>(std::max<int64_t>(bytes, 0) / kChunkBytes));
+  const auto wanted = std::min<size_t>(
+      kMaxPooledChunks, static_cast<size_t>(std::max<int64_t>(bytes, 0) / kChunkBytes));
   if (pool_->pooled() >= wanted) return;
   std::vector<char*> chunks;  // the pooled ones first, then fresh ones
   while (chunks.size() < wanted) {
@@ -362,8 +361,8 @@ Status SimDisk::Truncate(std::string_view path, int64_t size) {
   if (file == nullptr) return Status::NotFound(std::string(path));
   const int64_t current = file->data.size();
   if (size < 0 || size > current) {
-    return Status::InvalidArgument("truncate " + std::string(path) + " to " +
-                                   std::to_string(size) + ", size is " + std::to_string(current));
+    return Status::InvalidArgument("truncate " + std::string(path) + " to " + std::to_string(size) +
+                                   ", size is " + std::to_string(current));
   }
   // Truncation is a metadata change, durable at once: the bytes cut off are gone for good.
   file->data.Truncate(size);

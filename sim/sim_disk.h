@@ -153,7 +153,7 @@ class SimDisk final : public Disk {
     void ForEachPiece(int64_t offset, int64_t length, Fn&& fn) const;
 
     std::shared_ptr<ChunkPool> pool_;
-    std::vector<char*> blocks_;  // blocks_[i] holds [i * kChunkBytes, (i + 1) * kChunkBytes)
+    std::vector<char*> blocks_;   // blocks_[i] holds [i * kChunkBytes, (i + 1) * kChunkBytes)
     int64_t first_capacity_ = 0;  // capacity of blocks_[0] (< kChunkBytes: a heap block)
     int64_t size_ = 0;
     std::deque<std::string> scratch_;  // copies made by View for ranges that span blocks
@@ -161,10 +161,10 @@ class SimDisk final : public Disk {
 
   struct File {
     explicit File(std::shared_ptr<ChunkPool> pool) : data(std::move(pool)) {}
-    FileBytes data;             // what reads see
-    int64_t durable_size = 0;   // bytes of data that are durable when durable_is_prefix
+    FileBytes data;            // what reads see
+    int64_t durable_size = 0;  // bytes of data that are durable when durable_is_prefix
     bool durable_is_prefix = true;
-    std::string durable;        // the durable bytes, when they are not a prefix of data
+    std::string durable;  // the durable bytes, when they are not a prefix of data
     // The last unsynced write, [offset, offset + length) of data: the torn tail once a write went
     // below the durable size (while durable_is_prefix, the whole unsynced tail can tear).
     int64_t last_write_offset = 0;

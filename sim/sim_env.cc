@@ -11,8 +11,7 @@ SimEnv::SimEnv(World& world, NodeId self, uint32_t incarnation)
 TimeUs SimEnv::Now() const { return world_.LocalNow(world_.node_at(self_)); }
 
 int64_t SimEnv::WallClockMs() const {
-  return world_.options().wall_clock_start_ms + Now() / kMillisecond +
-         world_.clock_skew_ms(self_);
+  return world_.options().wall_clock_start_ms + Now() / kMillisecond + world_.clock_skew_ms(self_);
 }
 
 TimerId SimEnv::SetTimer(DurationUs delay, Callback callback) {

@@ -12,8 +12,8 @@ std::unique_ptr<TraceReader> TraceReader::Open(const std::string& path, std::str
   // spent reading a trace's events).
   if (sqlite3_open_v2(path.c_str(), &reader->db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
-    *error = "cannot open '" + path + "': " +
-             (reader->db_ ? sqlite3_errmsg(reader->db_) : "out of memory");
+    *error = "cannot open '" + path +
+             "': " + (reader->db_ ? sqlite3_errmsg(reader->db_) : "out of memory");
     return nullptr;
   }
   sqlite3_stmt* statement = nullptr;
@@ -116,7 +116,12 @@ bool TraceReader::ForEachEventView(const std::function<bool(const TraceEventView
 
 std::vector<TraceEvent> TraceReader::ReadAllEvents(std::string* error) const {
   std::vector<TraceEvent> events;
-  ForEachEvent([&](const TraceEvent& e) { events.push_back(e); return true; }, error);
+  ForEachEvent(
+      [&](const TraceEvent& e) {
+        events.push_back(e);
+        return true;
+      },
+      error);
   return events;
 }
 

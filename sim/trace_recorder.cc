@@ -20,7 +20,6 @@ CREATE TABLE events (
 );
 )sql";
 
-
 }  // namespace
 
 std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
@@ -34,8 +33,8 @@ std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
   const int rc = sqlite3_open_v2(path.c_str(), &recorder->db_,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
-    *error = "cannot create the trace file '" + path + "': " +
-             (recorder->db_ ? sqlite3_errmsg(recorder->db_) : sqlite3_errstr(rc));
+    *error = "cannot create the trace file '" + path +
+             "': " + (recorder->db_ ? sqlite3_errmsg(recorder->db_) : sqlite3_errstr(rc));
     return nullptr;
   }
   sqlite3_extended_result_codes(recorder->db_, 1);
@@ -54,17 +53,16 @@ std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
     recorder->Exec("PRAGMA page_size=4096");
     recorder->Exec(pragma.c_str());
   }
-  const bool meta_ok =
-      recorder->Exec("BEGIN") && recorder->SetMeta("format", kTraceFormatName) &&
-      recorder->SetMeta("schema_version", std::to_string(kTraceSchemaVersion)) &&
-      recorder->SetMeta("program_version", metadata.program_version) &&
-      recorder->SetMeta("scenario_path", metadata.scenario_path) &&
-      recorder->SetMeta("scenario_name", metadata.scenario_name) &&
-      recorder->SetMeta("scenario_text", metadata.scenario_text) &&
-      recorder->SetMeta("seed", std::to_string(metadata.seed)) &&
-      recorder->SetMeta("config", metadata.config_json) &&
-      recorder->SetMeta("reproduce", metadata.reproduce) &&
-      recorder->SetMeta("status", "running") && recorder->Exec("COMMIT");
+  const bool meta_ok = recorder->Exec("BEGIN") && recorder->SetMeta("format", kTraceFormatName) &&
+                       recorder->SetMeta("schema_version", std::to_string(kTraceSchemaVersion)) &&
+                       recorder->SetMeta("program_version", metadata.program_version) &&
+                       recorder->SetMeta("scenario_path", metadata.scenario_path) &&
+                       recorder->SetMeta("scenario_name", metadata.scenario_name) &&
+                       recorder->SetMeta("scenario_text", metadata.scenario_text) &&
+                       recorder->SetMeta("seed", std::to_string(metadata.seed)) &&
+                       recorder->SetMeta("config", metadata.config_json) &&
+                       recorder->SetMeta("reproduce", metadata.reproduce) &&
+                       recorder->SetMeta("status", "running") && recorder->Exec("COMMIT");
   if (!meta_ok) {
     *error = "cannot write the trace file '" + path + "': " + recorder->error_;
     return nullptr;
@@ -221,8 +219,8 @@ bool TraceRecorder::Close(const std::string& status, const Digest& digest, int64
   for (const auto& [id, name, role] : nodes_) {
     if (failed_) break;
     sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO nodes(id, name, role) VALUES (?, ?, ?)",
-                           -1, &statement, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO nodes(id, name, role) VALUES (?, ?, ?)", -1,
+                           &statement, nullptr) != SQLITE_OK) {
       break;
     }
     sqlite3_bind_int(statement, 1, id);
@@ -233,8 +231,7 @@ bool TraceRecorder::Close(const std::string& status, const Digest& digest, int64
   }
   // Final metadata: attempted even after a failure, so a truncated trace says so if it can.
   const std::string final_status = failed_ ? "truncated" : status;
-  bool ok = Exec("BEGIN") && SetMeta("status", final_status) &&
-            SetMeta("digest", digest.Hex()) &&
+  bool ok = Exec("BEGIN") && SetMeta("status", final_status) && SetMeta("digest", digest.Hex()) &&
             SetMeta("event_count", std::to_string(event_count)) &&
             SetMeta("recorded_events", std::to_string(committed_events_)) &&
             SetMeta("end_time_us", std::to_string(end_time_us));

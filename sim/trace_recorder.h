@@ -17,8 +17,8 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -38,8 +38,8 @@ struct TraceMetadata {
   std::string scenario_name;
   std::string scenario_text;
   uint64_t seed = 0;
-  std::string config_json;   // the world's options, as JSON
-  std::string reproduce;     // the command that reproduces the run
+  std::string config_json;  // the world's options, as JSON
+  std::string reproduce;    // the command that reproduces the run
 };
 
 class TraceRecorder final : public TraceSink {

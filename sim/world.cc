@@ -9,11 +9,16 @@ namespace ks {
 
 std::string_view NodeStatusName(NodeStatus status) {
   switch (status) {
-    case NodeStatus::kNotStarted: return "not_started";
-    case NodeStatus::kUp: return "up";
-    case NodeStatus::kPaused: return "paused";
-    case NodeStatus::kCrashed: return "crashed";
-    case NodeStatus::kStopped: return "stopped";
+    case NodeStatus::kNotStarted:
+      return "not_started";
+    case NodeStatus::kUp:
+      return "up";
+    case NodeStatus::kPaused:
+      return "paused";
+    case NodeStatus::kCrashed:
+      return "crashed";
+    case NodeStatus::kStopped:
+      return "stopped";
   }
   return "unknown";
 }
@@ -38,9 +43,8 @@ World::World(WorldOptions options)
     : options_(options),
       network_(scheduler_, *this, options.link_defaults),
       fault_rng_(Rng::Stream(options.seed, "world/faults")) {
-  scheduler_.SetGate([this](int32_t owner, uint32_t epoch, EventId id) {
-    return Gate(owner, epoch, id);
-  });
+  scheduler_.SetGate(
+      [this](int32_t owner, uint32_t epoch, EventId id) { return Gate(owner, epoch, id); });
 }
 
 World::~World() {
@@ -72,8 +76,8 @@ NodeId World::AddNode(std::string name, std::string role, ProcessFactory factory
   });
   nodes_.push_back(std::move(node));
   network_.EnsureNodes(node_count());
-  Trace(id, "node.add", TraceFields().Add("name", nodes_.back()->name).Add("role",
-                                                                            nodes_.back()->role));
+  Trace(id, "node.add",
+        TraceFields().Add("name", nodes_.back()->name).Add("role", nodes_.back()->role));
   return id;
 }
 
@@ -148,7 +152,8 @@ void World::Start(NodeId id) {
   Trace(id, first_boot ? "node.start" : "node.restart",
         TraceFields().Add("incarnation", node.incarnation));
   Process* process = node.process.get();
-  scheduler_.Schedule(scheduler_.Now(), [process] { process->Start(); }, id, node.incarnation);
+  scheduler_.Schedule(
+      scheduler_.Now(), [process] { process->Start(); }, id, node.incarnation);
 }
 
 void World::StartAll() {
@@ -215,8 +220,8 @@ void World::Resume(NodeId id) {
   Node& node = node_at(id);
   if (node.status != NodeStatus::kPaused) return;
   node.status = NodeStatus::kUp;
-  Trace(id, "node.resume", TraceFields().Add("waiting_events", static_cast<int64_t>(
-                                                                   node.parked.size())));
+  Trace(id, "node.resume",
+        TraceFields().Add("waiting_events", static_cast<int64_t>(node.parked.size())));
   // What waited runs now, in the order it would have run.
   for (EventId parked : node.parked) scheduler_.Unpark(parked, scheduler_.Now());
   node.parked.clear();
@@ -267,8 +272,7 @@ void World::TraceNetwork(std::string_view kind, NodeId from, NodeId to, const Me
                          std::string_view reason) {
   if (!options_.tracing) return;
   TraceFields fields;
-  fields.Add("to", NodeName(to)).Add("message", message->Kind()).Add("bytes",
-                                                                      message->SizeBytes());
+  fields.Add("to", NodeName(to)).Add("message", message->Kind()).Add("bytes", message->SizeBytes());
   if (!reason.empty()) fields.Add("reason", reason);
   trace_.Emit(scheduler_.Now(), from, kind, fields.View());
 }

@@ -65,11 +65,11 @@ class World final : private NetworkHost {
   int32_t node_count() const { return static_cast<int32_t>(nodes_.size()); }
 
   // Lifecycle and faults. Each is traced as a world event ("node.crash", ...).
-  void Start(NodeId node);    // first boot, or restart after crash/kill/stop
-  void StartAll();            // every node not started yet
-  void Crash(NodeId node);    // power loss: process gone, unsynced disk bytes lost
-  void Kill(NodeId node);     // kill -9: process gone, page cache survives
-  void Shutdown(NodeId node); // clean stop: Process::Shutdown runs first
+  void Start(NodeId node);     // first boot, or restart after crash/kill/stop
+  void StartAll();             // every node not started yet
+  void Crash(NodeId node);     // power loss: process gone, unsynced disk bytes lost
+  void Kill(NodeId node);      // kill -9: process gone, page cache survives
+  void Shutdown(NodeId node);  // clean stop: Process::Shutdown runs first
   void Pause(NodeId node);
   void Resume(NodeId node);
   void SetClockSkew(NodeId node, int64_t skew_ms);

@@ -44,9 +44,7 @@ std::vector<std::vector<std::string>> ParseSides(const std::string& sides) {
 }
 
 // "p1#2" -> "p1".
-std::string ProcessName(const std::string& process) {
-  return process.substr(0, process.find('#'));
-}
+std::string ProcessName(const std::string& process) { return process.substr(0, process.find('#')); }
 
 }  // namespace
 
@@ -122,7 +120,8 @@ ReplicaView& ClusterModel::Replica(const std::string& partition_name, int32_t br
   PartitionView& partition = Partition(partition_name);
   ReplicaView& replica = partition.replica_by_broker[broker];
   replica.broker = broker;
-  replica.in_isr = std::find(partition.isr.begin(), partition.isr.end(), broker) != partition.isr.end();
+  replica.in_isr =
+      std::find(partition.isr.begin(), partition.isr.end(), broker) != partition.isr.end();
   return replica;
 }
 
@@ -159,8 +158,8 @@ void ClusterModel::Apply(const TraceEventView& event) {
     ApplyCrashLoss(event);
   } else if (kind == "checker.violation") {
     JsonFields fields(event.fields_json);
-    violations_.push_back({event.seq, event.time_us, fields.String("checker"),
-                           fields.String("tp"), fields.String("detail")});
+    violations_.push_back({event.seq, event.time_us, fields.String("checker"), fields.String("tp"),
+                           fields.String("detail")});
   }
   // Index entries belong to the event right after them; any other event ends the wait.
   if (index_entries_pending && kind != "log.index_entry") pending_index_entries_.clear();
@@ -270,10 +269,9 @@ void ClusterModel::ApplyLog(const TraceEventView& event) {
     if (pending_index_node_ != event.node) pending_index_entries_.clear();
     pending_index_node_ = event.node;
     const int64_t segment = fields.Int("segment");
-    pending_index_entries_.push_back(IndexEntryView{segment,
-                                                    segment + fields.Int("relative_offset"),
-                                                    fields.Int("position"),
-                                                    fields.Int("timestamp_ms", -1), false});
+    pending_index_entries_.push_back(
+        IndexEntryView{segment, segment + fields.Int("relative_offset"), fields.Int("position"),
+                       fields.Int("timestamp_ms", -1), false});
     return;
   }
   JsonFields fields(event.fields_json);
@@ -303,7 +301,8 @@ void ClusterModel::ApplyLog(const TraceEventView& event) {
   }
 }
 
-void ClusterModel::ApplyStorage(const TraceEventView& event, const JsonFields& fields, LogView& log) {
+void ClusterModel::ApplyStorage(const TraceEventView& event, const JsonFields& fields,
+                                LogView& log) {
   const std::string_view kind = event.kind;
   // Index entries just reported by this node belong to the log named now.
   auto take_pending = [&]() {

@@ -71,7 +71,7 @@ struct ConsumerPartitionView {
   int64_t fetch_offset = -1;  // the offset the last fetch asked for (at or ahead of position)
   int64_t fetched_hw = -1;    // the high watermark the leader sent with that fetch's answer
   int64_t records_consumed = 0;
-  std::string last_error;     // the last fetch or poll error other than NONE
+  std::string last_error;  // the last fetch or poll error other than NONE
 };
 
 struct ClientView {

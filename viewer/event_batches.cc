@@ -2,8 +2,7 @@
 
 namespace ks {
 
-EventBatches::EventBatches(const TraceReader* reader)
-    : thread_([this, reader] { Read(reader); }) {}
+EventBatches::EventBatches(const TraceReader* reader) : thread_([this, reader] { Read(reader); }) {}
 
 EventBatches::~EventBatches() {
   {

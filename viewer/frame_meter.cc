@@ -1,10 +1,10 @@
 #include "viewer/frame_meter.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
-
-#include <time.h>
 
 namespace ks {
 namespace {
@@ -70,8 +70,9 @@ void FrameMeter::PrintPhase(const char* name, const std::string& mode, const Pha
     return phase.frame_ms.empty() ? 0.0 : total / static_cast<double>(phase.frame_ms.size());
   };
   const double mean_ms = Mean(phase.frame_ms);
-  const double max_ms =
-      phase.frame_ms.empty() ? 0.0 : *std::max_element(phase.frame_ms.begin(), phase.frame_ms.end());
+  const double max_ms = phase.frame_ms.empty()
+                            ? 0.0
+                            : *std::max_element(phase.frame_ms.begin(), phase.frame_ms.end());
   std::printf(
       "mode=%s phase=%s frames=%zu mean_ms=%.2f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f fps=%.1f "
       "advance_mean_ms=%.2f ui_mean_ms=%.2f ui_p99_ms=%.2f gl_mean_ms=%.2f render_mean_ms=%.2f "
@@ -81,7 +82,8 @@ void FrameMeter::PrintPhase(const char* name, const std::string& mode, const Pha
       Percentile(phase.frame_ms, 0.99), max_ms, mean_ms > 0 ? 1000.0 / mean_ms : 0.0,
       Mean(phase.advance_ms), Mean(phase.ui_ms), Percentile(phase.ui_ms, 0.99), Mean(phase.gl_ms),
       Mean(phase.render_ms), Mean(phase.swap_ms), Mean(phase.cpu_ms), PerFrame(phase.draw_lists),
-      PerFrame(phase.draw_calls), PerFrame(phase.vertices), static_cast<double>(std::max<TimeUs>(0, phase.sim_start_us)) / 1e6,
+      PerFrame(phase.draw_calls), PerFrame(phase.vertices),
+      static_cast<double>(std::max<TimeUs>(0, phase.sim_start_us)) / 1e6,
       static_cast<double>(phase.sim_end_us) / 1e6, phase.events_end - phase.events_start);
 }
 

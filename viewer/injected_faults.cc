@@ -26,12 +26,14 @@ std::string YamlScalar(const std::string& text) {
 std::string StepText(const InjectedFault& injected, const std::string& pad) {
   const Fault& fault = injected.fault;
   char at[96];
-  std::snprintf(at, sizeof(at), "- at: %lldus  # %.6f s\n", static_cast<long long>(injected.time_us),
+  std::snprintf(at, sizeof(at), "- at: %lldus  # %.6f s\n",
+                static_cast<long long>(injected.time_us),
                 static_cast<double>(injected.time_us) / 1e6);
   std::string text = pad + at;
   text += pad + "  do: " + fault.ActionName() + "\n";
   if (fault.kind == Fault::Kind::kCutLink) {
-    text += pad + "  between: [[" + YamlScalar(fault.node) + "], [" + YamlScalar(fault.peer) + "]]\n";
+    text +=
+        pad + "  between: [[" + YamlScalar(fault.node) + "], [" + YamlScalar(fault.peer) + "]]\n";
   } else if (fault.kind != Fault::Kind::kHeal) {
     text += pad + "  node: " + YamlScalar(fault.node) + "\n";
   }
@@ -64,14 +66,16 @@ bool FindExistingSection(const std::string& text, bool* found, std::string* pad,
   if (injected_line < 0) return true;
   *found = true;
   if (injected_line != last_key_line) {
-    *error = "the scenario's 'injected:' section is not its last one, so new faults cannot be "
-             "added to it (move it to the end of the file)";
+    *error =
+        "the scenario's 'injected:' section is not its last one, so new faults cannot be "
+        "added to it (move it to the end of the file)";
     return false;
   }
   if (section.IsNull()) return true;
   if (!section.IsSequence() || section.Style() == YAML::EmitterStyle::Flow) {
-    *error = "the scenario's 'injected:' section is not a block list ('- at: ...' lines), so new "
-             "faults cannot be added to it";
+    *error =
+        "the scenario's 'injected:' section is not a block list ('- at: ...' lines), so new "
+        "faults cannot be added to it";
     return false;
   }
   // A block list's mark is its first '-'.
@@ -83,34 +87,51 @@ bool FindExistingSection(const std::string& text, bool* found, std::string* pad,
 
 const char* Fault::ActionName() const {
   switch (kind) {
-    case Kind::kCrash: return "crash";
-    case Kind::kKill: return "kill";
-    case Kind::kRestart: return "restart";
-    case Kind::kPause: return "pause";
-    case Kind::kResume: return "resume";
-    case Kind::kIsolate: return "isolate";
-    case Kind::kCutLink: return "partition";
-    case Kind::kHeal: return "heal";
+    case Kind::kCrash:
+      return "crash";
+    case Kind::kKill:
+      return "kill";
+    case Kind::kRestart:
+      return "restart";
+    case Kind::kPause:
+      return "pause";
+    case Kind::kResume:
+      return "resume";
+    case Kind::kIsolate:
+      return "isolate";
+    case Kind::kCutLink:
+      return "partition";
+    case Kind::kHeal:
+      return "heal";
   }
   return "?";
 }
 
 std::string Fault::Describe() const {
   switch (kind) {
-    case Kind::kCrash: return "crash " + node + " (power loss)";
-    case Kind::kKill: return "kill " + node + " (kill -9)";
-    case Kind::kRestart: return "restart " + node;
-    case Kind::kPause: return "pause " + node + " (a long GC)";
-    case Kind::kResume: return "resume " + node;
-    case Kind::kIsolate: return "isolate " + node + " (partition it away)";
-    case Kind::kCutLink: return "cut the link " + node + " - " + peer;
-    case Kind::kHeal: return "heal every partition";
+    case Kind::kCrash:
+      return "crash " + node + " (power loss)";
+    case Kind::kKill:
+      return "kill " + node + " (kill -9)";
+    case Kind::kRestart:
+      return "restart " + node;
+    case Kind::kPause:
+      return "pause " + node + " (a long GC)";
+    case Kind::kResume:
+      return "resume " + node;
+    case Kind::kIsolate:
+      return "isolate " + node + " (partition it away)";
+    case Kind::kCutLink:
+      return "cut the link " + node + " - " + peer;
+    case Kind::kHeal:
+      return "heal every partition";
   }
   return "?";
 }
 
-bool ScenarioWithInjected(const std::string& scenario_text, const std::vector<InjectedFault>& faults,
-                          uint64_t seed, std::string* out, std::string* error) {
+bool ScenarioWithInjected(const std::string& scenario_text,
+                          const std::vector<InjectedFault>& faults, uint64_t seed, std::string* out,
+                          std::string* error) {
   if (faults.empty()) {
     *out = scenario_text;
     return true;
@@ -124,7 +145,8 @@ bool ScenarioWithInjected(const std::string& scenario_text, const std::vector<In
     const std::string seed_text = std::to_string(seed);
     text += "\n# Faults injected by clicking in kafkasim-viewer's live mode (seed " + seed_text +
             "). Each runs\n# at its own time, apart from the timeline. Reproduce the run with:\n"
-            "#   kafkasim run THIS_FILE --seed " + seed_text + "\ninjected:\n";
+            "#   kafkasim run THIS_FILE --seed " +
+            seed_text + "\ninjected:\n";
   }
   for (const InjectedFault& fault : faults) text += StepText(fault, pad);
   *out = std::move(text);

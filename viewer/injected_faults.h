@@ -37,7 +37,8 @@ struct InjectedFault {
 // is returned unchanged when `faults` is empty. If the text already has an `injected:` section (a
 // saved scenario opened again), the steps are added to it, which requires that section to be the
 // file's last; otherwise returns false with *error saying why.
-bool ScenarioWithInjected(const std::string& scenario_text, const std::vector<InjectedFault>& faults,
-                          uint64_t seed, std::string* out, std::string* error);
+bool ScenarioWithInjected(const std::string& scenario_text,
+                          const std::vector<InjectedFault>& faults, uint64_t seed, std::string* out,
+                          std::string* error);
 
 }  // namespace ks

@@ -6,8 +6,8 @@ namespace ks {
 namespace {
 
 void SkipSpace(std::string_view text, size_t* pos) {
-  while (*pos < text.size() && (text[*pos] == ' ' || text[*pos] == '\n' || text[*pos] == '\t' ||
-                                text[*pos] == '\r')) {
+  while (*pos < text.size() &&
+         (text[*pos] == ' ' || text[*pos] == '\n' || text[*pos] == '\t' || text[*pos] == '\r')) {
     ++*pos;
   }
 }
@@ -204,11 +204,21 @@ std::string JsonString(std::string_view raw, std::string_view fallback) {
     }
     const char escaped = raw[++i];
     switch (escaped) {
-      case 'n': out.push_back('\n'); break;
-      case 't': out.push_back('\t'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
       case 'u': {
         uint32_t code = 0;
         if (i + 4 < raw.size()) {
@@ -218,7 +228,9 @@ std::string JsonString(std::string_view raw, std::string_view fallback) {
         AppendUtf8(&out, code);
         break;
       }
-      default: out.push_back(escaped); break;
+      default:
+        out.push_back(escaped);
+        break;
     }
   }
   return out;

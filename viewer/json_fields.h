@@ -33,8 +33,8 @@ class JsonFields {
 
  private:
   struct Entry {
-    std::string_view key;   // without quotes, escapes untouched (keys never need them)
-    std::string_view value; // the raw JSON text of the value
+    std::string_view key;    // without quotes, escapes untouched (keys never need them)
+    std::string_view value;  // the raw JSON text of the value
   };
   const std::string_view* Find(std::string_view key) const;
   void Add(Entry entry);

@@ -25,9 +25,9 @@ void CheckForkPrefix(const TraceStore& old_store, const TraceStore& new_store) {
                       before.node == after.node && before.kind == after.kind &&
                       before.fields_json == after.fields_json;
     KS_CHECK_MSG(same, "a fork parted from the run it replays at event " + std::to_string(i) +
-                           ": " + std::string(before.kind) + " " +
-                           std::string(before.fields_json) + " became " +
-                           std::string(after.kind) + " " + std::string(after.fields_json));
+                           ": " + std::string(before.kind) + " " + std::string(before.fields_json) +
+                           " became " + std::string(after.kind) + " " +
+                           std::string(after.fields_json));
   }
 }
 
@@ -167,8 +167,9 @@ bool LiveSession::RecordTrace(const std::string& path, const RunResult& result,
                               const std::string& program_version, const std::string& reproduce,
                               std::string* error) const {
   const std::string config = "{\"seed\":" + std::to_string(seed_) + "}";
-  TraceMetadata metadata{program_version, scenario_path_, scenarios_.front()->name, SavedText(),
-                         seed_, config, reproduce};
+  TraceMetadata metadata{program_version, scenario_path_, scenarios_.front()->name,
+                         SavedText(),     seed_,          config,
+                         reproduce};
   std::unique_ptr<TraceRecorder> recorder = TraceRecorder::Create(path, metadata, 0, error);
   if (recorder == nullptr) return false;
   for (size_t i = 0; i < store_->size(); ++i) {

@@ -58,7 +58,8 @@ void LogView::OnAppend(int64_t segment, int64_t last_offset, int64_t bytes) {
 void LogView::OnIndexEntry(IndexEntryView entry) {
   SegmentView& segment = SegmentAt(entry.segment);
   // The time index takes an entry at the same moment, if the segment's largest timestamp grew.
-  entry.time_entry = entry.timestamp_ms >= 0 && entry.timestamp_ms > segment.last_index_timestamp_ms;
+  entry.time_entry =
+      entry.timestamp_ms >= 0 && entry.timestamp_ms > segment.last_index_timestamp_ms;
   if (entry.time_entry) segment.last_index_timestamp_ms = entry.timestamp_ms;
   ++segment.index_entries;
   ++index_entries_total;
@@ -126,13 +127,13 @@ void LogView::OnTruncate(TimeUs now_us, int64_t to_offset, int64_t bytes_removed
     last.end_offset = std::max(last.base_offset, log_end_offset);
     const int64_t base = last.base_offset;
     // An entry names its batch's last offset: the batch holding to_offset goes with its entry.
-    const size_t erased = EraseIndexEntries([&](const IndexEntryView& e) {
-      return e.segment == base && e.offset >= to_offset;
-    });
+    const size_t erased = EraseIndexEntries(
+        [&](const IndexEntryView& e) { return e.segment == base && e.offset >= to_offset; });
     last.index_entries = std::max<int64_t>(0, last.index_entries - static_cast<int64_t>(erased));
     last.last_index_timestamp_ms = -1;
     for (const IndexEntryView& entry : index_entries()) {
-      if (entry.segment == base && entry.time_entry) last.last_index_timestamp_ms = entry.timestamp_ms;
+      if (entry.segment == base && entry.time_entry)
+        last.last_index_timestamp_ms = entry.timestamp_ms;
     }
   }
   log_end = log_end_offset;

@@ -50,17 +50,17 @@ struct SegmentView {
   int64_t base_offset = 0;
   int64_t end_offset = 0;  // one past the last offset written to it (base_offset while empty)
   int64_t size_bytes = 0;
-  int64_t index_entries = 0;   // offset-index entries (all, not only the ones kept below)
+  int64_t index_entries = 0;             // offset-index entries (all, not only the ones kept below)
   int64_t last_index_timestamp_ms = -1;  // the time index's latest timestamp, as far as traced
-  std::string roll_reason;     // why the log rolled past it (size, time, ...); empty if active
-  int32_t times_cleaned = 0;   // compaction passes that rewrote it
+  std::string roll_reason;    // why the log rolled past it (size, time, ...); empty if active
+  int32_t times_cleaned = 0;  // compaction passes that rewrote it
   TimeUs cleaned_at_us = -1;
 };
 
 struct IndexEntryView {
-  int64_t segment = 0;  // the segment's base offset
-  int64_t offset = 0;   // absolute: the last offset of the batch the entry points at
-  int64_t position = 0; // byte position of that batch in the segment's .log
+  int64_t segment = 0;        // the segment's base offset
+  int64_t offset = 0;         // absolute: the last offset of the batch the entry points at
+  int64_t position = 0;       // byte position of that batch in the segment's .log
   int64_t timestamp_ms = -1;  // the segment's largest timestamp at that point
   bool time_entry = false;    // the time index grew too (the timestamp went up)
 };
@@ -101,9 +101,9 @@ struct LogView {
   int64_t recovery_point = 0;  // flushed up to (exclusive): later offsets live in the page cache
   SharedVector<IndexEntryView> index_entries_shared;  // see index_entries()
   int64_t index_entries_total = 0;
-  std::vector<TruncationView> truncations;    // the latest, oldest first
+  std::vector<TruncationView> truncations;  // the latest, oldest first
   int64_t truncations_total = 0;
-  std::vector<DeletedSegmentView> deleted;    // retention's deletions, oldest first
+  std::vector<DeletedSegmentView> deleted;  // retention's deletions, oldest first
   int64_t segments_deleted_total = 0;
   int64_t clean_passes = 0;
   int64_t records_cleaned_away = 0;

@@ -16,8 +16,8 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/version.h"
 #include "sim/cli/vocabulary.h"
-#include "viewer/live_session.h"
 #include "viewer/frame_meter.h"
+#include "viewer/live_session.h"
 #include "viewer/options.h"
 #include "viewer/panels/panels.h"
 #include "viewer/screenshot.h"
@@ -83,12 +83,13 @@ int EndLiveRun(ks::LiveSession& session, const ks::ViewerOptions& options,
   }
   const std::string reproduce =
       "kafkasim run " + scenario + " --seed " + std::to_string(session.seed());
-  std::printf("kafkasim-viewer: live run of %s, seed %llu: stopped at %s, %lld events, %zu "
-              "fault%s injected, %d fork%s\n",
-              options.scenario_path.c_str(), static_cast<unsigned long long>(session.seed()),
-              ks::FormatTime(result.end_time_us).c_str(), static_cast<long long>(result.event_count),
-              session.injected().size(), session.injected().size() == 1 ? "" : "s",
-              session.forks(), session.forks() == 1 ? "" : "s");
+  std::printf(
+      "kafkasim-viewer: live run of %s, seed %llu: stopped at %s, %lld events, %zu "
+      "fault%s injected, %d fork%s\n",
+      options.scenario_path.c_str(), static_cast<unsigned long long>(session.seed()),
+      ks::FormatTime(result.end_time_us).c_str(), static_cast<long long>(result.event_count),
+      session.injected().size(), session.injected().size() == 1 ? "" : "s", session.forks(),
+      session.forks() == 1 ? "" : "s");
   if (scenario != options.scenario_path) {
     std::printf("  saved      %s (the scenario plus the injected faults)\n", scenario.c_str());
   }
@@ -157,18 +158,20 @@ int main(int argc, char** argv) {
   // 3. The window: OpenGL 3.3 core; hidden when only a screenshot is wanted.
   glfwSetErrorCallback(PrintGlfwError);
   if (!glfwInit()) {
-    std::fprintf(stderr, "kafkasim-viewer: cannot open a window (no display? run it under "
-                         "xvfb-run -a -s '-screen 0 1600x1000x24')\n");
+    std::fprintf(stderr,
+                 "kafkasim-viewer: cannot open a window (no display? run it under "
+                 "xvfb-run -a -s '-screen 0 1600x1000x24')\n");
     return 1;
   }
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  glfwWindowHint(GLFW_DEPTH_BITS, 0);  // ImGui draws without depth or stencil tests; llvmpipe
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);    // ImGui draws without depth or stencil tests; llvmpipe
   glfwWindowHint(GLFW_STENCIL_BITS, 0);  // then has no depth buffer to carry (-3 % instructions)
   if (screenshot) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
   const std::string title = "kafkasim-viewer: " + view.title;
-  GLFWwindow* window = glfwCreateWindow(options.width, options.height, title.c_str(), nullptr, nullptr);
+  GLFWwindow* window =
+      glfwCreateWindow(options.width, options.height, title.c_str(), nullptr, nullptr);
   if (window == nullptr) {
     std::fprintf(stderr, "kafkasim-viewer: cannot create an OpenGL 3.3 window\n");
     glfwTerminate();

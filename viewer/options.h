@@ -15,8 +15,8 @@
 namespace ks {
 
 struct ViewerOptions {
-  std::string trace_path;     // replay mode; in live mode, where the run is recorded at exit
-  std::string scenario_path;  // live mode
+  std::string trace_path;          // replay mode; in live mode, where the run is recorded at exit
+  std::string scenario_path;       // live mode
   std::string save_scenario_path;  // live mode: the scenario + injected faults, written at exit
   std::optional<uint64_t> seed;
   std::optional<TimeUs> at_us;
@@ -25,7 +25,7 @@ struct ViewerOptions {
   int height = 1000;
   float font_size = 20.0f;
   float speed = 1.0f;
-  bool measure = false;  // print the trace's open time and seek times, then exit (no window)
+  bool measure = false;    // print the trace's open time and seek times, then exit (no window)
   int measure_frames = 0;  // > 0: time that many frames playing, then as many paused; print; exit
 };
 

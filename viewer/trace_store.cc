@@ -40,11 +40,16 @@ std::optional<MarkerKind> MarkerFor(int8_t of_kind, std::string_view fields_json
 
 const char* MarkerKindName(MarkerKind kind) {
   switch (kind) {
-    case MarkerKind::kFault: return "fault";
-    case MarkerKind::kElection: return "election";
-    case MarkerKind::kIsrChange: return "ISR change";
-    case MarkerKind::kViolation: return "violation";
-    case MarkerKind::kCaption: return "caption";
+    case MarkerKind::kFault:
+      return "fault";
+    case MarkerKind::kElection:
+      return "election";
+    case MarkerKind::kIsrChange:
+      return "ISR change";
+    case MarkerKind::kViolation:
+      return "violation";
+    case MarkerKind::kCaption:
+      return "caption";
   }
   return "?";
 }

@@ -3,10 +3,10 @@
 // and ask for seeks through the methods here; they never fold events themselves.
 #pragma once
 
+#include <imgui.h>
+
 #include <cstdint>
 #include <string>
-
-#include <imgui.h>
 
 #include "viewer/cluster_model.h"
 #include "viewer/trace_store.h"
@@ -34,18 +34,18 @@ ImVec4 ToVec4(ImU32 colour);
 
 struct View {
   TraceStore* store = nullptr;
-  ClusterModel model;    // the picture after `position` events
-  size_t position = 0;   // events applied
-  TimeUs time_us = 0;    // the timeline's time
+  ClusterModel model;   // the picture after `position` events
+  size_t position = 0;  // events applied
+  TimeUs time_us = 0;   // the timeline's time
   bool playing = false;
-  float speed = 1.0f;    // simulated seconds per wall-clock second
-  bool live = false;     // a run in this process feeds the store
+  float speed = 1.0f;  // simulated seconds per wall-clock second
+  bool live = false;   // a run in this process feeds the store
   bool live_finished = false;
-  TimeUs live_time_us = 0;  // live mode: how far the run has been advanced
+  TimeUs live_time_us = 0;         // live mode: how far the run has been advanced
   LiveSession* session = nullptr;  // live mode: the run, its injected faults and forks
   std::string save_path;           // live mode: where "Save as scenario" writes
   std::string live_message;        // live mode: the outcome of the last injection or save
-  std::string title;     // the trace file or scenario
+  std::string title;               // the trace file or scenario
   // The log the Log panel shows (a click on a replica bar picks it); empty: the first
   // partition's leader, or the first log seen.
   std::string selected_log_partition;

@@ -54,22 +54,22 @@ void KafkaAdmin::CreateParents(const std::vector<std::string>& paths, std::funct
 void KafkaAdmin::CreateTopic(std::string topic, zk_paths::Assignment assignment,
                              std::vector<std::pair<std::string, std::string>> config) {
   Enqueue("create topic " + topic, [this, topic, assignment, config](std::function<void()> done) {
-    CreateParents({"/brokers", zk_paths::kBrokerTopics, "/config", zk_paths::kConfigTopics},
-                  [this, topic, assignment, config, done] {
-                    zk_.Create(zk_paths::TopicConfigPath(topic), zk_paths::EncodeConfig(config),
-                               false, [](const ZkResult&) {});
-                    zk_.Create(zk_paths::TopicPath(topic),
-                               zk_paths::EncodeAssignment(assignment), false,
-                               [this, topic, done](const ZkResult& result) {
-                                 if (!result.ok()) {
-                                   env_.Trace("admin.error",
-                                              TraceFields()
-                                                  .Add("topic", topic)
-                                                  .Add("error", ZkErrorName(result.error)));
-                                 }
-                                 done();
-                               });
-                  });
+    CreateParents(
+        {"/brokers", zk_paths::kBrokerTopics, "/config", zk_paths::kConfigTopics},
+        [this, topic, assignment, config, done] {
+          zk_.Create(zk_paths::TopicConfigPath(topic), zk_paths::EncodeConfig(config), false,
+                     [](const ZkResult&) {});
+          zk_.Create(
+              zk_paths::TopicPath(topic), zk_paths::EncodeAssignment(assignment), false,
+              [this, topic, done](const ZkResult& result) {
+                if (!result.ok()) {
+                  env_.Trace(
+                      "admin.error",
+                      TraceFields().Add("topic", topic).Add("error", ZkErrorName(result.error)));
+                }
+                done();
+              });
+        });
   });
 }
 

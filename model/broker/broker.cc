@@ -29,12 +29,11 @@ Broker::Broker(Env& env, BrokerOptions options)
 Broker::~Broker() = default;
 
 void Broker::Start() {
-  env_.Trace("broker.starting", TraceFields()
-                                    .Add("broker", id())
-                                    .Add("truncation_mode",
-                                         TruncationModeName(options_.config.truncation_mode))
-                                    .Add("isr_lag_mode",
-                                         IsrLagModeName(options_.config.isr_lag_mode)));
+  env_.Trace("broker.starting",
+             TraceFields()
+                 .Add("broker", id())
+                 .Add("truncation_mode", TruncationModeName(options_.config.truncation_mode))
+                 .Add("isr_lag_mode", IsrLagModeName(options_.config.isr_lag_mode)));
   if (options_.config.elr_enabled()) previous_broker_epoch_ = ReadCleanShutdownEpoch();
   replica_manager_.LoadLogs();
   replica_manager_.SetAlterPartitionSink(
@@ -76,30 +75,29 @@ void Broker::Register() {
   if (options_.config.elr_enabled()) {
     registration += ";previous_epoch=" + std::to_string(previous_broker_epoch_);
   }
-  zk_.Create(zk_paths::BrokerPath(id()), registration, true,
-             [this, generation](const ZkResult& result) {
-               if (generation != session_generation_) return;
-               if (result.ok()) {
-                 registered_ = true;
-                 broker_epoch_ = result.stat.czxid;
-                 // A later registration in this incarnation (after a session expiry) follows no
-                 // shutdown at all: it reports this epoch, as a clean one would.
-                 previous_broker_epoch_ = broker_epoch_;
-                 env_.Trace("broker.registered", TraceFields().Add("broker", id()));
-                 TryElect();
-                 return;
-               }
-               // An older session of ours still holds the node: wait for it to expire.
-               env_.Trace("broker.register_failed", TraceFields()
-                                                        .Add("broker", id())
-                                                        .Add("error", ZkErrorName(result.error)));
-               env_.SetTimer(kSecond, [this, generation] {
-                 if (generation == session_generation_ && !registered_ &&
-                     zk_.state() == ZkState::kConnected) {
-                   Register();
-                 }
-               });
-             });
+  zk_.Create(
+      zk_paths::BrokerPath(id()), registration, true, [this, generation](const ZkResult& result) {
+        if (generation != session_generation_) return;
+        if (result.ok()) {
+          registered_ = true;
+          broker_epoch_ = result.stat.czxid;
+          // A later registration in this incarnation (after a session expiry) follows no
+          // shutdown at all: it reports this epoch, as a clean one would.
+          previous_broker_epoch_ = broker_epoch_;
+          env_.Trace("broker.registered", TraceFields().Add("broker", id()));
+          TryElect();
+          return;
+        }
+        // An older session of ours still holds the node: wait for it to expire.
+        env_.Trace("broker.register_failed",
+                   TraceFields().Add("broker", id()).Add("error", ZkErrorName(result.error)));
+        env_.SetTimer(kSecond, [this, generation] {
+          if (generation == session_generation_ && !registered_ &&
+              zk_.state() == ZkState::kConnected) {
+            Register();
+          }
+        });
+      });
 }
 
 void Broker::TryElect() {

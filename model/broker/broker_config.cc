@@ -92,7 +92,8 @@ const std::vector<std::pair<std::string, std::string>>& BrokerLogAliases() {
 }
 
 Status SetBrokerOnly(std::string_view name, std::string_view value, BrokerConfig* c) {
-  if (name == "broker.id") return ParseIntInto(name, value, 0, INT32_MAX, "an integer >= 0", &c->broker_id);
+  if (name == "broker.id")
+    return ParseIntInto(name, value, 0, INT32_MAX, "an integer >= 0", &c->broker_id);
   if (name == "min.insync.replicas") {
     return ParseIntInto(name, value, 1, INT32_MAX, "an integer >= 1", &c->min_insync_replicas);
   }
@@ -133,12 +134,10 @@ Status SetBrokerOnly(std::string_view name, std::string_view value, BrokerConfig
                     &c->replica_high_watermark_checkpoint_interval_ms);
   }
   if (name == "zookeeper.session.timeout.ms") {
-    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1",
-                    &c->zookeeper_session_timeout_ms);
+    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1", &c->zookeeper_session_timeout_ms);
   }
   if (name == "controller.socket.timeout.ms") {
-    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1",
-                    &c->controller_socket_timeout_ms);
+    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1", &c->controller_socket_timeout_ms);
   }
   if (name == "auto.leader.rebalance.enable") {
     return ParseBool(name, value, &c->auto_leader_rebalance_enable);
@@ -156,16 +155,24 @@ Status SetBrokerOnly(std::string_view name, std::string_view value, BrokerConfig
                         &c->eligible_leader_replicas_version);
   }
   if (name == "kafkasim.isr.lag.mode") {
-    if (value == "time") c->isr_lag_mode = IsrLagMode::kTime;
-    else if (value == "count") c->isr_lag_mode = IsrLagMode::kCount;
-    else return BadValue(name, value, "time (replica.lag.time.max.ms) or count (replica.lag.max.messages)");
+    if (value == "time")
+      c->isr_lag_mode = IsrLagMode::kTime;
+    else if (value == "count")
+      c->isr_lag_mode = IsrLagMode::kCount;
+    else
+      return BadValue(name, value,
+                      "time (replica.lag.time.max.ms) or count (replica.lag.max.messages)");
     return Status::Ok();
   }
   if (name == "kafkasim.truncation.mode") {
-    if (value == "leader-epoch") c->truncation_mode = TruncationMode::kLeaderEpoch;
-    else if (value == "kip-101") c->truncation_mode = TruncationMode::kKip101;
-    else if (value == "legacy-hw") c->truncation_mode = TruncationMode::kLegacyHighWatermark;
-    else return BadValue(name, value, "leader-epoch, kip-101 or legacy-hw");
+    if (value == "leader-epoch")
+      c->truncation_mode = TruncationMode::kLeaderEpoch;
+    else if (value == "kip-101")
+      c->truncation_mode = TruncationMode::kKip101;
+    else if (value == "legacy-hw")
+      c->truncation_mode = TruncationMode::kLegacyHighWatermark;
+    else
+      return BadValue(name, value, "leader-epoch, kip-101 or legacy-hw");
     return Status::Ok();
   }
   return Status::NotFound(std::string(name));
@@ -214,9 +221,12 @@ Status ParseBrokerConfig(const std::vector<std::pair<std::string, std::string>>&
 
 std::string_view TruncationModeName(TruncationMode mode) {
   switch (mode) {
-    case TruncationMode::kLeaderEpoch: return "leader-epoch";
-    case TruncationMode::kKip101: return "kip-101";
-    case TruncationMode::kLegacyHighWatermark: return "legacy-hw";
+    case TruncationMode::kLeaderEpoch:
+      return "leader-epoch";
+    case TruncationMode::kKip101:
+      return "kip-101";
+    case TruncationMode::kLegacyHighWatermark:
+      return "legacy-hw";
   }
   return "?";
 }

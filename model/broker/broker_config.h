@@ -31,27 +31,27 @@ enum class IsrLagMode { kTime, kCount };
 enum class TruncationMode { kLeaderEpoch, kKip101, kLegacyHighWatermark };
 
 struct BrokerConfig {
-  int32_t broker_id = 0;                                   // broker.id
-  int32_t min_insync_replicas = 1;                         // min.insync.replicas (topic default)
-  int32_t default_replication_factor = 1;                  // default.replication.factor
-  int32_t num_partitions = 1;                              // num.partitions
-  bool unclean_leader_election_enable = false;             // unclean.leader.election.enable
-  int64_t replica_lag_time_max_ms = 30000;                 // replica.lag.time.max.ms
-  int64_t replica_lag_max_messages = 4000;                 // replica.lag.max.messages (<= 0.8)
-  int32_t replica_fetch_wait_max_ms = 500;                 // replica.fetch.wait.max.ms
-  int32_t replica_fetch_min_bytes = 1;                     // replica.fetch.min.bytes
-  int32_t replica_fetch_max_bytes = 1048576;               // replica.fetch.max.bytes
-  int64_t replica_fetch_backoff_ms = 1000;                 // replica.fetch.backoff.ms
-  int64_t replica_socket_timeout_ms = 30000;               // replica.socket.timeout.ms
+  int32_t broker_id = 0;                        // broker.id
+  int32_t min_insync_replicas = 1;              // min.insync.replicas (topic default)
+  int32_t default_replication_factor = 1;       // default.replication.factor
+  int32_t num_partitions = 1;                   // num.partitions
+  bool unclean_leader_election_enable = false;  // unclean.leader.election.enable
+  int64_t replica_lag_time_max_ms = 30000;      // replica.lag.time.max.ms
+  int64_t replica_lag_max_messages = 4000;      // replica.lag.max.messages (<= 0.8)
+  int32_t replica_fetch_wait_max_ms = 500;      // replica.fetch.wait.max.ms
+  int32_t replica_fetch_min_bytes = 1;          // replica.fetch.min.bytes
+  int32_t replica_fetch_max_bytes = 1048576;    // replica.fetch.max.bytes
+  int64_t replica_fetch_backoff_ms = 1000;      // replica.fetch.backoff.ms
+  int64_t replica_socket_timeout_ms = 30000;    // replica.socket.timeout.ms
   int64_t replica_high_watermark_checkpoint_interval_ms = 5000;
-  int64_t zookeeper_session_timeout_ms = 18000;            // zookeeper.session.timeout.ms
-  int64_t controller_socket_timeout_ms = 30000;            // controller.socket.timeout.ms
-  bool auto_leader_rebalance_enable = true;                // auto.leader.rebalance.enable
-  int64_t leader_imbalance_check_interval_seconds = 300;   // leader.imbalance.check.interval.seconds
-  int32_t leader_imbalance_per_broker_percentage = 10;     // leader.imbalance.per.broker.percentage
-  IsrLagMode isr_lag_mode = IsrLagMode::kTime;             // kafkasim.isr.lag.mode
+  int64_t zookeeper_session_timeout_ms = 18000;           // zookeeper.session.timeout.ms
+  int64_t controller_socket_timeout_ms = 30000;           // controller.socket.timeout.ms
+  bool auto_leader_rebalance_enable = true;               // auto.leader.rebalance.enable
+  int64_t leader_imbalance_check_interval_seconds = 300;  // leader.imbalance.check.interval.seconds
+  int32_t leader_imbalance_per_broker_percentage = 10;    // leader.imbalance.per.broker.percentage
+  IsrLagMode isr_lag_mode = IsrLagMode::kTime;            // kafkasim.isr.lag.mode
   TruncationMode truncation_mode = TruncationMode::kLeaderEpoch;  // kafkasim.truncation.mode
-  int32_t eligible_leader_replicas_version = 0;            // eligible.leader.replicas.version
+  int32_t eligible_leader_replicas_version = 0;  // eligible.leader.replicas.version
   bool elr_enabled() const { return eligible_leader_replicas_version >= 1; }
   LogConfig log;  // log.* / topic-level defaults (segment.bytes, retention.ms, flush.messages...)
 };

@@ -10,9 +10,12 @@ namespace ks {
 
 std::string_view ReplicaRoleName(ReplicaRole role) {
   switch (role) {
-    case ReplicaRole::kNone: return "none";
-    case ReplicaRole::kLeader: return "leader";
-    case ReplicaRole::kFollower: return "follower";
+    case ReplicaRole::kNone:
+      return "none";
+    case ReplicaRole::kLeader:
+      return "leader";
+    case ReplicaRole::kFollower:
+      return "follower";
   }
   return "?";
 }
@@ -75,8 +78,8 @@ void Partition::CheckInvariants() const {
   if (role_ == ReplicaRole::kLeader) {
     KS_CHECK_MSG(Contains(isr_, local_id_), tp_.Name() + ": the leader is not in its ISR");
     for (BrokerId id : isr_) {
-      KS_CHECK_MSG(Contains(replicas_, id), tp_.Name() + ": ISR member " + std::to_string(id) +
-                                                " is not a replica");
+      KS_CHECK_MSG(Contains(replicas_, id),
+                   tp_.Name() + ": ISR member " + std::to_string(id) + " is not a replica");
     }
   }
 }
@@ -189,8 +192,7 @@ KafkaError Partition::AppendAsLeader(std::string* records, int16_t acks,
   }
   KafkaError error = log_->AppendAsLeader(records, leader_epoch_, info);
   if (!error.ok()) return error;
-  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo",
-                                                                     log_->log_end_offset()));
+  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo", log_->log_end_offset()));
   // With no follower in the maximal ISR the HW moves at once (a single-replica ISR).
   MaybeIncrementHighWatermark();
   CheckInvariants();
@@ -252,10 +254,9 @@ bool Partition::UpdateFollowerFetchState(BrokerId follower, int64_t fetch_offset
   state.last_fetch_us = now;
   state.last_fetch_leader_log_end_offset = leader_leo;
   if (leo_changed) {
-    env_.Trace("replica.follower_leo", TraceFields()
-                                           .Add("tp", tp_.Name())
-                                           .Add("follower", follower)
-                                           .Add("leo", fetch_offset));
+    env_.Trace(
+        "replica.follower_leo",
+        TraceFields().Add("tp", tp_.Name()).Add("follower", follower).Add("leo", fetch_offset));
   }
   // Expansion: a follower outside the ISR that has caught up joins it (one proposal at a time).
   if (!pending_isr_ && !Contains(isr_, follower) && Contains(replicas_, follower) &&
@@ -277,11 +278,10 @@ bool Partition::MaybeIncrementHighWatermark() {
   const TimeUs now = env_.Now();
   int64_t new_hw = log_->log_end_offset();
   for (const auto& [id, state] : followers_) {
-    const bool counts = Contains(maximal, id) ||
-                        (config_.isr_lag_mode == IsrLagMode::kTime &&
-                         state.log_end_offset >= 0 &&
-                         now - state.last_caught_up_us <=
-                             MillisecondsToUs(config_.replica_lag_time_max_ms));
+    const bool counts =
+        Contains(maximal, id) ||
+        (config_.isr_lag_mode == IsrLagMode::kTime && state.log_end_offset >= 0 &&
+         now - state.last_caught_up_us <= MillisecondsToUs(config_.replica_lag_time_max_ms));
     if (!counts) continue;
     // An ISR member whose LEO we do not know yet holds the HW where it is.
     const int64_t leo = state.log_end_offset < 0 ? high_watermark_ : state.log_end_offset;
@@ -322,15 +322,14 @@ void Partition::MaybeShrinkIsr() {
     if (config_.isr_lag_mode == IsrLagMode::kTime) {
       // Kafka's Replica.isCaughtUp: a follower at the leader's LEO is in sync however long ago
       // it fetched (with no new writes there is nothing to catch up to).
-      out_of_sync = state.log_end_offset != leader_leo &&
-                    now - state.last_caught_up_us > max_lag_us;
+      out_of_sync =
+          state.log_end_offset != leader_leo && now - state.last_caught_up_us > max_lag_us;
     } else {
       // Kafka <= 0.8: too many messages behind, or stuck (no fetch for the lag time). A follower
       // whose LEO is not known yet in this epoch is not "slow" (0.8 skipped unknown offsets).
-      const int64_t behind =
-          state.log_end_offset < 0 ? 0 : leader_leo - state.log_end_offset;
-      out_of_sync = behind > config_.replica_lag_max_messages ||
-                    now - state.last_fetch_us > max_lag_us;
+      const int64_t behind = state.log_end_offset < 0 ? 0 : leader_leo - state.log_end_offset;
+      out_of_sync =
+          behind > config_.replica_lag_max_messages || now - state.last_fetch_us > max_lag_us;
     }
     (out_of_sync ? removed : kept).push_back(id);
   }
@@ -370,9 +369,8 @@ void Partition::RetryPendingIsrChange() {
 void Partition::OnAlterPartitionResponse(const AlterPartitionResponse& response) {
   if (!pending_isr_ || role_ != ReplicaRole::kLeader) return;
   if (response.error != ErrorCode::kNone) {
-    env_.Trace("replica.isr_rejected", TraceFields()
-                                           .Add("tp", tp_.Name())
-                                           .Add("error", ErrorName(response.error)));
+    env_.Trace("replica.isr_rejected",
+               TraceFields().Add("tp", tp_.Name()).Add("error", ErrorName(response.error)));
     pending_isr_.reset();
     pending_request_.reset();
     return;
@@ -395,8 +393,8 @@ EpochEndOffset Partition::EndOffsetForEpoch(int32_t leader_epoch) const {
     result.error = ErrorCode::kNotLeaderOrFollower;
     return result;
   }
-  auto [epoch, end_offset] = log_->leader_epoch_cache().EndOffsetFor(leader_epoch,
-                                                                     log_->log_end_offset());
+  auto [epoch, end_offset] =
+      log_->leader_epoch_cache().EndOffsetFor(leader_epoch, log_->log_end_offset());
   if (config_.truncation_mode == TruncationMode::kKip101 && epoch != leader_epoch &&
       epoch != kUndefinedEpoch) {
     // Kafka 0.11 answered with an end offset but not with the epoch it belonged to, so the
@@ -411,8 +409,7 @@ EpochEndOffset Partition::EndOffsetForEpoch(int32_t leader_epoch) const {
 KafkaError Partition::AppendAsFollower(std::string_view records, LogAppendInfo* info) {
   KafkaError error = log_->AppendAsFollower(records, info);
   if (!error.ok()) return error;
-  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo",
-                                                                     log_->log_end_offset()));
+  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo", log_->log_end_offset()));
   CheckInvariants();
   return KafkaError::None();
 }
@@ -422,8 +419,8 @@ void Partition::UpdateHighWatermarkFromLeader(int64_t leader_high_watermark) {
   // its log start and end offsets), even when it is lower than its own: a new leader's HW can
   // lag the one its follower learned from the previous leader, and only the leader's counts.
   if (leader_high_watermark < 0) return;  // no HW in the response (an error answer)
-  const int64_t hw = std::max(std::min(leader_high_watermark, log_->log_end_offset()),
-                              log_->log_start_offset());
+  const int64_t hw =
+      std::max(std::min(leader_high_watermark, log_->log_end_offset()), log_->log_start_offset());
   SetHighWatermark(hw, "leader's fetch response");
 }
 
@@ -439,8 +436,7 @@ KafkaError Partition::TruncateTo(int64_t offset, std::string_view reason) {
                                      .Add("reason", reason)
                                      .Add("mode", TruncationModeName(config_.truncation_mode)));
   if (high_watermark_ > offset) SetHighWatermark(offset, "truncation");
-  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo",
-                                                                     log_->log_end_offset()));
+  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo", log_->log_end_offset()));
   CheckInvariants();
   return KafkaError::None();
 }

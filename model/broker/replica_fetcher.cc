@@ -90,8 +90,8 @@ void ReplicaFetcher::SendFetch() {
   request->max_wait_ms = config_.replica_fetch_wait_max_ms;
   request->min_bytes = config_.replica_fetch_min_bytes;
   for (const auto& [tp, state] : partitions_) {
-    request->partitions.push_back(
-        FetchPartition{tp, state.fetch_offset, state.leader_epoch, config_.replica_fetch_max_bytes});
+    request->partitions.push_back(FetchPartition{tp, state.fetch_offset, state.leader_epoch,
+                                                 config_.replica_fetch_max_bytes});
   }
   in_flight_ = request->correlation_id;
   env_.Send(leader_node_, std::move(request));
@@ -169,8 +169,8 @@ void ReplicaFetcher::TruncateOnEpochAnswer(Partition& partition, State& state,
   }
   KafkaError error = partition.TruncateTo(truncate_to, reason);
   if (!error.ok()) {
-    env_.Trace("fetcher.error", TraceFields().Add("tp", partition.tp().Name()).Add(
-                                    "reason", error.ToString()));
+    env_.Trace("fetcher.error",
+               TraceFields().Add("tp", partition.tp().Name()).Add("reason", error.ToString()));
   }
   state.truncating = false;
   state.fetch_offset = partition.log_end_offset();
@@ -189,8 +189,8 @@ void ReplicaFetcher::WalkBack(Partition& partition, State& state, int64_t trunca
     if (!status.ok()) error = KafkaError(ErrorCode::kKafkaStorageError, status.ToString());
   }
   if (!error.ok()) {
-    env_.Trace("fetcher.error", TraceFields().Add("tp", partition.tp().Name()).Add(
-                                    "reason", error.ToString()));
+    env_.Trace("fetcher.error",
+               TraceFields().Add("tp", partition.tp().Name()).Add("reason", error.ToString()));
   }
   state.fetch_offset = partition.log_end_offset();
   // Each step lowers our latest epoch; if it could not, stop rather than ask forever.
@@ -205,8 +205,8 @@ void ReplicaFetcher::OnEpochResponse(const OffsetsForLeaderEpochResponse& respon
     Partition* partition = lookup_(answer.tp);
     if (partition == nullptr) continue;
     if (answer.error != ErrorCode::kNone) {
-      env_.Trace("fetcher.error", TraceFields().Add("tp", answer.tp.Name()).Add(
-                                      "reason", ErrorName(answer.error)));
+      env_.Trace("fetcher.error",
+                 TraceFields().Add("tp", answer.tp.Name()).Add("reason", ErrorName(answer.error)));
       any_error = true;
       continue;  // retried after the backoff, or replaced by a newer LeaderAndIsr
     }
@@ -237,8 +237,8 @@ void ReplicaFetcher::OnFetchResponse(const FetchResponse& response) {
     }
     if (data.error != ErrorCode::kNone) {
       had_error = true;
-      env_.Trace("fetcher.error", TraceFields().Add("tp", data.tp.Name()).Add(
-                                      "reason", ErrorName(data.error)));
+      env_.Trace("fetcher.error",
+                 TraceFields().Add("tp", data.tp.Name()).Add("reason", ErrorName(data.error)));
       continue;
     }
     if (!data.records.empty()) {
@@ -246,8 +246,8 @@ void ReplicaFetcher::OnFetchResponse(const FetchResponse& response) {
       KafkaError error = partition->AppendAsFollower(data.records, &info);
       if (!error.ok()) {
         had_error = true;
-        env_.Trace("fetcher.error", TraceFields().Add("tp", data.tp.Name()).Add(
-                                        "reason", error.ToString()));
+        env_.Trace("fetcher.error",
+                   TraceFields().Add("tp", data.tp.Name()).Add("reason", error.ToString()));
         continue;
       }
     }

@@ -28,9 +28,7 @@ bool ParsePartitionDirectory(std::string_view name, TopicPartition* tp) {
 ReplicaManager::ReplicaManager(Env& env, const BrokerConfig& config, MetadataCache& metadata)
     : env_(env), config_(config), metadata_(metadata) {}
 
-ReplicaManager::~ReplicaManager() {
-  fetchers_.clear();
-}
+ReplicaManager::~ReplicaManager() { fetchers_.clear(); }
 
 void ReplicaManager::LoadLogs() {
   std::set<std::string> directories;
@@ -63,12 +61,12 @@ Partition* ReplicaManager::GetOrCreatePartition(const TopicPartition& tp,
   std::unique_ptr<Log> log;
   KafkaError error = Log::Open(env_, tp.topic, tp.partition, settings.log, &log);
   if (!error.ok()) {
-    env_.Trace("broker.log_offline", TraceFields().Add("tp", tp.Name()).Add("error",
-                                                                             error.ToString()));
+    env_.Trace("broker.log_offline",
+               TraceFields().Add("tp", tp.Name()).Add("error", error.ToString()));
     return nullptr;
   }
-  auto partition = std::make_unique<Partition>(env_, config_, config_.broker_id, tp,
-                                               std::move(log));
+  auto partition =
+      std::make_unique<Partition>(env_, config_, config_.broker_id, tp, std::move(log));
   partition->SetIsrProposalSink([this](const AlterPartitionRequest& request) {
     if (alter_partition_sink_) alter_partition_sink_(request);
   });
@@ -155,10 +153,9 @@ void ReplicaManager::TryCompleteDelayedProduces() {
       if (delayed.required_offsets[p] < 0) continue;
       Partition* partition = GetPartition(delayed.results[p].tp);
       std::optional<ErrorCode> outcome =
-          partition == nullptr
-              ? std::optional<ErrorCode>(ErrorCode::kNotLeaderOrFollower)
-              : partition->CheckEnoughReplicasReachOffset(delayed.required_offsets[p],
-                                                          delayed.min_insync[p]);
+          partition == nullptr ? std::optional<ErrorCode>(ErrorCode::kNotLeaderOrFollower)
+                               : partition->CheckEnoughReplicasReachOffset(
+                                     delayed.required_offsets[p], delayed.min_insync[p]);
       if (!outcome && now >= delayed.deadline_us) {
         outcome = ErrorCode::kRequestTimedOut;
       }
@@ -206,8 +203,8 @@ std::unique_ptr<FetchResponse> ReplicaManager::ReadForFetch(const FetchRequest& 
       data.log_end_offset = partition->log_end_offset();
       if (data.error == ErrorCode::kNone) {
         LogReadResult read;
-        KafkaError error = partition->Read(wanted.fetch_offset, wanted.partition_max_bytes,
-                                           from_follower, &read);
+        KafkaError error =
+            partition->Read(wanted.fetch_offset, wanted.partition_max_bytes, from_follower, &read);
         data.error = error.code();
         if (error.ok()) {
           data.records = std::move(read.records);
@@ -240,9 +237,9 @@ void ReplicaManager::HandleFetch(NodeId from, const FetchRequest& request) {
       partition->UpdateFollowerFetchState(request.replica_id, wanted.fetch_offset);
     }
   }
-  const bool any_error = std::any_of(
-      response->partitions.begin(), response->partitions.end(),
-      [](const FetchPartitionResponse& p) { return p.error != ErrorCode::kNone; });
+  const bool any_error =
+      std::any_of(response->partitions.begin(), response->partitions.end(),
+                  [](const FetchPartitionResponse& p) { return p.error != ErrorCode::kNone; });
   if (bytes >= request.min_bytes || request.max_wait_ms <= 0 || any_error) {
     env_.Send(from, std::move(response));
   } else {
@@ -270,8 +267,7 @@ void ReplicaManager::TryCompleteDelayedFetches() {
         ready = true;  // something changed under the fetch: answer now (with the error)
         break;
       }
-      const int64_t end = from_follower ? partition->log_end_offset()
-                                        : partition->high_watermark();
+      const int64_t end = from_follower ? partition->log_end_offset() : partition->high_watermark();
       if (end > wanted.fetch_offset) ready = true;
     }
     if (!ready) {
@@ -320,8 +316,8 @@ void ReplicaManager::HandleListOffsets(NodeId from, const ListOffsetsRequest& re
     std::optional<Segment::TimestampAndOffset> found;
     KafkaError error = partition->log().OffsetForTimestamp(request.timestamp, &found);
     response->error = error.code();
-    response->offset = found ? std::min(found->offset, partition->high_watermark())
-                             : partition->high_watermark();
+    response->offset =
+        found ? std::min(found->offset, partition->high_watermark()) : partition->high_watermark();
   }
   env_.Send(from, std::move(response));
 }
@@ -338,7 +334,8 @@ void ReplicaManager::HandleOffsetsForLeaderEpoch(NodeId from,
       answer.error = ErrorCode::kNotLeaderOrFollower;
     } else {
       answer.error = partition->CheckFetchEpoch(query.current_leader_epoch, true);
-      if (answer.error == ErrorCode::kNone) answer = partition->EndOffsetForEpoch(query.leader_epoch);
+      if (answer.error == ErrorCode::kNone)
+        answer = partition->EndOffsetForEpoch(query.leader_epoch);
     }
     env_.Trace("broker.epoch_query", TraceFields()
                                          .Add("tp", query.tp.Name())
@@ -371,8 +368,8 @@ void ReplicaManager::StartFetching(const TopicPartition& tp, BrokerId leader,
   StopFetching(tp);
   const NodeId node = metadata_.NodeOf(leader);
   if (node == kNoNode) {
-    env_.Trace("broker.no_leader_endpoint", TraceFields().Add("tp", tp.Name()).Add("leader",
-                                                                                    leader));
+    env_.Trace("broker.no_leader_endpoint",
+               TraceFields().Add("tp", tp.Name()).Add("leader", leader));
     return;
   }
   auto& fetcher = fetchers_[leader];

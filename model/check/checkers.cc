@@ -32,8 +32,7 @@ void OwnRecord(const Record& record, LogRecordView* view) {
 
 }  // namespace
 
-KafkaError ReadRecords(const Log& log, int64_t from, int64_t to,
-                       std::vector<LogRecordView>* out) {
+KafkaError ReadRecords(const Log& log, int64_t from, int64_t to, std::vector<LogRecordView>* out) {
   LogBatches batches;
   batches.Read(log, from, to);
   return batches.Decode(out);
@@ -141,8 +140,7 @@ class LogBatches::Cursor {
   std::string_view rest_;
 };
 
-bool LogBatches::SameBatches(const LogBatches& a, const LogBatches& b, int64_t from,
-                             int64_t to) {
+bool LogBatches::SameBatches(const LogBatches& a, const LogBatches& b, int64_t from, int64_t to) {
   if (!a.status_.ok() || !b.status_.ok()) return false;
   Cursor x(a), y(b);
   BatchHeader hx, hy;
@@ -283,8 +281,8 @@ std::vector<Violation> CheckHistory(
     v.offsets = {op.offset};
     v.time_us = now_us;
     v.detail = op.process + " was told value '" + op.value + "' is at offset " +
-               std::to_string(op.offset) + " (acknowledged at t=" +
-               std::to_string(op.time_us) + "us), but the committed log does not hold it";
+               std::to_string(op.offset) + " (acknowledged at t=" + std::to_string(op.time_us) +
+               "us), but the committed log does not hold it";
     violations.push_back(std::move(v));
   }
   for (const auto& [tp, by_value] : positions) {
@@ -343,11 +341,10 @@ std::optional<Violation> CheckPairDivergence(const TopicPartition& tp, const Rep
     v.replicas = {x.broker, y.broker};
     v.time_us = now_us;
     v.detail = "offset " + std::to_string(r.offset) + " holds '" +
-               std::string(r.value.value_or("null")) + "' on broker " +
-               std::to_string(x.broker) + " but '" + std::string(it->value.value_or("null")) +
-               "' on broker " + std::to_string(y.broker) + " (both below their HWs " +
-               std::to_string(x.high_watermark) + " and " + std::to_string(y.high_watermark) +
-               ")";
+               std::string(r.value.value_or("null")) + "' on broker " + std::to_string(x.broker) +
+               " but '" + std::string(it->value.value_or("null")) + "' on broker " +
+               std::to_string(y.broker) + " (both below their HWs " +
+               std::to_string(x.high_watermark) + " and " + std::to_string(y.high_watermark) + ")";
     return v;  // one per pair: the first divergent offset says it
   }
   return std::nullopt;

@@ -66,7 +66,7 @@ class LogBatches {
   class Cursor;
   struct Chunk {
     std::shared_ptr<std::string> bytes;  // whole batches, up to a failed one
-    int64_t first_offset = 0;                  // records below it are not part of the read
+    int64_t first_offset = 0;            // records below it are not part of the read
   };
   std::vector<Chunk> chunks_;
   std::vector<std::shared_ptr<std::string>> spare_;  // buffers nobody else holds
@@ -104,7 +104,6 @@ std::optional<Violation> CheckPairDivergence(const TopicPartition& tp, const Rep
                                              const ReplicaSnapshot& y, TimeUs now_us);
 // CheckPairDivergence over every pair (a, b), a before b.
 std::vector<Violation> CheckDivergence(const TopicPartition& tp,
-                                       const std::vector<ReplicaSnapshot>& replicas,
-                                       TimeUs now_us);
+                                       const std::vector<ReplicaSnapshot>& replicas, TimeUs now_us);
 
 }  // namespace ks

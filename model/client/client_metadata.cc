@@ -57,8 +57,8 @@ void ClientMetadata::Reschedule() {
   const TimeUs now = env_.Now();
   TimeUs due = kTimeNever;
   if (update_requested_) {
-    due = last_request_at_ < 0 ? now
-                               : last_request_at_ + MillisecondsToUs(options_.retry_backoff_ms);
+    due =
+        last_request_at_ < 0 ? now : last_request_at_ + MillisecondsToUs(options_.retry_backoff_ms);
   } else if (last_success_at_ >= 0) {
     due = last_success_at_ + MillisecondsToUs(options_.metadata_max_age_ms);
   }
@@ -107,12 +107,12 @@ void ClientMetadata::SendRequest() {
   last_request_at_ = env_.Now();
   update_requested_ = false;
   const int64_t correlation_id = request->correlation_id;
-  request_timer_ = env_.SetTimer(MillisecondsToUs(options_.request_timeout_ms),
-                                 [this, correlation_id] {
-                                   request_timer_ = kNoTimer;
-                                   if (in_flight_correlation_id_ != correlation_id) return;
-                                   OnRequestFailed();
-                                 });
+  request_timer_ =
+      env_.SetTimer(MillisecondsToUs(options_.request_timeout_ms), [this, correlation_id] {
+        request_timer_ = kNoTimer;
+        if (in_flight_correlation_id_ != correlation_id) return;
+        OnRequestFailed();
+      });
   env_.Send(node, std::move(request));
 }
 

@@ -28,8 +28,8 @@ Status ParseInteger(std::string_view client_kind, std::string_view name, std::st
   return Status::Ok();
 }
 
-Status ParseInteger32(std::string_view client_kind, std::string_view name,
-                      std::string_view value, int64_t min, int64_t max, int32_t* out) {
+Status ParseInteger32(std::string_view client_kind, std::string_view name, std::string_view value,
+                      int64_t min, int64_t max, int32_t* out) {
   int64_t parsed = 0;
   if (Status s = ParseInteger(client_kind, name, value, min, max, &parsed); !s.ok()) return s;
   *out = static_cast<int32_t>(parsed);

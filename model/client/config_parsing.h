@@ -19,8 +19,8 @@ Status Invalid(std::string_view client_kind, std::string_view name, std::string_
 // Parses a decimal integer in [min, max] into *out.
 Status ParseInteger(std::string_view client_kind, std::string_view name, std::string_view value,
                     int64_t min, int64_t max, int64_t* out);
-Status ParseInteger32(std::string_view client_kind, std::string_view name,
-                      std::string_view value, int64_t min, int64_t max, int32_t* out);
+Status ParseInteger32(std::string_view client_kind, std::string_view name, std::string_view value,
+                      int64_t min, int64_t max, int32_t* out);
 Status ParseBoolean(std::string_view client_kind, std::string_view name, std::string_view value,
                     bool* out);
 

@@ -158,8 +158,7 @@ void KafkaConsumer::RunFetcher() {
   MaybeCompletePoll();
 }
 
-void KafkaConsumer::SendListOffsets(const TopicPartition& tp, PartitionState& state,
-                                    NodeId node) {
+void KafkaConsumer::SendListOffsets(const TopicPartition& tp, PartitionState& state, NodeId node) {
   auto request = std::make_unique<ListOffsetsRequest>();
   const int64_t correlation_id = correlation_ids_++;
   request->correlation_id = correlation_id;
@@ -418,9 +417,9 @@ void KafkaConsumer::MaybeCompletePoll() {
   for (auto& [tp, state] : partitions_) {
     if (state.awaiting_seek && !state.error_reported) {
       state.error_reported = true;
-      result.error = KafkaError(ErrorCode::kOffsetOutOfRange,
-                                "no valid position for " + tp.Name() +
-                                    " and auto.offset.reset is none; Seek first");
+      result.error = KafkaError(
+          ErrorCode::kOffsetOutOfRange,
+          "no valid position for " + tp.Name() + " and auto.offset.reset is none; Seek first");
       result.error_tp = tp;
       break;
     }

@@ -17,18 +17,21 @@ using client_config::ParseInteger32;
 
 std::string_view OffsetResetPolicyName(OffsetResetPolicy policy) {
   switch (policy) {
-    case OffsetResetPolicy::kEarliest: return "earliest";
-    case OffsetResetPolicy::kLatest: return "latest";
-    case OffsetResetPolicy::kNone: return "none";
+    case OffsetResetPolicy::kEarliest:
+      return "earliest";
+    case OffsetResetPolicy::kLatest:
+      return "latest";
+    case OffsetResetPolicy::kNone:
+      return "none";
   }
   return "latest";
 }
 
 const std::vector<std::string_view>& ConsumerConfigNames() {
   static const std::vector<std::string_view> kNames = {
-      "auto.offset.reset",  "fetch.max.wait.ms",  "fetch.min.bytes",
+      "auto.offset.reset",  "fetch.max.wait.ms",         "fetch.min.bytes",
       "fetch.max.bytes",    "max.partition.fetch.bytes", "max.poll.records",
-      "request.timeout.ms", "retry.backoff.ms",   "metadata.max.age.ms",
+      "request.timeout.ms", "retry.backoff.ms",          "metadata.max.age.ms",
   };
   return kNames;
 }
@@ -74,10 +77,9 @@ Status SetConsumerConfig(std::string_view name, std::string_view value, Consumer
 Status ValidateConsumerConfig(const ConsumerConfig& c) {
   // A fetch the broker may hold for fetch.max.wait.ms must not time out while it waits.
   if (c.request_timeout_ms <= c.fetch_max_wait_ms) {
-    return Status::InvalidArgument("consumer config 'request.timeout.ms' (" +
-                                   std::to_string(c.request_timeout_ms) +
-                                   ") must be larger than fetch.max.wait.ms (" +
-                                   std::to_string(c.fetch_max_wait_ms) + ")");
+    return Status::InvalidArgument(
+        "consumer config 'request.timeout.ms' (" + std::to_string(c.request_timeout_ms) +
+        ") must be larger than fetch.max.wait.ms (" + std::to_string(c.fetch_max_wait_ms) + ")");
   }
   return Status::Ok();
 }

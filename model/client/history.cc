@@ -6,10 +6,14 @@ namespace ks {
 
 std::string_view HistoryTypeName(HistoryType type) {
   switch (type) {
-    case HistoryType::kInvoke: return "invoke";
-    case HistoryType::kOk: return "ok";
-    case HistoryType::kFail: return "fail";
-    case HistoryType::kInfo: return "info";
+    case HistoryType::kInvoke:
+      return "invoke";
+    case HistoryType::kOk:
+      return "ok";
+    case HistoryType::kFail:
+      return "fail";
+    case HistoryType::kInfo:
+      return "info";
   }
   return "info";
 }
@@ -57,8 +61,7 @@ void HistoryRecorder::SendInvoke(int64_t op, std::string_view topic, int32_t par
 }
 
 void HistoryRecorder::SendComplete(int64_t op, HistoryType type, std::string_view topic,
-                                   int32_t partition,
-                                   const std::optional<std::string_view>& key,
+                                   int32_t partition, const std::optional<std::string_view>& key,
                                    std::string_view value, int64_t offset, ErrorCode error) {
   if (!env_.Tracing()) return;
   TraceFields fields = Head(op, type, HistoryFunction::kSend);
@@ -188,14 +191,30 @@ class JsonParser {
       if (p_ >= end_) return false;
       const char e = *p_++;
       switch (e) {
-        case '"': out->push_back('"'); break;
-        case '\\': out->push_back('\\'); break;
-        case '/': out->push_back('/'); break;
-        case 'n': out->push_back('\n'); break;
-        case 't': out->push_back('\t'); break;
-        case 'r': out->push_back('\r'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
+        case '"':
+          out->push_back('"');
+          break;
+        case '\\':
+          out->push_back('\\');
+          break;
+        case '/':
+          out->push_back('/');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
         case 'u': {
           // Only what AppendJsonString writes: \u00XX control characters.
           if (end_ - p_ < 4) return false;
@@ -206,7 +225,8 @@ class JsonParser {
           p_ += 4;
           break;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
     return false;

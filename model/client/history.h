@@ -56,12 +56,12 @@ struct HistoryOp {
   std::string process;
   HistoryType type = HistoryType::kInvoke;
   HistoryFunction f = HistoryFunction::kSend;
-  std::string topic;                // send
-  int32_t partition = -1;           // send
-  std::optional<std::string> key;   // send; nullopt: a null key
-  std::string value;                // send
-  int64_t offset = -1;              // send ok
-  std::string error;                // send fail / info
+  std::string topic;                   // send
+  int32_t partition = -1;              // send
+  std::optional<std::string> key;      // send; nullopt: a null key
+  std::string value;                   // send
+  int64_t offset = -1;                 // send ok
+  std::string error;                   // send fail / info
   std::vector<HistoryRecord> records;  // poll ok
 };
 

@@ -27,8 +27,12 @@ int32_t Murmur2(std::string_view bytes) {
   // The tail: the cases fall through, as in Kafka's switch.
   const uint32_t tail = words * 4;
   switch (length % 4) {
-    case 3: h ^= uint32_t{data[tail + 2]} << 16; [[fallthrough]];
-    case 2: h ^= uint32_t{data[tail + 1]} << 8; [[fallthrough]];
+    case 3:
+      h ^= uint32_t{data[tail + 2]} << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= uint32_t{data[tail + 1]} << 8;
+      [[fallthrough]];
     case 1:
       h ^= uint32_t{data[tail]};
       h *= kM;
@@ -46,10 +50,14 @@ int32_t PartitionForKey(std::string_view key, int32_t partition_count) {
 
 std::string_view PartitionerName(PartitionerKind kind) {
   switch (kind) {
-    case PartitionerKind::kDefault: return "default";
-    case PartitionerKind::kUniformSticky: return "uniform_sticky";
-    case PartitionerKind::kRoundRobin: return "round_robin";
-    case PartitionerKind::kRandom: return "random";
+    case PartitionerKind::kDefault:
+      return "default";
+    case PartitionerKind::kUniformSticky:
+      return "uniform_sticky";
+    case PartitionerKind::kRoundRobin:
+      return "round_robin";
+    case PartitionerKind::kRandom:
+      return "random";
   }
   return "default";
 }
@@ -63,8 +71,7 @@ std::optional<PartitionerKind> ParsePartitionerName(std::string_view name) {
   return std::nullopt;
 }
 
-int32_t Partitioner::Partition(const std::string& topic,
-                               const std::optional<std::string_view>& key,
+int32_t Partitioner::Partition(const std::string& topic, const std::optional<std::string_view>& key,
                                int32_t partition_count, std::span<const int32_t> available) {
   KS_CHECK(partition_count > 0);
   switch (kind_) {

@@ -75,7 +75,7 @@ class Partitioner {
 
   PartitionerKind kind_;
   Rng& rng_;
-  std::map<std::string, int32_t, std::less<>> sticky_;       // topic -> current sticky partition
+  std::map<std::string, int32_t, std::less<>> sticky_;        // topic -> current sticky partition
   std::map<std::string, uint32_t, std::less<>> round_robin_;  // topic -> next counter
 };
 

@@ -57,9 +57,12 @@ bool MayHaveBeenWritten(ErrorCode error, int16_t acks) {
 
 std::string_view SendOutcomeName(SendOutcome outcome) {
   switch (outcome) {
-    case SendOutcome::kOk: return "ok";
-    case SendOutcome::kFailed: return "fail";
-    case SendOutcome::kUnknown: return "info";
+    case SendOutcome::kOk:
+      return "ok";
+    case SendOutcome::kFailed:
+      return "fail";
+    case SendOutcome::kUnknown:
+      return "info";
   }
   return "info";
 }
@@ -106,23 +109,22 @@ int32_t KafkaProducer::Send(std::string_view topic, std::optional<std::string_vi
                             std::string_view value, SendCallback callback) {
   metadata_.AddTopic(topic);
   ++outstanding_records_;
-  const int64_t record_bytes =
-      kRecordOverheadBytes + static_cast<int64_t>(value.size()) +
-      (key.has_value() ? static_cast<int64_t>(key->size()) : 0);
+  const int64_t record_bytes = kRecordOverheadBytes + static_cast<int64_t>(value.size()) +
+                               (key.has_value() ? static_cast<int64_t>(key->size()) : 0);
   const TimeUs now = env_.Now();
   // Rejected before anything is sent: the outcome is certain (kFailed).
   if (record_bytes + kRecordBatchOverhead > config_.max_request_size_bytes) {
-    CompleteRecord(std::move(callback), SendResult{TopicPartition{std::string(topic), -1}, -1,
-                                                   ErrorCode::kMessageTooLarge,
-                                                   SendOutcome::kFailed});
+    CompleteRecord(std::move(callback),
+                   SendResult{TopicPartition{std::string(topic), -1}, -1,
+                              ErrorCode::kMessageTooLarge, SendOutcome::kFailed});
     ScheduleWakeup(now);
     return -1;
   }
   if (buffered_bytes_ + record_bytes > config_.buffer_memory_bytes) {
     // Kafka blocks for max.block.ms, then throws a TimeoutException (BufferExhausted).
-    CompleteRecord(std::move(callback), SendResult{TopicPartition{std::string(topic), -1}, -1,
-                                                   ErrorCode::kRequestTimedOut,
-                                                   SendOutcome::kFailed});
+    CompleteRecord(std::move(callback),
+                   SendResult{TopicPartition{std::string(topic), -1}, -1,
+                              ErrorCode::kRequestTimedOut, SendOutcome::kFailed});
     ScheduleWakeup(now);
     return -1;
   }
@@ -170,8 +172,7 @@ bool KafkaProducer::NeedsNewBatch(const TopicPartition& tp, int64_t record_bytes
   auto it = queues_.find(tp);
   if (it == queues_.end() || it->second.open == nullptr) return true;
   const PartitionQueue& queue = it->second;
-  return static_cast<int64_t>(queue.builder.size_bytes()) + record_bytes >
-         config_.batch_size_bytes;
+  return static_cast<int64_t>(queue.builder.size_bytes()) + record_bytes > config_.batch_size_bytes;
 }
 
 void KafkaProducer::Append(const TopicPartition& tp, std::optional<std::string_view> key,
@@ -181,8 +182,8 @@ void KafkaProducer::Append(const TopicPartition& tp, std::optional<std::string_v
                                (key.has_value() ? static_cast<int64_t>(key->size()) : 0);
   // A record that does not fit closes the batch; a record larger than batch.size still goes
   // into a batch of its own.
-  if (queue.open != nullptr && static_cast<int64_t>(queue.builder.size_bytes()) + record_bytes >
-                                   config_.batch_size_bytes) {
+  if (queue.open != nullptr &&
+      static_cast<int64_t>(queue.builder.size_bytes()) + record_bytes > config_.batch_size_bytes) {
     CloseOpenBatch(queue);
   }
   const TimeUs now = env_.Now();
@@ -417,7 +418,8 @@ void KafkaProducer::SendRequest(NodeId node, std::vector<BatchPtr> batches) {
   ++requests_sent_;
   if (config_.acks == kAcksNone) {
     // No response will come: written to the network is all the producer ever learns.
-    for (BatchPtr& batch : batches) Complete(std::move(batch), SendOutcome::kOk, ErrorCode::kNone, -1);
+    for (BatchPtr& batch : batches)
+      Complete(std::move(batch), SendOutcome::kOk, ErrorCode::kNone, -1);
     return;
   }
   InFlightRequest& in_flight = in_flight_[correlation_id];
@@ -552,13 +554,14 @@ void KafkaProducer::RetryOrFail(BatchPtr batch, ErrorCode error) {
     ++retries_;
     batch->retry_at = now + MillisecondsToUs(config_.retry_backoff_ms);
     if (env_.Tracing()) {
-      env_.Trace("producer.retry", TraceFields()
-                                       .Add("client", client_name_)
-                                       .Add("topic", batch->tp.topic)
-                                       .Add("partition", batch->tp.partition)
-                                       .Add("records", static_cast<int64_t>(batch->callbacks.size()))
-                                       .Add("attempt", batch->attempts)
-                                       .Add("error", ErrorName(error)));
+      env_.Trace("producer.retry",
+                 TraceFields()
+                     .Add("client", client_name_)
+                     .Add("topic", batch->tp.topic)
+                     .Add("partition", batch->tp.partition)
+                     .Add("records", static_cast<int64_t>(batch->callbacks.size()))
+                     .Add("attempt", batch->attempts)
+                     .Add("error", ErrorName(error)));
     }
     next_expiry_at_ = std::min(next_expiry_at_, batch->deadline);
     const TimeUs retry_at = batch->retry_at;
@@ -603,9 +606,15 @@ void KafkaProducer::Complete(BatchPtr batch, SendOutcome outcome, ErrorCode erro
 void KafkaProducer::CompleteRecord(SendCallback callback, SendResult result) {
   --outstanding_records_;
   switch (result.outcome) {
-    case SendOutcome::kOk: ++acked_; break;
-    case SendOutcome::kFailed: ++failed_; break;
-    case SendOutcome::kUnknown: ++unknown_; break;
+    case SendOutcome::kOk:
+      ++acked_;
+      break;
+    case SendOutcome::kFailed:
+      ++failed_;
+      break;
+    case SendOutcome::kUnknown:
+      ++unknown_;
+      break;
   }
   completions_.push_back(Completion{std::move(callback), std::move(result)});
 }

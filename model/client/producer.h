@@ -84,8 +84,8 @@ class KafkaProducer {
   // Queues a record. Returns its partition if already chosen, else -1 (the topic's metadata is
   // not known yet; the record waits for it, within delivery.timeout.ms). `callback` runs once,
   // later, with the outcome.
-  int32_t Send(std::string_view topic, std::optional<std::string_view> key,
-               std::string_view value, SendCallback callback);
+  int32_t Send(std::string_view topic, std::optional<std::string_view> key, std::string_view value,
+               SendCallback callback);
 
   // Takes the responses meant for this producer (true); leaves other messages alone.
   bool HandleMessage(NodeId from, MessagePtr& message);
@@ -111,7 +111,7 @@ class KafkaProducer {
     std::vector<SendCallback> callbacks;
     int64_t records_bytes = 0;  // what the records hold against buffer.memory
     TimeUs created_at = 0;
-    TimeUs deadline = 0;        // created_at + delivery.timeout.ms
+    TimeUs deadline = 0;  // created_at + delivery.timeout.ms
     TimeUs retry_at = 0;
     int32_t attempts = 0;
     bool maybe_written = false;
@@ -138,7 +138,7 @@ class KafkaProducer {
 
   struct InFlightRequest {
     NodeId node = kNoNode;
-    std::vector<BatchPtr> batches;  // a null entry: the batch expired while in flight
+    std::vector<BatchPtr> batches;      // a null entry: the batch expired while in flight
     std::vector<TopicPartition> muted;  // partitions this request keeps muted until it ends
     TimerId timeout_timer = kNoTimer;
   };
@@ -151,8 +151,8 @@ class KafkaProducer {
   void ScheduleWakeup(TimeUs at);
   void RunSender();
   void AssignWaitingRecords();
-  void Append(const TopicPartition& tp, std::optional<std::string_view> key,
-              std::string_view value, int64_t timestamp_ms, SendCallback callback);
+  void Append(const TopicPartition& tp, std::optional<std::string_view> key, std::string_view value,
+              int64_t timestamp_ms, SendCallback callback);
   bool NeedsNewBatch(const TopicPartition& tp, int64_t record_bytes);
   void CloseOpenBatch(PartitionQueue& queue);
   void ExpireBatches(TimeUs now);
@@ -183,7 +183,7 @@ class KafkaProducer {
   std::vector<Completion> completions_;
   size_t drain_rotation_ = 0;
 
-  WakeupTimer wakeup_;  // runs the sender at the earliest time asked for
+  WakeupTimer wakeup_;                  // runs the sender at the earliest time asked for
   TimeUs next_expiry_at_ = kTimeNever;  // no batch expires before this
   bool running_ = false;                // inside RunSender
 

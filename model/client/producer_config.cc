@@ -109,10 +109,10 @@ Status SetProducerConfig(std::string_view name, std::string_view value, Producer
 Status ValidateProducerConfig(const ProducerConfig& c) {
   // Kafka's producer refuses this at construction: a batch could never be delivered in time.
   if (c.delivery_timeout_ms < c.linger_ms + c.request_timeout_ms) {
-    return Status::InvalidArgument(
-        "producer config 'delivery.timeout.ms' (" + std::to_string(c.delivery_timeout_ms) +
-        ") must be at least linger.ms + request.timeout.ms (" +
-        std::to_string(c.linger_ms + c.request_timeout_ms) + ")");
+    return Status::InvalidArgument("producer config 'delivery.timeout.ms' (" +
+                                   std::to_string(c.delivery_timeout_ms) +
+                                   ") must be at least linger.ms + request.timeout.ms (" +
+                                   std::to_string(c.linger_ms + c.request_timeout_ms) + ")");
   }
   return Status::Ok();
 }

@@ -31,12 +31,11 @@ int64_t ProducerWorkload::LoadIncarnation() {
 
 void ProducerWorkload::Start() {
   incarnation_ = LoadIncarnation();
-  process_name_ = incarnation_ == 1
-                      ? options_.client_name
-                      : options_.client_name + "#" + std::to_string(incarnation_);
+  process_name_ = incarnation_ == 1 ? options_.client_name
+                                    : options_.client_name + "#" + std::to_string(incarnation_);
   history_ = std::make_unique<HistoryRecorder>(env_, process_name_);
-  producer_ = std::make_unique<KafkaProducer>(env_, options_.config, options_.bootstrap,
-                                              process_name_);
+  producer_ =
+      std::make_unique<KafkaProducer>(env_, options_.config, options_.bootstrap, process_name_);
   producer_->Start();
   started_at_ = env_.Now();
   if (options_.rate_per_s > 0) {
@@ -85,8 +84,8 @@ void ProducerWorkload::SendNext() {
   std::optional<std::string_view> key;
   if (pending.key.has_value()) key = *pending.key;
   // The callback never runs inside Send, so the invoke below precedes the completion.
-  pending.partition = producer_->Send(options_.topic, key, value_,
-                                      [this, op](const SendResult& result) { OnResult(op, result); });
+  pending.partition = producer_->Send(
+      options_.topic, key, value_, [this, op](const SendResult& result) { OnResult(op, result); });
   history_->SendInvoke(op, options_.topic, pending.partition, key, value_);
   if (pending_.empty()) first_pending_op_ = op;
   KS_CHECK(op >= first_pending_op_ + static_cast<int64_t>(pending_.size()));
@@ -103,9 +102,18 @@ void ProducerWorkload::OnResult(int64_t op, const SendResult& result) {
   pending.done = true;
   HistoryType type = HistoryType::kOk;
   switch (result.outcome) {
-    case SendOutcome::kOk: type = HistoryType::kOk; ++acked_; break;
-    case SendOutcome::kFailed: type = HistoryType::kFail; ++failed_; break;
-    case SendOutcome::kUnknown: type = HistoryType::kInfo; ++info_; break;
+    case SendOutcome::kOk:
+      type = HistoryType::kOk;
+      ++acked_;
+      break;
+    case SendOutcome::kFailed:
+      type = HistoryType::kFail;
+      ++failed_;
+      break;
+    case SendOutcome::kUnknown:
+      type = HistoryType::kInfo;
+      ++info_;
+      break;
   }
   if (env_.Tracing()) {
     std::optional<std::string_view> key;

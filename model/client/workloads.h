@@ -36,9 +36,9 @@ struct ProducerWorkloadOptions {
   std::vector<NodeId> bootstrap;
   std::string topic = "t";
   int64_t count = 0;
-  int64_t rate_per_s = 0;  // 0: as fast as the producer accepts
-  int32_t key_count = 0;   // 0: null keys
-  int64_t value_bytes = 0; // values are padded to this size (never cut)
+  int64_t rate_per_s = 0;          // 0: as fast as the producer accepts
+  int32_t key_count = 0;           // 0: null keys
+  int64_t value_bytes = 0;         // values are padded to this size (never cut)
   int64_t max_outstanding = 1000;  // the cap of unfinished sends when rate_per_s is 0
 };
 

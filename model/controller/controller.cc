@@ -56,8 +56,8 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
   reassigning_.clear();
   ongoing_.clear();
   last_broker_epochs_.clear();
-  env_.Trace("controller.active", TraceFields().Add("broker", config_.broker_id).Add("epoch",
-                                                                                      epoch));
+  env_.Trace("controller.active",
+             TraceFields().Add("broker", config_.broker_id).Add("epoch", epoch));
   Enqueue("failover", [this](Done done) { OnFailover(std::move(done)); });
   ScheduleAutoRebalance();
 }
@@ -71,10 +71,9 @@ void Controller::Deactivate(std::string_view reason) {
   unanswered_.clear();
   env_.CancelTimer(rebalance_timer_);
   rebalance_timer_ = kNoTimer;
-  env_.Trace("controller.resign", TraceFields()
-                                      .Add("broker", config_.broker_id)
-                                      .Add("epoch", epoch_)
-                                      .Add("reason", reason));
+  env_.Trace(
+      "controller.resign",
+      TraceFields().Add("broker", config_.broker_id).Add("epoch", epoch_).Add("reason", reason));
 }
 
 void Controller::Enqueue(std::string name, Event event) {
@@ -132,44 +131,46 @@ void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then
 
 void Controller::LoadTopic(const std::string& topic, Done then) {
   const uint64_t generation = generation_;
-  zk_.GetData(zk_paths::TopicPath(topic), true, [this, generation, topic,
-                                                  then](const ZkResult& result) {
-    if (generation != generation_) return;
-    std::optional<zk_paths::Assignment> assignment =
-        result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
-    if (!assignment) {
-      then();
-      return;
-    }
-    assignments_[topic] = *assignment;
-    ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
-    zk_.GetData(zk_paths::TopicConfigPath(topic), false, [this, generation, topic, assignment,
-                                                          then](const ZkResult& config) {
-      if (generation != generation_) return;
-      topic_configs_[topic] = config.ok() ? zk_paths::DecodeConfig(config.data)
-                                          : std::vector<std::pair<std::string, std::string>>{};
-      auto finish = Countdown(assignment->size(), then);
-      for (const auto& [partition, replicas] : *assignment) {
-        const TopicPartition tp{topic, partition};
-        PartitionView& view = partitions_[tp];
-        view.replicas = replicas;
-        zk_.GetData(zk_paths::PartitionStatePath(tp), false,
-                    [this, generation, tp, finish](const ZkResult& state) {
+  zk_.GetData(
+      zk_paths::TopicPath(topic), true, [this, generation, topic, then](const ZkResult& result) {
+        if (generation != generation_) return;
+        std::optional<zk_paths::Assignment> assignment =
+            result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
+        if (!assignment) {
+          then();
+          return;
+        }
+        assignments_[topic] = *assignment;
+        ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
+        zk_.GetData(zk_paths::TopicConfigPath(topic), false,
+                    [this, generation, topic, assignment, then](const ZkResult& config) {
                       if (generation != generation_) return;
-                      PartitionView& v = partitions_[tp];
-                      std::optional<PartitionStateData> decoded =
-                          state.ok() ? zk_paths::DecodePartitionState(state.data) : std::nullopt;
-                      if (decoded) {
-                        v.state = *decoded;
-                        v.zk_version = state.stat.version;
-                      } else {
-                        v.zk_version = -1;
+                      topic_configs_[topic] =
+                          config.ok() ? zk_paths::DecodeConfig(config.data)
+                                      : std::vector<std::pair<std::string, std::string>>{};
+                      auto finish = Countdown(assignment->size(), then);
+                      for (const auto& [partition, replicas] : *assignment) {
+                        const TopicPartition tp{topic, partition};
+                        PartitionView& view = partitions_[tp];
+                        view.replicas = replicas;
+                        zk_.GetData(zk_paths::PartitionStatePath(tp), false,
+                                    [this, generation, tp, finish](const ZkResult& state) {
+                                      if (generation != generation_) return;
+                                      PartitionView& v = partitions_[tp];
+                                      std::optional<PartitionStateData> decoded =
+                                          state.ok() ? zk_paths::DecodePartitionState(state.data)
+                                                     : std::nullopt;
+                                      if (decoded) {
+                                        v.state = *decoded;
+                                        v.zk_version = state.stat.version;
+                                      } else {
+                                        v.zk_version = -1;
+                                      }
+                                      finish();
+                                    });
                       }
-                      finish();
                     });
-      }
-    });
-  });
+      });
 }
 
 void Controller::LoadTopics(Done then) {
@@ -245,9 +246,8 @@ void Controller::OnWatchEvent(const ZkWatchEvent& event) {
   } else if (path.rfind(std::string(zk_paths::kBrokerTopics) + "/", 0) == 0) {
     const std::string topic = path.substr(std::string(zk_paths::kBrokerTopics).size() + 1);
     if (topic.find('/') == std::string::npos) {
-      Enqueue("topic modification", [this, topic](Done done) {
-        OnTopicModification(topic, std::move(done));
-      });
+      Enqueue("topic modification",
+              [this, topic](Done done) { OnTopicModification(topic, std::move(done)); });
     }
   } else if (path == zk_paths::kPreferredElection) {
     Enqueue("preferred election", [this](Done done) { OnPreferredElection(std::move(done)); });
@@ -368,12 +368,12 @@ std::set<BrokerId> Controller::UncleanShutdowns(const std::set<BrokerId>& starte
         previous < 0 || (known != last_broker_epochs_.end() && known->second != previous);
     if (!is_unclean) continue;
     unclean.insert(id);
-    env_.Trace("controller.unclean_shutdown",
-               TraceFields()
-                   .Add("broker", id)
-                   .Add("previous_epoch", previous)
-                   .Add("known_epoch",
-                        known == last_broker_epochs_.end() ? int64_t{-1} : known->second));
+    env_.Trace(
+        "controller.unclean_shutdown",
+        TraceFields()
+            .Add("broker", id)
+            .Add("previous_epoch", previous)
+            .Add("known_epoch", known == last_broker_epochs_.end() ? int64_t{-1} : known->second));
   }
   return unclean;
 }
@@ -647,32 +647,32 @@ void Controller::WriteStates(StateChanges changes, Done then, bool send_leader_a
     PartitionStateData with_epoch = state;
     with_epoch.controller_epoch = epoch_;
     CheckState(tp, with_epoch);
-    WriteOneState(tp, with_epoch, [this, tp, with_epoch, written, finish](bool ok,
-                                                                          int32_t version) {
-      if (ok) {
-        PartitionView& view = partitions_[tp];
-        if (view.state.elr != with_epoch.elr) {
-          env_.Trace("controller.elr", TraceFields()
-                                           .Add("tp", tp.Name())
-                                           .AddRaw("elr", BrokersJson(with_epoch.elr))
-                                           .AddRaw("isr", BrokersJson(with_epoch.isr))
-                                           .Add("leader", with_epoch.leader)
-                                           .Add("leader_epoch", with_epoch.leader_epoch));
-        }
-        view.state = with_epoch;
-        view.zk_version = version;
-        written->push_back(tp);
-        env_.Trace("controller.partition_state",
-                   TraceFields()
-                       .Add("tp", tp.Name())
-                       .Add("leader", with_epoch.leader)
-                       .Add("leader_epoch", with_epoch.leader_epoch)
-                       .AddRaw("isr", BrokersJson(with_epoch.isr))
-                       .AddRaw("replicas", BrokersJson(view.replicas))
-                       .Add("partition_epoch", version));
-      }
-      finish();
-    });
+    WriteOneState(
+        tp, with_epoch, [this, tp, with_epoch, written, finish](bool ok, int32_t version) {
+          if (ok) {
+            PartitionView& view = partitions_[tp];
+            if (view.state.elr != with_epoch.elr) {
+              env_.Trace("controller.elr", TraceFields()
+                                               .Add("tp", tp.Name())
+                                               .AddRaw("elr", BrokersJson(with_epoch.elr))
+                                               .AddRaw("isr", BrokersJson(with_epoch.isr))
+                                               .Add("leader", with_epoch.leader)
+                                               .Add("leader_epoch", with_epoch.leader_epoch));
+            }
+            view.state = with_epoch;
+            view.zk_version = version;
+            written->push_back(tp);
+            env_.Trace("controller.partition_state",
+                       TraceFields()
+                           .Add("tp", tp.Name())
+                           .Add("leader", with_epoch.leader)
+                           .Add("leader_epoch", with_epoch.leader_epoch)
+                           .AddRaw("isr", BrokersJson(with_epoch.isr))
+                           .AddRaw("replicas", BrokersJson(view.replicas))
+                           .Add("partition_epoch", version));
+          }
+          finish();
+        });
   }
 }
 
@@ -726,8 +726,8 @@ void Controller::SendToBroker(BrokerId broker, std::unique_ptr<Request> request)
   auto it = live_brokers_.find(broker);
   if (it == live_brokers_.end()) return;
   const Request copy = *request;
-  unanswered_[request->correlation_id] = Unanswered{
-      broker, [copy]() -> MessagePtr { return std::make_unique<Request>(copy); }};
+  unanswered_[request->correlation_id] =
+      Unanswered{broker, [copy]() -> MessagePtr { return std::make_unique<Request>(copy); }};
   env_.Send(it->second, std::move(request));
 }
 
@@ -736,9 +736,8 @@ void Controller::HandleConnectionReset(NodeId peer) {
   for (auto& [correlation_id, pending] : unanswered_) {
     auto it = live_brokers_.find(pending.broker);
     if (it == live_brokers_.end() || it->second != peer) continue;
-    env_.Trace("controller.resend", TraceFields()
-                                        .Add("broker", pending.broker)
-                                        .Add("correlation_id", correlation_id));
+    env_.Trace("controller.resend",
+               TraceFields().Add("broker", pending.broker).Add("correlation_id", correlation_id));
     env_.Send(peer, pending.copy());
   }
 }
@@ -773,10 +772,9 @@ bool Controller::HandleMessage(NodeId from, MessagePtr& message) {
   // Brokers' answers carry nothing more the controller acts on (Kafka logs their errors); an
   // answer ends the retrying of its request.
   auto* response = dynamic_cast<KafkaResponse*>(message.get());
-  if (response == nullptr ||
-      (dynamic_cast<LeaderAndIsrResponse*>(response) == nullptr &&
-       dynamic_cast<UpdateMetadataResponse*>(response) == nullptr &&
-       dynamic_cast<StopReplicaResponse*>(response) == nullptr)) {
+  if (response == nullptr || (dynamic_cast<LeaderAndIsrResponse*>(response) == nullptr &&
+                              dynamic_cast<UpdateMetadataResponse*>(response) == nullptr &&
+                              dynamic_cast<StopReplicaResponse*>(response) == nullptr)) {
     return false;
   }
   unanswered_.erase(response->correlation_id);
@@ -799,12 +797,11 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
       response->isr = it->second.state.isr;
       response->partition_epoch = it->second.zk_version;
     }
-    env_.Trace("controller.alter_partition",
-               TraceFields()
-                   .Add("tp", request.tp.Name())
-                   .Add("from_broker", request.broker_id)
-                   .AddRaw("proposed", BrokersJson(request.new_isr))
-                   .Add("error", ErrorName(error)));
+    env_.Trace("controller.alter_partition", TraceFields()
+                                                 .Add("tp", request.tp.Name())
+                                                 .Add("from_broker", request.broker_id)
+                                                 .AddRaw("proposed", BrokersJson(request.new_isr))
+                                                 .Add("error", ErrorName(error)));
     env_.Send(from, std::move(response));
   };
   if (!active_) {
@@ -829,8 +826,7 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
       respond(ErrorCode::kInvalidUpdateVersion);
     } else if (!Contains(request.new_isr, view.state.leader) ||
                std::any_of(request.new_isr.begin(), request.new_isr.end(), [&](BrokerId b) {
-                 return !Contains(view.replicas, b) ||
-                        (!Contains(view.state.isr, b) && !IsLive(b));
+                 return !Contains(view.replicas, b) || (!Contains(view.state.isr, b) && !IsLive(b));
                })) {
       respond(ErrorCode::kIneligibleReplica);
     } else {
@@ -838,12 +834,15 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
       next.isr = request.new_isr;
       next = WithElr(request.tp, view, next);
       const uint64_t generation = generation_;
-      WriteStates({{request.tp, next}}, [this, generation, respond, done] {
-        if (generation != generation_) return;
-        respond(ErrorCode::kNone);
-        Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
-        done();
-      }, /*send_leader_and_isr=*/false);
+      WriteStates(
+          {{request.tp, next}},
+          [this, generation, respond, done] {
+            if (generation != generation_) return;
+            respond(ErrorCode::kNone);
+            Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
+            done();
+          },
+          /*send_leader_and_isr=*/false);
       return;
     }
     done();
@@ -894,8 +893,8 @@ void Controller::OnPreferredElection(Done done) {
 void Controller::ScheduleAutoRebalance() {
   if (!config_.auto_leader_rebalance_enable) return;
   const uint64_t generation = generation_;
-  rebalance_timer_ = env_.SetTimer(
-      config_.leader_imbalance_check_interval_seconds * kSecond, [this, generation] {
+  rebalance_timer_ =
+      env_.SetTimer(config_.leader_imbalance_check_interval_seconds * kSecond, [this, generation] {
         rebalance_timer_ = kNoTimer;
         if (generation != generation_) return;
         Enqueue("auto rebalance", [this](Done done) { AutoRebalance(std::move(done)); });
@@ -920,8 +919,8 @@ void Controller::AutoRebalance(Done done) {
       continue;
     }
     for (const auto& [tp, view] : partitions_) {
-      if (view.zk_version < 0 || view.replicas.front() != broker ||
-          view.state.leader == broker || !Contains(view.state.isr, broker)) {
+      if (view.zk_version < 0 || view.replicas.front() != broker || view.state.leader == broker ||
+          !Contains(view.state.isr, broker)) {
         continue;
       }
       PartitionStateData next = view.state;

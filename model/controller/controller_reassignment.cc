@@ -66,14 +66,12 @@ void ForEachInOrder(std::shared_ptr<const std::vector<T>> items, size_t index,
     done();
     return;
   }
-  step((*items)[index], [items, index, step, done] {
-    ForEachInOrder(items, index + 1, step, done);
-  });
+  step((*items)[index],
+       [items, index, step, done] { ForEachInOrder(items, index + 1, step, done); });
 }
 
 template <typename T>
-void ForEachInOrder(std::vector<T> items,
-                    std::function<void(const T&, std::function<void()>)> step,
+void ForEachInOrder(std::vector<T> items, std::function<void(const T&, std::function<void()>)> step,
                     std::function<void()> done) {
   ForEachInOrder(std::make_shared<const std::vector<T>>(std::move(items)), 0, std::move(step),
                  std::move(done));
@@ -88,17 +86,17 @@ void Controller::TraceReassignmentStep(const TopicPartition& tp, std::string_vie
   const std::vector<BrokerId> target = r == reassigning_.end() ? view.replicas : r->second.target;
   const std::vector<BrokerId> original =
       r == reassigning_.end() ? view.replicas : r->second.original;
-  env_.Trace("controller.reassignment_step", TraceFields()
-                                                 .Add("tp", tp.Name())
-                                                 .Add("step", step)
-                                                 .Add("action", action)
-                                                 .AddRaw("replicas", BrokersJson(view.replicas))
-                                                 .AddRaw("adding", BrokersJson(Minus(target, original)))
-                                                 .AddRaw("removing",
-                                                         BrokersJson(Minus(original, target)))
-                                                 .AddRaw("isr", BrokersJson(view.state.isr))
-                                                 .Add("leader", view.state.leader)
-                                                 .Add("leader_epoch", view.state.leader_epoch));
+  env_.Trace("controller.reassignment_step",
+             TraceFields()
+                 .Add("tp", tp.Name())
+                 .Add("step", step)
+                 .Add("action", action)
+                 .AddRaw("replicas", BrokersJson(view.replicas))
+                 .AddRaw("adding", BrokersJson(Minus(target, original)))
+                 .AddRaw("removing", BrokersJson(Minus(original, target)))
+                 .AddRaw("isr", BrokersJson(view.state.isr))
+                 .Add("leader", view.state.leader)
+                 .Add("leader_epoch", view.state.leader_epoch));
 }
 
 void Controller::OnReassignment(Done done) {
@@ -135,9 +133,8 @@ void Controller::OnReassignment(Done done) {
 bool Controller::ReassignmentCaughtUp(const TopicPartition& tp) const {
   const PartitionView& view = partitions_.at(tp);
   const std::vector<BrokerId>& target = reassigning_.at(tp).target;
-  const bool all_in_isr = std::all_of(target.begin(), target.end(), [&](BrokerId b) {
-    return Contains(view.state.isr, b);
-  });
+  const bool all_in_isr = std::all_of(target.begin(), target.end(),
+                                      [&](BrokerId b) { return Contains(view.state.isr, b); });
   const bool one_can_lead = std::any_of(target.begin(), target.end(), [&](BrokerId b) {
     return IsLive(b) && Contains(view.state.isr, b);
   });
@@ -282,31 +279,31 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
 
 void Controller::RemoveFromReassignPath(const TopicPartition& tp, Done then) {
   const uint64_t generation = generation_;
-  zk_.GetData(zk_paths::kReassignPartitions, false, [this, generation, tp,
-                                                     then](const ZkResult& r) {
-    if (generation != generation_) return;
-    auto report = [this, tp, then] {
-      env_.Trace("controller.reassignment_step",
-                 TraceFields()
-                     .Add("tp", tp.Name())
-                     .Add("step", "B7")
-                     .Add("action", "removed from /admin/reassign_partitions"));
-      then();
-    };
-    if (!r.ok()) {
-      report();
-      return;
-    }
-    std::map<TopicPartition, std::vector<BrokerId>> rest = zk_paths::DecodeReassignments(r.data);
-    rest.erase(tp);
-    // Conditional on the version read, so that a request the admin tool wrote meanwhile is not
-    // overwritten (it is then seen through the watch).
-    ZkOp op = rest.empty()
-                  ? ZkOp::Delete(zk_paths::kReassignPartitions, r.stat.version)
-                  : ZkOp::SetData(zk_paths::kReassignPartitions,
-                                  zk_paths::EncodeReassignments(rest), r.stat.version);
-    FencedMulti({op}, [report](const ZkResult&) { report(); });
-  });
+  zk_.GetData(
+      zk_paths::kReassignPartitions, false, [this, generation, tp, then](const ZkResult& r) {
+        if (generation != generation_) return;
+        auto report = [this, tp, then] {
+          env_.Trace("controller.reassignment_step",
+                     TraceFields()
+                         .Add("tp", tp.Name())
+                         .Add("step", "B7")
+                         .Add("action", "removed from /admin/reassign_partitions"));
+          then();
+        };
+        if (!r.ok()) {
+          report();
+          return;
+        }
+        std::map<TopicPartition, std::vector<BrokerId>> rest =
+            zk_paths::DecodeReassignments(r.data);
+        rest.erase(tp);
+        // Conditional on the version read, so that a request the admin tool wrote meanwhile is not
+        // overwritten (it is then seen through the watch).
+        ZkOp op = rest.empty() ? ZkOp::Delete(zk_paths::kReassignPartitions, r.stat.version)
+                               : ZkOp::SetData(zk_paths::kReassignPartitions,
+                                               zk_paths::EncodeReassignments(rest), r.stat.version);
+        FencedMulti({op}, [report](const ZkResult&) { report(); });
+      });
 }
 
 }  // namespace ks

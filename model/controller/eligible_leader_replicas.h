@@ -32,8 +32,8 @@ std::vector<BrokerId> NextElr(const std::vector<BrokerId>& current_isr,
 
 // The first replica (assignment order) in `elr` that `is_live`; kNoBroker if none.
 template <typename IsLive>
-BrokerId FirstLiveEligible(const std::vector<BrokerId>& replicas,
-                           const std::vector<BrokerId>& elr, IsLive is_live) {
+BrokerId FirstLiveEligible(const std::vector<BrokerId>& replicas, const std::vector<BrokerId>& elr,
+                           IsLive is_live) {
   for (BrokerId b : replicas) {
     for (BrokerId e : elr) {
       if (e == b && is_live(b)) return b;

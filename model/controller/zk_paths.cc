@@ -92,8 +92,10 @@ bool DecodeAssignmentEntry(const std::string& entry, int32_t* partition,
     std::optional<std::vector<BrokerId>> brokers = DecodeBrokers(parts[i].substr(at + 1));
     if (!brokers) return false;
     const std::string key = parts[i].substr(0, at);
-    if (key == "adding") ongoing->adding = *brokers;
-    else if (key == "removing") ongoing->removing = *brokers;
+    if (key == "adding")
+      ongoing->adding = *brokers;
+    else if (key == "removing")
+      ongoing->removing = *brokers;
   }
   return true;
 }
@@ -134,8 +136,8 @@ OngoingReassignments DecodeOngoingReassignments(const std::string& text) {
 
 std::string EncodePartitionState(const PartitionStateData& state) {
   std::string text = "leader=" + std::to_string(state.leader) +
-                     ";leader_epoch=" + std::to_string(state.leader_epoch) + ";isr=" +
-                     EncodeBrokers(state.isr) +
+                     ";leader_epoch=" + std::to_string(state.leader_epoch) +
+                     ";isr=" + EncodeBrokers(state.isr) +
                      ";controller_epoch=" + std::to_string(state.controller_epoch);
   // Only when there is one, so that a cluster without ELR writes what it always wrote.
   if (!state.elr.empty()) text += ";elr=" + EncodeBrokers(state.elr);
@@ -157,9 +159,12 @@ std::optional<PartitionStateData> DecodePartitionState(const std::string& text) 
     }
     std::optional<int32_t> number = ParseInt32(value);
     if (!number) return std::nullopt;
-    if (key == "leader") state.leader = *number;
-    else if (key == "leader_epoch") state.leader_epoch = *number;
-    else if (key == "controller_epoch") state.controller_epoch = *number;
+    if (key == "leader")
+      state.leader = *number;
+    else if (key == "leader_epoch")
+      state.leader_epoch = *number;
+    else if (key == "controller_epoch")
+      state.controller_epoch = *number;
   }
   return state;
 }

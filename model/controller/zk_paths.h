@@ -13,7 +13,7 @@
 //                                           "leader=1;leader_epoch=3;isr=1,2;controller_epoch=2"
 //                                           plus ";elr=3" when the ELR (KIP-966) is not empty;
 //                                           its znode version is the partition epoch
-//   /config/topics/<topic>                  "min.insync.replicas=2;unclean.leader.election.enable=true"
+//   /config/topics/<topic> "min.insync.replicas=2;unclean.leader.election.enable=true"
 //   /admin/preferred_replica_election       "orders-0,orders-1" (empty: every partition)
 //   /admin/reassign_partitions              "orders-0=2,3,4;orders-1=3,4,2"
 #pragma once

@@ -8,11 +8,16 @@ namespace ks {
 
 std::string_view ZkStateName(ZkState state) {
   switch (state) {
-    case ZkState::kConnecting: return "connecting";
-    case ZkState::kConnected: return "connected";
-    case ZkState::kDisconnected: return "disconnected";
-    case ZkState::kExpired: return "expired";
-    case ZkState::kClosed: return "closed";
+    case ZkState::kConnecting:
+      return "connecting";
+    case ZkState::kConnected:
+      return "connected";
+    case ZkState::kDisconnected:
+      return "disconnected";
+    case ZkState::kExpired:
+      return "expired";
+    case ZkState::kClosed:
+      return "closed";
   }
   return "unknown";
 }
@@ -202,10 +207,10 @@ void ZkClient::CheckLiveness() {
   if (state_ != ZkState::kConnected) return;
   const TimeUs deadline = last_heard_us_ + MillisecondsToUs(negotiated_timeout_ms_) * 2 / 3;
   if (env_.Now() >= deadline) {
-    env_.Trace("zk.client_timeout", TraceFields()
-                                        .Add("session", session_id_)
-                                        .Add("silent_ms", (env_.Now() - last_heard_us_) /
-                                                              kMillisecond));
+    env_.Trace("zk.client_timeout",
+               TraceFields()
+                   .Add("session", session_id_)
+                   .Add("silent_ms", (env_.Now() - last_heard_us_) / kMillisecond));
     LoseConnection(/*already_reset=*/false);
     return;
   }
@@ -292,8 +297,8 @@ void ZkClient::Multi(std::vector<ZkOp> ops, ZkCallback callback) {
 void ZkClient::Submit(ZkOp op, std::vector<ZkOp> ops, ZkCallback callback) {
   KS_CHECK(callback != nullptr);
   if (state_ == ZkState::kExpired || state_ == ZkState::kClosed) {
-    FailLater(std::move(callback), state_ == ZkState::kExpired ? ZkError::kSessionExpired
-                                                               : ZkError::kConnectionLoss);
+    FailLater(std::move(callback),
+              state_ == ZkState::kExpired ? ZkError::kSessionExpired : ZkError::kConnectionLoss);
     return;
   }
   if (pending_requests() >= options_.max_pending_requests) {
@@ -362,8 +367,7 @@ void ZkClient::OnWatchEvent(const ZkWatchEvent& event) {
     data_watches_.erase(event.path);
     exist_watches_.erase(event.path);
   }
-  if (event.type == ZkWatchType::kNodeChildrenChanged ||
-      event.type == ZkWatchType::kNodeDeleted) {
+  if (event.type == ZkWatchType::kNodeChildrenChanged || event.type == ZkWatchType::kNodeDeleted) {
     child_watches_.erase(event.path);
   }
   if (watch_handler_) watch_handler_(event);

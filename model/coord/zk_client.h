@@ -38,7 +38,7 @@
 namespace ks {
 
 enum class ZkState {
-  kConnecting,    // Start() or Reconnect() called, no session yet
+  kConnecting,  // Start() or Reconnect() called, no session yet
   kConnected,
   kDisconnected,  // the session may still live; the client is reconnecting
   kExpired,       // the session is gone; call Reconnect()

@@ -16,43 +16,68 @@ int64_t StringsBytes(const std::vector<std::string>& strings) {
 
 std::string_view ZkErrorName(ZkError error) {
   switch (error) {
-    case ZkError::kOk: return "OK";
-    case ZkError::kSystemError: return "SYSTEMERROR";
-    case ZkError::kRuntimeInconsistency: return "RUNTIMEINCONSISTENCY";
-    case ZkError::kConnectionLoss: return "CONNECTIONLOSS";
-    case ZkError::kOperationTimeout: return "OPERATIONTIMEOUT";
-    case ZkError::kBadArguments: return "BADARGUMENTS";
-    case ZkError::kNoNode: return "NONODE";
-    case ZkError::kBadVersion: return "BADVERSION";
-    case ZkError::kNoChildrenForEphemerals: return "NOCHILDRENFOREPHEMERALS";
-    case ZkError::kNodeExists: return "NODEEXISTS";
-    case ZkError::kNotEmpty: return "NOTEMPTY";
-    case ZkError::kSessionExpired: return "SESSIONEXPIRED";
+    case ZkError::kOk:
+      return "OK";
+    case ZkError::kSystemError:
+      return "SYSTEMERROR";
+    case ZkError::kRuntimeInconsistency:
+      return "RUNTIMEINCONSISTENCY";
+    case ZkError::kConnectionLoss:
+      return "CONNECTIONLOSS";
+    case ZkError::kOperationTimeout:
+      return "OPERATIONTIMEOUT";
+    case ZkError::kBadArguments:
+      return "BADARGUMENTS";
+    case ZkError::kNoNode:
+      return "NONODE";
+    case ZkError::kBadVersion:
+      return "BADVERSION";
+    case ZkError::kNoChildrenForEphemerals:
+      return "NOCHILDRENFOREPHEMERALS";
+    case ZkError::kNodeExists:
+      return "NODEEXISTS";
+    case ZkError::kNotEmpty:
+      return "NOTEMPTY";
+    case ZkError::kSessionExpired:
+      return "SESSIONEXPIRED";
   }
   return "UNKNOWN";
 }
 
 std::string_view ZkWatchTypeName(ZkWatchType type) {
   switch (type) {
-    case ZkWatchType::kNodeCreated: return "NodeCreated";
-    case ZkWatchType::kNodeDeleted: return "NodeDeleted";
-    case ZkWatchType::kNodeDataChanged: return "NodeDataChanged";
-    case ZkWatchType::kNodeChildrenChanged: return "NodeChildrenChanged";
+    case ZkWatchType::kNodeCreated:
+      return "NodeCreated";
+    case ZkWatchType::kNodeDeleted:
+      return "NodeDeleted";
+    case ZkWatchType::kNodeDataChanged:
+      return "NodeDataChanged";
+    case ZkWatchType::kNodeChildrenChanged:
+      return "NodeChildrenChanged";
   }
   return "Unknown";
 }
 
 std::string_view ZkOpTypeName(ZkOpType type) {
   switch (type) {
-    case ZkOpType::kCreate: return "Create";
-    case ZkOpType::kDelete: return "Delete";
-    case ZkOpType::kSetData: return "SetData";
-    case ZkOpType::kGetData: return "GetData";
-    case ZkOpType::kExists: return "Exists";
-    case ZkOpType::kGetChildren: return "GetChildren";
-    case ZkOpType::kCheck: return "Check";
-    case ZkOpType::kMulti: return "Multi";
-    case ZkOpType::kCloseSession: return "CloseSession";
+    case ZkOpType::kCreate:
+      return "Create";
+    case ZkOpType::kDelete:
+      return "Delete";
+    case ZkOpType::kSetData:
+      return "SetData";
+    case ZkOpType::kGetData:
+      return "GetData";
+    case ZkOpType::kExists:
+      return "Exists";
+    case ZkOpType::kGetChildren:
+      return "GetChildren";
+    case ZkOpType::kCheck:
+      return "Check";
+    case ZkOpType::kMulti:
+      return "Multi";
+    case ZkOpType::kCloseSession:
+      return "CloseSession";
   }
   return "Unknown";
 }
@@ -94,15 +119,24 @@ ZkOp ZkOp::Check(std::string path, int32_t version) {
 
 std::string_view ZkRequest::Kind() const {
   switch (op.type) {
-    case ZkOpType::kCreate: return "ZkCreate";
-    case ZkOpType::kDelete: return "ZkDelete";
-    case ZkOpType::kSetData: return "ZkSetData";
-    case ZkOpType::kGetData: return "ZkGetData";
-    case ZkOpType::kExists: return "ZkExists";
-    case ZkOpType::kGetChildren: return "ZkGetChildren";
-    case ZkOpType::kCheck: return "ZkCheck";
-    case ZkOpType::kMulti: return "ZkMulti";
-    case ZkOpType::kCloseSession: return "ZkCloseSession";
+    case ZkOpType::kCreate:
+      return "ZkCreate";
+    case ZkOpType::kDelete:
+      return "ZkDelete";
+    case ZkOpType::kSetData:
+      return "ZkSetData";
+    case ZkOpType::kGetData:
+      return "ZkGetData";
+    case ZkOpType::kExists:
+      return "ZkExists";
+    case ZkOpType::kGetChildren:
+      return "ZkGetChildren";
+    case ZkOpType::kCheck:
+      return "ZkCheck";
+    case ZkOpType::kMulti:
+      return "ZkMulti";
+    case ZkOpType::kCloseSession:
+      return "ZkCloseSession";
   }
   return "ZkRequest";
 }

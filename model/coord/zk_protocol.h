@@ -82,11 +82,11 @@ struct ZkOp {
 
   ZkOpType type = ZkOpType::kGetData;
   std::string path;
-  std::string data;                  // Create, SetData
-  int32_t version = kAnyVersion;     // Delete, SetData, Check: the expected version
-  bool ephemeral = false;            // Create
-  bool sequential = false;           // Create
-  bool watch = false;                // GetData, Exists, GetChildren
+  std::string data;               // Create, SetData
+  int32_t version = kAnyVersion;  // Delete, SetData, Check: the expected version
+  bool ephemeral = false;         // Create
+  bool sequential = false;        // Create
+  bool watch = false;             // GetData, Exists, GetChildren
 
   static ZkOp Create(std::string path, std::string data, bool ephemeral, bool sequential = false);
   static ZkOp Delete(std::string path, int32_t version = kAnyVersion);
@@ -107,11 +107,11 @@ struct ZkOpResult {
 // What an asynchronous call of ZkClient reports, and what a ZkResponse carries.
 struct ZkResult {
   ZkError error = ZkError::kOk;
-  std::string path;                    // Create: the created path
-  std::string data;                    // GetData
-  ZkStat stat;                         // GetData, Exists, SetData, GetChildren
-  std::vector<std::string> children;   // GetChildren, sorted
-  std::vector<ZkOpResult> results;     // Multi: one per op
+  std::string path;                   // Create: the created path
+  std::string data;                   // GetData
+  ZkStat stat;                        // GetData, Exists, SetData, GetChildren
+  std::vector<std::string> children;  // GetChildren, sorted
+  std::vector<ZkOpResult> results;    // Multi: one per op
 
   bool ok() const { return error == ZkError::kOk; }
 };
@@ -156,7 +156,7 @@ struct ZkRequest final : Message {
   int64_t session_id = 0;
   int32_t xid = 0;
   ZkOp op;
-  std::vector<ZkOp> ops;  // kMulti only
+  std::vector<ZkOp> ops;                   // kMulti only
   std::string_view Kind() const override;  // "ZkCreate", "ZkMulti", ...
   KS_MESSAGE_TYPE(ZkRequest)
   int64_t SizeBytes() const override;

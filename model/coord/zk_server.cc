@@ -111,8 +111,8 @@ void ZkServer::HandleConnect(NodeId from, const ZkConnectRequest& request) {
   ZkTxn txn;
   txn.type = ZkTxnType::kCreateSession;
   txn.session_id = next_session_id_;
-  txn.session_timeout_ms = std::clamp(request.session_timeout_ms, min_session_timeout_ms(),
-                                      max_session_timeout_ms());
+  txn.session_timeout_ms =
+      std::clamp(request.session_timeout_ms, min_session_timeout_ms(), max_session_timeout_ms());
   std::vector<ZkFiredWatch> fired;
   if (!Commit(txn, nullptr, &fired)) return;
   sessions_[txn.session_id].connection = from;
@@ -220,8 +220,7 @@ void ZkServer::HandleRead(int64_t session_id, const ZkRequest& request, ZkResult
       result->error = tree_.Exists(request.op.path, watcher, &result->stat);
       break;
     case ZkOpType::kGetChildren:
-      result->error =
-          tree_.GetChildren(request.op.path, watcher, &result->children, &result->stat);
+      result->error = tree_.GetChildren(request.op.path, watcher, &result->children, &result->stat);
       break;
     default:
       KS_CHECK_MSG(false, "not a read");

@@ -77,8 +77,7 @@ class ZkServer final : public Process {
   void HandleRequest(NodeId from, const ZkRequest& request);
   void HandleSetWatches(NodeId from, const ZkSetWatches& request);
   void HandleRead(int64_t session_id, const ZkRequest& request, ZkResult* result);
-  void HandleWrite(int64_t session_id, const std::vector<ZkOp>& ops, bool multi,
-                   ZkResult* result);
+  void HandleWrite(int64_t session_id, const std::vector<ZkOp>& ops, bool multi, ZkResult* result);
   // Marks the session alive and bound to `from`; false if it does not exist.
   bool Touch(int64_t session_id, NodeId from);
   void ExpireSessions();

@@ -9,9 +9,7 @@ namespace ks {
 
 namespace {
 
-std::string_view BaseName(std::string_view path) {
-  return path.substr(path.rfind('/') + 1);
-}
+std::string_view BaseName(std::string_view path) { return path.substr(path.rfind('/') + 1); }
 
 // ZooKeeper formats the sequence number as %010d.
 std::string SequenceSuffix(int32_t counter) {
@@ -145,11 +143,16 @@ ZkError ZkTree::Run(const std::vector<ZkOp>& ops, const ZkTxnContext& context,
 ZkError ZkTree::RunOne(const ZkOp& op, const ZkTxnContext& context, ZkOpResult* result,
                        ZkOp* resolved, std::vector<Trigger>* triggers, Undo* undo) {
   switch (op.type) {
-    case ZkOpType::kCreate: return RunCreate(op, context, result, resolved, triggers, undo);
-    case ZkOpType::kDelete: return RunDelete(op, context, triggers, undo);
-    case ZkOpType::kSetData: return RunSetData(op, context, result, triggers, undo);
-    case ZkOpType::kCheck: return RunCheck(op);
-    default: return ZkError::kBadArguments;  // reads and session ops are not transaction ops
+    case ZkOpType::kCreate:
+      return RunCreate(op, context, result, resolved, triggers, undo);
+    case ZkOpType::kDelete:
+      return RunDelete(op, context, triggers, undo);
+    case ZkOpType::kSetData:
+      return RunSetData(op, context, result, triggers, undo);
+    case ZkOpType::kCheck:
+      return RunCheck(op);
+    default:
+      return ZkError::kBadArguments;  // reads and session ops are not transaction ops
   }
 }
 
@@ -376,7 +379,8 @@ void ZkTree::AdvanceZxid(int64_t zxid) {
 int64_t ZkTree::watch_count() const {
   int64_t count = 0;
   for (const auto& [path, sessions] : data_watches_) count += static_cast<int64_t>(sessions.size());
-  for (const auto& [path, sessions] : child_watches_) count += static_cast<int64_t>(sessions.size());
+  for (const auto& [path, sessions] : child_watches_)
+    count += static_cast<int64_t>(sessions.size());
   return count;
 }
 

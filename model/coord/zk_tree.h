@@ -91,8 +91,7 @@ class ZkTree {
   void SetWatches(int64_t session_id, int64_t relative_zxid,
                   const std::vector<std::string>& data_watches,
                   const std::vector<std::string>& exist_watches,
-                  const std::vector<std::string>& child_watches,
-                  std::vector<ZkFiredWatch>* fired);
+                  const std::vector<std::string>& child_watches, std::vector<ZkFiredWatch>* fired);
 
   // Paths of the session's ephemeral nodes, sorted.
   std::vector<std::string> EphemeralsOf(int64_t session_id) const;
@@ -106,7 +105,7 @@ class ZkTree {
  private:
   struct Node {
     std::string data;
-    ZkStat stat;  // num_children and data_length are filled in when read
+    ZkStat stat;                     // num_children and data_length are filled in when read
     std::set<std::string> children;  // names, not paths
   };
   struct Trigger {
@@ -122,10 +121,10 @@ class ZkTree {
   ZkError Run(const std::vector<ZkOp>& ops, const ZkTxnContext& context,
               std::vector<ZkOpResult>* results, std::vector<ZkOp>* resolved,
               std::vector<Trigger>* triggers, Undo* undo);
-  ZkError RunOne(const ZkOp& op, const ZkTxnContext& context, ZkOpResult* result,
-                 ZkOp* resolved, std::vector<Trigger>* triggers, Undo* undo);
-  ZkError RunCreate(const ZkOp& op, const ZkTxnContext& context, ZkOpResult* result,
-                    ZkOp* resolved, std::vector<Trigger>* triggers, Undo* undo);
+  ZkError RunOne(const ZkOp& op, const ZkTxnContext& context, ZkOpResult* result, ZkOp* resolved,
+                 std::vector<Trigger>* triggers, Undo* undo);
+  ZkError RunCreate(const ZkOp& op, const ZkTxnContext& context, ZkOpResult* result, ZkOp* resolved,
+                    std::vector<Trigger>* triggers, Undo* undo);
   ZkError RunDelete(const ZkOp& op, const ZkTxnContext& context, std::vector<Trigger>* triggers,
                     Undo* undo);
   ZkError RunSetData(const ZkOp& op, const ZkTxnContext& context, ZkOpResult* result,
@@ -139,7 +138,7 @@ class ZkTree {
   ZkStat StatOf(const Node& node) const;
 
   std::map<std::string, Node, std::less<>> nodes_;
-  std::map<int64_t, std::set<std::string>> ephemerals_;  // session -> paths
+  std::map<int64_t, std::set<std::string>> ephemerals_;                  // session -> paths
   std::map<std::string, std::set<int64_t>, std::less<>> data_watches_;   // path -> sessions
   std::map<std::string, std::set<int64_t>, std::less<>> child_watches_;  // path -> sessions
   int64_t last_zxid_ = 0;

@@ -79,9 +79,7 @@ class Callback {
   template <typename Fn>
   struct HeapOps {
     static void Invoke(void* s) { (**static_cast<Fn**>(s))(); }
-    static void Move(void* from, void* to) {
-      *static_cast<Fn**>(to) = *static_cast<Fn**>(from);
-    }
+    static void Move(void* from, void* to) { *static_cast<Fn**>(to) = *static_cast<Fn**>(from); }
     static void Destroy(void* s) { delete *static_cast<Fn**>(s); }
     static constexpr Ops kOps{&Invoke, &Move, &Destroy};
   };

@@ -20,16 +20,16 @@ void SetCheckFailureContext(std::string context);
 
 }  // namespace ks
 
-#define KS_CHECK(condition)                                      \
-  do {                                                           \
-    if (!(condition)) [[unlikely]] {                             \
+#define KS_CHECK(condition)                                             \
+  do {                                                                  \
+    if (!(condition)) [[unlikely]] {                                    \
       ::ks::CheckFailed(#condition, __FILE__, __LINE__, std::string()); \
-    }                                                            \
+    }                                                                   \
   } while (0)
 
-#define KS_CHECK_MSG(condition, message)                          \
-  do {                                                            \
-    if (!(condition)) [[unlikely]] {                              \
+#define KS_CHECK_MSG(condition, message)                            \
+  do {                                                              \
+    if (!(condition)) [[unlikely]] {                                \
       ::ks::CheckFailed(#condition, __FILE__, __LINE__, (message)); \
-    }                                                             \
+    }                                                               \
   } while (0)

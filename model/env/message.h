@@ -34,10 +34,10 @@ template <typename T>
 inline constexpr char kMessageTypeTag = 0;
 
 // Declares, inside a final message type T, the tag MessageAs compares.
-#define KS_MESSAGE_TYPE(T)                                                   \
-  const void* TypeTag() const override {                                     \
+#define KS_MESSAGE_TYPE(T)                                                  \
+  const void* TypeTag() const override {                                    \
     static_assert(std::is_final_v<T>, "only a final type may carry a tag"); \
-    return &::ks::kMessageTypeTag<T>;                                        \
+    return &::ks::kMessageTypeTag<T>;                                       \
   }
 
 // The message as a T if T is its concrete type, else null: how a node dispatches what it

@@ -4,13 +4,20 @@ namespace ks {
 
 std::string_view Status::CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kNotFound: return "NOT_FOUND";
-    case Code::kNoSpace: return "NO_SPACE";
-    case Code::kIoError: return "IO_ERROR";
-    case Code::kInvalidArgument: return "INVALID_ARGUMENT";
-    case Code::kCorruption: return "CORRUPTION";
-    case Code::kAlreadyExists: return "ALREADY_EXISTS";
+    case Code::kOk:
+      return "OK";
+    case Code::kNotFound:
+      return "NOT_FOUND";
+    case Code::kNoSpace:
+      return "NO_SPACE";
+    case Code::kIoError:
+      return "IO_ERROR";
+    case Code::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case Code::kCorruption:
+      return "CORRUPTION";
+    case Code::kAlreadyExists:
+      return "ALREADY_EXISTS";
   }
   return "UNKNOWN";
 }

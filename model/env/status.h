@@ -16,17 +16,19 @@ class Status {
  public:
   enum class Code {
     kOk = 0,
-    kNotFound,       // no such file
-    kNoSpace,        // ENOSPC: the disk is full
-    kIoError,        // any other I/O failure
+    kNotFound,  // no such file
+    kNoSpace,   // ENOSPC: the disk is full
+    kIoError,   // any other I/O failure
     kInvalidArgument,
-    kCorruption,     // bytes that fail validation (CRC, lengths)
+    kCorruption,  // bytes that fail validation (CRC, lengths)
     kAlreadyExists,
   };
 
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status NotFound(std::string message) { return Status(Code::kNotFound, std::move(message)); }
+  static Status NotFound(std::string message) {
+    return Status(Code::kNotFound, std::move(message));
+  }
   static Status NoSpace(std::string message) { return Status(Code::kNoSpace, std::move(message)); }
   static Status IoError(std::string message) { return Status(Code::kIoError, std::move(message)); }
   static Status InvalidArgument(std::string message) {

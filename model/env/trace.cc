@@ -21,8 +21,8 @@ void AppendJsonString(std::string* out, std::string_view text) {
     const uint64_t below_space = (word - kOnes * 0x20) & ~word;
     const uint64_t quote = word ^ (kOnes * '"');
     const uint64_t backslash = word ^ (kOnes * '\\');
-    const uint64_t special = below_space | ((quote - kOnes) & ~quote) |
-                             ((backslash - kOnes) & ~backslash);
+    const uint64_t special =
+        below_space | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
     if ((special & kHighs) != 0) break;
     clean += 8;
   }
@@ -44,11 +44,21 @@ void AppendJsonString(std::string* out, std::string_view text) {
   text.remove_prefix(clean);
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\t': out->append("\\t"); break;
-      case '\r': out->append("\\r"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
       default:
         if (c < 0x20) {
           out->append("\\u00");

@@ -70,8 +70,8 @@ Status WriteFileAtomically(Disk& disk, std::string_view path, std::string_view c
 
 Status WriteOffsetCheckpoint(Disk& disk, std::string_view path,
                              const std::vector<OffsetCheckpointEntry>& entries) {
-  std::string content = std::to_string(kCheckpointVersion) + "\n" +
-                        std::to_string(entries.size()) + "\n";
+  std::string content =
+      std::to_string(kCheckpointVersion) + "\n" + std::to_string(entries.size()) + "\n";
   for (const OffsetCheckpointEntry& entry : entries) {
     content += entry.topic + " " + std::to_string(entry.partition) + " " +
                std::to_string(entry.offset) + "\n";
@@ -101,8 +101,8 @@ Status ReadOffsetCheckpoint(Disk& disk, std::string_view path,
 
 Status WriteEpochCheckpoint(Disk& disk, std::string_view path,
                             const std::vector<EpochEntry>& entries) {
-  std::string content = std::to_string(kCheckpointVersion) + "\n" +
-                        std::to_string(entries.size()) + "\n";
+  std::string content =
+      std::to_string(kCheckpointVersion) + "\n" + std::to_string(entries.size()) + "\n";
   for (const EpochEntry& entry : entries) {
     content += std::to_string(entry.epoch) + " " + std::to_string(entry.start_offset) + "\n";
   }
@@ -118,8 +118,8 @@ Status ReadEpochCheckpoint(Disk& disk, std::string_view path, std::vector<EpochE
     std::vector<std::string_view> fields = Fields(line);
     int64_t epoch = 0;
     int64_t offset = 0;
-    if (fields.size() != 2 || !ParseInt64(fields[0], &epoch) || epoch < 0 ||
-        epoch > INT32_MAX || !ParseInt64(fields[1], &offset) || offset < 0) {
+    if (fields.size() != 2 || !ParseInt64(fields[0], &epoch) || epoch < 0 || epoch > INT32_MAX ||
+        !ParseInt64(fields[1], &offset) || offset < 0) {
       return Status::Corruption("malformed line '" + std::string(line) + "' in " +
                                 std::string(path));
     }

@@ -9,14 +9,14 @@
 namespace ks {
 namespace {
 
-constexpr int kZstdLevel = 3;   // Kafka's default zstd level
+constexpr int kZstdLevel = 3;  // Kafka's default zstd level
 constexpr int kGzipLevel = Z_DEFAULT_COMPRESSION;
 constexpr int kGzipWindowBits = 15 + 16;  // +16: gzip wrapper instead of zlib's
 constexpr size_t kChunkBytes = 64 * 1024;
 
 Status TooLarge(std::string_view codec, int64_t limit) {
-  return Status::Corruption(std::string(codec) + " stream expands beyond " +
-                            std::to_string(limit) + " bytes");
+  return Status::Corruption(std::string(codec) + " stream expands beyond " + std::to_string(limit) +
+                            " bytes");
 }
 
 Status CompressGzip(std::string_view input, std::string* out) {
@@ -152,9 +152,8 @@ Status DecompressLz4(std::string_view input, int64_t max_output_bytes, std::stri
     size_t room = std::min<size_t>(kChunkBytes, max_output_bytes - produced);
     out->resize(start + produced + room);
     size_t consumed = remaining;
-    const size_t hint =
-        LZ4F_decompress(context.get(), out->data() + start + produced, &room, in, &consumed,
-                        nullptr);
+    const size_t hint = LZ4F_decompress(context.get(), out->data() + start + produced, &room, in,
+                                        &consumed, nullptr);
     out->resize(start + produced + room);
     if (LZ4F_isError(hint)) {
       out->resize(start);
@@ -180,19 +179,24 @@ Status DecompressLz4(std::string_view input, int64_t max_output_bytes, std::stri
 
 std::string_view CompressionName(CompressionType type) {
   switch (type) {
-    case CompressionType::kNone: return "none";
-    case CompressionType::kGzip: return "gzip";
-    case CompressionType::kSnappy: return "snappy";
-    case CompressionType::kLz4: return "lz4";
-    case CompressionType::kZstd: return "zstd";
+    case CompressionType::kNone:
+      return "none";
+    case CompressionType::kGzip:
+      return "gzip";
+    case CompressionType::kSnappy:
+      return "snappy";
+    case CompressionType::kLz4:
+      return "lz4";
+    case CompressionType::kZstd:
+      return "zstd";
   }
   return "unknown";
 }
 
 std::optional<CompressionType> ParseCompressionName(std::string_view name) {
-  for (CompressionType type : {CompressionType::kNone, CompressionType::kGzip,
-                               CompressionType::kSnappy, CompressionType::kLz4,
-                               CompressionType::kZstd}) {
+  for (CompressionType type :
+       {CompressionType::kNone, CompressionType::kGzip, CompressionType::kSnappy,
+        CompressionType::kLz4, CompressionType::kZstd}) {
     if (CompressionName(type) == name) return type;
   }
   return std::nullopt;
@@ -202,11 +206,17 @@ bool CompressionSupported(CompressionType type) { return type != CompressionType
 
 Status Compress(CompressionType type, std::string_view input, std::string* out) {
   switch (type) {
-    case CompressionType::kNone: out->append(input); return Status::Ok();
-    case CompressionType::kGzip: return CompressGzip(input, out);
-    case CompressionType::kZstd: return CompressZstd(input, out);
-    case CompressionType::kLz4: return CompressLz4(input, out);
-    case CompressionType::kSnappy: break;
+    case CompressionType::kNone:
+      out->append(input);
+      return Status::Ok();
+    case CompressionType::kGzip:
+      return CompressGzip(input, out);
+    case CompressionType::kZstd:
+      return CompressZstd(input, out);
+    case CompressionType::kLz4:
+      return CompressLz4(input, out);
+    case CompressionType::kSnappy:
+      break;
   }
   return Status::InvalidArgument("compression codec " + std::string(CompressionName(type)) +
                                  " is not supported (allowed: none, gzip, lz4, zstd)");
@@ -221,10 +231,14 @@ Status Decompress(CompressionType type, std::string_view input, int64_t max_outp
       }
       out->append(input);
       return Status::Ok();
-    case CompressionType::kGzip: return DecompressGzip(input, max_output_bytes, out);
-    case CompressionType::kZstd: return DecompressZstd(input, max_output_bytes, out);
-    case CompressionType::kLz4: return DecompressLz4(input, max_output_bytes, out);
-    case CompressionType::kSnappy: break;
+    case CompressionType::kGzip:
+      return DecompressGzip(input, max_output_bytes, out);
+    case CompressionType::kZstd:
+      return DecompressZstd(input, max_output_bytes, out);
+    case CompressionType::kLz4:
+      return DecompressLz4(input, max_output_bytes, out);
+    case CompressionType::kSnappy:
+      break;
   }
   return Status::InvalidArgument("compression codec " + std::string(CompressionName(type)) +
                                  " is not supported (allowed: none, gzip, lz4, zstd)");

@@ -42,9 +42,9 @@ std::pair<int32_t, int64_t> LeaderEpochCache::EndOffsetFor(int32_t requested_epo
     return {kUndefinedEpoch, kUndefinedEpochOffset};
   }
   if (requested_epoch == entries_.back().epoch) return {requested_epoch, log_end_offset};
-  auto higher = std::upper_bound(
-      entries_.begin(), entries_.end(), requested_epoch,
-      [](int32_t epoch, const EpochEntry& entry) { return epoch < entry.epoch; });
+  auto higher =
+      std::upper_bound(entries_.begin(), entries_.end(), requested_epoch,
+                       [](int32_t epoch, const EpochEntry& entry) { return epoch < entry.epoch; });
   if (higher == entries_.end()) return {kUndefinedEpoch, kUndefinedEpochOffset};
   if (higher == entries_.begin()) return {requested_epoch, higher->start_offset};
   return {std::prev(higher)->epoch, higher->start_offset};

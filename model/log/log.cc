@@ -46,9 +46,9 @@ KafkaError Log::Open(Env& env, std::string topic, int32_t partition, const LogCo
 KafkaError Log::StorageError(const Status& status) {
   if (!offline_) {
     offline_ = true;
-    env_.Trace("log.offline", std::move(TraceFields()
-                                            .Add("topic_partition", name_)
-                                            .Add("error", status.ToString())));
+    env_.Trace(
+        "log.offline",
+        std::move(TraceFields().Add("topic_partition", name_).Add("error", status.ToString())));
   }
   return KafkaError(ErrorCode::kKafkaStorageError, name_ + ": " + status.ToString());
 }
@@ -246,20 +246,20 @@ KafkaError Log::ValidateForAppend(std::string_view records, bool as_leader,
                         "batch at byte " + std::to_string(at) + ": " + s.message());
     }
     if (header.size_bytes() > config_.max_message_bytes) {
-      return KafkaError(ErrorCode::kMessageTooLarge,
-                        "batch of " + std::to_string(header.size_bytes()) +
-                            " bytes exceeds max.message.bytes=" +
-                            std::to_string(config_.max_message_bytes));
+      return KafkaError(
+          ErrorCode::kMessageTooLarge,
+          "batch of " + std::to_string(header.size_bytes()) +
+              " bytes exceeds max.message.bytes=" + std::to_string(config_.max_message_bytes));
     }
     if (!CompressionSupported(header.compression())) {
       return KafkaError(ErrorCode::kUnsupportedCompressionType,
                         std::string(CompressionName(header.compression())) + " is not built in");
     }
     if (as_leader && header.record_count() != header.last_offset_delta() + 1) {
-      return KafkaError(ErrorCode::kInvalidRecord,
-                        "record count " + std::to_string(header.record_count()) +
-                            " does not match lastOffsetDelta " +
-                            std::to_string(header.last_offset_delta()));
+      return KafkaError(ErrorCode::kInvalidRecord, "record count " +
+                                                       std::to_string(header.record_count()) +
+                                                       " does not match lastOffsetDelta " +
+                                                       std::to_string(header.last_offset_delta()));
     }
     if (!as_leader && header.base_offset() < expected_min_offset) {
       return KafkaError(ErrorCode::kInvalidRecord,
@@ -547,8 +547,7 @@ KafkaError Log::DeleteOldSegments(int64_t high_watermark, int32_t* deleted) {
   *deleted = 0;
   if (KafkaError error = CheckOnline(); !error.ok()) return error;
   const int64_t now_ms = env_.WallClockMs();
-  int64_t excess_bytes =
-      config_.retention_bytes >= 0 ? size_bytes() - config_.retention_bytes : -1;
+  int64_t excess_bytes = config_.retention_bytes >= 0 ? size_bytes() - config_.retention_bytes : -1;
   struct Doomed {
     int64_t base;
     std::string_view reason;
@@ -576,8 +575,7 @@ KafkaError Log::DeleteOldSegments(int64_t high_watermark, int32_t* deleted) {
   // First move the log start past the doomed segments (readers stop asking for them), then
   // delete their files.
   const int64_t new_start = segments_.upper_bound(doomed.back().base)->first;
-  if (Status s = SetLogStartOffset(std::max(log_start_offset_, new_start), "retention");
-      !s.ok()) {
+  if (Status s = SetLogStartOffset(std::max(log_start_offset_, new_start), "retention"); !s.ok()) {
     return StorageError(s);
   }
   for (const Doomed& entry : doomed) {
@@ -634,9 +632,8 @@ Status Log::FlushStatus() {
   unflushed_records_ = 0;
   last_flush_us_ = env_.Now();
   if (Status s = WriteRecoveryPoint(); !s.ok()) return s;
-  env_.Trace("log.flush", std::move(TraceFields()
-                                        .Add("topic_partition", name_)
-                                        .Add("offset", flushed_to)));
+  env_.Trace("log.flush",
+             std::move(TraceFields().Add("topic_partition", name_).Add("offset", flushed_to)));
   return Status::Ok();
 }
 

@@ -147,7 +147,9 @@ class Log {
   LeaderEpochCache& leader_epoch_cache() { return epoch_cache_; }
   const LogRecoveryReport& last_recovery() const { return last_recovery_; }
   bool offline() const { return offline_; }
-  std::string PathOf(std::string_view file_name) const { return name_ + "/" + std::string(file_name); }
+  std::string PathOf(std::string_view file_name) const {
+    return name_ + "/" + std::string(file_name);
+  }
 
  private:
   Log(Env& env, std::string topic, int32_t partition, const LogConfig& config);

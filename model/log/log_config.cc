@@ -65,21 +65,19 @@ const std::vector<std::string_view>& LogConfigNames() {
   return kNames;
 }
 
-
 Status SetLogConfig(std::string_view name, std::string_view value, LogConfig* c) {
   if (name == "segment.bytes") {
-    return ParseLong(name, value, kMinSegmentBytes, INT32_MAX,
-                     "integers from " + std::to_string(kMinSegmentBytes) +
-                         " (one batch header) to 2147483647",
-                     &c->segment_bytes);
+    return ParseLong(
+        name, value, kMinSegmentBytes, INT32_MAX,
+        "integers from " + std::to_string(kMinSegmentBytes) + " (one batch header) to 2147483647",
+        &c->segment_bytes);
   }
   if (name == "segment.ms") {
     return ParseLong(name, value, 1, kLongMax, "integers >= 1", &c->segment_ms);
   }
   if (name == "segment.index.bytes") {
     return ParseLong(name, value, kMinSegmentIndexBytes, INT32_MAX,
-                     "integers from 12 (one index entry) to 2147483647",
-                     &c->segment_index_bytes);
+                     "integers from 12 (one index entry) to 2147483647", &c->segment_index_bytes);
   }
   if (name == "index.interval.bytes") {
     return ParseLong(name, value, 0, INT32_MAX, "integers >= 0", &c->index_interval_bytes);

@@ -72,5 +72,4 @@ Status SetLogConfig(std::string_view name, std::string_view value, LogConfig* co
 // Every accepted config name, for help texts and suggestions.
 const std::vector<std::string_view>& LogConfigNames();
 
-
 }  // namespace ks

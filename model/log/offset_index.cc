@@ -8,8 +8,7 @@
 
 namespace ks {
 
-OffsetIndex::OffsetIndex(Disk& disk, std::string path, int64_t base_offset,
-                         int64_t max_index_bytes)
+OffsetIndex::OffsetIndex(Disk& disk, std::string path, int64_t base_offset, int64_t max_index_bytes)
     : disk_(disk),
       path_(std::move(path)),
       base_offset_(base_offset),
@@ -71,8 +70,8 @@ Status OffsetIndex::Load(int64_t log_size_bytes, bool* valid) {
     const auto relative = static_cast<int32_t>(GetFixed32(bytes.data() + at));
     const auto position = static_cast<int32_t>(GetFixed32(bytes.data() + at + 4));
     if (relative < 0 || position < 0 || position >= log_size_bytes) return Status::Ok();
-    if (!loaded.empty() && (base_offset_ + relative <= loaded.back().offset ||
-                            position <= loaded.back().position)) {
+    if (!loaded.empty() &&
+        (base_offset_ + relative <= loaded.back().offset || position <= loaded.back().position)) {
       return Status::Ok();
     }
     loaded.push_back({base_offset_ + relative, position});
@@ -112,9 +111,9 @@ Status OffsetIndex::Rewrite(const std::vector<Entry>& entries) {
 }
 
 Status OffsetIndex::TruncateToPosition(int64_t position) {
-  auto first_removed = std::lower_bound(
-      entries_.begin(), entries_.end(), position,
-      [](const Entry& entry, int64_t p) { return entry.position < p; });
+  auto first_removed =
+      std::lower_bound(entries_.begin(), entries_.end(), position,
+                       [](const Entry& entry, int64_t p) { return entry.position < p; });
   const int64_t keep = first_removed - entries_.begin();
   if (keep == static_cast<int64_t>(entries_.size())) return Status::Ok();
   entries_.resize(static_cast<size_t>(keep));

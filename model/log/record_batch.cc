@@ -112,8 +112,8 @@ void BatchBuilder::Add(const RecordInput& record) {
 
 void BatchBuilder::AddWithOffsetDelta(int32_t offset_delta, int64_t timestamp_ms,
                                       std::optional<std::string_view> key,
-                                      std::optional<std::string_view> value,
-                                      int32_t header_count, std::string_view raw_headers) {
+                                      std::optional<std::string_view> value, int32_t header_count,
+                                      std::string_view raw_headers) {
   WriteRecord(offset_delta, timestamp_ms, key, value, header_count, {}, raw_headers);
 }
 
@@ -122,8 +122,7 @@ Status BatchBuilder::Finish() {
   buffer_->resize(used_);  // shrinks: no fill
   if (options_.compression != CompressionType::kNone) {
     scratch_.clear();
-    const std::string_view records =
-        std::string_view(*buffer_).substr(kRecordBatchOverhead);
+    const std::string_view records = std::string_view(*buffer_).substr(kRecordBatchOverhead);
     if (Status s = Compress(options_.compression, records, &scratch_); !s.ok()) return s;
     buffer_->resize(kRecordBatchOverhead);
     buffer_->append(scratch_);
@@ -150,8 +149,7 @@ Status BatchBuilder::Finish() {
   PutFixed16(p + kProducerEpochOffset, options_.producer_epoch);
   PutFixed32(p + kBaseSequenceOffset, static_cast<uint32_t>(options_.base_sequence));
   PutFixed32(p + kRecordCountOffset, static_cast<uint32_t>(record_count_));
-  const uint32_t crc =
-      Crc32cExtend(0, p + kAttributesOffset, buffer_->size() - kAttributesOffset);
+  const uint32_t crc = Crc32cExtend(0, p + kAttributesOffset, buffer_->size() - kAttributesOffset);
   PutFixed32(p + kCrcOffset, crc);
   return Status::Ok();
 }
@@ -180,8 +178,8 @@ Status BatchHeader::Parse(std::string_view bytes, BatchHeader* out) {
   const int64_t size = PeekSizeBytes(bytes);
   if (size < kRecordBatchOverhead) {
     return Status::Corruption("impossible batch length " + std::to_string(size - kLogOverhead) +
-                              " (at least " +
-                              std::to_string(kRecordBatchOverhead - kLogOverhead) + ")");
+                              " (at least " + std::to_string(kRecordBatchOverhead - kLogOverhead) +
+                              ")");
   }
   if (size > static_cast<int64_t>(bytes.size())) {
     return Status::Corruption("batch of " + std::to_string(size) + " bytes but only " +
@@ -326,7 +324,7 @@ bool BatchReader::Next(Record* record) {
   record->raw_headers = std::string_view(headers_start, static_cast<size_t>(q - headers_start));
   record->offset = base_offset_ + offset_delta;
   record->timestamp_ms = log_append_time_ms_ != kNoTimestamp ? log_append_time_ms_
-                                                              : base_timestamp_ms_ + timestamp_delta;
+                                                             : base_timestamp_ms_ + timestamp_delta;
   p_ = body_end;
   --remaining_;
   return true;

@@ -50,10 +50,10 @@ constexpr int kLogOverhead = 12;  // baseOffset + batchLength: bytes not counted
 constexpr int8_t kMagicV2 = 2;
 
 constexpr int16_t kCompressionMask = 0x07;
-constexpr int16_t kTimestampTypeBit = 0x08;      // 1 = LogAppendTime
+constexpr int16_t kTimestampTypeBit = 0x08;  // 1 = LogAppendTime
 constexpr int16_t kTransactionalBit = 0x10;
 constexpr int16_t kControlBit = 0x20;
-constexpr int16_t kDeleteHorizonBit = 0x40;      // baseTimestamp is the tombstone delete horizon
+constexpr int16_t kDeleteHorizonBit = 0x40;  // baseTimestamp is the tombstone delete horizon
 
 constexpr int64_t kNoProducerId = -1;
 constexpr int16_t kNoProducerEpoch = -1;

@@ -62,8 +62,9 @@ Status Segment::Account(const BatchHeader& header, int64_t position, bool write_
   // Kafka's rule: index a batch once more than index.interval.bytes were appended since the
   // previous entry, so the forward scan after a lookup reads about that many bytes at most.
   if (bytes_since_last_index_entry_ > config_.index_interval_bytes) {
-    const int64_t entries_so_far = write_index ? static_cast<int64_t>(offset_index_.entries().size())
-                                               : static_cast<int64_t>(offset_entries->size());
+    const int64_t entries_so_far = write_index
+                                       ? static_cast<int64_t>(offset_index_.entries().size())
+                                       : static_cast<int64_t>(offset_entries->size());
     if (entries_so_far < offset_index_.max_entries()) {
       if (write_index) {
         if (Status s = offset_index_.Append(header.last_offset(), static_cast<int32_t>(position));
@@ -131,16 +132,17 @@ Status Segment::ScanFile(bool validate, int64_t min_offset, Scan* scan) {
     Status s = BatchHeader::Parse(rest, &header);
     if (s.ok() && validate) s = ValidateBatch(header);
     if (s.ok() && header.base_offset() < expected_min_offset) {
-      s = Status::Corruption("offsets go backwards: batch at " + std::to_string(header.base_offset()) +
-                             " after offset " + std::to_string(expected_min_offset - 1));
+      s = Status::Corruption("offsets go backwards: batch at " +
+                             std::to_string(header.base_offset()) + " after offset " +
+                             std::to_string(expected_min_offset - 1));
     }
     if (s.ok() && header.last_offset() - base_offset_ > INT32_MAX) {
       s = Status::Corruption("offset " + std::to_string(header.last_offset()) +
                              " does not fit the segment's relative offsets");
     }
     if (!s.ok()) {
-      scan->error = Status::Corruption("at position " + std::to_string(position) + ": " +
-                                       s.message());
+      scan->error =
+          Status::Corruption("at position " + std::to_string(position) + ": " + s.message());
       break;
     }
     if (Status a = Account(header, position, false, &scan->offset_entries, &scan->time_entries);
@@ -247,23 +249,23 @@ Status Segment::Locate(int64_t offset, std::optional<Location>* location) const 
   // entry's header.
   int64_t next_position = -1;
   const int64_t start = offset_index_.Lookup(offset, &next_position).position;
-  const int64_t end = next_position < 0 ? size_bytes_
-                                        : std::min(size_bytes_, next_position + kRecordBatchOverhead);
+  const int64_t end =
+      next_position < 0 ? size_bytes_ : std::min(size_bytes_, next_position + kRecordBatchOverhead);
   std::string_view bytes;
   if (Status s = disk_.ReadView(log_path_, start, end - start, &bytes); !s.ok()) return s;
   size_t at = 0;
   while (at < bytes.size()) {
     HeaderPeek header;
-    if (Status s = PeekHeader(bytes.substr(at), size_bytes_ - start - static_cast<int64_t>(at),
-                              &header);
+    if (Status s =
+            PeekHeader(bytes.substr(at), size_bytes_ - start - static_cast<int64_t>(at), &header);
         !s.ok()) {
       return Status::Corruption(log_path_ + " at position " + std::to_string(start + at) + ": " +
                                 s.message());
     }
     if (header.last_offset >= offset) {
-      *location = Location{static_cast<int32_t>(start + static_cast<int64_t>(at)),
-                           header.base_offset, header.last_offset,
-                           static_cast<int32_t>(header.size_bytes)};
+      *location =
+          Location{static_cast<int32_t>(start + static_cast<int64_t>(at)), header.base_offset,
+                   header.last_offset, static_cast<int32_t>(header.size_bytes)};
       return Status::Ok();
     }
     at += static_cast<size_t>(header.size_bytes);

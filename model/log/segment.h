@@ -31,7 +31,7 @@ struct SegmentScanReport {
   int64_t bytes_valid = 0;
   int64_t batches_dropped = 0;  // batch headers still readable after the first bad byte
   int64_t bytes_dropped = 0;
-  std::string reason;            // empty if the whole file was valid
+  std::string reason;  // empty if the whole file was valid
 };
 
 class Segment {

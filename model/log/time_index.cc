@@ -83,9 +83,9 @@ Status TimeIndex::Rewrite(const std::vector<Entry>& entries) {
 }
 
 Status TimeIndex::TruncateToOffset(int64_t offset) {
-  auto first_removed = std::lower_bound(
-      entries_.begin(), entries_.end(), offset,
-      [](const Entry& entry, int64_t o) { return entry.offset < o; });
+  auto first_removed =
+      std::lower_bound(entries_.begin(), entries_.end(), offset,
+                       [](const Entry& entry, int64_t o) { return entry.offset < o; });
   const int64_t keep = first_removed - entries_.begin();
   if (keep == static_cast<int64_t>(entries_.size())) return Status::Ok();
   entries_.resize(static_cast<size_t>(keep));

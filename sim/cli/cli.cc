@@ -1,15 +1,14 @@
 #include "sim/cli/cli.h"
 
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <charconv>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
-
-#include <boost/program_options.hpp>
 
 #include "sim/cli/version.h"
 #include "sim/cli/vocabulary.h"
@@ -18,7 +17,6 @@
 #include "sim/trace_reader.h"
 #include "sim/trace_recorder.h"
 #include "sim/vocabulary/log_dump.h"
-
 
 namespace ks {
 
@@ -167,14 +165,19 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
   std::unique_ptr<TraceRecorder> recorder;
   std::string trace_path;
   if (!options.no_trace) {
-    trace_path = options.trace_path.empty() ? DefaultTracePath(options.scenario, seed)
-                                            : options.trace_path;
+    trace_path =
+        options.trace_path.empty() ? DefaultTracePath(options.scenario, seed) : options.trace_path;
     if (options.trace_path.empty()) {
       std::error_code ec;
       std::filesystem::create_directories(std::filesystem::path(trace_path).parent_path(), ec);
     }
-    TraceMetadata metadata{KAFKASIM_VERSION, options.scenario, scenario->name, scenario->text,
-                           seed, ConfigJson(*scenario, seed), reproduce};
+    TraceMetadata metadata{KAFKASIM_VERSION,
+                           options.scenario,
+                           scenario->name,
+                           scenario->text,
+                           seed,
+                           ConfigJson(*scenario, seed),
+                           reproduce};
     std::string error;
     recorder = TraceRecorder::Create(trace_path, metadata, options.trace_max_bytes, &error);
     if (!recorder) {
@@ -204,10 +207,10 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
       recorder->RecordNode(id, runner.world().NodeName(id), runner.world().NodeRole(id));
     }
     const std::string status = result.interrupted ? "interrupted" : "complete";
-    trace_ok = recorder->Close(status, result.digest, result.event_count, result.end_time_us,
-                               {{"expectations_failed",
-                                 std::to_string(result.ExpectationsFailed())},
-                                {"failures", std::to_string(result.failures.size())}});
+    trace_ok =
+        recorder->Close(status, result.digest, result.event_count, result.end_time_us,
+                        {{"expectations_failed", std::to_string(result.ExpectationsFailed())},
+                         {"failures", std::to_string(result.failures.size())}});
     trace_error = recorder->error();
   }
 
@@ -234,8 +237,8 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
     const int expectations_passed =
         static_cast<int>(result.expectations.size()) - result.ExpectationsFailed();
     out << "  result     " << (result.ok() && !result.interrupted ? "OK" : "FAILED") << ": "
-        << expectations_passed << " of " << result.expectations.size()
-        << " expectations held, " << result.failures.size() << " step failures\n";
+        << expectations_passed << " of " << result.expectations.size() << " expectations held, "
+        << result.failures.size() << " step failures\n";
     if (recorder) {
       out << "  trace      " << trace_path << " (" << recorder->recorded_events() << " of "
           << result.event_count << " events)\n";
@@ -245,8 +248,8 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
     out << "  reproduce  " << reproduce << "\n";
   }
   if (!trace_ok) err << "kafkasim: the trace is incomplete: " << trace_error << "\n";
-  out << "seed=" << seed << " events=" << result.event_count
-      << " digest=" << result.digest.Hex() << "\n";
+  out << "seed=" << seed << " events=" << result.event_count << " digest=" << result.digest.Hex()
+      << "\n";
   if (result.interrupted) return kExitInterrupted;
   if (!result.ok()) return kExitFailed;
   if (!trace_ok) return kExitBadInput;
@@ -297,8 +300,8 @@ int CommandCheckDeterminism(const CommonOptions& options, std::ostream& out, std
   }
   int64_t differ = 0;
   const size_t common = std::min(first.event_hashes.size(), second.event_hashes.size());
-  while (static_cast<size_t>(differ) < common && first.event_hashes[differ] ==
-                                                     second.event_hashes[differ]) {
+  while (static_cast<size_t>(differ) < common &&
+         first.event_hashes[differ] == second.event_hashes[differ]) {
     ++differ;
   }
   EventAt a(differ), b(differ);
@@ -357,7 +360,6 @@ int CommandVerifyTrace(const std::string& path, std::ostream& out, std::ostream&
   return kExitOk;
 }
 
-
 // Lists a node's files: size as processes see it, and the part a power loss would keep.
 void ListNodeFiles(SimDisk& disk, const std::string& node, std::ostream& out) {
   const std::vector<std::string> files = disk.List("");
@@ -401,8 +403,8 @@ int CommandDumpLog(const CommonOptions& options, const DumpLogOptions& dump, std
       names.push_back(world.NodeName(id));
       list += (id == 0 ? "" : ", ") + world.NodeName(id);
     }
-    err << "kafkasim: no node named '" << dump.node << "'" << DidYouMean(dump.node, names)
-        << " in " << options.scenario << "; the nodes are: " << list << "\n";
+    err << "kafkasim: no node named '" << dump.node << "'" << DidYouMean(dump.node, names) << " in "
+        << options.scenario << "; the nodes are: " << list << "\n";
     return kExitBadInput;
   }
   SimDisk& disk = world.disk(node);
@@ -469,24 +471,22 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   std::string seed_text, until_text, max_bytes_text;
   DumpLogOptions dump;
   po::options_description visible("Options");
-  visible.add_options()
-      ("help,h", "show this help")
-      ("version", "show the version")
-      ("seed", po::value<std::string>(&seed_text), "root seed (overrides the scenario's)")
-      ("trace", po::value<std::string>(&options.trace_path),
-       "trace file to write (default out/traces/<scenario>-seed<N>.sqlite)")
-      ("no-trace", po::bool_switch(&options.no_trace), "do not write a trace")
-      ("until", po::value<std::string>(&until_text),
-       "stop at this simulated time, e.g. 2s (overrides run_for)")
-      ("quiet,q", po::bool_switch(&options.quiet), "print only the digest line")
-      ("trace-max-bytes", po::value<std::string>(&max_bytes_text),
-       "bound the trace file's size; recording stops cleanly when it is reached")
-      ("node", po::value<std::string>(&dump.node), "dump-log: the node whose disk to read")
-      ("file", po::value<std::string>(&dump.file),
-       "dump-log: the file to dump, e.g. orders-0/00000000000000000000.log")
-      ("print-data-log", po::bool_switch(&dump.print_data_log),
-       "dump-log: print each record's offset, key and payload")
-      ("list", po::bool_switch(&dump.list), "dump-log: list the node's files instead");
+  visible.add_options()("help,h", "show this help")("version", "show the version")(
+      "seed", po::value<std::string>(&seed_text), "root seed (overrides the scenario's)")(
+      "trace", po::value<std::string>(&options.trace_path),
+      "trace file to write (default out/traces/<scenario>-seed<N>.sqlite)")(
+      "no-trace", po::bool_switch(&options.no_trace), "do not write a trace")(
+      "until", po::value<std::string>(&until_text),
+      "stop at this simulated time, e.g. 2s (overrides run_for)")(
+      "quiet,q", po::bool_switch(&options.quiet), "print only the digest line")(
+      "trace-max-bytes", po::value<std::string>(&max_bytes_text),
+      "bound the trace file's size; recording stops cleanly when it is reached")(
+      "node", po::value<std::string>(&dump.node), "dump-log: the node whose disk to read")(
+      "file", po::value<std::string>(&dump.file),
+      "dump-log: the file to dump, e.g. orders-0/00000000000000000000.log")(
+      "print-data-log", po::bool_switch(&dump.print_data_log),
+      "dump-log: print each record's offset, key and payload")(
+      "list", po::bool_switch(&dump.list), "dump-log: list the node's files instead");
   po::options_description hidden;
   hidden.add_options()("args", po::value<std::vector<std::string>>(&positional));
   po::options_description all;
@@ -499,7 +499,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
               vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    err << "kafkasim: " << e.what() << "\n" << "Try 'kafkasim --help'.\n";
+    err << "kafkasim: " << e.what() << "\n"
+        << "Try 'kafkasim --help'.\n";
     return kExitBadInput;
   }
   if (vm.count("help")) {
@@ -511,7 +512,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     return kExitOk;
   }
   if (positional.empty()) {
-    err << "kafkasim: no command given\n" << "Try 'kafkasim --help'.\n";
+    err << "kafkasim: no command given\n"
+        << "Try 'kafkasim --help'.\n";
     return kExitBadInput;
   }
   command = positional[0];
@@ -570,7 +572,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (command == "dump-log") {
     if (!need_one_argument("scenario file")) return kExitBadInput;
     if (dump.node.empty()) {
-      err << "kafkasim: dump-log needs --node NAME\n" << "Try 'kafkasim --help'.\n";
+      err << "kafkasim: dump-log needs --node NAME\n"
+          << "Try 'kafkasim --help'.\n";
       return kExitBadInput;
     }
     if (dump.list == !dump.file.empty()) {
@@ -587,8 +590,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     out << registry.DescribeVocabulary();
     return kExitOk;
   }
-  const std::vector<std::string> commands = {"run", "check-determinism", "verify-trace",
-                                             "dump-log", "vocabulary"};
+  const std::vector<std::string> commands = {"run", "check-determinism", "verify-trace", "dump-log",
+                                             "vocabulary"};
   err << "kafkasim: unknown command '" << command << "'" << DidYouMean(command, commands) << "\n"
       << "Try 'kafkasim --help'.\n";
   return kExitBadInput;

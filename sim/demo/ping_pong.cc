@@ -74,7 +74,8 @@ class CounterProbe final : public Probe {
     std::string error;
     const NodeId id = node_->Resolve(run, &error);
     if (id == kNoNode) return ProbeValue::Number(-1);
-    if (auto* pinger = run.world().ProcessAs<Pinger>(id)) return ProbeValue::Number(pinger->pongs());
+    if (auto* pinger = run.world().ProcessAs<Pinger>(id))
+      return ProbeValue::Number(pinger->pongs());
     if (auto* echo = run.world().ProcessAs<Echo>(id)) return ProbeValue::Number(echo->answered());
     return ProbeValue::Number(-1);  // not running
   }

@@ -15,9 +15,10 @@ namespace {
 
 std::string Scalar(const std::string& file, const YAML::Node& node, const char* expected) {
   if (!node.IsScalar()) {
-    throw ScenarioError(PositionOf(file, node),
-                        std::string("expected ") + expected + ", found a " +
-                            (node.IsMap() ? "mapping" : node.IsSequence() ? "list" : "null value"));
+    throw ScenarioError(PositionOf(file, node), std::string("expected ") + expected + ", found a " +
+                                                    (node.IsMap()        ? "mapping"
+                                                     : node.IsSequence() ? "list"
+                                                                         : "null value"));
   }
   return node.Scalar();
 }
@@ -55,13 +56,20 @@ DurationUs ParseDuration(const std::string& file, const YAML::Node& node) {
       "expected a duration with a unit (us, ms, s, m, h) like 250ms or 2s, found '" + text + "'";
   if (!SplitNumberUnit(text, &number, &unit)) throw ScenarioError(PositionOf(file, node), expected);
   double scale = 0;
-  if (unit == "us") scale = 1;
-  else if (unit == "ms") scale = kMillisecond;
-  else if (unit == "s") scale = kSecond;
-  else if (unit == "m" || unit == "min") scale = 60.0 * kSecond;
-  else if (unit == "h") scale = 3600.0 * kSecond;
-  else if (unit.empty() && number == 0) scale = 1;  // a bare 0 needs no unit
-  else throw ScenarioError(PositionOf(file, node), expected);
+  if (unit == "us")
+    scale = 1;
+  else if (unit == "ms")
+    scale = kMillisecond;
+  else if (unit == "s")
+    scale = kSecond;
+  else if (unit == "m" || unit == "min")
+    scale = 60.0 * kSecond;
+  else if (unit == "h")
+    scale = 3600.0 * kSecond;
+  else if (unit.empty() && number == 0)
+    scale = 1;  // a bare 0 needs no unit
+  else
+    throw ScenarioError(PositionOf(file, node), expected);
   if (number < 0) {
     throw ScenarioError(PositionOf(file, node), "a duration cannot be negative: '" + text + "'");
   }
@@ -77,14 +85,22 @@ int64_t ParseSize(const std::string& file, const YAML::Node& node) {
       text + "'";
   if (!SplitNumberUnit(text, &number, &unit)) throw ScenarioError(PositionOf(file, node), expected);
   double scale = 0;
-  if (unit.empty() || unit == "B") scale = 1;
-  else if (unit == "KB") scale = 1e3;
-  else if (unit == "KiB") scale = 1024;
-  else if (unit == "MB") scale = 1e6;
-  else if (unit == "MiB") scale = 1024.0 * 1024;
-  else if (unit == "GB") scale = 1e9;
-  else if (unit == "GiB") scale = 1024.0 * 1024 * 1024;
-  else throw ScenarioError(PositionOf(file, node), expected);
+  if (unit.empty() || unit == "B")
+    scale = 1;
+  else if (unit == "KB")
+    scale = 1e3;
+  else if (unit == "KiB")
+    scale = 1024;
+  else if (unit == "MB")
+    scale = 1e6;
+  else if (unit == "MiB")
+    scale = 1024.0 * 1024;
+  else if (unit == "GB")
+    scale = 1e9;
+  else if (unit == "GiB")
+    scale = 1024.0 * 1024 * 1024;
+  else
+    throw ScenarioError(PositionOf(file, node), expected);
   return static_cast<int64_t>(std::llround(number * scale));
 }
 

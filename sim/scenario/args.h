@@ -2,9 +2,11 @@
 // positions, so that every mistake is reported as file:line:column with what was expected.
 //
 // Each Get* consumes a key; Finish() then rejects any key nobody asked for, suggesting the closest
-// known one ("unknown key 'latncy' (did you mean 'latency'?)"). Values are checked as they are read:
-// durations need a unit (250us, 20ms, 1.5s, 2m), sizes may have one (4096, 64KiB, 1MiB, 1GB).
+// known one ("unknown key 'latncy' (did you mean 'latency'?)"). Values are checked as they are
+// read: durations need a unit (250us, 20ms, 1.5s, 2m), sizes may have one (4096, 64KiB, 1MiB, 1GB).
 #pragma once
+
+#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <optional>
@@ -12,8 +14,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "model/env/time.h"
 #include "sim/scenario/scenario_error.h"

@@ -9,10 +9,9 @@ namespace ks {
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"name",     "description", "seed",
-                                                "world",    "nodes",       "timeline",
-                                                "injected", "expect",      "run_for",
-                                                "max_events"};
+const std::vector<std::string> kTopLevelKeys = {"name",    "description", "seed",     "world",
+                                                "nodes",   "timeline",    "injected", "expect",
+                                                "run_for", "max_events"};
 
 LinkOptions ParseLinkOptions(Args& args, LinkOptions link) {
   if (auto latency = args.GetMap("latency")) {
@@ -27,8 +26,8 @@ LinkOptions ParseLinkOptions(Args& args, LinkOptions link) {
   link.bandwidth_bytes_per_s = args.GetSize("bandwidth_bytes_per_s", link.bandwidth_bytes_per_s);
   const int64_t drop_ppm = args.GetInteger("drop_ppm", link.drop_ppm);
   if (drop_ppm < 0 || drop_ppm > 1000000) {
-    args.FailAt("drop_ppm", "drop_ppm is parts per million: 0 to 1000000, found " +
-                                std::to_string(drop_ppm));
+    args.FailAt("drop_ppm",
+                "drop_ppm is parts per million: 0 to 1000000, found " + std::to_string(drop_ppm));
   }
   link.drop_ppm = static_cast<uint32_t>(drop_ppm);
   return link;
@@ -73,7 +72,8 @@ void ParseWorld(Args& args, Scenario& scenario) {
     }
     network->Finish();
   }
-  if (auto disk = args.GetMap("disk")) world.disk_defaults = ParseDiskOptions(*disk, world.disk_defaults);
+  if (auto disk = args.GetMap("disk"))
+    world.disk_defaults = ParseDiskOptions(*disk, world.disk_defaults);
   args.Finish();
 }
 
@@ -87,7 +87,8 @@ void ParseNodes(const YAML::Node& list, Scenario& scenario, ParseScope& scope) {
     spec.position = args.position();
     spec.name = args.GetString("name");
     for (const std::string& existing : scope.node_names) {
-      if (existing == spec.name) args.FailAt("name", "a node named '" + spec.name + "' exists already");
+      if (existing == spec.name)
+        args.FailAt("name", "a node named '" + spec.name + "' exists already");
     }
     const std::vector<std::string> kinds = KeysOf(scope.registry.node_kinds());
     spec.kind = args.GetChoice("kind", kinds);
@@ -117,9 +118,9 @@ Condition ParseCondition(Args& args, ParseScope& scope) {
   Condition condition;
   condition.position = args.position();
   static const std::vector<std::pair<std::string, Condition::Op>> kOps = {
-      {"equals", Condition::Op::kEquals},   {"not_equals", Condition::Op::kNotEquals},
+      {"equals", Condition::Op::kEquals},    {"not_equals", Condition::Op::kNotEquals},
       {"at_least", Condition::Op::kAtLeast}, {"at_most", Condition::Op::kAtMost},
-      {"above", Condition::Op::kAbove},     {"below", Condition::Op::kBelow}};
+      {"above", Condition::Op::kAbove},      {"below", Condition::Op::kBelow}};
   const std::string probe_name = args.GetChoice("that", KeysOf(scope.registry.probes()));
   condition.description = args.GetString("description", "");
   int found = 0;
@@ -161,8 +162,9 @@ Step ParseStep(Args& args, ParseScope& scope) {
   step.position = args.position();
   const int timings = args.Has("at") + args.Has("after") + args.Has("when");
   if (timings != 1) {
-    args.Fail("a timeline step needs exactly one of 'at' (a time), 'after' (a delay since the "
-              "previous step) or 'when' (a condition)");
+    args.Fail(
+        "a timeline step needs exactly one of 'at' (a time), 'after' (a delay since the "
+        "previous step) or 'when' (a condition)");
   }
   if (args.Has("at")) {
     step.timing = Step::Timing::kAt;
@@ -236,9 +238,9 @@ std::unique_ptr<Scenario> LoadScenarioText(const std::string& text, const std::s
     for (const std::string* node : {&name.first, &name.second}) {
       if (std::find(scope.node_names.begin(), scope.node_names.end(), *node) ==
           scope.node_names.end()) {
-        throw ScenarioError(top.PositionOfKey("world"),
-                            "a link names the unknown node '" + *node + "'" +
-                                DidYouMean(*node, scope.node_names));
+        throw ScenarioError(
+            top.PositionOfKey("world"),
+            "a link names the unknown node '" + *node + "'" + DidYouMean(*node, scope.node_names));
       }
     }
   }
@@ -255,8 +257,7 @@ std::unique_ptr<Scenario> LoadScenarioText(const std::string& text, const std::s
   const YAML::Node injected = top.Raw("injected");
   if (injected.IsDefined() && !injected.IsNull()) {
     if (!injected.IsSequence()) {
-      throw ScenarioError(PositionOf(path, injected),
-                          "expected a list of steps under 'injected'");
+      throw ScenarioError(PositionOf(path, injected), "expected a list of steps under 'injected'");
     }
     for (const YAML::Node& item : injected) {
       Args args(path, item, "injected step");

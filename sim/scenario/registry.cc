@@ -40,17 +40,17 @@ std::unique_ptr<NodeSelector> ParseScope::ParseNodeValue(const YAML::Node& value
     }
     std::string list;
     for (const std::string& known : node_names) list += (list.empty() ? "" : ", ") + known;
-    throw ScenarioError(PositionOf(file, value), "no node named '" + name + "'" +
-                                                     DidYouMean(name, node_names) +
-                                                     "; the nodes are: " + list);
+    throw ScenarioError(
+        PositionOf(file, value),
+        "no node named '" + name + "'" + DidYouMean(name, node_names) + "; the nodes are: " + list);
   }
   if (value.IsMap() && value.size() == 1) {
     const std::string key = value.begin()->first.Scalar();
     auto it = registry.selectors().find(key);
     if (it == registry.selectors().end()) {
-      throw ScenarioError(PositionOf(file, value.begin()->first),
-                          "unknown node selector '" + key + "'" +
-                              DidYouMean(key, KeysOf(registry.selectors())));
+      throw ScenarioError(
+          PositionOf(file, value.begin()->first),
+          "unknown node selector '" + key + "'" + DidYouMean(key, KeysOf(registry.selectors())));
     }
     Args args(file, value, "node selector");
     auto selector = it->second.parse(args, const_cast<ParseScope&>(*this));

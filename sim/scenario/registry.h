@@ -11,13 +11,13 @@
 // ScenarioRun.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "model/env/message.h"
 #include "model/env/status.h"

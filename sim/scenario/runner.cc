@@ -8,12 +8,18 @@ namespace ks {
 
 std::string_view ConditionOpName(Condition::Op op) {
   switch (op) {
-    case Condition::Op::kEquals: return "equals";
-    case Condition::Op::kNotEquals: return "not_equals";
-    case Condition::Op::kAtLeast: return "at_least";
-    case Condition::Op::kAtMost: return "at_most";
-    case Condition::Op::kAbove: return "above";
-    case Condition::Op::kBelow: return "below";
+    case Condition::Op::kEquals:
+      return "equals";
+    case Condition::Op::kNotEquals:
+      return "not_equals";
+    case Condition::Op::kAtLeast:
+      return "at_least";
+    case Condition::Op::kAtMost:
+      return "at_most";
+    case Condition::Op::kAbove:
+      return "above";
+    case Condition::Op::kBelow:
+      return "below";
   }
   return "?";
 }
@@ -31,10 +37,14 @@ bool Condition::Holds(ScenarioRun& run, ProbeValue* actual) const {
                                        : (!operand.is_text && value.number == operand.number);
       return equal == (op == Op::kEquals);
     }
-    case Op::kAtLeast: return !value.is_text && value.number >= operand.number;
-    case Op::kAtMost: return !value.is_text && value.number <= operand.number;
-    case Op::kAbove: return !value.is_text && value.number > operand.number;
-    case Op::kBelow: return !value.is_text && value.number < operand.number;
+    case Op::kAtLeast:
+      return !value.is_text && value.number >= operand.number;
+    case Op::kAtMost:
+      return !value.is_text && value.number <= operand.number;
+    case Op::kAbove:
+      return !value.is_text && value.number > operand.number;
+    case Op::kBelow:
+      return !value.is_text && value.number < operand.number;
   }
   return false;
 }
@@ -123,9 +133,8 @@ void ScenarioRunner::StartStep(size_t index) {
   switch (step.timing) {
     case Step::Timing::kAt:
     case Step::Timing::kAfter: {
-      const TimeUs due = step.timing == Step::Timing::kAt
-                             ? std::max(step.time_us, scheduler.Now())
-                             : scheduler.Now() + step.time_us;
+      const TimeUs due = step.timing == Step::Timing::kAt ? std::max(step.time_us, scheduler.Now())
+                                                          : scheduler.Now() + step.time_us;
       scheduler.Schedule(due, [this, index] { ExecuteStep(index); });
       break;
     }
@@ -180,8 +189,7 @@ void ScenarioRunner::CheckWaitingStep() {
     waiting_step_ = SIZE_MAX;
     const std::string failure = step.position.ToString() + ": timed out after " +
                                 FormatDuration(step.timeout_us) + " waiting for " +
-                                step.when->Describe() + " (last value: " + actual.ToString() +
-                                ")";
+                                step.when->Describe() + " (last value: " + actual.ToString() + ")";
     failures_.push_back(failure);
     world_->Trace(kNoNode, "scenario.step_timeout",
                   TraceFields()

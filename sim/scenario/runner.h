@@ -50,10 +50,10 @@ class ScenarioRun {
 };
 
 struct RunOptions {
-  std::optional<uint64_t> seed;     // overrides the scenario's
-  std::optional<TimeUs> until_us;   // overrides run_for
-  std::vector<TraceSink*> sinks;    // recorder, collector, viewer
-  bool keep_event_hashes = false;   // for check-determinism
+  std::optional<uint64_t> seed;                  // overrides the scenario's
+  std::optional<TimeUs> until_us;                // overrides run_for
+  std::vector<TraceSink*> sinks;                 // recorder, collector, viewer
+  bool keep_event_hashes = false;                // for check-determinism
   const std::atomic<bool>* interrupt = nullptr;  // Ctrl-C: stop between events
   bool tracing = true;
 };

@@ -37,7 +37,7 @@ struct Step {
   DurationUs timeout_us = 0;        // kWhen
   std::string action_name;          // empty: the step only waits and/or narrates
   std::unique_ptr<Action> action;
-  std::string caption;              // narration shown by the viewer when the step runs
+  std::string caption;  // narration shown by the viewer when the step runs
 };
 
 struct NodeSpec {

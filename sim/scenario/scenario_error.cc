@@ -15,7 +15,6 @@ ScenarioError::ScenarioError(SourcePosition position, std::string message)
       position_(std::move(position)),
       message_(std::move(message)) {}
 
-
 std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates) {
   std::string best;
   int best_distance = 1 << 30;

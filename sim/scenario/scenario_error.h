@@ -17,8 +17,8 @@ namespace ks {
 
 struct SourcePosition {
   std::string file;
-  int line = 0;    // 1-based; 0 when unknown
-  int column = 0;  // 1-based
+  int line = 0;                  // 1-based; 0 when unknown
+  int column = 0;                // 1-based
   std::string ToString() const;  // "file:line:column"
 };
 

@@ -86,41 +86,39 @@ std::unique_ptr<Probe> ParseLinkProbe(Args& args, ParseScope& scope, const char*
   std::string description = std::string(name) + "(" + (from ? from->Describe() : "*") + " -> " +
                             (to ? to->Describe() : "*") + ")";
   std::shared_ptr<NodeSelector> from_shared(std::move(from)), to_shared(std::move(to));
-  return std::make_unique<LambdaProbe>(description, [from_shared, to_shared,
-                                                     field](ScenarioRun& run) {
-    World& world = run.world();
-    std::string error;
-    const NodeId from_id = from_shared ? from_shared->Resolve(run, &error) : kNoNode;
-    const NodeId to_id = to_shared ? to_shared->Resolve(run, &error) : kNoNode;
-    int64_t total = 0;
-    for (NodeId a = 0; a < world.node_count(); ++a) {
-      if (from_id != kNoNode && a != from_id) continue;
-      for (NodeId b = 0; b < world.node_count(); ++b) {
-        if (to_id != kNoNode && b != to_id) continue;
-        if (a != b) total += world.network().stats(a, b).*field;
-      }
-    }
-    return ProbeValue::Number(total);
-  });
+  return std::make_unique<LambdaProbe>(
+      description, [from_shared, to_shared, field](ScenarioRun& run) {
+        World& world = run.world();
+        std::string error;
+        const NodeId from_id = from_shared ? from_shared->Resolve(run, &error) : kNoNode;
+        const NodeId to_id = to_shared ? to_shared->Resolve(run, &error) : kNoNode;
+        int64_t total = 0;
+        for (NodeId a = 0; a < world.node_count(); ++a) {
+          if (from_id != kNoNode && a != from_id) continue;
+          for (NodeId b = 0; b < world.node_count(); ++b) {
+            if (to_id != kNoNode && b != to_id) continue;
+            if (a != b) total += world.network().stats(a, b).*field;
+          }
+        }
+        return ProbeValue::Number(total);
+      });
 }
 
 void RegisterLifecycleActions(ScenarioRegistry& registry) {
-  AddNodeAction(registry, "crash",
-                "Power loss: the process dies and the disk keeps only fsynced bytes.",
-                [](World& world, NodeId id) {
-                  Status s = RequireStatus(world, id, {NodeStatus::kUp, NodeStatus::kPaused},
-                                           "crash");
-                  if (s.ok()) world.Crash(id);
-                  return s;
-                });
-  AddNodeAction(registry, "kill",
-                "kill -9: the process dies; the OS survives, so its page cache is kept.",
-                [](World& world, NodeId id) {
-                  Status s = RequireStatus(world, id, {NodeStatus::kUp, NodeStatus::kPaused},
-                                           "kill");
-                  if (s.ok()) world.Kill(id);
-                  return s;
-                });
+  AddNodeAction(
+      registry, "crash", "Power loss: the process dies and the disk keeps only fsynced bytes.",
+      [](World& world, NodeId id) {
+        Status s = RequireStatus(world, id, {NodeStatus::kUp, NodeStatus::kPaused}, "crash");
+        if (s.ok()) world.Crash(id);
+        return s;
+      });
+  AddNodeAction(
+      registry, "kill", "kill -9: the process dies; the OS survives, so its page cache is kept.",
+      [](World& world, NodeId id) {
+        Status s = RequireStatus(world, id, {NodeStatus::kUp, NodeStatus::kPaused}, "kill");
+        if (s.ok()) world.Kill(id);
+        return s;
+      });
   AddNodeAction(registry, "stop", "Clean shutdown: the process flushes what it must and exits.",
                 [](World& world, NodeId id) {
                   Status s = RequireStatus(world, id, {NodeStatus::kUp}, "stop");
@@ -150,17 +148,17 @@ void RegisterLifecycleActions(ScenarioRegistry& registry) {
                   if (s.ok()) world.Resume(id);
                   return s;
                 });
-  registry.AddAction(
-      "clock_skew", {"Shifts the node's wall clock (record timestamps), not its timers.",
-                     "node: NODE, skew_ms: INTEGER (may be negative)"},
-      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-        const int64_t skew_ms = args.GetInteger("skew_ms");
-        return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
-                                            [skew_ms](World& world, NodeId id) {
-                                              world.SetClockSkew(id, skew_ms);
-                                              return Status::Ok();
-                                            });
-      });
+  registry.AddAction("clock_skew",
+                     {"Shifts the node's wall clock (record timestamps), not its timers.",
+                      "node: NODE, skew_ms: INTEGER (may be negative)"},
+                     [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+                       const int64_t skew_ms = args.GetInteger("skew_ms");
+                       return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
+                                                           [skew_ms](World& world, NodeId id) {
+                                                             world.SetClockSkew(id, skew_ms);
+                                                             return Status::Ok();
+                                                           });
+                     });
 }
 
 void RegisterNetworkActions(ScenarioRegistry& registry) {
@@ -174,8 +172,9 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
         if (args.Has("between")) {
           const YAML::Node between = args.Raw("between");
           if (!between.IsSequence() || between.size() < 2) {
-            args.FailAt("between", "'between' is a list of at least two groups of nodes, "
-                                   "like [[b1], [b2, b3]]");
+            args.FailAt("between",
+                        "'between' is a list of at least two groups of nodes, "
+                        "like [[b1], [b2, b3]]");
           }
           for (const YAML::Node& group : between) {
             auto list = std::make_shared<SelectorList>();
@@ -229,9 +228,9 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
                 if (n != id) others.push_back(n);
               }
               world.network().Partition({id}, others, false);
-              world.Trace(kNoNode, "net.partition",
-                          TraceFields().Add("sides", world.NodeName(id) + " | *")
-                              .Add("one_way", false));
+              world.Trace(
+                  kNoNode, "net.partition",
+                  TraceFields().Add("sides", world.NodeName(id) + " | *").Add("one_way", false));
               return Status::Ok();
             });
       });
@@ -282,7 +281,9 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
             world.network().DelaySpike(a, peer, extra, world.Now() + duration);
           }
           world.Trace(a, "net.delay_spike",
-                      TraceFields().Add("to", to ? to->Describe() : "*").Add("extra_us", extra)
+                      TraceFields()
+                          .Add("to", to ? to->Describe() : "*")
+                          .Add("extra_us", extra)
                           .Add("duration_us", duration));
           return Status::Ok();
         });
@@ -340,35 +341,34 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
 
 void RegisterDiskActions(ScenarioRegistry& registry) {
   registry.AddAction(
-      "slow_disk", {"Multiplies the node's disk latencies (1 restores them).",
-                    "node: NODE, factor: INTEGER"},
+      "slow_disk",
+      {"Multiplies the node's disk latencies (1 restores them).", "node: NODE, factor: INTEGER"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
         const int64_t factor = args.GetInteger("factor");
         if (factor < 1) args.FailAt("factor", "factor must be 1 or more");
-        return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
-                                            [factor](World& world, NodeId id) {
-                                              world.disk(id).SetSlowFactor(factor);
-                                              world.Trace(id, "disk.slow",
-                                                          TraceFields().Add("factor", factor));
-                                              return Status::Ok();
-                                            });
+        return std::make_unique<NodeAction>(
+            scope.ParseNode(args, "node"), [factor](World& world, NodeId id) {
+              world.disk(id).SetSlowFactor(factor);
+              world.Trace(id, "disk.slow", TraceFields().Add("factor", factor));
+              return Status::Ok();
+            });
       });
+  registry.AddAction("disk_full",
+                     {"Fills the node's disk: every write that grows it fails with no space.",
+                      "node: NODE, [full: BOOL (false empties it again)]"},
+                     [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+                       const bool full = args.GetBool("full", true);
+                       return std::make_unique<NodeAction>(
+                           scope.ParseNode(args, "node"), [full](World& world, NodeId id) {
+                             world.disk(id).SetFull(full);
+                             world.Trace(id, "disk.full", TraceFields().Add("full", full));
+                             return Status::Ok();
+                           });
+                     });
   registry.AddAction(
-      "disk_full", {"Fills the node's disk: every write that grows it fails with no space.",
-                    "node: NODE, [full: BOOL (false empties it again)]"},
-      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-        const bool full = args.GetBool("full", true);
-        return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
-                                            [full](World& world, NodeId id) {
-                                              world.disk(id).SetFull(full);
-                                              world.Trace(id, "disk.full",
-                                                          TraceFields().Add("full", full));
-                                              return Status::Ok();
-                                            });
-      });
-  registry.AddAction(
-      "corrupt_file", {"Flips the bits of a byte range of a file, in cache and on disk.",
-                       "node: NODE, file: PATH, offset: INTEGER, length: INTEGER"},
+      "corrupt_file",
+      {"Flips the bits of a byte range of a file, in cache and on disk.",
+       "node: NODE, file: PATH, offset: INTEGER, length: INTEGER"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
         const std::string file = args.GetString("file");
         const int64_t offset = args.GetInteger("offset");
@@ -377,9 +377,9 @@ void RegisterDiskActions(ScenarioRegistry& registry) {
             scope.ParseNode(args, "node"), [=](World& world, NodeId id) {
               Status s = world.disk(id).Corrupt(file, offset, length);
               if (s.ok()) {
-                world.Trace(id, "disk.corrupt",
-                            TraceFields().Add("file", file).Add("offset", offset)
-                                .Add("length", length));
+                world.Trace(
+                    id, "disk.corrupt",
+                    TraceFields().Add("file", file).Add("offset", offset).Add("length", length));
               }
               return s;
             });
@@ -387,53 +387,50 @@ void RegisterDiskActions(ScenarioRegistry& registry) {
 }
 
 void RegisterWorldProbes(ScenarioRegistry& registry) {
-  registry.AddProbe("node_status",
-                    {"up, paused, crashed, stopped or not_started.", "node: NODE"},
-                    [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
-                      std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
-                      return std::make_unique<LambdaProbe>(
-                          "node_status(" + node->Describe() + ")", [node](ScenarioRun& run) {
-                            std::string error;
-                            const NodeId id = node->Resolve(run, &error);
-                            if (id == kNoNode) return ProbeValue::Text("<" + error + ">");
-                            return ProbeValue::Text(
-                                std::string(NodeStatusName(run.world().status(id))));
-                          });
-                    });
+  registry.AddProbe(
+      "node_status", {"up, paused, crashed, stopped or not_started.", "node: NODE"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+        std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
+        return std::make_unique<LambdaProbe>(
+            "node_status(" + node->Describe() + ")", [node](ScenarioRun& run) {
+              std::string error;
+              const NodeId id = node->Resolve(run, &error);
+              if (id == kNoNode) return ProbeValue::Text("<" + error + ">");
+              return ProbeValue::Text(std::string(NodeStatusName(run.world().status(id))));
+            });
+      });
   registry.AddProbe("now_ms", {"Simulated time in milliseconds.", ""},
                     [](Args&, ParseScope&) -> std::unique_ptr<Probe> {
                       return std::make_unique<LambdaProbe>("now_ms", [](ScenarioRun& run) {
                         return ProbeValue::Number(run.world().Now() / kMillisecond);
                       });
                     });
-  registry.AddProbe("messages_sent", {"Messages sent (all links, or from/to given nodes).",
-                                      "[from: NODE], [to: NODE]"},
-                    [](Args& args, ParseScope& scope) {
-                      return ParseLinkProbe(args, scope, "messages_sent",
-                                            &LinkStats::messages_sent);
-                    });
-  registry.AddProbe("messages_delivered",
-                    {"Messages delivered (all links, or from/to given nodes).",
-                     "[from: NODE], [to: NODE]"},
-                    [](Args& args, ParseScope& scope) {
-                      return ParseLinkProbe(args, scope, "messages_delivered",
-                                            &LinkStats::messages_delivered);
-                    });
-  registry.AddProbe("messages_dropped",
-                    {"Messages lost to partitions, resets, crashes and lossy links.",
-                     "[from: NODE], [to: NODE]"},
-                    [](Args& args, ParseScope& scope) {
-                      return ParseLinkProbe(args, scope, "messages_dropped",
-                                            &LinkStats::messages_dropped);
-                    });
-  registry.AddProbe("bytes_sent", {"Bytes sent (all links, or from/to given nodes).",
-                                   "[from: NODE], [to: NODE]"},
+  registry.AddProbe(
+      "messages_sent",
+      {"Messages sent (all links, or from/to given nodes).", "[from: NODE], [to: NODE]"},
+      [](Args& args, ParseScope& scope) {
+        return ParseLinkProbe(args, scope, "messages_sent", &LinkStats::messages_sent);
+      });
+  registry.AddProbe(
+      "messages_delivered",
+      {"Messages delivered (all links, or from/to given nodes).", "[from: NODE], [to: NODE]"},
+      [](Args& args, ParseScope& scope) {
+        return ParseLinkProbe(args, scope, "messages_delivered", &LinkStats::messages_delivered);
+      });
+  registry.AddProbe(
+      "messages_dropped",
+      {"Messages lost to partitions, resets, crashes and lossy links.", "[from: NODE], [to: NODE]"},
+      [](Args& args, ParseScope& scope) {
+        return ParseLinkProbe(args, scope, "messages_dropped", &LinkStats::messages_dropped);
+      });
+  registry.AddProbe("bytes_sent",
+                    {"Bytes sent (all links, or from/to given nodes).", "[from: NODE], [to: NODE]"},
                     [](Args& args, ParseScope& scope) {
                       return ParseLinkProbe(args, scope, "bytes_sent", &LinkStats::bytes_sent);
                     });
   registry.AddProbe(
-      "file_size", {"A file's size as processes see it (page cache); -1 if missing.",
-                    "node: NODE, file: PATH"},
+      "file_size",
+      {"A file's size as processes see it (page cache); -1 if missing.", "node: NODE, file: PATH"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
         std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
         const std::string file = args.GetString("file");
@@ -445,31 +442,31 @@ void RegisterWorldProbes(ScenarioRegistry& registry) {
             });
       });
   registry.AddProbe(
-      "durable_size", {"The part of a file that would survive a crash now; -1 if missing.",
-                       "node: NODE, file: PATH"},
+      "durable_size",
+      {"The part of a file that would survive a crash now; -1 if missing.",
+       "node: NODE, file: PATH"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
         std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
         const std::string file = args.GetString("file");
         return std::make_unique<LambdaProbe>(
-            "durable_size(" + node->Describe() + ":" + file + ")",
-            [node, file](ScenarioRun& run) {
+            "durable_size(" + node->Describe() + ":" + file + ")", [node, file](ScenarioRun& run) {
               std::string error;
               const NodeId id = node->Resolve(run, &error);
               return ProbeValue::Number(id == kNoNode ? -1
                                                       : run.world().disk(id).DurableSize(file));
             });
       });
-  registry.AddProbe("disk_used", {"Bytes used on the node's disk.", "node: NODE"},
-                    [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
-                      std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
-                      return std::make_unique<LambdaProbe>(
-                          "disk_used(" + node->Describe() + ")", [node](ScenarioRun& run) {
-                            std::string error;
-                            const NodeId id = node->Resolve(run, &error);
-                            return ProbeValue::Number(
-                                id == kNoNode ? -1 : run.world().disk(id).UsedBytes());
-                          });
-                    });
+  registry.AddProbe(
+      "disk_used", {"Bytes used on the node's disk.", "node: NODE"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+        std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
+        return std::make_unique<LambdaProbe>(
+            "disk_used(" + node->Describe() + ")", [node](ScenarioRun& run) {
+              std::string error;
+              const NodeId id = node->Resolve(run, &error);
+              return ProbeValue::Number(id == kNoNode ? -1 : run.world().disk(id).UsedBytes());
+            });
+      });
 }
 
 void RegisterWorldSummary(ScenarioRegistry& registry) {

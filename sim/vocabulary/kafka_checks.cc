@@ -17,8 +17,10 @@ std::string_view JsonField(std::string_view json, std::string_view key) {
   for (; end < json.size(); ++end) {
     const char c = json[end];
     if (in_string) {
-      if (c == '\\') ++end;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++end;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -54,8 +56,8 @@ void HistoryCollector::OnEvent(const TraceEventView& event) {
   // The final checks need only acknowledged sends; polls (with all their records) and invokes
   // are skipped before parsing. The fields' order is fixed by HistoryRecorder.
   if (event.fields_json.find("\"type\":\"ok\",\"f\":\"send\"") == std::string_view::npos) return;
-  if (std::optional<HistoryOp> op = ParseHistoryOp(event.seq, event.time_us, event.node,
-                                                    event.kind, event.fields_json)) {
+  if (std::optional<HistoryOp> op =
+          ParseHistoryOp(event.seq, event.time_us, event.node, event.kind, event.fields_json)) {
     ops.push_back(std::move(*op));
   }
 }
@@ -121,7 +123,8 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
       while (it != b.end() && it->offset < r.offset) ++it;
       if (it != b.end() && it->offset == r.offset && !(*it == r)) {
         ReportViolation(run, cluster,
-                        Violation{"isr_logs_differ", tp.Name(),
+                        Violation{"isr_logs_differ",
+                                  tp.Name(),
                                   "in-sync follower " + std::to_string(follower_id) +
                                       " holds a different record than leader " +
                                       std::to_string(leader_broker.id()) + " at offset " +
@@ -150,21 +153,27 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
     for (const auto& [tp, partition] : broker->replica_manager().partitions()) {
       if (partition->high_watermark() > partition->log_end_offset()) {
         ReportViolation(run, cluster,
-                        Violation{"hw_above_leo", tp.Name(),
+                        Violation{"hw_above_leo",
+                                  tp.Name(),
                                   "HW " + std::to_string(partition->high_watermark()) +
                                       " above LEO " + std::to_string(partition->log_end_offset()),
-                                  {partition->high_watermark()}, {broker_id}, world.Now()});
+                                  {partition->high_watermark()},
+                                  {broker_id},
+                                  world.Now()});
       }
       if (!partition->is_leader()) continue;
       auto key = std::make_pair(tp, partition->leader_epoch());
       auto [it, inserted] = cluster.leader_claims.emplace(key, broker_id);
       if (!inserted && it->second != broker_id) {
         ReportViolation(run, cluster,
-                        Violation{"one_leader_per_epoch", tp.Name(),
+                        Violation{"one_leader_per_epoch",
+                                  tp.Name(),
                                   "brokers " + std::to_string(it->second) + " and " +
                                       std::to_string(broker_id) + " both lead epoch " +
                                       std::to_string(partition->leader_epoch()),
-                                  {}, {it->second, broker_id}, world.Now()});
+                                  {},
+                                  {it->second, broker_id},
+                                  world.Now()});
         it->second = broker_id;  // report each new claimant once
       }
       CheckIsrLogs(run, cluster, tp, *broker, *partition, buffers);
@@ -186,11 +195,14 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
     const bool empty_illegal = state->isr.empty() && !cluster.elr_enabled;
     if (empty_illegal || !subset || !elr_valid) {
       ReportViolation(run, cluster,
-                      Violation{"isr_invalid", tp.Name(),
+                      Violation{"isr_invalid",
+                                tp.Name(),
                                 empty_illegal ? "the ISR is empty"
                                 : !subset     ? "the ISR holds a broker that is not a replica"
                                               : "the ELR holds an ISR member or a non-replica",
-                                {}, state->isr, world.Now()});
+                                {},
+                                state->isr,
+                                world.Now()});
     }
   }
 }
@@ -224,16 +236,17 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
       // A log that cannot be read back must not pass for a log that lost its tail: the lost
       // writes it would imply are the reader's, not the cluster's.
       if (!read.ok()) {
-        ReportViolation(run, cluster,
-                        Violation{"unreadable_log", tp.Name(),
-                                  "replica " + std::to_string(broker_id) +
-                                      "'s log could not be read back from offset " +
-                                      std::to_string(partition->log_start_offset()) + " to " +
-                                      std::to_string(partition->log_end_offset()) + ": " +
-                                      read.ToString(),
-                                  {partition->log_start_offset()},
-                                  {broker_id},
-                                  world.Now()});
+        ReportViolation(
+            run, cluster,
+            Violation{"unreadable_log",
+                      tp.Name(),
+                      "replica " + std::to_string(broker_id) +
+                          "'s log could not be read back from offset " +
+                          std::to_string(partition->log_start_offset()) + " to " +
+                          std::to_string(partition->log_end_offset()) + ": " + read.ToString(),
+                      {partition->log_start_offset()},
+                      {broker_id},
+                      world.Now()});
       }
       log_start_offsets.push_back(partition->log_start_offset());
     }

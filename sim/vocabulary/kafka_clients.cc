@@ -53,7 +53,8 @@ ClientSpec ParseProducerSpec(Args& item, ParseScope& scope, const std::vector<No
   spec.start_at_us = item.GetDuration("start_at", 0);
   const Pairs pairs = ReadConfig(item);
   options.config = ParseClientConfig<ProducerConfig>(item, pairs, ParseProducerConfig);
-  if (Status s = ValidateProducerConfig(options.config); !s.ok()) item.FailAt("config", s.message());
+  if (Status s = ValidateProducerConfig(options.config); !s.ok())
+    item.FailAt("config", s.message());
   spec.factory = [options](Env& env) -> std::unique_ptr<Process> {
     return std::make_unique<ProducerWorkload>(env, options);
   };
@@ -78,7 +79,8 @@ ClientSpec ParseConsumerSpec(Args& item, ParseScope& scope, const std::vector<No
   spec.start_at_us = item.GetDuration("start_at", 0);
   const Pairs pairs = ReadConfig(item);
   options.config = ParseClientConfig<ConsumerConfig>(item, pairs, ParseConsumerConfig);
-  if (Status s = ValidateConsumerConfig(options.config); !s.ok()) item.FailAt("config", s.message());
+  if (Status s = ValidateConsumerConfig(options.config); !s.ok())
+    item.FailAt("config", s.message());
   spec.factory = [options](Env& env) -> std::unique_ptr<Process> {
     return std::make_unique<ConsumerWorkload>(env, options);
   };
@@ -122,9 +124,11 @@ void AddProducerProbe(ScenarioRegistry& registry, const char* name, const char* 
 }  // namespace
 
 void RegisterClientProbes(ScenarioRegistry& registry) {
-  AddProducerProbe(registry, "sent", "Sends a producer workload has made (this incarnation); -1 if not running.",
+  AddProducerProbe(registry, "sent",
+                   "Sends a producer workload has made (this incarnation); -1 if not running.",
                    &ProducerWorkload::sent);
-  AddProducerProbe(registry, "acked", "Sends acknowledged ok (this incarnation); -1 if not running.",
+  AddProducerProbe(registry, "acked",
+                   "Sends acknowledged ok (this incarnation); -1 if not running.",
                    &ProducerWorkload::acked);
   AddProducerProbe(registry, "failed", "Sends that definitely failed (this incarnation).",
                    &ProducerWorkload::failed);
@@ -140,16 +144,16 @@ void RegisterClientProbes(ScenarioRegistry& registry) {
                             return w ? w->consumed() : int64_t{-1};
                           });
                     });
-  registry.AddProbe("consumer_lag",
-                    {"How far a consumer is behind the high watermarks it knows, summed.",
-                     "consumer: NODE"},
-                    [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
-                      return std::make_unique<ClientProbe>(
-                          "consumer_lag", scope.ParseNode(args, "consumer"), [](Process* p) {
-                            auto* w = dynamic_cast<ConsumerWorkload*>(p);
-                            return w ? w->lag() : int64_t{-1};
-                          });
-                    });
+  registry.AddProbe(
+      "consumer_lag",
+      {"How far a consumer is behind the high watermarks it knows, summed.", "consumer: NODE"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+        return std::make_unique<ClientProbe>("consumer_lag", scope.ParseNode(args, "consumer"),
+                                             [](Process* p) {
+                                               auto* w = dynamic_cast<ConsumerWorkload*>(p);
+                                               return w ? w->lag() : int64_t{-1};
+                                             });
+      });
 }
 
 void AddClientSummary(ScenarioRun& run, const std::vector<NodeId>& producers,
@@ -162,8 +166,8 @@ void AddClientSummary(ScenarioRun& run, const std::vector<NodeId>& producers,
       line += std::string(NodeStatusName(world.status(node)));
     } else {
       line += std::to_string(w->sent()) + " sent, " + std::to_string(w->acked()) + " acked, " +
-              std::to_string(w->failed()) + " failed, " + std::to_string(w->info()) +
-              " unknown, " + std::to_string(w->outstanding()) + " in flight";
+              std::to_string(w->failed()) + " failed, " + std::to_string(w->info()) + " unknown, " +
+              std::to_string(w->outstanding()) + " in flight";
       if (w->producer().last_error() != ErrorCode::kNone) {
         line += ", last error " + std::string(ErrorName(w->producer().last_error()));
       }

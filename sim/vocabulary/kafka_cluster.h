@@ -36,7 +36,7 @@ struct KafkaCluster {
   bool elr_enabled = false;
   // Runtime checker state: who claimed leadership of each (partition, epoch), and the
   // violations found so far (runtime and final).
-  std::map<std::pair<TopicPartition, int32_t>, BrokerId> leader_claims;  // (tp, epoch) -> leader
+  std::map<std::pair<TopicPartition, int32_t>, BrokerId> leader_claims;    // (tp, epoch) -> leader
   std::map<std::pair<TopicPartition, BrokerId>, int64_t> verified_prefix;  // offset checked equal
   std::vector<Violation> violations;
   bool final_checks_done = false;

@@ -20,7 +20,8 @@ Pairs ParseConfigPairs(Args& args, std::string_view key) {
   Pairs pairs;
   const YAML::Node node = args.Raw(key);
   if (!node.IsDefined() || node.IsNull()) return pairs;
-  if (!node.IsMap()) args.FailAt(key, "'" + std::string(key) + "' is a mapping of config names to values");
+  if (!node.IsMap())
+    args.FailAt(key, "'" + std::string(key) + "' is a mapping of config names to values");
   for (auto it = node.begin(); it != node.end(); ++it) {
     pairs.emplace_back(it->first.Scalar(), ParseString(args.file(), it->second));
   }
@@ -117,14 +118,14 @@ class KafkaSection final : public Section {
     for (const BrokerSpec& spec : brokers_) {
       if (spec.config.elr_enabled()) cluster.elr_enabled = true;
     }
-    cluster.zookeeper = world.AddNode(zookeeper_name_, "zookeeper", [options = zk_options_](Env& env) {
-      return std::make_unique<ZkServer>(env, options);
-    });
+    cluster.zookeeper = world.AddNode(
+        zookeeper_name_, "zookeeper",
+        [options = zk_options_](Env& env) { return std::make_unique<ZkServer>(env, options); });
     for (const BrokerSpec& spec : brokers_) {
       BrokerOptions options{spec.config, cluster.zookeeper};
-      const NodeId node = world.AddNode(spec.name, "broker", [options](Env& env) {
-        return std::make_unique<Broker>(env, options);
-      }, spec.disk);
+      const NodeId node = world.AddNode(
+          spec.name, "broker",
+          [options](Env& env) { return std::make_unique<Broker>(env, options); }, spec.disk);
       cluster.brokers[spec.id] = node;
     }
     const NodeId zookeeper = cluster.zookeeper;
@@ -193,8 +194,8 @@ std::unique_ptr<Section> ParseKafkaSection(Args& args, ParseScope& scope) {
   // ZooKeeper.
   if (auto zk = args.GetMap("zookeeper")) {
     section->zookeeper_name_ = zk->GetString("name", "zk");
-    section->zk_options_.tick_ms = static_cast<int32_t>(zk->GetDuration("tick", 2 * kSecond) /
-                                                        kMillisecond);
+    section->zk_options_.tick_ms =
+        static_cast<int32_t>(zk->GetDuration("tick", 2 * kSecond) / kMillisecond);
     section->zk_options_.force_sync = zk->GetBool("force_sync", true);
     zk->Finish();
   }
@@ -215,10 +216,11 @@ std::unique_ptr<Section> ParseKafkaSection(Args& args, ParseScope& scope) {
     disk.read_latency_us = disk_args->GetDuration("read_latency", disk.read_latency_us);
     disk.fsync_latency_us = disk_args->GetDuration("fsync_latency", disk.fsync_latency_us);
     disk.capacity_bytes = disk_args->GetSize("capacity", 0);
-    const std::string torn = disk_args->GetChoice("torn_tail", {"none", "prefix", "garbage"},
-                                                  "none");
-    disk.torn_tail = torn == "prefix" ? TornTail::kPrefix
-                     : torn == "garbage" ? TornTail::kGarbage : TornTail::kNone;
+    const std::string torn =
+        disk_args->GetChoice("torn_tail", {"none", "prefix", "garbage"}, "none");
+    disk.torn_tail = torn == "prefix"    ? TornTail::kPrefix
+                     : torn == "garbage" ? TornTail::kGarbage
+                                         : TornTail::kNone;
     disk_args->Finish();
   }
   // Per-broker overrides: [{broker: 2, config: {flush.messages: 1}}].
@@ -294,8 +296,9 @@ std::unique_ptr<Section> ParseKafkaSection(Args& args, ParseScope& scope) {
         const YAML::Node explicit_assignment = topic.Raw("assignment");
         if (!explicit_assignment.IsSequence() ||
             static_cast<int32_t>(explicit_assignment.size()) != spec.partitions) {
-          topic.FailAt("assignment", "'assignment' lists the replicas of each partition, one "
-                                     "list per partition, like [[1,2,3],[2,3,1]]");
+          topic.FailAt("assignment",
+                       "'assignment' lists the replicas of each partition, one "
+                       "list per partition, like [[1,2,3],[2,3,1]]");
         }
         int32_t p = 0;
         for (const YAML::Node& replicas : explicit_assignment) {
@@ -317,8 +320,8 @@ std::unique_ptr<Section> ParseKafkaSection(Args& args, ParseScope& scope) {
         }
       } else {
         topic.Allow("assignment");
-        spec.assignment = AssignReplicas(spec.partitions, spec.replication_factor, broker_ids, 0,
-                                         {});
+        spec.assignment =
+            AssignReplicas(spec.partitions, spec.replication_factor, broker_ids, 0, {});
       }
       topic.Finish();
       section->topics_.push_back(std::move(spec));
@@ -416,13 +419,13 @@ class BrokerIdSelector final : public NodeSelector {
 };
 
 void RegisterSelectors(ScenarioRegistry& registry) {
-  registry.AddSelector("leader_of", {"The broker leading a partition when the step runs.",
-                                     "{leader_of: TOPIC-PARTITION}"},
-                       [](Args& args, ParseScope&) -> std::unique_ptr<NodeSelector> {
-                         return std::make_unique<PartitionRoleSelector>(
-                             PartitionRoleSelector::Role::kLeader,
-                             *ParsePartitionName(args, "leader_of"));
-                       });
+  registry.AddSelector(
+      "leader_of",
+      {"The broker leading a partition when the step runs.", "{leader_of: TOPIC-PARTITION}"},
+      [](Args& args, ParseScope&) -> std::unique_ptr<NodeSelector> {
+        return std::make_unique<PartitionRoleSelector>(PartitionRoleSelector::Role::kLeader,
+                                                       *ParsePartitionName(args, "leader_of"));
+      });
   registry.AddSelector("follower_of",
                        {"The first replica of a partition (assignment order) that does not lead.",
                         "{follower_of: TOPIC-PARTITION}"},
@@ -431,17 +434,17 @@ void RegisterSelectors(ScenarioRegistry& registry) {
                              PartitionRoleSelector::Role::kFollower,
                              *ParsePartitionName(args, "follower_of"));
                        });
-  registry.AddSelector("controller", {"The broker that is the controller when the step runs.",
-                                      "{controller: any}"},
-                       [](Args& args, ParseScope&) -> std::unique_ptr<NodeSelector> {
-                         args.Allow("controller");
-                         return std::make_unique<ControllerSelector>();
-                       });
-  registry.AddSelector("broker", {"The broker with this broker.id.", "{broker: ID}"},
-                       [](Args& args, ParseScope&) -> std::unique_ptr<NodeSelector> {
-                         return std::make_unique<BrokerIdSelector>(
-                             static_cast<BrokerId>(args.GetInteger("broker")));
-                       });
+  registry.AddSelector(
+      "controller", {"The broker that is the controller when the step runs.", "{controller: any}"},
+      [](Args& args, ParseScope&) -> std::unique_ptr<NodeSelector> {
+        args.Allow("controller");
+        return std::make_unique<ControllerSelector>();
+      });
+  registry.AddSelector(
+      "broker", {"The broker with this broker.id.", "{broker: ID}"},
+      [](Args& args, ParseScope&) -> std::unique_ptr<NodeSelector> {
+        return std::make_unique<BrokerIdSelector>(static_cast<BrokerId>(args.GetInteger("broker")));
+      });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,26 +477,26 @@ void RegisterActions(ScenarioRegistry& registry) {
         spec.replication_factor = static_cast<int32_t>(args.GetInteger("replication_factor", 1));
         spec.config = ParseConfigPairs(args, "config");
         CheckConfig(args, "config", spec.config, ValidateTopicConfig);
-        return std::make_unique<KafkaAction>(
-            [spec](ScenarioRun&, KafkaCluster& cluster, KafkaAdmin& admin) {
-              std::vector<BrokerId> ids;
-              for (const auto& [id, node] : cluster.brokers) ids.push_back(id);
-              if (spec.replication_factor > static_cast<int32_t>(ids.size())) {
-                return Status::InvalidArgument("INVALID_REPLICATION_FACTOR: " +
-                                               std::to_string(spec.replication_factor) + " > " +
-                                               std::to_string(ids.size()) + " brokers");
-              }
-              TopicSpec created = spec;
-              created.assignment =
-                  AssignReplicas(spec.partitions, spec.replication_factor, ids, 0, {});
-              cluster.topics.push_back(created);
-              admin.CreateTopic(created.name, created.assignment, created.config);
-              return Status::Ok();
-            });
+        return std::make_unique<KafkaAction>([spec](ScenarioRun&, KafkaCluster& cluster,
+                                                    KafkaAdmin& admin) {
+          std::vector<BrokerId> ids;
+          for (const auto& [id, node] : cluster.brokers) ids.push_back(id);
+          if (spec.replication_factor > static_cast<int32_t>(ids.size())) {
+            return Status::InvalidArgument(
+                "INVALID_REPLICATION_FACTOR: " + std::to_string(spec.replication_factor) + " > " +
+                std::to_string(ids.size()) + " brokers");
+          }
+          TopicSpec created = spec;
+          created.assignment = AssignReplicas(spec.partitions, spec.replication_factor, ids, 0, {});
+          cluster.topics.push_back(created);
+          admin.CreateTopic(created.name, created.assignment, created.config);
+          return Status::Ok();
+        });
       });
   registry.AddAction(
-      "add_partitions", {"kafka-topics --alter --partitions: grows a topic (online).",
-                         "topic: TOPIC, partitions: NEW_TOTAL"},
+      "add_partitions",
+      {"kafka-topics --alter --partitions: grows a topic (online).",
+       "topic: TOPIC, partitions: NEW_TOTAL"},
       [](Args& args, ParseScope&) -> std::unique_ptr<Action> {
         const std::string topic = args.GetString("topic");
         const int32_t total = static_cast<int32_t>(args.GetInteger("partitions"));
@@ -551,12 +554,11 @@ void RegisterActions(ScenarioRegistry& registry) {
        "[partition: TOPIC-PARTITION] (default: every partition)"},
       [](Args& args, ParseScope&) -> std::unique_ptr<Action> {
         std::optional<TopicPartition> tp = ParsePartitionName(args, "partition", false);
-        return std::make_unique<KafkaAction>(
-            [tp](ScenarioRun&, KafkaCluster&, KafkaAdmin& admin) {
-              admin.ElectPreferred(tp ? std::vector<TopicPartition>{*tp}
-                                      : std::vector<TopicPartition>{});
-              return Status::Ok();
-            });
+        return std::make_unique<KafkaAction>([tp](ScenarioRun&, KafkaCluster&, KafkaAdmin& admin) {
+          admin.ElectPreferred(tp ? std::vector<TopicPartition>{*tp}
+                                  : std::vector<TopicPartition>{});
+          return Status::Ok();
+        });
       });
 }
 
@@ -567,9 +569,7 @@ class KafkaProbe final : public Probe {
  public:
   KafkaProbe(std::string description, std::function<ProbeValue(ScenarioRun&, KafkaCluster&)> read)
       : description_(std::move(description)), read_(std::move(read)) {}
-  ProbeValue Read(ScenarioRun& run) const override {
-    return read_(run, run.State<KafkaCluster>());
-  }
+  ProbeValue Read(ScenarioRun& run) const override { return read_(run, run.State<KafkaCluster>()); }
   std::string Describe() const override { return description_; }
 
  private:
@@ -600,32 +600,33 @@ void AddPartitionProbe(ScenarioRegistry& registry, const char* name, const char*
 
 void AddReplicaProbe(ScenarioRegistry& registry, const char* name, const char* summary,
                      std::function<ProbeValue(Partition&)> read) {
-  registry.AddProbe(
-      name, {summary, "broker: NODE, partition: TOPIC-PARTITION"},
-      [name, read](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
-        std::shared_ptr<NodeSelector> broker = scope.ParseNode(args, "broker");
-        const TopicPartition tp = *ParsePartitionName(args, "partition");
-        return std::make_unique<KafkaProbe>(
-            std::string(name) + "(" + broker->Describe() + ", " + tp.Name() + ")",
-            [broker, tp, read](ScenarioRun& run, KafkaCluster&) {
-              std::string error;
-              const NodeId node = broker->Resolve(run, &error);
-              auto* process = node == kNoNode ? nullptr : run.world().ProcessAs<Broker>(node);
-              Partition* partition =
-                  process ? process->replica_manager().GetPartition(tp) : nullptr;
-              if (partition == nullptr) return ProbeValue::Number(-1);
-              return read(*partition);
-            });
-      });
+  registry.AddProbe(name, {summary, "broker: NODE, partition: TOPIC-PARTITION"},
+                    [name, read](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+                      std::shared_ptr<NodeSelector> broker = scope.ParseNode(args, "broker");
+                      const TopicPartition tp = *ParsePartitionName(args, "partition");
+                      return std::make_unique<KafkaProbe>(
+                          std::string(name) + "(" + broker->Describe() + ", " + tp.Name() + ")",
+                          [broker, tp, read](ScenarioRun& run, KafkaCluster&) {
+                            std::string error;
+                            const NodeId node = broker->Resolve(run, &error);
+                            auto* process =
+                                node == kNoNode ? nullptr : run.world().ProcessAs<Broker>(node);
+                            Partition* partition =
+                                process ? process->replica_manager().GetPartition(tp) : nullptr;
+                            if (partition == nullptr) return ProbeValue::Number(-1);
+                            return read(*partition);
+                          });
+                    });
 }
 
 void RegisterProbes(ScenarioRegistry& registry) {
-  AddPartitionProbe(registry, "leader", "The partition's leader as committed (a broker name, or none).",
-                    [](World& world, KafkaCluster& cluster, const auto& state) {
-                      return ProbeValue::Text(state ? BrokerName(cluster, world, state->leader)
-                                                    : "none");
-                    });
-  AddPartitionProbe(registry, "leader_epoch", "The partition's leader epoch as committed (-1: none).",
+  AddPartitionProbe(
+      registry, "leader", "The partition's leader as committed (a broker name, or none).",
+      [](World& world, KafkaCluster& cluster, const auto& state) {
+        return ProbeValue::Text(state ? BrokerName(cluster, world, state->leader) : "none");
+      });
+  AddPartitionProbe(registry, "leader_epoch",
+                    "The partition's leader epoch as committed (-1: none).",
                     [](World&, KafkaCluster&, const auto& state) {
                       return ProbeValue::Number(state ? state->leader_epoch : -1);
                     });
@@ -633,10 +634,11 @@ void RegisterProbes(ScenarioRegistry& registry) {
                     [](World&, KafkaCluster&, const auto& state) {
                       return ProbeValue::Text(state ? zk_paths::EncodeBrokers(state->isr) : "");
                     });
-  AddPartitionProbe(registry, "isr_size", "How many replicas the committed ISR holds.",
-                    [](World&, KafkaCluster&, const auto& state) {
-                      return ProbeValue::Number(state ? static_cast<int64_t>(state->isr.size()) : 0);
-                    });
+  AddPartitionProbe(
+      registry, "isr_size", "How many replicas the committed ISR holds.",
+      [](World&, KafkaCluster&, const auto& state) {
+        return ProbeValue::Number(state ? static_cast<int64_t>(state->isr.size()) : 0);
+      });
   AddPartitionProbe(registry, "elr",
                     "The committed Eligible Leader Replicas (KIP-966) as broker ids, like 3,4 "
                     "(empty: none, or eligible.leader.replicas.version 0).",
@@ -660,17 +662,17 @@ void RegisterProbes(ScenarioRegistry& registry) {
                   [](Partition& p) { return ProbeValue::Number(p.high_watermark()); });
   AddReplicaProbe(registry, "leo", "A replica's log end offset (-1: no such replica up).",
                   [](Partition& p) { return ProbeValue::Number(p.log_end_offset()); });
-  AddReplicaProbe(registry, "replica_role", "leader, follower or none (-1: no such replica up).",
-                  [](Partition& p) {
-                    return ProbeValue::Text(std::string(ReplicaRoleName(p.role())));
-                  });
-  registry.AddProbe("controller", {"The broker that is the controller (a broker name, or none).", ""},
+  AddReplicaProbe(
+      registry, "replica_role", "leader, follower or none (-1: no such replica up).",
+      [](Partition& p) { return ProbeValue::Text(std::string(ReplicaRoleName(p.role()))); });
+  registry.AddProbe("controller",
+                    {"The broker that is the controller (a broker name, or none).", ""},
                     [](Args&, ParseScope&) -> std::unique_ptr<Probe> {
-                      return std::make_unique<KafkaProbe>("controller", [](ScenarioRun& run,
-                                                                           KafkaCluster& cluster) {
-                        return ProbeValue::Text(
-                            BrokerName(cluster, run.world(), cluster.ControllerId(run.world())));
-                      });
+                      return std::make_unique<KafkaProbe>(
+                          "controller", [](ScenarioRun& run, KafkaCluster& cluster) {
+                            return ProbeValue::Text(BrokerName(cluster, run.world(),
+                                                               cluster.ControllerId(run.world())));
+                          });
                     });
   registry.AddProbe("controller_epoch",
                     {"The controller epoch: /controller_epoch in ZooKeeper, one more with every "
@@ -767,8 +769,8 @@ void FinishRun(ScenarioRun& run, std::vector<std::string>* failures) {
       }
     }
     failures->push_back("checker " + checker + " found " + std::to_string(count) +
-                        " violation(s); first: " + first->tp + " at t=" +
-                        std::to_string(first->time_us) + "us: " + first->detail +
+                        " violation(s); first: " + first->tp +
+                        " at t=" + std::to_string(first->time_us) + "us: " + first->detail +
                         " (seed " + std::to_string(run.world().seed()) + ")");
   }
 }
@@ -791,8 +793,8 @@ void Summarize(ScenarioRun& run, std::vector<std::string>* lines) {
       Broker* broker = world.ProcessAs<Broker>(node);
       Partition* p = broker ? broker->replica_manager().GetPartition(tp) : nullptr;
       if (p == nullptr) continue;
-      line += "; " + world.NodeName(node) + " hw " + std::to_string(p->high_watermark()) +
-              " leo " + std::to_string(p->log_end_offset());
+      line += "; " + world.NodeName(node) + " hw " + std::to_string(p->high_watermark()) + " leo " +
+              std::to_string(p->log_end_offset());
     }
     lines->push_back(line);
   }

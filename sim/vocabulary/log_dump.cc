@@ -29,8 +29,7 @@ const char* Bool(bool value) { return value ? "true" : "false"; }
 void PrintBatchLine(const BatchHeader& header, int64_t position, const Status& validity,
                     std::ostream& out) {
   const int32_t base_sequence = header.base_sequence();
-  const int32_t last_sequence =
-      base_sequence < 0 ? -1 : base_sequence + header.last_offset_delta();
+  const int32_t last_sequence = base_sequence < 0 ? -1 : base_sequence + header.last_offset_delta();
   const std::optional<int64_t> horizon = header.delete_horizon_ms();
   out << "baseOffset: " << header.base_offset() << " lastOffset: " << header.last_offset()
       << " count: " << header.record_count() << " baseSequence: " << base_sequence
@@ -38,11 +37,10 @@ void PrintBatchLine(const BatchHeader& header, int64_t position, const Status& v
       << " producerEpoch: " << header.producer_epoch()
       << " partitionLeaderEpoch: " << header.partition_leader_epoch()
       << " isTransactional: " << Bool(header.is_transactional())
-      << " isControl: " << Bool(header.is_control()) << " deleteHorizonMs: "
-      << (horizon ? std::to_string(*horizon) : std::string("none")) << " position: " << position
-      << " "
-      << (header.timestamp_type() == TimestampType::kLogAppendTime ? "LogAppendTime"
-                                                                    : "CreateTime")
+      << " isControl: " << Bool(header.is_control())
+      << " deleteHorizonMs: " << (horizon ? std::to_string(*horizon) : std::string("none"))
+      << " position: " << position << " "
+      << (header.timestamp_type() == TimestampType::kLogAppendTime ? "LogAppendTime" : "CreateTime")
       << ": " << header.max_timestamp_ms() << " size: " << header.size_bytes()
       << " magic: " << static_cast<int>(header.magic()) << " compresscodec: "
       << (static_cast<int>(header.compression()) <= static_cast<int>(CompressionType::kZstd)
@@ -64,14 +62,14 @@ void PrintRecords(const BatchHeader& header, std::ostream& out, LogDumpSummary* 
             ? -1
             : header.base_sequence() + static_cast<int32_t>(record.offset - header.base_offset());
     std::string header_keys;
-    const Status headers_status = ForEachHeader(
-        record.header_count, record.raw_headers,
-        [&](std::string_view key, const std::optional<std::string_view>&) {
-          header_keys += (header_keys.empty() ? "" : ",") + PrintableOrHex(key);
-        });
+    const Status headers_status =
+        ForEachHeader(record.header_count, record.raw_headers,
+                      [&](std::string_view key, const std::optional<std::string_view>&) {
+                        header_keys += (header_keys.empty() ? "" : ",") + PrintableOrHex(key);
+                      });
     out << "| offset: " << record.offset << " "
         << (header.timestamp_type() == TimestampType::kLogAppendTime ? "LogAppendTime"
-                                                                      : "CreateTime")
+                                                                     : "CreateTime")
         << ": " << record.timestamp_ms
         << " keySize: " << (record.key ? static_cast<int64_t>(record.key->size()) : -1)
         << " valueSize: " << (record.value ? static_cast<int64_t>(record.value->size()) : -1)
@@ -88,8 +86,7 @@ void PrintRecords(const BatchHeader& header, std::ostream& out, LogDumpSummary* 
 void ReportInvalidTail(int64_t position, int64_t remaining, const std::string& why,
                        std::ostream& out, LogDumpSummary* summary) {
   summary->invalid_bytes += remaining;
-  out << "Found " << remaining << " invalid bytes at position " << position << ": " << why
-      << "\n";
+  out << "Found " << remaining << " invalid bytes at position " << position << ": " << why << "\n";
 }
 
 }  // namespace
@@ -169,8 +166,8 @@ void DumpSegment(std::string_view bytes, const LogDumpOptions& options, std::ost
     const int64_t batch_size = BatchHeader::PeekSizeBytes(rest);
     if (batch_size < kRecordBatchOverhead) {
       ReportInvalidTail(position, remaining,
-                        "impossible batch length " + std::to_string(batch_size - kLogOverhead),
-                        out, summary);
+                        "impossible batch length " + std::to_string(batch_size - kLogOverhead), out,
+                        summary);
       return;
     }
     if (batch_size > remaining) {

@@ -72,9 +72,9 @@ void LogHost::Shutdown() {
     if (hosted->log == nullptr || hosted->log->offline()) continue;
     const KafkaError error = hosted->log->Close();
     if (!error.ok()) {
-      env_.Trace("log_host.close_failed", TraceFields()
-                                              .Add("topic_partition", hosted->spec.Name())
-                                              .Add("error", error.ToString()));
+      env_.Trace(
+          "log_host.close_failed",
+          TraceFields().Add("topic_partition", hosted->spec.Name()).Add("error", error.ToString()));
     }
   }
 }
@@ -90,13 +90,12 @@ std::string LogHost::GenerateValue(HostedLog& hosted, std::string_view stream, i
   // Words of an order-event stream: text with the redundancy of real payloads, so that the codecs
   // compress it about as much as they compress JSON events (random bytes would not compress).
   static constexpr std::string_view kWords[] = {
-      "order",    "created",  "customer", "payment",  "accepted", "shipped",   "warehouse",
-      "berlin",   "paris",    "lisbon",   "express",  "standard", "quantity",  "price",
-      "eur",      "usd",      "status",   "pending",  "complete", "refund",    "item",
-      "book",     "lamp",     "chair",    "desk",     "coffee",   "tea",       "delivery",
-      "address",  "street",   "city",     "country",  "email",    "phone",     "discount",
-      "coupon",   "cart",     "checkout", "invoice",  "tax",      "total",     "currency",
-      "carrier",  "tracking", "returned", "cancelled", "review",  "rating"};
+      "order",  "created",  "customer", "payment",  "accepted", "shipped",   "warehouse", "berlin",
+      "paris",  "lisbon",   "express",  "standard", "quantity", "price",     "eur",       "usd",
+      "status", "pending",  "complete", "refund",   "item",     "book",      "lamp",      "chair",
+      "desk",   "coffee",   "tea",      "delivery", "address",  "street",    "city",      "country",
+      "email",  "phone",    "discount", "coupon",   "cart",     "checkout",  "invoice",   "tax",
+      "total",  "currency", "carrier",  "tracking", "returned", "cancelled", "review",    "rating"};
   constexpr uint64_t kWordCount = sizeof(kWords) / sizeof(kWords[0]);
   auto it = hosted.value_streams.find(stream);
   if (it == hosted.value_streams.end()) {
@@ -140,8 +139,7 @@ KafkaError LogHost::Append(HostedLog& hosted, const LogAppendRequest& request) {
         record.key = key;
       }
       if (!request.tombstone) {
-        value = request.value ? *request.value
-                              : GenerateValue(hosted, stream, request.value_bytes);
+        value = request.value ? *request.value : GenerateValue(hosted, stream, request.value_bytes);
         record.value = value;
       }
       builder.Add(record);  // copies key and value into the batch
@@ -170,9 +168,9 @@ KafkaError LogHost::SetHighWatermark(HostedLog& hosted, int64_t offset) {
     return KafkaError::None();
   }
   if (offset > log.log_end_offset()) {
-    return KafkaError(ErrorCode::kOffsetOutOfRange,
-                      "high watermark " + std::to_string(offset) + " above the log end offset " +
-                          std::to_string(log.log_end_offset()));
+    return KafkaError(ErrorCode::kOffsetOutOfRange, "high watermark " + std::to_string(offset) +
+                                                        " above the log end offset " +
+                                                        std::to_string(log.log_end_offset()));
   }
   hosted.high_watermark = offset;
   return log.CheckpointHighWatermark(offset);
@@ -313,7 +311,9 @@ class LogProbe final : public Probe {
  public:
   using ReadFn = std::function<ProbeValue(ScenarioRun&, const Resolved&)>;
   LogProbe(std::string description, LogRef ref, bool is_text, ReadFn read)
-      : description_(std::move(description)), ref_(std::move(ref)), is_text_(is_text),
+      : description_(std::move(description)),
+        ref_(std::move(ref)),
+        is_text_(is_text),
         read_(std::move(read)) {}
   ProbeValue Read(ScenarioRun& run) const override {
     Resolved resolved;
@@ -362,8 +362,7 @@ LogConfig ParseConfig(const std::string& file, const YAML::Node& config_node) {
     const std::string name = it->first.Scalar();
     const bool known = std::find(names.begin(), names.end(), name) != names.end();
     if (!it->second.IsScalar()) {
-      throw ScenarioError(PositionOf(file, it->second),
-                          "config " + name + " needs a single value");
+      throw ScenarioError(PositionOf(file, it->second), "config " + name + " needs a single value");
     }
     if (Status status = SetLogConfig(name, it->second.Scalar(), &config); !status.ok()) {
       // An unknown name is the key's mistake; a bad value, the value's.
@@ -391,8 +390,10 @@ std::vector<HostedLogSpec> ParseHostedLogs(Args& node) {
     HostedLogSpec spec;
     spec.topic = log.GetString("topic");
     if (!IsValidTopicName(spec.topic)) {
-      log.FailAt("topic", "a topic name is 1 to 249 characters of letters, digits, '.', '_' and "
-                          "'-'; found '" + spec.topic + "'");
+      log.FailAt("topic",
+                 "a topic name is 1 to 249 characters of letters, digits, '.', '_' and "
+                 "'-'; found '" +
+                     spec.topic + "'");
     }
     const int64_t partition = log.GetInteger("partition", 0);
     if (partition < 0 || partition > INT32_MAX) {
@@ -457,15 +458,15 @@ LogAppendRequest ParseAppendRequest(Args& args) {
   if (has_value) request.value = args.GetString("value");
   request.value_stream = args.GetString("value_stream", "");
   if (has_value && !request.value_stream.empty()) {
-    args.FailAt("value_stream", "'value_stream' names where generated values come from; "
-                                "with an explicit 'value' there is nothing to generate");
+    args.FailAt("value_stream",
+                "'value_stream' names where generated values come from; "
+                "with an explicit 'value' there is nothing to generate");
   }
   request.value_bytes = args.GetSize("value_bytes", 100);
   if (request.value_bytes < 0 || request.value_bytes > (int64_t{1} << 20)) {
     args.FailAt("value_bytes", "value_bytes is a size from 0 to 1MiB");
   }
-  const std::string codec =
-      args.GetChoice("compression", {"none", "gzip", "lz4", "zstd"}, "none");
+  const std::string codec = args.GetChoice("compression", {"none", "gzip", "lz4", "zstd"}, "none");
   request.compression = *ParseCompressionName(codec);
   const int64_t epoch = args.GetInteger("leader_epoch", 0);
   if (epoch < 0 || epoch > INT32_MAX) {
@@ -487,13 +488,13 @@ void RegisterActions(ScenarioRegistry& registry) {
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
         LogRef ref = ParseLogRef(args, scope);
         const LogAppendRequest request = ParseAppendRequest(args);
-        return std::make_unique<LogAction>(
-            std::move(ref), [request](ScenarioRun&, const Resolved& r) {
-              return r.host->Append(*r.hosted, request);
-            });
+        return std::make_unique<LogAction>(std::move(ref),
+                                           [request](ScenarioRun&, const Resolved& r) {
+                                             return r.host->Append(*r.hosted, request);
+                                           });
       });
-  registry.AddAction("flush", {"fsyncs the log up to its end (moves the recovery point).",
-                               Keys("")},
+  registry.AddAction("flush",
+                     {"fsyncs the log up to its end (moves the recovery point).", Keys("")},
                      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
                        return std::make_unique<LogAction>(
                            ParseLogRef(args, scope),
@@ -520,10 +521,10 @@ void RegisterActions(ScenarioRegistry& registry) {
         LogRef ref = ParseLogRef(args, scope);
         const int64_t offset = args.GetInteger("offset");
         if (offset < -1) args.FailAt("offset", "offset is -1 (the LEO) or an integer >= 0");
-        return std::make_unique<LogAction>(
-            std::move(ref), [offset](ScenarioRun&, const Resolved& r) {
-              return r.host->SetHighWatermark(*r.hosted, offset);
-            });
+        return std::make_unique<LogAction>(std::move(ref),
+                                           [offset](ScenarioRun&, const Resolved& r) {
+                                             return r.host->SetHighWatermark(*r.hosted, offset);
+                                           });
       });
   registry.AddAction(
       "run_retention",
@@ -549,8 +550,7 @@ void RegisterActions(ScenarioRegistry& registry) {
                                       r.hosted->spec.config.CleanupPolicyName() + ")");
               }
               CleanResult result;
-              return r.hosted->cleaner->Clean(*r.hosted->log, r.hosted->HighWatermark(),
-                                              &result);
+              return r.hosted->cleaner->Clean(*r.hosted->log, r.hosted->HighWatermark(), &result);
             });
       });
 }
@@ -598,9 +598,7 @@ void RegisterProbes(ScenarioRegistry& registry) {
   AddNumberProbe(registry, "segment_count", "Segments of the log (the active one included).",
                  [](ScenarioRun&, const Resolved& r) { return r.hosted->log->segment_count(); });
   AddNumberProbe(registry, "log_start_offset", "The log start offset.",
-                 [](ScenarioRun&, const Resolved& r) {
-                   return r.hosted->log->log_start_offset();
-                 });
+                 [](ScenarioRun&, const Resolved& r) { return r.hosted->log->log_start_offset(); });
   AddNumberProbe(registry, "log_end_offset", "The log end offset (LEO): the next offset.",
                  [](ScenarioRun&, const Resolved& r) { return r.hosted->log->log_end_offset(); });
   AddNumberProbe(registry, "high_watermark", "The high watermark in force (the LEO unless set).",
@@ -627,11 +625,9 @@ void RegisterProbes(ScenarioRegistry& registry) {
                                                      [&](const Record&) { ++count; });
                    return ok ? count : -1;
                  });
-  AddNumberProbe(registry, "bytes_lost_in_recovery",
-                 "Bytes the last Open dropped (torn or corrupt tail).",
-                 [](ScenarioRun&, const Resolved& r) {
-                   return r.hosted->log->last_recovery().bytes_dropped;
-                 });
+  AddNumberProbe(
+      registry, "bytes_lost_in_recovery", "Bytes the last Open dropped (torn or corrupt tail).",
+      [](ScenarioRun&, const Resolved& r) { return r.hosted->log->last_recovery().bytes_dropped; });
   AddNumberProbe(registry, "batches_lost_in_recovery",
                  "Batch frames the last Open dropped (a lower bound: garbage has no frames).",
                  [](ScenarioRun&, const Resolved& r) {
@@ -640,8 +636,7 @@ void RegisterProbes(ScenarioRegistry& registry) {
   AddNumberProbe(registry, "compressed_bytes",
                  "Batch bytes this incarnation appended, as written (compressed).",
                  [](ScenarioRun&, const Resolved& r) { return r.hosted->compressed_bytes; });
-  AddNumberProbe(registry, "uncompressed_bytes",
-                 "The same batches' size without compression.",
+  AddNumberProbe(registry, "uncompressed_bytes", "The same batches' size without compression.",
                  [](ScenarioRun&, const Resolved& r) { return r.hosted->uncompressed_bytes; });
   AddNumberProbe(registry, "records_appended", "Records this incarnation appended.",
                  [](ScenarioRun&, const Resolved& r) { return r.hosted->appended_records; });
@@ -657,14 +652,12 @@ void RegisterProbes(ScenarioRegistry& registry) {
         return std::make_unique<LogProbe>(
             description, std::move(ref), true, [key](ScenarioRun& run, const Resolved& r) {
               std::optional<std::optional<std::string>> latest;  // outer: found; inner: value
-              const bool ok = ForEachLiveRecord(DiskOf(run, r), *r.hosted->log,
-                                                [&](const Record& record) {
-                                                  if (record.key != key) return;
-                                                  latest = record.value
-                                                               ? std::optional<std::string>(
-                                                                     *record.value)
-                                                               : std::nullopt;
-                                                });
+              const bool ok =
+                  ForEachLiveRecord(DiskOf(run, r), *r.hosted->log, [&](const Record& record) {
+                    if (record.key != key) return;
+                    latest =
+                        record.value ? std::optional<std::string>(*record.value) : std::nullopt;
+                  });
               if (!ok) return ProbeValue::Text("<unreadable>");
               if (!latest) return ProbeValue::Text("<none>");
               return ProbeValue::Text(latest->value_or("<tombstone>"));

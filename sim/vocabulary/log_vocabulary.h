@@ -69,12 +69,12 @@ struct HostedLog {
 struct LogAppendRequest {
   int64_t batches = 1;
   int64_t records_per_batch = 1;
-  int64_t key_count = 0;                  // keys "k<offset % key_count>"; 0 = null keys
-  std::optional<std::string> key;         // overrides key_count
-  int64_t value_bytes = 100;              // generated text of this length
-  std::optional<std::string> value;       // overrides value_bytes
-  std::string value_stream;               // where generated values come from; "" = the log's name
-  bool tombstone = false;                 // null values
+  int64_t key_count = 0;             // keys "k<offset % key_count>"; 0 = null keys
+  std::optional<std::string> key;    // overrides key_count
+  int64_t value_bytes = 100;         // generated text of this length
+  std::optional<std::string> value;  // overrides value_bytes
+  std::string value_stream;          // where generated values come from; "" = the log's name
+  bool tombstone = false;            // null values
   CompressionType compression = CompressionType::kNone;
   int32_t leader_epoch = 0;
 };

@@ -35,7 +35,8 @@ struct HoldContext {
 };
 
 void ScheduleNext(HoldContext* context, int a, int b) {
-  const TimeUs at = context->scheduler.Now() + static_cast<TimeUs>(context->rng.Below(kDelayRangeUs));
+  const TimeUs at =
+      context->scheduler.Now() + static_cast<TimeUs>(context->rng.Below(kDelayRangeUs));
   context->scheduler.Schedule(at, [context, a, b] {
     context->sum += a;
     ScheduleNext(context, b, a + 1);
@@ -119,9 +120,7 @@ class Ball final : public Message {
 class PingPongPlayer final : public Process {
  public:
   PingPongPlayer(Env& env, int32_t node_count) : env_(env), node_count_(node_count) {}
-  void Start() override {
-    env_.Send((env_.Self() + 1) % node_count_, std::make_unique<Ball>(0));
-  }
+  void Start() override { env_.Send((env_.Self() + 1) % node_count_, std::make_unique<Ball>(0)); }
   void OnMessage(NodeId from, MessagePtr message) override {
     const int64_t hits = static_cast<const Ball&>(*message).hits() + 1;
     if (env_.Tracing()) {

@@ -116,16 +116,14 @@ class KafkaTestCluster {
     for (BrokerId id = 1; id <= broker_count; ++id) {
       BrokerOptions options{config, kZk};
       options.config.broker_id = id;
-      world_.AddNode("b" + std::to_string(id), "broker", [options](Env& env) {
-        return std::make_unique<Broker>(env, options);
-      });
+      world_.AddNode("b" + std::to_string(id), "broker",
+                     [options](Env& env) { return std::make_unique<Broker>(env, options); });
     }
     admin_ = world_.AddNode("admin", "admin",
                             [](Env& env) { return std::make_unique<KafkaAdmin>(env, kZk); });
     ClientInbox* inbox = &inbox_;
-    client_ = world_.AddNode("client", "client", [inbox](Env& env) {
-      return std::make_unique<TestClient>(env, inbox);
-    });
+    client_ = world_.AddNode(
+        "client", "client", [inbox](Env& env) { return std::make_unique<TestClient>(env, inbox); });
     world_.StartAll();
   }
   ~KafkaTestCluster() { world_.trace().RemoveSink(&trace_); }
@@ -145,15 +143,18 @@ class KafkaTestCluster {
     assignment[0] = replicas;
     world_.ProcessAs<KafkaAdmin>(admin_)->CreateTopic(topic, assignment, config);
     const TopicPartition tp{topic, 0};
-    ASSERT_TRUE(RunUntil([&] {
-      Partition* leader = LeaderReplica(tp);
-      if (leader == nullptr || leader->isr().size() != replicas.size()) return false;
-      for (BrokerId id : replicas) {
-        Partition* p = Replica(id, tp);
-        if (p == nullptr || p->role() == ReplicaRole::kNone) return false;
-      }
-      return true;
-    }, 30 * kSecond)) << "the topic never got a leader with a full ISR";
+    ASSERT_TRUE(RunUntil(
+        [&] {
+          Partition* leader = LeaderReplica(tp);
+          if (leader == nullptr || leader->isr().size() != replicas.size()) return false;
+          for (BrokerId id : replicas) {
+            Partition* p = Replica(id, tp);
+            if (p == nullptr || p->role() == ReplicaRole::kNone) return false;
+          }
+          return true;
+        },
+        30 * kSecond))
+        << "the topic never got a leader with a full ISR";
   }
 
   Broker* broker(BrokerId id) { return world_.ProcessAs<Broker>(static_cast<NodeId>(id)); }

@@ -6,9 +6,10 @@
 // partition lives on 2, 3, 4) with eligible.leader.replicas.version 1 and min.insync.replicas 2,
 // driven by crashes, clean stops and a network partition, observed through the controller's
 // committed state, the replicas and the trace.
+#include "model/controller/eligible_leader_replicas.h"
+
 #include <gtest/gtest.h>
 
-#include "model/controller/eligible_leader_replicas.h"
 #include "tests/broker/cluster_test_util.h"
 
 namespace ks::testing {
@@ -40,10 +41,8 @@ TEST(ElrRulesTest, UncleanShutdownAndUnassignedReplicasAreNotEligible) {
 
 TEST(ElrRulesTest, TheElrFollowsAssignmentOrderAndElectsTheFirstLive) {
   EXPECT_EQ(elr::NextElr({4, 2}, {3}, {}, {3, 4, 2}, 2), (Ids{3, 4, 2}));
-  EXPECT_EQ(elr::FirstLiveEligible(Ids{3, 4, 2}, Ids{2, 4}, [](BrokerId b) { return b != 4; }),
-            2);
-  EXPECT_EQ(elr::FirstLiveEligible(Ids{3, 4, 2}, Ids{}, [](BrokerId) { return true; }),
-            kNoBroker);
+  EXPECT_EQ(elr::FirstLiveEligible(Ids{3, 4, 2}, Ids{2, 4}, [](BrokerId b) { return b != 4; }), 2);
+  EXPECT_EQ(elr::FirstLiveEligible(Ids{3, 4, 2}, Ids{}, [](BrokerId) { return true; }), kNoBroker);
 }
 
 // --- In a cluster --------------------------------------------------------------------------------
@@ -62,8 +61,8 @@ class ElrClusterTest : public ::testing::Test {
 
   void SetUp() override {
     // b1 registers first and becomes the controller; it hosts no replica of the partition.
-    ASSERT_TRUE(cluster_.RunUntil([&] { return cluster_.broker(1)->is_controller(); },
-                                  5 * kSecond));
+    ASSERT_TRUE(
+        cluster_.RunUntil([&] { return cluster_.broker(1)->is_controller(); }, 5 * kSecond));
     cluster_.CreateTopic("orders", {2, 3, 4});
   }
 
@@ -82,10 +81,12 @@ class ElrClusterTest : public ::testing::Test {
 
   bool WaitFor(const std::function<bool(const Controller::PartitionView&)>& predicate,
                DurationUs within) {
-    return cluster_.RunUntil([&] {
-      const Controller::PartitionView* view = cluster_.ControllerView(kTp);
-      return view != nullptr && predicate(*view);
-    }, within);
+    return cluster_.RunUntil(
+        [&] {
+          const Controller::PartitionView* view = cluster_.ControllerView(kTp);
+          return view != nullptr && predicate(*view);
+        },
+        within);
   }
 
   bool Traced(std::string_view kind, std::string_view fragment) const {
@@ -127,8 +128,7 @@ TEST_F(ElrClusterTest, HighWatermarkDoesNotAdvanceUnderMinIsr) {
   cluster_.RunFor(2 * kSecond);
   EXPECT_EQ(leader->high_watermark(), hw);
   cluster_.world().network().HealAll();
-  ASSERT_TRUE(cluster_.RunUntil([&] { return leader->high_watermark() == hw + 5; },
-                                20 * kSecond));
+  ASSERT_TRUE(cluster_.RunUntil([&] { return leader->high_watermark() == hw + 5; }, 20 * kSecond));
 }
 
 // Goal: when the last ISR member dies, the ISR may become empty and a live ELR member is elected
@@ -174,9 +174,9 @@ TEST_F(ElrClusterTest, UncleanRestartLeavesTheElrCleanRestartDoesNot) {
   ASSERT_FALSE(HasFatalFailure());
   cluster_.world().Crash(cluster_.node(3));     // power loss
   cluster_.world().Shutdown(cluster_.node(4));  // clean stop: writes its broker epoch
-  ASSERT_TRUE(WaitFor([&](const auto&) {
-    return cluster_.broker(1)->controller().live_brokers().size() == 2;
-  }, 30 * kSecond));
+  ASSERT_TRUE(WaitFor(
+      [&](const auto&) { return cluster_.broker(1)->controller().live_brokers().size() == 2; },
+      30 * kSecond));
   cluster_.world().Start(cluster_.node(3));
   cluster_.world().Start(cluster_.node(4));
   ASSERT_TRUE(WaitFor([](const auto& v) { return v.state.elr == Ids{4}; }, 30 * kSecond));
@@ -196,8 +196,7 @@ TEST(ElrOffTest, IsrIsNeverEmptiedWithoutElr) {
   KafkaTestCluster cluster(4, config);
   ASSERT_TRUE(cluster.RunUntil([&] { return cluster.broker(1)->is_controller(); }, 5 * kSecond));
   cluster.CreateTopic("orders", {2, 3, 4});
-  cluster.world().network().Partition({cluster.node(2)}, {cluster.node(3), cluster.node(4)},
-                                      false);
+  cluster.world().network().Partition({cluster.node(2)}, {cluster.node(3), cluster.node(4)}, false);
   ASSERT_TRUE(cluster.RunUntil([&] { return cluster.ControllerView(kTp)->state.isr == Ids{2}; },
                                20 * kSecond));
   cluster.world().network().HealAll();

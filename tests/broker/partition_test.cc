@@ -6,13 +6,14 @@
 // Method: one Partition over a real Log on a FakeEnv (manual clock, no network). The test plays
 // the controller (LeaderAndIsr states, AlterPartition answers) and the followers (their fetch
 // offsets), and reads what the partition decides.
+#include "model/broker/partition.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <optional>
 #include <vector>
 
-#include "model/broker/partition.h"
 #include "tests/support/batch_util.h"
 #include "tests/support/fake_env.h"
 

@@ -29,8 +29,8 @@ std::string StepOf(const TraceEvent& e) {
   const std::string key = "\"step\":\"";
   const size_t at = e.fields_json.find(key);
   if (at == std::string::npos) return "";
-  return e.fields_json.substr(at + key.size(), e.fields_json.find('"', at + key.size()) -
-                                                   at - key.size());
+  return e.fields_json.substr(at + key.size(),
+                              e.fields_json.find('"', at + key.size()) - at - key.size());
 }
 
 // Crashes the controller once a reassignment step named `step` has been traced.
@@ -47,9 +47,8 @@ class CrashControllerAtStep final : public TraceSink {
     victim = static_cast<BrokerId>(event.node);
     // Not from inside the controller's own handler: right after it.
     World& world = cluster_->world();
-    world.scheduler().Schedule(world.Now(), [this] {
-      cluster_->world().Crash(cluster_->node(victim));
-    });
+    world.scheduler().Schedule(world.Now(),
+                               [this] { cluster_->world().Crash(cluster_->node(victim)); });
   }
   BrokerId victim = kNoBroker;
 
@@ -67,8 +66,8 @@ class ReassignmentTest : public ::testing::Test {
     cluster_.CreateTopic("orders", {1, 2, 3});
     ASSERT_FALSE(HasFatalFailure());
     cluster_.client().Produce(cluster_.node(1), kTp, 50, kAcksAll);
-    ASSERT_TRUE(cluster_.RunUntil(
-        [&] { return cluster_.Replica(1, kTp)->high_watermark() == 50; }, 5 * kSecond));
+    ASSERT_TRUE(cluster_.RunUntil([&] { return cluster_.Replica(1, kTp)->high_watermark() == 50; },
+                                  5 * kSecond));
   }
 
   void Reassign() {
@@ -133,8 +132,8 @@ TEST_F(ReassignmentTest, StepsRunInKafkasOrder) {
   ASSERT_FALSE(HasFatalFailure());
   Reassign();
   ASSERT_TRUE(cluster_.RunUntil([&] { return Done(); }, 30 * kSecond));
-  EXPECT_EQ(Steps(), (std::vector<std::string>{"A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4",
-                                               "B5", "B6", "B7", "B8"}));
+  EXPECT_EQ(Steps(), (std::vector<std::string>{"A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4", "B5",
+                                               "B6", "B7", "B8"}));
   const Controller::PartitionView* view = cluster_.ControllerView(kTp);
   EXPECT_EQ(view->state.leader, 4);
   EXPECT_EQ(cluster_.Replica(4, kTp)->log_end_offset(), 50);
@@ -163,10 +162,12 @@ TEST_P(ReassignmentFailoverTest, ResumesAfterControllerFailover) {
                                 ? cluster_.broker(crash.victim)->controller().epoch()
                                 : 0;
   // A new controller takes over; the old one comes back later (it may be a replica of the move).
-  ASSERT_TRUE(cluster_.RunUntil([&] {
-    const BrokerId c = ControllerOf(cluster_, 4);
-    return c != kNoBroker && c != crash.victim;
-  }, 30 * kSecond));
+  ASSERT_TRUE(cluster_.RunUntil(
+      [&] {
+        const BrokerId c = ControllerOf(cluster_, 4);
+        return c != kNoBroker && c != crash.victim;
+      },
+      30 * kSecond));
   const BrokerId successor = ControllerOf(cluster_, 4);
   EXPECT_GT(cluster_.broker(successor)->controller().epoch(), old_epoch);
   cluster_.world().Start(cluster_.node(crash.victim));

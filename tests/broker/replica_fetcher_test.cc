@@ -9,13 +9,14 @@
 // node answers OffsetsForLeaderEpoch and Fetch from its Partition the way ReplicaManager does;
 // the follower node runs the ReplicaFetcher under test. After the run, the two logs are compared
 // with CheckDivergence (model/check/checkers.h).
+#include "model/broker/replica_fetcher.h"
+
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <memory>
 
 #include "model/broker/partition.h"
-#include "model/broker/replica_fetcher.h"
 #include "model/check/checkers.h"
 #include "model/env/check.h"
 #include "sim/world.h"
@@ -33,7 +34,7 @@ constexpr NodeId kLeaderNode = 0;
 struct ReplicaScript {
   BrokerId id = kNoBroker;
   BrokerConfig config;
-  int32_t leader_epoch = 0;  // the current epoch of the partition (LeaderAndIsr)
+  int32_t leader_epoch = 0;                 // the current epoch of the partition (LeaderAndIsr)
   std::function<void(Partition&)> prepare;  // writes the log's history
   Partition* partition = nullptr;
 };
@@ -58,8 +59,8 @@ class ReplicaNode final : public Process {
   void Start() override {
     std::unique_ptr<Log> log;
     KS_CHECK(Log::Open(env_, kTp.topic, kTp.partition, script_->config.log, &log).ok());
-    partition_ = std::make_unique<Partition>(env_, script_->config, script_->id, kTp,
-                                             std::move(log));
+    partition_ =
+        std::make_unique<Partition>(env_, script_->config, script_->id, kTp, std::move(log));
     script_->partition = partition_.get();
     script_->prepare(*partition_);
     LeaderAndIsrPartitionState state;
@@ -100,8 +101,8 @@ class ReplicaNode final : public Process {
         if (data.error == ErrorCode::kNone) {
           partition_->UpdateFollowerFetchState(fetch->replica_id, wanted.fetch_offset);
           LogReadResult read;
-          data.error = partition_->Read(wanted.fetch_offset, wanted.partition_max_bytes, true,
-                                        &read).code();
+          data.error =
+              partition_->Read(wanted.fetch_offset, wanted.partition_max_bytes, true, &read).code();
           data.records = std::move(read.records);
         }
         data.high_watermark = partition_->high_watermark();

@@ -35,7 +35,8 @@ TEST(ReplicationTest, HighWatermarkAndLogEndOffsetWalkThrough) {
   const int64_t early_fetch = cluster.client().Fetch(cluster.node(1), kTp, 4);
 
   ASSERT_TRUE(cluster.RunUntil([&] { return follower->log_end_offset() == 5; }, kSecond));
-  EXPECT_EQ(leader->high_watermark(), 4) << "the leader learns the follower's LEO on its next fetch";
+  EXPECT_EQ(leader->high_watermark(), 4)
+      << "the leader learns the follower's LEO on its next fetch";
   EXPECT_EQ(follower->high_watermark(), 4);
 
   ASSERT_TRUE(cluster.RunUntil([&] { return leader->high_watermark() == 5; }, kSecond));
@@ -95,8 +96,8 @@ TEST(ReplicationTest, AcksAllBelowMinInsyncReplicasIsRefused) {
   Partition* leader = cluster.Replica(1, kTp);
   ASSERT_TRUE(cluster.RunUntil([&] { return leader->isr().size() == 1; }, 30 * kSecond));
   const int64_t id = cluster.client().Produce(cluster.node(1), kTp, 1, kAcksAll);
-  ASSERT_TRUE(cluster.RunUntil(
-      [&] { return cluster.inbox().Find<ProduceResponse>(id) != nullptr; }, kSecond));
+  ASSERT_TRUE(cluster.RunUntil([&] { return cluster.inbox().Find<ProduceResponse>(id) != nullptr; },
+                               kSecond));
   EXPECT_EQ(cluster.inbox().Find<ProduceResponse>(id)->partitions[0].error,
             ErrorCode::kNotEnoughReplicas);
   EXPECT_EQ(leader->log_end_offset(), 0);
@@ -114,10 +115,12 @@ TEST(ReplicationTest, LeaderCrashElectsFirstLiveIsrReplicaWithBumpedEpoch) {
   ASSERT_TRUE(cluster.RunUntil([&] { return cluster.Replica(1, kTp)->high_watermark() == 3; },
                                2 * kSecond));
   cluster.world().Crash(cluster.node(1));
-  ASSERT_TRUE(cluster.RunUntil([&] {
-    const Controller::PartitionView* view = cluster.ControllerView(kTp);
-    return view != nullptr && view->state.leader != 1 && view->state.leader != kNoBroker;
-  }, 60 * kSecond));
+  ASSERT_TRUE(cluster.RunUntil(
+      [&] {
+        const Controller::PartitionView* view = cluster.ControllerView(kTp);
+        return view != nullptr && view->state.leader != 1 && view->state.leader != kNoBroker;
+      },
+      60 * kSecond));
   const Controller::PartitionView* view = cluster.ControllerView(kTp);
   EXPECT_EQ(view->state.leader, 3);
   EXPECT_GT(view->state.leader_epoch, epoch_before);
@@ -156,7 +159,8 @@ UncleanOutcome RunOutOfSyncReplicaReturns(bool unclean_enabled) {
   // ZooKeeper mode); what matters is whether a live replica leads.
   Partition* returned = cluster.Replica(2, kTp);
   if (returned != nullptr && returned->is_leader()) outcome.leader = 2;
-  if (Partition* p = cluster.Replica(2, kTp)) outcome.new_leader_log_end_offset = p->log_end_offset();
+  if (Partition* p = cluster.Replica(2, kTp))
+    outcome.new_leader_log_end_offset = p->log_end_offset();
   for (const TraceEvent& e : cluster.Events("controller.election")) {
     outcome.unclean_traced |= e.fields_json.find("\"unclean\":true") != std::string::npos;
   }

@@ -2,12 +2,13 @@
 // (0 ok, 1 failed expectation or nondeterminism, 2 bad input), and bad input always gets a clear
 // message instead of a crash.
 // Method: drive RunCli with argument vectors and captured output.
+#include "sim/cli/cli.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "sim/cli/cli.h"
 #include "sim/cli/vocabulary.h"
 
 namespace ks {

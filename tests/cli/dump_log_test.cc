@@ -84,8 +84,8 @@ TEST(DumpLogTest, PrintsBatchesAndRecords) {
       << r.out;
   EXPECT_EQ(r.out.find("| offset:"), std::string::npos) << "records only with --print-data-log";
 
-  CliResult data = Cli({"dump-log", path, "--node", "store", "--file", kSegment,
-                        "--print-data-log"});
+  CliResult data =
+      Cli({"dump-log", path, "--node", "store", "--file", kSegment, "--print-data-log"});
   ASSERT_EQ(data.code, 0) << data.err;
   EXPECT_EQ(CountOf(data.out, "| offset: "), 6);
   EXPECT_NE(data.out.find("| offset: 3 CreateTime: "), std::string::npos) << data.out;
@@ -95,13 +95,13 @@ TEST(DumpLogTest, PrintsBatchesAndRecords) {
 TEST(DumpLogTest, DumpsIndexesAndListsFiles) {
   const std::string path = WriteTemp("dump_small.yaml", kSmallLog);
   // index.interval.bytes 1: every batch after the first gets an entry, by its last offset.
-  CliResult index = Cli({"dump-log", path, "--node", "store", "--file",
-                         "orders-0/00000000000000000000.index"});
+  CliResult index =
+      Cli({"dump-log", path, "--node", "store", "--file", "orders-0/00000000000000000000.index"});
   ASSERT_EQ(index.code, 0) << index.err;
   EXPECT_NE(index.out.find("offset: 3 position: "), std::string::npos) << index.out;
   EXPECT_NE(index.out.find("offset: 5 position: "), std::string::npos) << index.out;
-  CliResult time_index = Cli({"dump-log", path, "--node", "store", "--file",
-                              "orders-0/00000000000000000000.timeindex"});
+  CliResult time_index = Cli(
+      {"dump-log", path, "--node", "store", "--file", "orders-0/00000000000000000000.timeindex"});
   ASSERT_EQ(time_index.code, 0) << time_index.err;
   // The append ran at 100 ms (wall clock 1704067200000 at t=0), plus the disk time it took.
   EXPECT_NE(time_index.out.find("timestamp: 17040672001"), std::string::npos) << time_index.out;
@@ -168,15 +168,14 @@ TEST(DumpLogTest, BadArgumentsExitTwo) {
       << unknown_node.err;
   CliResult missing = Cli({"dump-log", path, "--node", "store", "--file", "orders-0/nope.log"});
   EXPECT_EQ(missing.code, 2);
-  EXPECT_NE(missing.err.find("has no file 'orders-0/nope.log'"), std::string::npos)
-      << missing.err;
+  EXPECT_NE(missing.err.find("has no file 'orders-0/nope.log'"), std::string::npos) << missing.err;
   CliResult no_node = Cli({"dump-log", path, "--file", kSegment});
   EXPECT_EQ(no_node.code, 2);
   EXPECT_NE(no_node.err.find("--node"), std::string::npos);
   CliResult both = Cli({"dump-log", path, "--node", "store", "--file", kSegment, "--list"});
   EXPECT_EQ(both.code, 2);
-  CliResult not_log = Cli({"dump-log", path, "--node", "store", "--file",
-                           "orders-0/recovery-point-offset-checkpoint"});
+  CliResult not_log = Cli(
+      {"dump-log", path, "--node", "store", "--file", "orders-0/recovery-point-offset-checkpoint"});
   EXPECT_EQ(not_log.code, 2) << not_log.out;
   CliResult bad_scenario = Cli({"dump-log", "/nonexistent.yaml", "--node", "x", "--list"});
   EXPECT_EQ(bad_scenario.code, 2);
@@ -226,8 +225,7 @@ nodes:
   } catch (const ScenarioError& e) {
     EXPECT_EQ(e.position().line, 8);
     EXPECT_EQ(e.position().column, 39);
-    EXPECT_NE(e.message().find("did you mean 'retention.ms'"), std::string::npos)
-        << e.message();
+    EXPECT_NE(e.message().find("did you mean 'retention.ms'"), std::string::npos) << e.message();
   }
   std::string negative = base;
   negative.replace(negative.find("segment.bytes: 4096"), std::string("segment.bytes: 4096").size(),

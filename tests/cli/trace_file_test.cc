@@ -48,16 +48,16 @@ TEST(TraceFileTest, RoundTripEventsEqualTheRunsEvents) {
   auto scenario = LoadScenarioFile(kPingPong, registry);
   const std::string path = ::testing::TempDir() + "roundtrip.sqlite";
   std::string error;
-  TraceMetadata metadata{"test-version", kPingPong, scenario->name, scenario->text, 1, "{}",
-                         "kafkasim run x"};
+  TraceMetadata metadata{"test-version", kPingPong,       scenario->name, scenario->text, 1,
+                         "{}",           "kafkasim run x"};
   auto recorder = TraceRecorder::Create(path, metadata, 0, &error);
   ASSERT_NE(recorder, nullptr) << error;
   TraceCollector collector;
   RunOptions options;
   options.sinks = {recorder.get(), &collector};
   const RunResult result = RunScenario(*scenario, registry, options);
-  ASSERT_TRUE(recorder->Close("complete", result.digest, result.event_count, result.end_time_us,
-                              {}));
+  ASSERT_TRUE(
+      recorder->Close("complete", result.digest, result.event_count, result.end_time_us, {}));
   auto reader = TraceReader::Open(path, &error);
   ASSERT_NE(reader, nullptr) << error;
   EXPECT_EQ(reader->ReadAllEvents(&error), collector.events);
@@ -83,9 +83,9 @@ TEST(TraceFileTest, FullTraceStopsRecordingCleanlyAndStaysValid) {
   // A run long enough to commit a few batches of events, then overflow a 2 MiB trace.
   const std::string path = ::testing::TempDir() + "full.sqlite";
   std::string out, err;
-  const int code = Cli({"run", kPingPong, "--trace", path, "--trace-max-bytes", "2MiB",
-                        "--until", "1000s"},
-                       &out, &err);
+  const int code =
+      Cli({"run", kPingPong, "--trace", path, "--trace-max-bytes", "2MiB", "--until", "1000s"},
+          &out, &err);
   EXPECT_EQ(code, 2) << out << err;  // the ping-pong's expectations hold: 2 is the trace
   EXPECT_NE(err.find("the trace is incomplete"), std::string::npos) << err;
   EXPECT_NE(err.find("full"), std::string::npos) << err;

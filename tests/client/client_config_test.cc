@@ -101,9 +101,8 @@ TEST(ProducerConfigTest, UnknownNameSuggestsClosest) {
 
 TEST(ProducerConfigTest, DeliveryTimeoutMustCoverLingerAndRequestTimeout) {
   ProducerConfig c;
-  Status s = ParseProducerConfig({{"delivery.timeout.ms", "1000"}, {"linger.ms", "10"},
-                                  {"request.timeout.ms", "1000"}},
-                                 &c);
+  Status s = ParseProducerConfig(
+      {{"delivery.timeout.ms", "1000"}, {"linger.ms", "10"}, {"request.timeout.ms", "1000"}}, &c);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("delivery.timeout.ms"), std::string::npos) << s.message();
 }
@@ -126,8 +125,7 @@ TEST(ConsumerConfigTest, DefaultsAndParsing) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("earliest, latest, none"), std::string::npos) << s.message();
   s = SetConsumerConfig("fetch.max.wait", "5", &c);
-  EXPECT_NE(s.message().find("did you mean 'fetch.max.wait.ms'"), std::string::npos)
-      << s.message();
+  EXPECT_NE(s.message().find("did you mean 'fetch.max.wait.ms'"), std::string::npos) << s.message();
   s = ParseConsumerConfig({{"request.timeout.ms", "100"}, {"fetch.max.wait.ms", "500"}}, &c);
   EXPECT_FALSE(s.ok());
 }

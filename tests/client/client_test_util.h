@@ -84,9 +84,11 @@ class ClientWorld {
 class ProducerWorld : public ClientWorld {
  public:
   explicit ProducerWorld(ProducerConfig config, WorldOptions options = ClientWorldOptions())
-      : ClientWorld([config](Env& env) -> std::unique_ptr<Process> {
-          return std::make_unique<ProducerHost>(env, config, /*broker=*/0);
-        }, options) {}
+      : ClientWorld(
+            [config](Env& env) -> std::unique_ptr<Process> {
+              return std::make_unique<ProducerHost>(env, config, /*broker=*/0);
+            },
+            options) {}
 
   KafkaProducer& producer() { return process<ProducerHost>().producer(); }
 
@@ -137,9 +139,11 @@ class ConsumerHost final : public Process {
 class ConsumerWorld : public ClientWorld {
  public:
   explicit ConsumerWorld(ConsumerConfig config, WorldOptions options = ClientWorldOptions())
-      : ClientWorld([config](Env& env) -> std::unique_ptr<Process> {
-          return std::make_unique<ConsumerHost>(env, config, /*broker=*/0);
-        }, options) {}
+      : ClientWorld(
+            [config](Env& env) -> std::unique_ptr<Process> {
+              return std::make_unique<ConsumerHost>(env, config, /*broker=*/0);
+            },
+            options) {}
 
   KafkaConsumer& consumer() { return process<ConsumerHost>().consumer(); }
 

@@ -176,11 +176,10 @@ class FakeBroker final : public Process {
       env_.Send(from, std::move(response));
       return;
     }
-    env_.SetTimer(state_->response_delay_us,
-                  [this, from, delayed = std::move(response)]() mutable {
-                    --state_->produce_pending;
-                    env_.Send(from, std::move(delayed));
-                  });
+    env_.SetTimer(state_->response_delay_us, [this, from, delayed = std::move(response)]() mutable {
+      --state_->produce_pending;
+      env_.Send(from, std::move(delayed));
+    });
   }
 
   void OnFetch(NodeId from, const FetchRequest& request) {
@@ -206,8 +205,8 @@ class FakeBroker final : public Process {
           BatchHeader header;
           BatchHeader::Parse(batch, &header);
           if (header.last_offset() < fp.fetch_offset) continue;
-          if (!pr.records.empty() && static_cast<int64_t>(pr.records.size() + batch.size()) >
-                                         fp.partition_max_bytes) {
+          if (!pr.records.empty() &&
+              static_cast<int64_t>(pr.records.size() + batch.size()) > fp.partition_max_bytes) {
             break;
           }
           pr.records += batch;

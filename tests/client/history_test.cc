@@ -66,8 +66,9 @@ TEST(HistoryTest, PollRecordsRoundTrip) {
   history.PollOk(op, records);
   ASSERT_EQ(env.events.size(), 2u);
   EXPECT_EQ(env.events[0].fields_json, R"({"op":0,"process":"c1","type":"invoke","f":"poll"})");
-  EXPECT_EQ(env.events[1].fields_json,
-            R"({"op":0,"process":"c1","type":"ok","f":"poll","records":[[0,5,"a\"b\\c\n"],[2,9,null]]})");
+  EXPECT_EQ(
+      env.events[1].fields_json,
+      R"({"op":0,"process":"c1","type":"ok","f":"poll","records":[[0,5,"a\"b\\c\n"],[2,9,null]]})");
   auto parsed = ParseHistoryOp(env.events[1]);
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(parsed->f, HistoryFunction::kPoll);

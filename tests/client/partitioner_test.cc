@@ -61,7 +61,8 @@ TEST(PartitionerTest, NullKeysStickUntilANewBatchIsNeeded) {
   Partitioner partitioner(PartitionerKind::kDefault, rng);
   const std::vector<int32_t> available = {0, 1, 2, 3};
   const int32_t first = partitioner.Partition("t", std::nullopt, 4, available);
-  for (int i = 0; i < 50; ++i) EXPECT_EQ(partitioner.Partition("t", std::nullopt, 4, available), first);
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(partitioner.Partition("t", std::nullopt, 4, available), first);
   EXPECT_TRUE(partitioner.IsSticky(std::nullopt));
   EXPECT_FALSE(partitioner.IsSticky(std::string_view("k")));
   partitioner.OnNewBatch("t", 4, available, first);
@@ -102,7 +103,8 @@ TEST(PartitionerTest, RoundRobinCyclesOverAvailablePartitions) {
   Partitioner partitioner(PartitionerKind::kRoundRobin, rng);
   std::vector<int32_t> seen;
   for (int i = 0; i < 6; ++i) {
-    seen.push_back(partitioner.Partition("t", std::string_view("k"), 4, std::vector<int32_t>{0, 2, 3}));
+    seen.push_back(
+        partitioner.Partition("t", std::string_view("k"), 4, std::vector<int32_t>{0, 2, 3}));
   }
   EXPECT_EQ(seen, (std::vector<int32_t>{0, 2, 3, 0, 2, 3}));
   // Without available partitions, all of them.

@@ -100,9 +100,9 @@ TEST(ProducerTest, LingerMsWaitsForMoreRecords) {
 
 TEST(ProducerTest, MaxInFlightIsRespected) {
   for (int max_in_flight : {1, 2, 5}) {
-    ProducerWorld w(Config({{"batch.size", "1"},
-                            {"max.in.flight.requests.per.connection",
-                             std::to_string(max_in_flight)}}));
+    ProducerWorld w(
+        Config({{"batch.size", "1"},
+                {"max.in.flight.requests.per.connection", std::to_string(max_in_flight)}}));
     w.state().response_delay_us = 10 * kMillisecond;
     w.Start();
     w.At(kReady, [&] {

@@ -31,9 +31,8 @@ struct WorkloadWorld {
   explicit WorkloadWorld(ProducerWorkloadOptions producer_options, bool with_consumer = true)
       : world(testing::ClientWorldOptions()) {
     world.trace().AddSink(&collector);
-    broker = world.AddNode("broker", "broker", [this](Env& env) {
-      return std::make_unique<FakeBroker>(env, &state);
-    });
+    broker = world.AddNode("broker", "broker",
+                           [this](Env& env) { return std::make_unique<FakeBroker>(env, &state); });
     producer_options.bootstrap = {broker};
     producer = world.AddNode("producer", "client", [producer_options](Env& env) {
       return std::make_unique<ProducerWorkload>(env, producer_options);

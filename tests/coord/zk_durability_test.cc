@@ -74,8 +74,7 @@ TEST(ZkDurabilityTest, AcknowledgedWritesSessionsAndEphemeralsSurviveAPowerLoss)
   ASSERT_EQ(recoveries.size(), 2u);
   EXPECT_NE(recoveries[1].fields_json.find("\"bytes_dropped\":0"), std::string::npos);
   // The client reconnects within the fresh window the restart granted, on the same session.
-  ASSERT_TRUE(t.RunUntil([&] { return t.client(1).state() == ZkState::kConnected; },
-                         6 * kSecond));
+  ASSERT_TRUE(t.RunUntil([&] { return t.client(1).state() == ZkState::kConnected; }, 6 * kSecond));
   EXPECT_EQ(t.client(1).session_id(), session);
   t.RunFor(10 * kSecond);
   EXPECT_TRUE(t.server().tree().Contains("/broker"));
@@ -122,8 +121,8 @@ TEST(ZkDurabilityTest, RecoveryDropsATornGarbageTailAndLaterAppendsSurvive) {
   // reset), and reconnects; its first call may fail with CONNECTIONLOSS.
   bool created = false;
   for (int attempt = 0; attempt < 3 && !created; ++attempt) {
-    ASSERT_TRUE(t.RunUntil([&] { return t.client(1).state() == ZkState::kConnected; },
-                           6 * kSecond));
+    ASSERT_TRUE(
+        t.RunUntil([&] { return t.client(1).state() == ZkState::kConnected; }, 6 * kSecond));
     created = t.Create(1, "/b").ok();
   }
   ASSERT_TRUE(created);

@@ -46,8 +46,8 @@ TEST(ZkEndToEndTest, ConnectsCreatesAndReads) {
 }
 
 TEST(ZkEndToEndTest, SessionTimeoutIsNegotiatedWithinTwoAndTwentyTicks) {
-  for (auto [requested, granted] : {std::pair{100, 1000}, std::pair{7000, 7000},
-                                    std::pair{1'000'000, 10'000}}) {
+  for (auto [requested, granted] :
+       {std::pair{100, 1000}, std::pair{7000, 7000}, std::pair{1'000'000, 10'000}}) {
     ZkClientOptions options = testing::TestClientOptions();
     options.session_timeout_ms = requested;
     ZkWorld t(1, testing::TestServerOptions(), options);
@@ -131,9 +131,8 @@ TEST(ZkEndToEndTest, ReconnectFromTheStateHandlerReRegistersTheEphemeral) {
   ASSERT_TRUE(t.RunUntil([&] { return registrations == 1; }, 5 * kSecond));
   EXPECT_NE(t.client(1).session_id(), old_session);
   EXPECT_EQ(t.Exists(1, "/ids/1").stat.ephemeral_owner, t.client(1).session_id());
-  EXPECT_EQ(t.log(1).states,
-            (std::vector<ZkState>{ZkState::kConnected, ZkState::kDisconnected,
-                                  ZkState::kExpired, ZkState::kConnected}));
+  EXPECT_EQ(t.log(1).states, (std::vector<ZkState>{ZkState::kConnected, ZkState::kDisconnected,
+                                                   ZkState::kExpired, ZkState::kConnected}));
 }
 
 TEST(ZkEndToEndTest, ConnectionLossFailsCallsButKeepsTheSessionAndItsWatches) {
@@ -147,9 +146,8 @@ TEST(ZkEndToEndTest, ConnectionLossFailsCallsButKeepsTheSessionAndItsWatches) {
   const TimeUs cut_at = t.Now();
   t.world().network().Partition({1}, {ZkWorld::kServer}, /*one_way=*/false);
   std::optional<ZkResult> during;
-  t.At(cut_at + kSecond, [&] {
-    t.client(1).Exists("/e", false, [&](const ZkResult& r) { during = r; });
-  });
+  t.At(cut_at + kSecond,
+       [&] { t.client(1).Exists("/e", false, [&](const ZkResult& r) { during = r; }); });
   t.RunFor(500 * kMillisecond);
   ASSERT_TRUE(t.SetData(2, "/e", "v1", 0).ok()) << "changed while c1 cannot hear of it";
   t.At(cut_at + 4'500 * kMillisecond, [&] { t.world().network().HealAll(); });
@@ -255,9 +253,9 @@ TEST(ZkEndToEndTest, ConditionalUpdatesFenceAStaleWriter) {
   EXPECT_EQ(stale.results[1].error, ZkError::kRuntimeInconsistency);
   EXPECT_EQ(t.GetData(2, "/state").data, "leader=1");
   const ZkResult fresh = t.Call(2, [&](ZkClient& c, ZkCallback cb) {
-    c.Multi({ZkOp::Check("/controller_epoch", seen_by_old + 1),
-             ZkOp::SetData("/state", "leader=2", 0)},
-            cb);
+    c.Multi(
+        {ZkOp::Check("/controller_epoch", seen_by_old + 1), ZkOp::SetData("/state", "leader=2", 0)},
+        cb);
   });
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(fresh.results[1].stat.version, 1) << "the zk version Kafka uses as partition epoch";
@@ -309,9 +307,8 @@ TEST(ZkEndToEndTest, AnExpiredSessionIsAnsweredSessionExpired) {
   const NodeId server = world.AddNode("zk", "zookeeper", [](Env& env) {
     return std::make_unique<ZkServer>(env, testing::TestServerOptions());
   });
-  const NodeId raw = world.AddNode("raw", "client", [](Env& env) {
-    return std::make_unique<RawNode>(env);
-  });
+  const NodeId raw =
+      world.AddNode("raw", "client", [](Env& env) { return std::make_unique<RawNode>(env); });
   world.StartAll();
   world.scheduler().RunUntil(world.Now() + kMillisecond);
   RawNode& node = *world.ProcessAs<RawNode>(raw);

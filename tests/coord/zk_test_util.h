@@ -116,12 +116,14 @@ class ZkWorld {
   // Starts every node and runs until every client is connected.
   void StartAllAndConnect() {
     world_.StartAll();
-    ASSERT_TRUE(RunUntil([&] {
-      for (NodeId c = 1; c < world_.node_count(); ++c) {
-        if (client(c).state() != ZkState::kConnected) return false;
-      }
-      return true;
-    }, 10 * kSecond));
+    ASSERT_TRUE(RunUntil(
+        [&] {
+          for (NodeId c = 1; c < world_.node_count(); ++c) {
+            if (client(c).state() != ZkState::kConnected) return false;
+          }
+          return true;
+        },
+        10 * kSecond));
   }
 
   World& world() { return world_; }
@@ -172,8 +174,7 @@ class ZkWorld {
   ZkResult GetChildren(NodeId id, const std::string& path, bool watch = false) {
     return Call(id, [&](ZkClient& c, ZkCallback cb) { c.GetChildren(path, watch, cb); });
   }
-  ZkResult SetData(NodeId id, const std::string& path, const std::string& data,
-                   int32_t version) {
+  ZkResult SetData(NodeId id, const std::string& path, const std::string& data, int32_t version) {
     return Call(id, [&](ZkClient& c, ZkCallback cb) { c.SetData(path, data, version, cb); });
   }
 

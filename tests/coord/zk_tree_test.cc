@@ -116,8 +116,8 @@ TEST_F(ZkTreeTest, SequentialNamesUseTheParentsCversion) {
   std::vector<std::string> children;
   ZkStat stat;
   ASSERT_EQ(tree_.GetChildren("/q", 0, &children, &stat), ZkError::kOk);
-  EXPECT_EQ(children, (std::vector<std::string>{"0000000004", "item-0000000000",
-                                                "item-0000000003"}));
+  EXPECT_EQ(children,
+            (std::vector<std::string>{"0000000004", "item-0000000000", "item-0000000003"}));
 }
 
 TEST_F(ZkTreeTest, EphemeralsDieWithTheirSession) {
@@ -126,8 +126,7 @@ TEST_F(ZkTreeTest, EphemeralsDieWithTheirSession) {
   ASSERT_EQ(Do(ZkOp::Create("/brokers/2", "", true, false), kSessionB), ZkError::kOk);
   ASSERT_EQ(Do(ZkOp::Create("/controller", "", true, false), kSessionA), ZkError::kOk);
   EXPECT_EQ(StatOf("/brokers/1").ephemeral_owner, kSessionA);
-  EXPECT_EQ(tree_.EphemeralsOf(kSessionA),
-            (std::vector<std::string>{"/brokers/1", "/controller"}));
+  EXPECT_EQ(tree_.EphemeralsOf(kSessionA), (std::vector<std::string>{"/brokers/1", "/controller"}));
   std::vector<std::string> children;
   ZkStat stat;
   ASSERT_EQ(tree_.GetChildren("/brokers", kSessionB, &children, &stat), ZkError::kOk);
@@ -138,9 +137,8 @@ TEST_F(ZkTreeTest, EphemeralsDieWithTheirSession) {
   EXPECT_TRUE(tree_.Contains("/brokers/2"));
   EXPECT_TRUE(tree_.EphemeralsOf(kSessionA).empty());
   EXPECT_EQ(TakeFired(),
-            (std::vector<ZkFiredWatch>{
-                {kSessionB, ZkWatchType::kNodeChildrenChanged, "/brokers"},
-                {kSessionB, ZkWatchType::kNodeDeleted, "/controller"}}));
+            (std::vector<ZkFiredWatch>{{kSessionB, ZkWatchType::kNodeChildrenChanged, "/brokers"},
+                                       {kSessionB, ZkWatchType::kNodeDeleted, "/controller"}}));
 }
 
 TEST_F(ZkTreeTest, DataWatchesAreOneShotAndTyped) {
@@ -148,8 +146,7 @@ TEST_F(ZkTreeTest, DataWatchesAreOneShotAndTyped) {
   std::string data;
   EXPECT_EQ(tree_.Exists("/c", kSessionB, &stat), ZkError::kNoNode);
   ASSERT_EQ(Do(ZkOp::Create("/c", "1", false)), ZkError::kOk);
-  EXPECT_EQ(TakeFired(),
-            (std::vector<ZkFiredWatch>{{kSessionB, ZkWatchType::kNodeCreated, "/c"}}));
+  EXPECT_EQ(TakeFired(), (std::vector<ZkFiredWatch>{{kSessionB, ZkWatchType::kNodeCreated, "/c"}}));
   ASSERT_EQ(Do(ZkOp::SetData("/c", "2")), ZkError::kOk);
   EXPECT_TRUE(TakeFired().empty()) << "one-shot: the watch was used up";
 
@@ -162,8 +159,7 @@ TEST_F(ZkTreeTest, DataWatchesAreOneShotAndTyped) {
 
   ASSERT_EQ(tree_.GetData("/c", kSessionB, &data, &stat), ZkError::kOk);
   ASSERT_EQ(Do(ZkOp::Delete("/c")), ZkError::kOk);
-  EXPECT_EQ(TakeFired(),
-            (std::vector<ZkFiredWatch>{{kSessionB, ZkWatchType::kNodeDeleted, "/c"}}));
+  EXPECT_EQ(TakeFired(), (std::vector<ZkFiredWatch>{{kSessionB, ZkWatchType::kNodeDeleted, "/c"}}));
 
   EXPECT_EQ(tree_.GetData("/c", kSessionB, &data, &stat), ZkError::kNoNode);
   ASSERT_EQ(Do(ZkOp::Create("/c", "", false)), ZkError::kOk);
@@ -179,13 +175,13 @@ TEST_F(ZkTreeTest, ChildWatchesFireOnChildChangesAndOnDeletion) {
   ASSERT_EQ(Do(ZkOp::SetData("/ids", "x")), ZkError::kOk);
   EXPECT_TRUE(TakeFired().empty()) << "a data change does not fire a child watch";
   ASSERT_EQ(Do(ZkOp::Create("/ids/1", "", false)), ZkError::kOk);
-  EXPECT_EQ(TakeFired(), (std::vector<ZkFiredWatch>{
-                             {kSessionB, ZkWatchType::kNodeChildrenChanged, "/ids"}}));
+  EXPECT_EQ(TakeFired(),
+            (std::vector<ZkFiredWatch>{{kSessionB, ZkWatchType::kNodeChildrenChanged, "/ids"}}));
   ASSERT_EQ(tree_.GetChildren("/ids", kSessionB, &children, &stat), ZkError::kOk);
   ASSERT_EQ(tree_.GetData("/ids/1", kSessionB, &children.emplace_back(), &stat), ZkError::kOk);
   ASSERT_EQ(Do(ZkOp::SetData("/ids/1", "y")), ZkError::kOk);
-  EXPECT_EQ(TakeFired(), (std::vector<ZkFiredWatch>{
-                             {kSessionB, ZkWatchType::kNodeDataChanged, "/ids/1"}}))
+  EXPECT_EQ(TakeFired(),
+            (std::vector<ZkFiredWatch>{{kSessionB, ZkWatchType::kNodeDataChanged, "/ids/1"}}))
       << "a child's data change fires the child's data watch only";
   ASSERT_EQ(Do(ZkOp::Delete("/ids/1")), ZkError::kOk);
   ASSERT_EQ(tree_.GetChildren("/ids", kSessionA, &children, &stat), ZkError::kOk);
@@ -232,9 +228,9 @@ TEST_F(ZkTreeTest, ValidateChangesNothingAndResolvesSequentialNames) {
   ASSERT_EQ(Do(ZkOp::Create("/q", "", false)), ZkError::kOk);
   std::vector<ZkOpResult> results;
   std::vector<ZkOp> resolved;
-  ASSERT_EQ(tree_.Validate({ZkOp::Create("/q/n-", "d", true, true)}, kSessionA, &results,
-                           &resolved),
-            ZkError::kOk);
+  ASSERT_EQ(
+      tree_.Validate({ZkOp::Create("/q/n-", "d", true, true)}, kSessionA, &results, &resolved),
+      ZkError::kOk);
   ASSERT_EQ(resolved.size(), 1u);
   EXPECT_EQ(resolved[0].path, "/q/n-0000000000");
   EXPECT_FALSE(resolved[0].sequential);
@@ -244,9 +240,9 @@ TEST_F(ZkTreeTest, ValidateChangesNothingAndResolvesSequentialNames) {
   EXPECT_EQ(tree_.Validate({ZkOp::Delete("/q/missing")}, kSessionA, &results, &resolved),
             ZkError::kNoNode);
   // Applying the resolved ops gives exactly the validated outcome.
-  ASSERT_EQ(tree_.Validate({ZkOp::Create("/q/n-", "d", true, true)}, kSessionA, &results,
-                           &resolved),
-            ZkError::kOk);
+  ASSERT_EQ(
+      tree_.Validate({ZkOp::Create("/q/n-", "d", true, true)}, kSessionA, &results, &resolved),
+      ZkError::kOk);
   ASSERT_EQ(DoMulti(resolved), ZkError::kOk);
   EXPECT_TRUE(tree_.Contains("/q/n-0000000000"));
 }
@@ -263,11 +259,11 @@ TEST_F(ZkTreeTest, SetWatchesFiresWhatChangedSinceTheClientLastLooked) {
   std::vector<ZkFiredWatch> fired;
   tree_.SetWatches(kSessionA, seen, {"/same", "/changed", "/gone"}, {"/born", "/unborn"},
                    {"/same", "/changed"}, &fired);
-  EXPECT_EQ(fired, (std::vector<ZkFiredWatch>{
-                       {kSessionA, ZkWatchType::kNodeDataChanged, "/changed"},
-                       {kSessionA, ZkWatchType::kNodeDeleted, "/gone"},
-                       {kSessionA, ZkWatchType::kNodeCreated, "/born"},
-                       {kSessionA, ZkWatchType::kNodeChildrenChanged, "/same"}}));
+  EXPECT_EQ(fired,
+            (std::vector<ZkFiredWatch>{{kSessionA, ZkWatchType::kNodeDataChanged, "/changed"},
+                                       {kSessionA, ZkWatchType::kNodeDeleted, "/gone"},
+                                       {kSessionA, ZkWatchType::kNodeCreated, "/born"},
+                                       {kSessionA, ZkWatchType::kNodeChildrenChanged, "/same"}}));
   EXPECT_EQ(tree_.watch_count(), 3) << "/same (data), /unborn (exists), /changed (children)";
   tree_.RemoveWatches(kSessionA);
   EXPECT_EQ(tree_.watch_count(), 0);

@@ -4,9 +4,10 @@
 // duplicates and order as a map of every value would.
 // Method: leader and follower logs on two FakeEnvs, the follower fed the leader's bytes (or
 // different ones); the disk's cost sink counts read calls.
+#include "model/check/checkers.h"
+
 #include <gtest/gtest.h>
 
-#include "model/check/checkers.h"
 #include "tests/support/batch_util.h"
 #include "tests/support/fake_env.h"
 
@@ -144,7 +145,7 @@ TEST(CheckHistoryTest, FindsLostWritesDuplicatesAndOrderAmongManyValues) {
   auto bytes = std::make_shared<const std::string>();
   std::vector<std::string> values;
   for (int i = 0; i < 5000; ++i) values.push_back("p1-" + std::to_string(i) + "......");
-  values.push_back("p1-17......");   // offset 5000: a duplicate of 17, and out of order
+  values.push_back("p1-17......");  // offset 5000: a duplicate of 17, and out of order
   values.push_back("p1-5000......");
   std::map<TopicPartition, std::vector<LogRecordView>> committed;
   std::vector<LogRecordView>& records = committed[{"t", 0}];

@@ -2,11 +2,12 @@
 // removes tombstones only after delete.retention.ms, leaves the active segment and young records
 // (min.compaction.lag.ms) alone, and picks logs by dirty ratio. Method: compacted logs on a
 // FakeEnv, cleaned by LogCleaner, read back record by record.
+#include "model/log/log_cleaner.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "model/log/log_cleaner.h"
 #include "tests/support/log_fixture.h"
 
 namespace ks {
@@ -178,7 +179,8 @@ TEST_F(LogCleanerTest, CompressedBatchesStayCompressed) {
   Open();
   for (int i = 0; i < 20; ++i) {
     std::vector<PlainRecord> records;
-    for (int j = 0; j < 5; ++j) records.push_back({0, "k" + std::to_string(j), "v" + std::to_string(i), 1000});
+    for (int j = 0; j < 5; ++j)
+      records.push_back({0, "k" + std::to_string(j), "v" + std::to_string(i), 1000});
     ASSERT_TRUE(AppendRecords(records, 0, CompressionType::kZstd).ok());
   }
   LogCleaner cleaner(env_);

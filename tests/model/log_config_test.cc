@@ -1,8 +1,8 @@
 // Goal: topic configs parse with Kafka's names and defaults, and every bad input is refused with
 // a message naming the config and what it accepts (or the closest valid name).
-#include <gtest/gtest.h>
-
 #include "model/log/log_config.h"
+
+#include <gtest/gtest.h>
 
 namespace ks {
 namespace {

@@ -133,7 +133,8 @@ TEST_F(LogRecoveryTest, OffsetsGoingBackwardsTruncate) {
   // baseOffset lies outside the CRC: rewrite batch 2's to 5, behind batch 1's end.
   char bytes[8];
   PutFixed64(bytes, 5);
-  ASSERT_TRUE(env_.disk().WriteAt(SegmentPath(0, ".log"), positions[2], std::string_view(bytes, 8)).ok());
+  ASSERT_TRUE(
+      env_.disk().WriteAt(SegmentPath(0, ".log"), positions[2], std::string_view(bytes, 8)).ok());
   Open();
   EXPECT_EQ(log_->log_end_offset(), 20);
   EXPECT_NE(log_->last_recovery().reason.find("offsets go backwards"), std::string::npos)

@@ -47,7 +47,8 @@ TEST_F(LogTest, LeaderAppendAssignsOffsetsFromTheLogEnd) {
   EXPECT_EQ(CountEvents("log.append"), 2);
   EXPECT_EQ(LastEvent("log.append"),
             R"({"topic_partition":"orders-0","base_offset":10,"last_offset":14,"records":5,)"
-            R"("bytes":)" + std::to_string(b.bytes) + R"(,"segment":0})");
+            R"("bytes":)" +
+                std::to_string(b.bytes) + R"(,"segment":0})");
 }
 
 TEST_F(LogTest, LeaderStampsEpochAndLogAppendTime) {
@@ -100,12 +101,11 @@ TEST_F(LogTest, ReadReturnsTheWholeBatchesThatFitWhereverMaxBytesEnds) {
     KafkaError error = log_->Read(0, max_bytes, INT64_MAX, &result);
     ASSERT_TRUE(error.ok()) << "max_bytes " << max_bytes << ": " << error.ToString();
     const int expected = max_bytes >= first + second + third ? 3
-                         : max_bytes >= first + second        ? 2
-                                                              : 1;
+                         : max_bytes >= first + second       ? 2
+                                                             : 1;
     EXPECT_EQ(result.batch_count, expected) << "max_bytes " << max_bytes;
   }
 }
-
 
 TEST_F(LogTest, OffsetsOutsideTheLogAreOutOfRange) {
   Open();
@@ -270,9 +270,7 @@ TEST_F(LogTest, OffsetForTimestamp) {
 
 class RetentionTest : public LogFixture {
  protected:
-  void SetUp() override {
-    config_.segment_bytes = 1000;
-  }
+  void SetUp() override { config_.segment_bytes = 1000; }
   // Five segments of ~5 batches each, batch timestamps one hour apart per segment.
   void Fill() {
     Open();
@@ -291,7 +289,8 @@ TEST_F(RetentionTest, DeletesOldSegmentsByTime) {
   EXPECT_EQ(log_->segment_count(), before - deleted);
   const int64_t now = env_.WallClockMs();
   for (const Segment* segment : log_->segments()) {
-    if (segment != &log_->active()) EXPECT_GE(segment->max_timestamp_ms(), now - config_.retention_ms);
+    if (segment != &log_->active())
+      EXPECT_GE(segment->max_timestamp_ms(), now - config_.retention_ms);
   }
   EXPECT_EQ(log_->log_start_offset(), log_->segments().front()->base_offset());
   EXPECT_FALSE(env_.disk().Exists(SegmentPath(0, ".log")));
@@ -459,8 +458,7 @@ TEST_F(LogTest, MalformedCheckpointsAreCorruption) {
   EXPECT_EQ(ReadOffsetCheckpoint(env_.disk(), "x", &entries).code(), Status::Code::kCorruption);
   ASSERT_TRUE(WriteFileAtomically(env_.disk(), "x", "0\n1\norders zero 1\n").ok());
   EXPECT_EQ(ReadOffsetCheckpoint(env_.disk(), "x", &entries).code(), Status::Code::kCorruption);
-  EXPECT_EQ(ReadOffsetCheckpoint(env_.disk(), "missing", &entries).code(),
-            Status::Code::kNotFound);
+  EXPECT_EQ(ReadOffsetCheckpoint(env_.disk(), "missing", &entries).code(), Status::Code::kNotFound);
 }
 
 // ---- disk errors ----

@@ -15,8 +15,11 @@ namespace {
 
 // Headers the model must not include (<netinet/...> is matched as a prefix).
 const char* const kForbiddenHeaders[] = {
-    "chrono", "random", "thread", "fstream", "ctime", "time.h", "future", "mutex",
-    "condition_variable", "shared_mutex", "sys/socket.h", "unistd.h", "sys/time.h",
+    "chrono",       "random",       "thread",
+    "fstream",      "ctime",        "time.h",
+    "future",       "mutex",        "condition_variable",
+    "shared_mutex", "sys/socket.h", "unistd.h",
+    "sys/time.h",
 };
 
 struct Finding {
@@ -98,27 +101,25 @@ std::vector<Finding> ScanText(const std::string& text) {
 }
 
 TEST(ModelPurityTest, ScannerFlagsWhatItMust) {
-  for (const char* bad : {
-           "#include <chrono>", "  #  include <random>", "#include <thread>", "#include <fstream>",
-           "#include <ctime>", "#include <future>", "#include <mutex>",
-           "#include <condition_variable>", "#include <sys/socket.h>",
-           "#include <netinet/in.h>", "#include <unistd.h>",
-           "std::random_device device;", "int x = rand();", "auto t = time(nullptr);",
-           "auto t = std::time(nullptr);", "srand (7);",
-           "auto now = std::chrono::system_clock::now();", "steady_clock::now()",
-           "int a; /* closed */ int b = rand();"}) {
+  for (const char* bad :
+       {"#include <chrono>", "  #  include <random>", "#include <thread>", "#include <fstream>",
+        "#include <ctime>", "#include <future>", "#include <mutex>",
+        "#include <condition_variable>", "#include <sys/socket.h>", "#include <netinet/in.h>",
+        "#include <unistd.h>", "std::random_device device;", "int x = rand();",
+        "auto t = time(nullptr);", "auto t = std::time(nullptr);", "srand (7);",
+        "auto now = std::chrono::system_clock::now();", "steady_clock::now()",
+        "int a; /* closed */ int b = rand();"}) {
     EXPECT_FALSE(ScanText(bad).empty()) << "should flag: " << bad;
   }
 }
 
 TEST(ModelPurityTest, ScannerIgnoresCommentsLiteralsAndLookalikes) {
-  for (const char* good : {
-           "// never includes <random> or calls rand() or time(nullptr)",
-           "#include <string>", "#include \"model/env/time.h\"", "#include <charconv>",
-           "x = event.time();", "x = p->time();", "TimeUs arrival_time(3);",
-           "int operand(int);", "Clock::time();", "Trace(\"rand() in a string\");",
-           "/* <chrono>\n system_clock */ int x;", "DurationUs delivery_time (5);",
-           "#include <random_access_helpers.h>"}) {
+  for (const char* good :
+       {"// never includes <random> or calls rand() or time(nullptr)", "#include <string>",
+        "#include \"model/env/time.h\"", "#include <charconv>", "x = event.time();",
+        "x = p->time();", "TimeUs arrival_time(3);", "int operand(int);", "Clock::time();",
+        "Trace(\"rand() in a string\");", "/* <chrono>\n system_clock */ int x;",
+        "DurationUs delivery_time (5);", "#include <random_access_helpers.h>"}) {
     EXPECT_TRUE(ScanText(good).empty()) << "should not flag: " << good;
   }
 }

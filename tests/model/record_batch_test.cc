@@ -3,6 +3,8 @@
 // encoding), a golden batch worked out by hand field by field from the format description (its
 // CRC computed separately with a bit-at-a-time reference), round trips through every codec, and
 // corrupt inputs (flipped bits, truncations, random bytes) that must come back as Corruption.
+#include "model/log/record_batch.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -11,7 +13,6 @@
 #include "model/env/rng.h"
 #include "model/log/compression.h"
 #include "model/log/crc32c.h"
-#include "model/log/record_batch.h"
 #include "model/log/varint.h"
 
 namespace ks {
@@ -27,11 +28,11 @@ std::string Bytes(std::initializer_list<int> values) {
 
 TEST(Crc32cTest, KnownVectors) {
   EXPECT_EQ(Crc32c("123456789"), 0xE3069283u);
-  EXPECT_EQ(Crc32c(std::string(32, '\0')), 0x8A9136AAu);        // RFC 3720 B.4
-  EXPECT_EQ(Crc32c(std::string(32, '\xff')), 0x62A8AB43u);      // RFC 3720 B.4
+  EXPECT_EQ(Crc32c(std::string(32, '\0')), 0x8A9136AAu);    // RFC 3720 B.4
+  EXPECT_EQ(Crc32c(std::string(32, '\xff')), 0x62A8AB43u);  // RFC 3720 B.4
   std::string ascending;
   for (int i = 0; i < 32; ++i) ascending.push_back(static_cast<char>(i));
-  EXPECT_EQ(Crc32c(ascending), 0x46DD794Eu);                    // RFC 3720 B.4
+  EXPECT_EQ(Crc32c(ascending), 0x46DD794Eu);  // RFC 3720 B.4
   EXPECT_EQ(Crc32c(""), 0u);
 }
 
@@ -133,13 +134,13 @@ const std::string kGoldenBatch = Bytes({
     0xff, 0xff, 0xff, 0xff,                          // baseSequence = -1
     0x00, 0x00, 0x00, 0x02,                          // records count = 2
     // record 0
-    0x12,        // length varint 9 (zigzag 18)
-    0x00,        // attributes
-    0x00,        // timestampDelta varlong 0
-    0x00,        // offsetDelta varint 0
-    0x02, 0x6b,  // keyLength 1, "k"
+    0x12,              // length varint 9 (zigzag 18)
+    0x00,              // attributes
+    0x00,              // timestampDelta varlong 0
+    0x00,              // offsetDelta varint 0
+    0x02, 0x6b,        // keyLength 1, "k"
     0x04, 0x76, 0x31,  // valueLength 2, "v1"
-    0x00,        // headers count 0
+    0x00,              // headers count 0
     // record 1
     0x16,        // length varint 11 (zigzag 22)
     0x00,        // attributes
@@ -306,7 +307,8 @@ class CompressionRoundTrip : public ::testing::TestWithParam<CompressionType> {}
 
 TEST_P(CompressionRoundTrip, BatchesRoundTripAndShrink) {
   std::vector<std::string> values;
-  for (int i = 0; i < 200; ++i) values.push_back("value-" + std::to_string(i % 10) + std::string(80, 'a'));
+  for (int i = 0; i < 200; ++i)
+    values.push_back("value-" + std::to_string(i % 10) + std::string(80, 'a'));
   std::vector<RecordInput> records;
   for (int i = 0; i < 200; ++i) {
     records.push_back({std::string_view("key"), std::string_view(values[i]), 5000 + i, {}});
@@ -326,10 +328,17 @@ TEST_P(CompressionRoundTrip, BatchesRoundTripAndShrink) {
   // The records section starts with the codec's own magic: real formats, not private ones.
   const std::string_view section = header.records_section();
   switch (GetParam()) {
-    case CompressionType::kGzip: EXPECT_EQ(section.substr(0, 2), Bytes({0x1f, 0x8b})); break;
-    case CompressionType::kLz4: EXPECT_EQ(section.substr(0, 4), Bytes({0x04, 0x22, 0x4d, 0x18})); break;
-    case CompressionType::kZstd: EXPECT_EQ(section.substr(0, 4), Bytes({0x28, 0xb5, 0x2f, 0xfd})); break;
-    default: break;
+    case CompressionType::kGzip:
+      EXPECT_EQ(section.substr(0, 2), Bytes({0x1f, 0x8b}));
+      break;
+    case CompressionType::kLz4:
+      EXPECT_EQ(section.substr(0, 4), Bytes({0x04, 0x22, 0x4d, 0x18}));
+      break;
+    case CompressionType::kZstd:
+      EXPECT_EQ(section.substr(0, 4), Bytes({0x28, 0xb5, 0x2f, 0xfd}));
+      break;
+    default:
+      break;
   }
   BatchReader reader;
   ASSERT_TRUE(reader.Open(header).ok());
@@ -373,8 +382,7 @@ INSTANTIATE_TEST_SUITE_P(Codecs, CompressionRoundTrip,
 
 TEST(CompressionTest, SnappyIsReportedUnsupported) {
   std::string out;
-  EXPECT_EQ(Compress(CompressionType::kSnappy, "abc", &out).code(),
-            Status::Code::kInvalidArgument);
+  EXPECT_EQ(Compress(CompressionType::kSnappy, "abc", &out).code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(ParseCompressionName("zstd"), CompressionType::kZstd);
   EXPECT_FALSE(ParseCompressionName("brotli").has_value());
 }

@@ -1,10 +1,11 @@
 // Goal: every mistake in a scenario file is reported at its file:line:column, saying what was
 // found and what was expected (with the closest valid name for a misspelling), and nothing runs.
 // Method: load small texts with LoadScenarioText and compare the error's position and message.
+#include "sim/scenario/loader.h"
+
 #include <gtest/gtest.h>
 
 #include "sim/cli/vocabulary.h"
-#include "sim/scenario/loader.h"
 
 namespace ks {
 namespace {

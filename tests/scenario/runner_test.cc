@@ -2,11 +2,12 @@
 // conditions until they hold or time out, checks expectations at the end, and gives the same
 // event stream whether run at once or in slices (the viewer's live mode).
 // Method: small ping-pong scenarios, inspected through the trace events they produce.
+#include "sim/scenario/runner.h"
+
 #include <gtest/gtest.h>
 
 #include "sim/cli/vocabulary.h"
 #include "sim/scenario/loader.h"
-#include "sim/scenario/runner.h"
 
 namespace ks {
 namespace {
@@ -154,7 +155,8 @@ world:
 nodes:
   - {name: echo, kind: echo}
   - {name: pinger, kind: pinger, target: echo}
-)", "test.yaml", registry_);
+)",
+                                   "test.yaml", registry_);
   RunOptions a, b;
   a.seed = 1;
   b.seed = 2;

@@ -44,8 +44,8 @@ TEST_P(ScenarioFileTest, RunsWithExpectationsMetAndIsDeterministic) {
   options.keep_event_hashes = true;
   const RunResult first = RunScenario(*scenario, registry, options);
   for (const ExpectationResult& e : first.expectations) {
-    EXPECT_TRUE(e.passed) << e.position.ToString() << ": " << e.description << " (was "
-                          << e.actual << ")";
+    EXPECT_TRUE(e.passed) << e.position.ToString() << ": " << e.description << " (was " << e.actual
+                          << ")";
   }
   for (const std::string& failure : first.failures) ADD_FAILURE() << failure;
   const RunResult second = RunScenario(*scenario, registry, options);

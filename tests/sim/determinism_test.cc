@@ -31,8 +31,8 @@ class PingPong final : public Process {
   void Start() override {
     std::string recovered;
     (void)env_.LocalDisk().Read("rounds", 0, 1 << 20, &recovered);
-    env_.Trace("pingpong.start", TraceFields().Add("recovered_bytes",
-                                                   static_cast<int64_t>(recovered.size())));
+    env_.Trace("pingpong.start",
+               TraceFields().Add("recovered_bytes", static_cast<int64_t>(recovered.size())));
     Tick();
   }
 
@@ -84,8 +84,9 @@ RunResult RunWorld(uint64_t seed) {
   Scheduler& scheduler = world.scheduler();
   scheduler.Schedule(60 * kMillisecond, [&] { world.Crash(2); });
   scheduler.Schedule(90 * kMillisecond, [&] { world.Start(2); });
-  scheduler.Schedule(120 * kMillisecond,
-                     [&] { world.network().Partition({0, 1}, {2, 3}, /*one_way=*/false); });
+  scheduler.Schedule(120 * kMillisecond, [&] {
+    world.network().Partition({0, 1}, {2, 3}, /*one_way=*/false);
+  });
   scheduler.Schedule(150 * kMillisecond, [&] { world.network().HealAll(); });
   scheduler.Schedule(170 * kMillisecond, [&] { world.Pause(3); });
   scheduler.Schedule(180 * kMillisecond, [&] { world.Resume(3); });

@@ -166,7 +166,7 @@ TEST(NetworkTest, NoGapAfterAPartitionDrop) {
   t.Send(0, 1, 0);
   t.At(500, [&] { t.world().network().Partition({0}, {1}, false); });
   t.At(600, [&] { t.Send(0, 1, 1); });
-  t.At(2'000, [&] { t.Send(0, 1, 2); });           // broken connection, still blocked
+  t.At(2'000, [&] { t.Send(0, 1, 2); });  // broken connection, still blocked
   t.At(2'100, [&] { t.world().network().HealAll(); });
   t.At(2'200, [&] { t.Send(0, 1, 3); });
   t.RunUntil(kTimeNever);

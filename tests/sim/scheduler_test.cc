@@ -25,8 +25,12 @@ struct Ran {
 class SchedulerTest : public ::testing::Test {
  protected:
   EventId Add(TimeUs at, int tag, int32_t owner = Scheduler::kNoOwner) {
-    return scheduler_.Schedule(at, [this, tag] { ran_.push_back({tag, scheduler_.Now()}); },
-                               owner);
+    return scheduler_.Schedule(
+        at,
+        [this, tag] {
+          ran_.push_back({tag, scheduler_.Now()});
+        },
+        owner);
   }
   std::vector<int> Tags() const {
     std::vector<int> tags;
@@ -242,9 +246,9 @@ TEST_F(GatedSchedulerTest, DroppedEventsNeverRun) {
 // instant it was deferred to ran first, although the deferred one had been due long before.
 // On one connection that reordered messages.
 TEST_F(GatedSchedulerTest, OverdueEventsRunBeforeEventsNewlyDueAtTheSameTime) {
-  Add(110, 9);                 // scheduled first, due at 110
-  Add(10, 1, /*owner=*/2);     // due at 10, deferred to 110
-  Add(20, 2, /*owner=*/1);     // due at 20, parked
+  Add(110, 9);              // scheduled first, due at 110
+  Add(10, 1, /*owner=*/2);  // due at 10, deferred to 110
+  Add(20, 2, /*owner=*/1);  // due at 20, parked
   scheduler_.RunUntil(100);
   parking_ = false;
   ASSERT_EQ(parked_.size(), 1u);

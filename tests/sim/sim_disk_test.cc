@@ -354,7 +354,8 @@ TEST(SimDiskTest, FilesSpanningChunksBehaveAsOneByteString) {
   ASSERT_TRUE(disk.Append("big", Pattern(chunk + 17)).ok());
   const std::vector<CrashLoss> losses = disk.Crash(rng);
   ASSERT_EQ(losses.size(), 1u);
-  EXPECT_EQ(losses[0].size_after, static_cast<int64_t>(expected.size()) + losses[0].torn_bytes_kept);
+  EXPECT_EQ(losses[0].size_after,
+            static_cast<int64_t>(expected.size()) + losses[0].torn_bytes_kept);
   expected += Pattern(chunk + 17).substr(0, static_cast<size_t>(losses[0].torn_bytes_kept));
   EXPECT_EQ(ReadAll(disk, "big"), expected) << "the durable chunks plus a torn prefix";
 

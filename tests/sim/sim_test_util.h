@@ -87,9 +87,8 @@ class TestWorld {
     for (int i = 0; i < node_count; ++i) {
       logs_.push_back(std::make_unique<NodeLog>());
       NodeLog* log = logs_.back().get();
-      world_.AddNode("n" + std::to_string(i), "test", [log](Env& env) {
-        return std::make_unique<TestProcess>(env, log);
-      });
+      world_.AddNode("n" + std::to_string(i), "test",
+                     [log](Env& env) { return std::make_unique<TestProcess>(env, log); });
     }
   }
 

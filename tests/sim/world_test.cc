@@ -66,8 +66,8 @@ TEST(WorldTest, ResumeKeepsConnectionOrderWithAMessageDueAtTheResumeInstant) {
   TestWorld t(OptionsWith(FixedLatency(1'000)), 2);
   t.StartAll();
   t.At(100, [&] { t.world().Pause(1); });
-  t.At(200, [&] { t.Send(0, 1, 0); });     // arrives at 1200: parked
-  t.At(2'000, [&] { t.Send(0, 1, 1); });   // arrives at 3000
+  t.At(200, [&] { t.Send(0, 1, 0); });        // arrives at 1200: parked
+  t.At(2'000, [&] { t.Send(0, 1, 1); });      // arrives at 3000
   t.At(3'000, [&] { t.world().Resume(1); });  // scheduled after message 1's arrival
   t.RunUntil(kTimeNever);
   EXPECT_EQ(t.SeqsFrom(1, 0), (std::vector<int64_t>{0, 1}));
@@ -197,7 +197,7 @@ TEST(WorldTest, DeferredMessagesKeepConnectionOrder) {
   t.StartAll();
   t.At(0, [&] {
     ASSERT_TRUE(t.process(1).env().LocalDisk().Fsync("missing").IsNotFound());  // busy to 2000
-    t.process(0).env().SetTimer(1'000, [&] { t.Send(0, 1, 1); });  // arrives at 2000
+    t.process(0).env().SetTimer(1'000, [&] { t.Send(0, 1, 1); });               // arrives at 2000
     t.Send(0, 1, 0);  // arrives at 1000, deferred to 2000
   });
   t.RunUntil(kTimeNever);
@@ -214,8 +214,8 @@ TEST(WorldTest, TracesLifecycleEvents) {
   t.world().Crash(0);
   std::vector<std::string> kinds;
   for (const TraceEvent& e : collector.events) kinds.push_back(e.kind);
-  EXPECT_EQ(kinds, (std::vector<std::string>{"node.start", "node.pause", "node.resume",
-                                             "node.crash"}));
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"node.start", "node.pause", "node.resume", "node.crash"}));
   EXPECT_EQ(collector.events[0].fields_json, R"({"incarnation":1})");
   EXPECT_EQ(collector.events[0].node, 0);
   EXPECT_EQ(t.world().trace().event_count(), 5) << "node.add came before the collector";

@@ -49,8 +49,8 @@ inline std::string MakeSimpleBatch(int count, int64_t timestamp_ms, std::string 
                                    int keys = 1000000, int first = 0) {
   std::vector<PlainRecord> records;
   for (int i = first; i < first + count; ++i) {
-    records.push_back({0, "key" + std::to_string(i % keys), prefix + std::to_string(i),
-                       timestamp_ms});
+    records.push_back(
+        {0, "key" + std::to_string(i % keys), prefix + std::to_string(i), timestamp_ms});
   }
   return MakeBatch(records);
 }

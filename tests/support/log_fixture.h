@@ -23,8 +23,8 @@ class LogFixture : public ::testing::Test {
   }
 
   // Appends `count` records as leader; returns the info (fails the test on error).
-  LogAppendInfo Append(int count, int64_t timestamp_ms, int32_t epoch = 0,
-                       std::string prefix = "v", int keys = 1000000) {
+  LogAppendInfo Append(int count, int64_t timestamp_ms, int32_t epoch = 0, std::string prefix = "v",
+                       int keys = 1000000) {
     std::string batch = MakeSimpleBatch(count, timestamp_ms, prefix, keys, appended_);
     appended_ += count;
     LogAppendInfo info;

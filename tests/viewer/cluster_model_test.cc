@@ -2,16 +2,17 @@
 // events say (leader, epoch, ISR, HW, LEO, crash state, captions), and the store's snapshots and
 // seeks give exactly the picture of a full fold. Method: small hand-written event sequences in the
 // schema of docs/trace-schema.md, plus one real recorded run (the flagship scenario) for seeking.
+#include "viewer/cluster_model.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <string>
 #include <vector>
 
-#include "viewer/cluster_model.h"
+#include "tests/viewer/model_picture.h"
 #include "viewer/json_fields.h"
 #include "viewer/trace_store.h"
-#include "tests/viewer/model_picture.h"
 
 namespace ks {
 namespace {
@@ -32,8 +33,9 @@ class EventList {
 // Three brokers and a zookeeper; b1 leads orders-0, then crashes and b2 is elected.
 EventList ThreeBrokerStory() {
   EventList list;
-  list.Add(0, -1, "scenario.begin",
-           R"({"name":"story","path":"s.yaml","seed":1,"run_for_us":9,"description":"A \"short\" story\nin two lines"})")
+  list.Add(
+          0, -1, "scenario.begin",
+          R"({"name":"story","path":"s.yaml","seed":1,"run_for_us":9,"description":"A \"short\" story\nin two lines"})")
       .Add(0, 0, "node.add", R"({"name":"zk","role":"zookeeper"})")
       .Add(0, 1, "node.add", R"({"name":"b1","role":"broker"})")
       .Add(0, 2, "node.add", R"({"name":"b2","role":"broker"})")
@@ -44,33 +46,43 @@ EventList ThreeBrokerStory() {
       .Add(0, 2, "node.start", R"({"incarnation":1})")
       .Add(0, 3, "node.start", R"({"incarnation":1})")
       .Add(10, 1, "controller.active", R"({"broker":1,"epoch":1})")
-      .Add(20, 1, "controller.election",
-           R"({"tp":"orders-0","leader":1,"leader_epoch":0,"isr":[1,2,3],"how":"new partition","unclean":false})")
-      .Add(21, 1, "controller.partition_state",
-           R"({"tp":"orders-0","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"partition_epoch":0})")
-      .Add(30, 1, "replica.role",
-           R"({"tp":"orders-0","role":"leader","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"hw":0,"leo":0})")
-      .Add(30, 2, "replica.role",
-           R"({"tp":"orders-0","role":"follower","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"hw":0,"leo":0})")
-      .Add(30, 3, "replica.role",
-           R"({"tp":"orders-0","role":"follower","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"hw":0,"leo":0})")
-      .Add(40, 5, "history.op",
-           R"({"op":0,"process":"p1","type":"invoke","f":"send","topic":"orders","partition":-1,"value":"p1-0"})")
+      .Add(
+          20, 1, "controller.election",
+          R"({"tp":"orders-0","leader":1,"leader_epoch":0,"isr":[1,2,3],"how":"new partition","unclean":false})")
+      .Add(
+          21, 1, "controller.partition_state",
+          R"({"tp":"orders-0","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"partition_epoch":0})")
+      .Add(
+          30, 1, "replica.role",
+          R"({"tp":"orders-0","role":"leader","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"hw":0,"leo":0})")
+      .Add(
+          30, 2, "replica.role",
+          R"({"tp":"orders-0","role":"follower","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"hw":0,"leo":0})")
+      .Add(
+          30, 3, "replica.role",
+          R"({"tp":"orders-0","role":"follower","leader":1,"leader_epoch":0,"isr":[1,2,3],"replicas":[1,2,3],"hw":0,"leo":0})")
+      .Add(
+          40, 5, "history.op",
+          R"({"op":0,"process":"p1","type":"invoke","f":"send","topic":"orders","partition":-1,"value":"p1-0"})")
       .Add(41, 1, "replica.leo", R"({"tp":"orders-0","leo":5})")
       .Add(42, 2, "replica.leo", R"({"tp":"orders-0","leo":3})")
       .Add(43, 1, "replica.hw", R"({"tp":"orders-0","hw":3,"leo":5,"by":"leader"})")
-      .Add(44, 5, "history.op",
-           R"({"op":0,"process":"p1","type":"ok","f":"send","topic":"orders","partition":0,"value":"p1-0","offset":0})")
+      .Add(
+          44, 5, "history.op",
+          R"({"op":0,"process":"p1","type":"ok","f":"send","topic":"orders","partition":0,"value":"p1-0","offset":0})")
       .Add(50, -1, "scenario.step",
            R"({"index":0,"line":4,"action":"crash","caption":"Power loss on b1."})")
       .Add(50, 1, "node.crash", R"({"power_loss":true})")
-      .Add(60, 2, "controller.election",
-           R"({"tp":"orders-0","leader":2,"leader_epoch":1,"isr":[2,3],"how":"clean","unclean":false})")
-      .Add(61, 2, "replica.role",
-           R"({"tp":"orders-0","role":"leader","leader":2,"leader_epoch":1,"isr":[2,3],"replicas":[1,2,3],"hw":3,"leo":3})")
+      .Add(
+          60, 2, "controller.election",
+          R"({"tp":"orders-0","leader":2,"leader_epoch":1,"isr":[2,3],"how":"clean","unclean":false})")
+      .Add(
+          61, 2, "replica.role",
+          R"({"tp":"orders-0","role":"leader","leader":2,"leader_epoch":1,"isr":[2,3],"replicas":[1,2,3],"hw":3,"leo":3})")
       .Add(62, -1, "net.partition", R"({"sides":"b1,b2 | b3","one_way":false})")
-      .Add(63, -1, "checker.violation",
-           R"({"checker":"lost_writes","tp":"orders-0","offsets":[3,4],"replicas":[1],"detail":"2 acked writes lost","seed":1})")
+      .Add(
+          63, -1, "checker.violation",
+          R"({"checker":"lost_writes","tp":"orders-0","offsets":[3,4],"replicas":[1],"detail":"2 acked writes lost","seed":1})")
       .Add(70, 1, "node.restart", R"({"incarnation":2})")
       .Add(71, 1, "replica.truncate",
            R"({"tp":"orders-0","from_leo":5,"to":3,"reason":"epoch","mode":"epoch"})")
@@ -92,7 +104,8 @@ size_t IndexOf(const std::vector<TraceEvent>& events, const std::string& kind, i
 }
 
 TEST(JsonFieldsTest, ReadsScalarsStringsAndArrays) {
-  JsonFields fields(R"({"a":5,"b":"x\"y\nz","c":[1, 2,3],"d":true,"e":[[0,1,"v"],[0,2,null]],"f":-7})");
+  JsonFields fields(
+      R"({"a":5,"b":"x\"y\nz","c":[1, 2,3],"d":true,"e":[[0,1,"v"],[0,2,null]],"f":-7})");
   EXPECT_TRUE(fields.ok());
   EXPECT_EQ(fields.Int("a"), 5);
   EXPECT_EQ(fields.Int("f"), -7);
@@ -243,10 +256,15 @@ TEST(TraceStoreTest, SeekingEqualsAFullFoldOnARecordedRun) {
   ASSERT_GT(store->size(), 3 * TraceStore::kSnapshotInterval);
 
   // Positions just before, at and after snapshot boundaries, and a few in between.
-  std::vector<size_t> positions = {0, 1, TraceStore::kSnapshotInterval - 1,
+  std::vector<size_t> positions = {0,
+                                   1,
+                                   TraceStore::kSnapshotInterval - 1,
                                    TraceStore::kSnapshotInterval,
-                                   TraceStore::kSnapshotInterval + 1, store->size() / 3,
-                                   store->size() / 2, store->size() - 1, store->size()};
+                                   TraceStore::kSnapshotInterval + 1,
+                                   store->size() / 3,
+                                   store->size() / 2,
+                                   store->size() - 1,
+                                   store->size()};
   ClusterModel full;
   size_t applied = 0;
   ClusterModel seeking;  // Seek() back and forth through the same positions

@@ -5,13 +5,14 @@
 // path, reproduces the live run's event stream and digest.
 // Method: the flagship scenario (three brokers, a producer and a consumer) and a ping-pong
 // scenario, driven through LiveSession as the cluster panel drives it.
+#include "viewer/live_session.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <unistd.h>
 
 #include "sim/cli/cli.h"
 #include "sim/cli/vocabulary.h"
@@ -19,7 +20,6 @@
 #include "sim/scenario/runner.h"
 #include "viewer/injected_faults.h"
 #include "viewer/json_fields.h"
-#include "viewer/live_session.h"
 
 namespace ks {
 namespace {
@@ -153,8 +153,7 @@ TEST_F(LiveSessionTest, InjectingAfterScrubbingBackForksWithTheSamePastAndDropsT
 // Runs the saved scenario as `kafkasim run FILE --seed N --no-trace` does; returns the digest.
 std::string CliDigest(const std::string& path, uint64_t seed) {
   const std::string seed_text = std::to_string(seed);
-  const char* argv[] = {"kafkasim", "run", path.c_str(), "--seed", seed_text.c_str(),
-                        "--no-trace"};
+  const char* argv[] = {"kafkasim", "run", path.c_str(), "--seed", seed_text.c_str(), "--no-trace"};
   std::ostringstream out, err;
   RunCli(6, argv, out, err);
   const std::string text = out.str();
@@ -234,10 +233,9 @@ TEST(InjectedFaultsTest, AppendsStepsAndKeepsEveryOriginalLine) {
   const std::string original = "name: x\nnodes: []\nexpect: []";  // no final newline
   ASSERT_TRUE(ScenarioWithInjected(original, {}, 1, &text, &error));
   EXPECT_EQ(text, original);
-  ASSERT_TRUE(ScenarioWithInjected(original,
-                                   {{1500, {Fault::Kind::kCutLink, "b1", "zk"}},
-                                    {2000, {Fault::Kind::kHeal, "", ""}}},
-                                   7, &text, &error));
+  ASSERT_TRUE(ScenarioWithInjected(
+      original, {{1500, {Fault::Kind::kCutLink, "b1", "zk"}}, {2000, {Fault::Kind::kHeal, "", ""}}},
+      7, &text, &error));
   EXPECT_EQ(text.rfind(original + "\n", 0), 0u);
   EXPECT_NE(text.find("\ninjected:\n  - at: 1500us"), std::string::npos) << text;
   EXPECT_NE(text.find("    do: partition\n    between: [[b1], [zk]]\n"), std::string::npos);
@@ -248,9 +246,10 @@ TEST(InjectedFaultsTest, AppendsStepsAndKeepsEveryOriginalLine) {
   std::string again;
   ASSERT_TRUE(ScenarioWithInjected("name: x\ninjected:\n- at: 1us\n  do: heal\n",
                                    {{5, {Fault::Kind::kCrash, "b1", ""}}}, 7, &again, &error));
-  EXPECT_EQ(again, "name: x\ninjected:\n- at: 1us\n  do: heal\n- at: 5us  # 0.000005 s\n"
-                   "  do: crash\n  node: b1\n"
-                   "  caption: \"Injected in the viewer: crash b1 (power loss)\"\n");
+  EXPECT_EQ(again,
+            "name: x\ninjected:\n- at: 1us\n  do: heal\n- at: 5us  # 0.000005 s\n"
+            "  do: crash\n  node: b1\n"
+            "  caption: \"Injected in the viewer: crash b1 (power loss)\"\n");
   // ...which must be the last section, or the steps would land in another one.
   EXPECT_FALSE(ScenarioWithInjected("injected:\n- at: 1us\nname: x\n",
                                     {{5, {Fault::Kind::kHeal, "", ""}}}, 7, &again, &error));

@@ -52,8 +52,9 @@ Story SegmentsStory() {
       .Add(10, 1, "log.append", Append(0, 4, 100, 0))
       .Add(11, 1, "log.index_entry", IndexEntry(0, 9, 100, 5000))
       .Add(11, 1, "log.append", Append(5, 9, 100, 0))
-      .Add(12, 1, "log.roll",
-           R"({"topic_partition":"orders-0","segment":10,"reason":"size","previous_segment":0,"previous_bytes":200})")
+      .Add(
+          12, 1, "log.roll",
+          R"({"topic_partition":"orders-0","segment":10,"reason":"size","previous_segment":0,"previous_bytes":200})")
       .Add(12, 1, "log.index_entry", IndexEntry(10, 4, 0, 6000))
       .Add(12, 1, "log.append", Append(10, 14, 120, 10))
       .Add(13, 1, "log.flush", R"({"topic_partition":"orders-0","offset":15})")
@@ -90,8 +91,9 @@ TEST(LogFoldTest, SegmentsIndexEntriesAndFlushes) {
 
 TEST(LogFoldTest, TruncationCutsSegmentsAndIndexEntries) {
   Story story = SegmentsStory();
-  story.Add(20, 1, "log.truncate",
-            R"({"topic_partition":"orders-0","to_offset":8,"bytes_removed":300,"log_end_offset":5,"full":false})");
+  story.Add(
+      20, 1, "log.truncate",
+      R"({"topic_partition":"orders-0","to_offset":8,"bytes_removed":300,"log_end_offset":5,"full":false})");
   const LogView& log = *story.model().Log("orders-0", 1);
   ASSERT_EQ(log.segments.size(), 1u);  // segment 10 went whole (240 bytes), 60 more from 0
   EXPECT_EQ(log.segments[0].size_bytes, 140);
@@ -105,8 +107,9 @@ TEST(LogFoldTest, TruncationCutsSegmentsAndIndexEntries) {
   EXPECT_EQ(log.truncations[0].to_offset, 8);
   EXPECT_EQ(log.truncations[0].bytes_removed, 300);
 
-  story.Add(30, 1, "log.truncate",
-            R"({"topic_partition":"orders-0","to_offset":50,"bytes_removed":140,"log_end_offset":50,"full":true})");
+  story.Add(
+      30, 1, "log.truncate",
+      R"({"topic_partition":"orders-0","to_offset":50,"bytes_removed":140,"log_end_offset":50,"full":true})");
   const LogView& reset = *story.model().Log("orders-0", 1);
   ASSERT_EQ(reset.segments.size(), 1u);
   EXPECT_EQ(reset.segments[0].base_offset, 50);
@@ -117,10 +120,12 @@ TEST(LogFoldTest, TruncationCutsSegmentsAndIndexEntries) {
 
 TEST(LogFoldTest, RetentionDeletesAndStartOffset) {
   Story story = SegmentsStory();
-  story.Add(20, 1, "log.start_offset",
-            R"({"topic_partition":"orders-0","log_start_offset":10,"reason":"retention"})")
-      .Add(20, 1, "log.retention_delete",
-           R"({"topic_partition":"orders-0","segment":0,"reason":"time","bytes":200,"max_timestamp_ms":5000})");
+  story
+      .Add(20, 1, "log.start_offset",
+           R"({"topic_partition":"orders-0","log_start_offset":10,"reason":"retention"})")
+      .Add(
+          20, 1, "log.retention_delete",
+          R"({"topic_partition":"orders-0","segment":0,"reason":"time","bytes":200,"max_timestamp_ms":5000})");
   const LogView& log = *story.model().Log("orders-0", 1);
   EXPECT_EQ(log.log_start, 10);
   ASSERT_EQ(log.segments.size(), 1u);
@@ -136,8 +141,9 @@ TEST(LogFoldTest, RetentionDeletesAndStartOffset) {
 TEST(LogFoldTest, CompactionReplacesSegmentsWithTheTracedOnes) {
   Story story = SegmentsStory();
   story.Add(20, 1, "log.index_entry", IndexEntry(0, 7, 40, 5000))
-      .Add(20, 1, "log.clean",
-           R"({"topic_partition":"orders-0","first_dirty_offset":0,"end_offset":10,"segments_before":1,"segments_after":1,"bytes_before":200,"bytes_after":80,"records_removed":6,"tombstones_removed":0,"segments":[[0,8,80]]})");
+      .Add(
+          20, 1, "log.clean",
+          R"({"topic_partition":"orders-0","first_dirty_offset":0,"end_offset":10,"segments_before":1,"segments_after":1,"bytes_before":200,"bytes_after":80,"records_removed":6,"tombstones_removed":0,"segments":[[0,8,80]]})");
   const LogView& log = *story.model().Log("orders-0", 1);
   ASSERT_EQ(log.segments.size(), 2u);
   EXPECT_EQ(log.segments[0].size_bytes, 80);
@@ -182,10 +188,12 @@ TEST(LogFoldTest, IndexEntriesWaitForTheirAppendAndAreCapped) {
 TEST(LogFoldTest, CrashLossAndRecoveryCutTheTail) {
   Story story = SegmentsStory();
   story.Add(20, 1, "node.crash", R"({"power_loss":true})")
-      .Add(20, 1, "disk.crash_loss",
-           R"({"file":"orders-0/00000000000000000010.log","size_before":240,"size_after":150,"torn_bytes":30})")
-      .Add(30, 1, "log.recovery",
-           R"({"topic_partition":"orders-0","recovery_point":15,"segments_scanned":1,"batches_dropped":1,"bytes_dropped":30,"segments_deleted":0,"log_end_offset":15,"reason":"00000000000000000010.log at position 120: a torn batch"})");
+      .Add(
+          20, 1, "disk.crash_loss",
+          R"({"file":"orders-0/00000000000000000010.log","size_before":240,"size_after":150,"torn_bytes":30})")
+      .Add(
+          30, 1, "log.recovery",
+          R"({"topic_partition":"orders-0","recovery_point":15,"segments_scanned":1,"batches_dropped":1,"bytes_dropped":30,"segments_deleted":0,"log_end_offset":15,"reason":"00000000000000000010.log at position 120: a torn batch"})");
   const LogView& log = *story.model().Log("orders-0", 1);
   ASSERT_EQ(log.segments.size(), 2u);
   EXPECT_EQ(log.segments[1].size_bytes, 120);
@@ -199,15 +207,18 @@ TEST(ConsumerFoldTest, PositionHwAndLag) {
   Story story;
   story.Add(0, 1, "node.add", R"({"name":"b1","role":"broker"})")
       .Add(0, 7, "node.add", R"({"name":"c1","role":"consumer"})")
-      .Add(1, 1, "replica.role",
-           R"({"tp":"orders-0","role":"leader","leader":1,"leader_epoch":0,"isr":[1],"replicas":[1],"hw":0,"leo":0})")
+      .Add(
+          1, 1, "replica.role",
+          R"({"tp":"orders-0","role":"leader","leader":1,"leader_epoch":0,"isr":[1],"replicas":[1],"hw":0,"leo":0})")
       .Add(2, 7, "consumer.reset",
            R"({"client":"c1","topic":"orders","partition":0,"strategy":"earliest","offset":0})")
       .Add(3, 1, "replica.hw", R"({"tp":"orders-0","hw":10,"leo":12,"by":"leader"})")
-      .Add(4, 7, "consumer.fetch",
-           R"({"client":"c1","node":1,"correlation_id":3,"partitions":[["orders",0,"NONE",0,3,10],["orders",1,"NOT_LEADER_OR_FOLLOWER",0,0,-1]]})")
-      .Add(5, 7, "history.op",
-           R"({"op":0,"process":"c1","type":"ok","f":"poll","records":[[0,0,"p1-0...."],[0,1,"a,\"b]"],[0,2,null]]})");
+      .Add(
+          4, 7, "consumer.fetch",
+          R"({"client":"c1","node":1,"correlation_id":3,"partitions":[["orders",0,"NONE",0,3,10],["orders",1,"NOT_LEADER_OR_FOLLOWER",0,0,-1]]})")
+      .Add(
+          5, 7, "history.op",
+          R"({"op":0,"process":"c1","type":"ok","f":"poll","records":[[0,0,"p1-0...."],[0,1,"a,\"b]"],[0,2,null]]})");
   const ClientView& consumer = story.model().clients().at("c1");
   EXPECT_TRUE(consumer.consumer);
   EXPECT_EQ(consumer.topic, "orders");

@@ -56,10 +56,9 @@ inline std::string ModelPicture(const ClusterModel& model) {
 // test: ctest -j runs them side by side) and returns its path.
 inline std::string RecordFlagship(const std::string& name) {
   const std::string trace = std::string(KAFKASIM_BINARY_DIR) + "/" + name;
-  const std::string command = std::string(KAFKASIM_BINARY_DIR) + "/bin/kafkasim run " +
-                              KAFKASIM_SOURCE_DIR +
-                              "/scenarios/curriculum/replication-flagship.yaml --trace " + trace +
-                              " > /dev/null 2>&1";
+  const std::string command =
+      std::string(KAFKASIM_BINARY_DIR) + "/bin/kafkasim run " + KAFKASIM_SOURCE_DIR +
+      "/scenarios/curriculum/replication-flagship.yaml --trace " + trace + " > /dev/null 2>&1";
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
   return trace;
 }

@@ -4,6 +4,8 @@
 // those of an eager fold of the reader's own copies. Also the pieces it rests on: the text arena
 // keeps every text where it was, the JSON fields keep more than their inline share of keys, and
 // `--measure-frames` prints its two phases under Xvfb.
+#include "viewer/trace_store.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -13,11 +15,10 @@
 #include <vector>
 
 #include "sim/trace_reader.h"
+#include "tests/viewer/model_picture.h"
 #include "viewer/cluster_model.h"
 #include "viewer/json_fields.h"
 #include "viewer/text_arena.h"
-#include "viewer/trace_store.h"
-#include "tests/viewer/model_picture.h"
 
 namespace ks {
 namespace {
@@ -82,8 +83,9 @@ TEST(TextArenaTest, StoredTextsNeverMove) {
   std::vector<std::string> originals;
   for (int i = 0; i < 20000; ++i) {
     // Mostly short texts, now and then one larger than a quarter chunk (a chunk of its own).
-    originals.push_back(i % 5000 == 17 ? std::string(TextArena::kChunkBytes, 'x')
-                                       : "text number " + std::to_string(i) + std::string(i % 90, '.'));
+    originals.push_back(i % 5000 == 17
+                            ? std::string(TextArena::kChunkBytes, 'x')
+                            : "text number " + std::to_string(i) + std::string(i % 90, '.'));
     stored.push_back(arena.Store(originals.back()));
   }
   for (size_t i = 0; i < stored.size(); ++i) ASSERT_EQ(stored[i], originals[i]) << i;
@@ -92,7 +94,8 @@ TEST(TextArenaTest, StoredTextsNeverMove) {
 
 TEST(JsonFieldsTest, MoreKeysThanTheInlineShare) {
   std::string json = "{";
-  for (int i = 0; i < 40; ++i) json += (i ? "," : "") + ("\"k" + std::to_string(i) + "\":" + std::to_string(i * 3));
+  for (int i = 0; i < 40; ++i)
+    json += (i ? "," : "") + ("\"k" + std::to_string(i) + "\":" + std::to_string(i * 3));
   json += ",\"s\":\"a\\\"b\"}";
   const JsonFields fields(json);
   EXPECT_TRUE(fields.ok());

@@ -4,7 +4,6 @@
 // scripts/viewer-screenshot.sh (xvfb-run + --screenshot), and read the PNGs back with stb_image.
 #include <gtest/gtest.h>
 #include <stb/stb_image.h>
-
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -64,8 +63,8 @@ class ViewerScreenshotTest : public ::testing::Test {
     std::string output;
     const int status =
         RunCommand(kBinaryDir + "/bin/kafkasim run " + kSourceDir +
-                "/scenarios/curriculum/replication-flagship.yaml --trace " + *trace_,
-            &output);
+                       "/scenarios/curriculum/replication-flagship.yaml --trace " + *trace_,
+                   &output);
     ASSERT_EQ(status, 0) << output;
   }
   static void TearDownTestSuite() { delete trace_; }
@@ -76,8 +75,8 @@ class ViewerScreenshotTest : public ::testing::Test {
     std::remove(out.c_str());
     std::string output;
     const int status = RunCommand(kSourceDir + "/scripts/viewer-screenshot.sh " + kViewer + " " +
-                               *trace_ + " " + time + " " + out + " " + size,
-                           &output);
+                                      *trace_ + " " + time + " " + out + " " + size,
+                                  &output);
     EXPECT_EQ(status, 0) << output;
     return LoadPng(out);
   }
@@ -107,7 +106,8 @@ TEST_F(ViewerScreenshotTest, TwoStatesGiveTwoDistinctNonBlankImagesOfTheRequeste
 // A bad file: non-zero exit (not a signal), and the message names the problem.
 void ExpectRefused(const std::string& path, const std::string& expected_words) {
   std::string output;
-  const int status = RunCommand(kViewer + " --trace " + path + " --at 1 --screenshot /dev/null", &output);
+  const int status =
+      RunCommand(kViewer + " --trace " + path + " --at 1 --screenshot /dev/null", &output);
   EXPECT_EQ(status, 1) << output;
   EXPECT_NE(output.find("cannot open trace"), std::string::npos) << output;
   EXPECT_NE(output.find(expected_words), std::string::npos) << output;
@@ -122,8 +122,8 @@ TEST_F(ViewerScreenshotTest, BadTraceFilesGiveAClearMessage) {
   const std::string newer = kBinaryDir + "/viewer_newer_schema.sqlite";
   std::string output;
   ASSERT_EQ(RunCommand("cp " + *trace_ + " " + newer + " && sqlite3 " + newer +
-                    " \"UPDATE meta SET value='99' WHERE key='schema_version'\"",
-                &output),
+                           " \"UPDATE meta SET value='99' WHERE key='schema_version'\"",
+                       &output),
             0)
       << output;
   ExpectRefused(newer, "99");
@@ -131,8 +131,8 @@ TEST_F(ViewerScreenshotTest, BadTraceFilesGiveAClearMessage) {
   // A corrupt file: the SQLite header survives, the rest is overwritten with garbage.
   const std::string corrupt = kBinaryDir + "/viewer_corrupt.sqlite";
   ASSERT_EQ(RunCommand("cp " + *trace_ + " " + corrupt + " && dd if=/dev/urandom of=" + corrupt +
-                    " bs=1024 seek=1 count=64 conv=notrunc status=none",
-                &output),
+                           " bs=1024 seek=1 count=64 conv=notrunc status=none",
+                       &output),
             0)
       << output;
   ExpectRefused(corrupt, "");

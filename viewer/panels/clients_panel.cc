@@ -25,20 +25,22 @@ void AlarmCell(int64_t value) {
   }
 }
 
-constexpr ImGuiTableFlags kTableFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
-                                        ImGuiTableFlags_SizingFixedFit;
+constexpr ImGuiTableFlags kTableFlags =
+    ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
 
 void DrawProducers(const ClusterModel& model) {
   if (!ImGui::BeginTable("producers", 7, kTableFlags)) return;
   TableHeaderRow({{"producer", "A producer client (a workload sending records)"},
-             {"sent", "Records handed to send() so far"},
-             {"acked", "Acknowledged by the leader (with acks=all: by the whole ISR)"},
-             {"failed", "Definitely not written: rejected before any append, or never sent\n"
-                        "before delivery.timeout.ms"},
-             {"unknown", "Fate unknown: an attempt was sent but no answer came (timeout,\n"
-                         "reset). It may or may not be in the log."},
-             {"in flight", "Sent, not yet acknowledged, failed or given up"},
-             {"last error", "The Kafka error of the last failed or unknown send"}});
+                  {"sent", "Records handed to send() so far"},
+                  {"acked", "Acknowledged by the leader (with acks=all: by the whole ISR)"},
+                  {"failed",
+                   "Definitely not written: rejected before any append, or never sent\n"
+                   "before delivery.timeout.ms"},
+                  {"unknown",
+                   "Fate unknown: an attempt was sent but no answer came (timeout,\n"
+                   "reset). It may or may not be in the log."},
+                  {"in flight", "Sent, not yet acknowledged, failed or given up"},
+                  {"last error", "The Kafka error of the last failed or unknown send"}});
   for (const auto& [name, client] : model.clients()) {
     if (!client.producer) continue;
     ImGui::TableNextRow();
@@ -58,15 +60,18 @@ void DrawProducers(const ClusterModel& model) {
 void DrawConsumers(const ClusterModel& model) {
   if (!ImGui::BeginTable("consumers", 7, kTableFlags)) return;
   TableHeaderRow({{"consumer", "A consumer client (a workload polling records)"},
-             {"partition", "A partition assigned to it"},
-             {"position", "The offset of the next record the application gets: one past\n"
-                          "the last record a poll returned"},
-             {"HW", "The partition's high watermark (its leader's): consumers may read\n"
-                    "only below it, the records every ISR member has"},
-             {"LEO", "The leader's log end offset: records from HW to LEO are written but\n"
-                     "not yet committed, so no consumer sees them"},
-             {"lag", "HW - position: committed records this consumer has not read yet"},
-             {"read", "Records the application received from this partition"}});
+                  {"partition", "A partition assigned to it"},
+                  {"position",
+                   "The offset of the next record the application gets: one past\n"
+                   "the last record a poll returned"},
+                  {"HW",
+                   "The partition's high watermark (its leader's): consumers may read\n"
+                   "only below it, the records every ISR member has"},
+                  {"LEO",
+                   "The leader's log end offset: records from HW to LEO are written but\n"
+                   "not yet committed, so no consumer sees them"},
+                  {"lag", "HW - position: committed records this consumer has not read yet"},
+                  {"read", "Records the application received from this partition"}});
   for (const auto& [name, client] : model.clients()) {
     if (!client.consumer) continue;
     bool first = true;

@@ -63,8 +63,10 @@ void DrawLink(ImDrawList* draw, const ClusterModel& model, const Placed& a, cons
     DrawPath(draw, points, palette::kVermillion, 3.0f, /*dashed=*/true);
     const ImVec2 mid(0.25f * a.center.x + 0.5f * control.x + 0.25f * b.center.x,
                      0.25f * a.center.y + 0.5f * control.y + 0.25f * b.center.y);
-    draw->AddLine(ImVec2(mid.x - 8, mid.y - 8), ImVec2(mid.x + 8, mid.y + 8), palette::kVermillion, 4);
-    draw->AddLine(ImVec2(mid.x - 8, mid.y + 8), ImVec2(mid.x + 8, mid.y - 8), palette::kVermillion, 4);
+    draw->AddLine(ImVec2(mid.x - 8, mid.y - 8), ImVec2(mid.x + 8, mid.y + 8), palette::kVermillion,
+                  4);
+    draw->AddLine(ImVec2(mid.x - 8, mid.y + 8), ImVec2(mid.x + 8, mid.y - 8), palette::kVermillion,
+                  4);
   } else if (down) {
     DrawPath(draw, points, palette::kGrey, 1.5f, /*dashed=*/true);
   } else {
@@ -87,17 +89,18 @@ void DrawNode(ImDrawList* draw, const ClusterModel& model, const Placed& placed,
     draw->AddCircleFilled(c, radius, fill);
     draw->AddCircle(c, radius, palette::kBlack, 0, 2.0f);
   } else if (node.role == "zookeeper") {
-    draw->AddRectFilled(ImVec2(c.x - radius, c.y - radius * 0.8f), ImVec2(c.x + radius, c.y + radius * 0.8f),
-                        fill, 10.0f);
-    draw->AddRect(ImVec2(c.x - radius, c.y - radius * 0.8f), ImVec2(c.x + radius, c.y + radius * 0.8f),
-                  palette::kBlack, 10.0f, 0, 2.0f);
+    draw->AddRectFilled(ImVec2(c.x - radius, c.y - radius * 0.8f),
+                        ImVec2(c.x + radius, c.y + radius * 0.8f), fill, 10.0f);
+    draw->AddRect(ImVec2(c.x - radius, c.y - radius * 0.8f),
+                  ImVec2(c.x + radius, c.y + radius * 0.8f), palette::kBlack, 10.0f, 0, 2.0f);
   } else if (node.role == "producer") {
     const ImVec2 a(c.x, c.y - radius), b(c.x + radius, c.y + radius * 0.8f),
         d(c.x - radius, c.y + radius * 0.8f);
     draw->AddTriangleFilled(a, b, d, fill);
     draw->AddTriangle(a, b, d, palette::kBlack, 2.0f);
   } else if (node.role == "consumer") {
-    const ImVec2 a(c.x, c.y - radius), b(c.x + radius, c.y), d(c.x, c.y + radius), e(c.x - radius, c.y);
+    const ImVec2 a(c.x, c.y - radius), b(c.x + radius, c.y), d(c.x, c.y + radius),
+        e(c.x - radius, c.y);
     draw->AddQuadFilled(a, b, d, e, fill);
     draw->AddQuad(a, b, d, e, palette::kBlack, 2.0f);
   } else {
@@ -121,8 +124,10 @@ void DrawNode(ImDrawList* draw, const ClusterModel& model, const Placed& placed,
   } else if (node.paused) {
     state = "PAUSED";
     const float h = radius * 0.5f;
-    draw->AddRectFilled(ImVec2(c.x + radius * 0.45f, c.y - h), ImVec2(c.x + radius * 0.6f, c.y + h), palette::kBlack);
-    draw->AddRectFilled(ImVec2(c.x + radius * 0.7f, c.y - h), ImVec2(c.x + radius * 0.85f, c.y + h), palette::kBlack);
+    draw->AddRectFilled(ImVec2(c.x + radius * 0.45f, c.y - h), ImVec2(c.x + radius * 0.6f, c.y + h),
+                        palette::kBlack);
+    draw->AddRectFilled(ImVec2(c.x + radius * 0.7f, c.y - h), ImVec2(c.x + radius * 0.85f, c.y + h),
+                        palette::kBlack);
   } else if (!node.up) {
     state = node.incarnation == 0 ? "not started" : "stopped";
     state_colour = palette::kGrey;
@@ -137,9 +142,10 @@ void DrawNode(ImDrawList* draw, const ClusterModel& model, const Placed& placed,
 void DrawLegend() {
   ImGui::TextDisabled("Legend:");
   ImGui::SameLine();
-  ImGui::TextWrapped("O broker   [] ZooKeeper   /\\ producer   <> consumer   "
-                         "orange ring = controller   X = crashed   || = paused   "
-                         "dashed + X link = partitioned");
+  ImGui::TextWrapped(
+      "O broker   [] ZooKeeper   /\\ producer   <> consumer   "
+      "orange ring = controller   X = crashed   || = paused   "
+      "dashed + X link = partitioned");
 }
 
 }  // namespace
@@ -163,12 +169,13 @@ void DrawClusterPanel(View& view) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float legend_height = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
   const float height = std::max(120.0f, avail.y - legend_height);
-  const float radius = std::clamp(std::min(avail.x / (3.0f * std::max<size_t>(brokers.size(), 3)),
-                                           height / 9.0f), 14.0f, 44.0f);
+  const float radius =
+      std::clamp(std::min(avail.x / (3.0f * std::max<size_t>(brokers.size(), 3)), height / 9.0f),
+                 14.0f, 44.0f);
   auto spread = [&](std::vector<Placed>& row, float y_fraction) {
     for (size_t i = 0; i < row.size(); ++i) {
-      row[i].center = ImVec2(origin.x + avail.x * (i + 0.5f) / row.size(),
-                             origin.y + height * y_fraction);
+      row[i].center =
+          ImVec2(origin.x + avail.x * (i + 0.5f) / row.size(), origin.y + height * y_fraction);
     }
   };
   spread(zookeepers, 0.15f);

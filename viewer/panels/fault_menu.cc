@@ -57,8 +57,9 @@ void Inject(View& view, const Fault& fault) {
   }
   view.time_us = *when;
   view.SyncLive();
-  view.live_message = (fork ? "Forked a new run at " + FormatTime(from) + " (the later future is "
-                              "discarded); "
+  view.live_message = (fork ? "Forked a new run at " + FormatTime(from) +
+                                  " (the later future is "
+                                  "discarded); "
                             : std::string()) +
                       "injected " + fault.Describe() + " at " + FormatTime(*when) + ".";
 }
@@ -81,9 +82,11 @@ void NodeMenu(View& view, const std::vector<NodeSpot>& spots) {
     return;
   }
   const NodeView& node = *spot->node;
-  const std::string state = node.crashed ? "crashed" : node.paused ? "paused"
-                            : node.up    ? "up"
-                            : node.incarnation == 0 ? "not started" : "stopped";
+  const std::string state = node.crashed            ? "crashed"
+                            : node.paused           ? "paused"
+                            : node.up               ? "up"
+                            : node.incarnation == 0 ? "not started"
+                                                    : "stopped";
   ImGui::Text("%s (%s): %s at %s", node.name.c_str(), node.role.c_str(), state.c_str(),
               FormatTime(view.time_us).c_str());
   if (!view.live) {
@@ -148,7 +151,8 @@ void FaultInteraction(View& view, const std::vector<NodeSpot>& spots) {
     for (float s = 0; s + 1 < length; s += 20.0f) {
       const float e = std::min(s + 10.0f, length);
       draw->AddLine(ImVec2(a.x + dx * s / length, a.y + dy * s / length),
-                    ImVec2(a.x + dx * e / length, a.y + dy * e / length), palette::kVermillion, 3.0f);
+                    ImVec2(a.x + dx * e / length, a.y + dy * e / length), palette::kVermillion,
+                    3.0f);
     }
     if (under != nullptr && under != from) {
       draw->AddCircle(under->center, under->radius + 6, palette::kVermillion, 0, 3.0f);
@@ -192,9 +196,10 @@ void LiveControls(View& view) {
   }
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
-    ImGui::SetTooltip("Start a new run (same scenario and seed) from the time shown, keeping the\n"
-                      "faults injected before it: its past is identical, its future is new.\n"
-                      "Scrub back first; injecting a fault back there forks as well.");
+    ImGui::SetTooltip(
+        "Start a new run (same scenario and seed) from the time shown, keeping the\n"
+        "faults injected before it: its past is identical, its future is new.\n"
+        "Scrub back first; injecting a fault back there forks as well.");
   }
   ImGui::SameLine();
   static char path[512] = "";

@@ -61,8 +61,9 @@ void DrawPicker(View& view, const LogView& selected) {
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("Which log to show: a partition on one node.\n"
-                      "Clicking a replica's bar in the Partitions panel picks it too.");
+    ImGui::SetTooltip(
+        "Which log to show: a partition on one node.\n"
+        "Clicking a replica's bar in the Partitions panel picks it too.");
   }
 }
 
@@ -168,20 +169,22 @@ void DrawSegmentBox(const View& view, const LogView& log, const SegmentView& seg
   // The part not yet fsynced (by offsets), hatched at the end of the fill.
   const float unflushed = filled * FractionFrom(segment, log.recovery_point);
   if (unflushed > 0.5f) {
-    DrawUnflushed(draw, ImVec2(corner.x + filled - unflushed, corner.y), ImVec2(corner.x + filled, end.y),
-                  fill);
+    DrawUnflushed(draw, ImVec2(corner.x + filled - unflushed, corner.y),
+                  ImVec2(corner.x + filled, end.y), fill);
   }
   // Offsets below the log start are gone for readers (retention will delete the file).
   const float below_start = filled * (1.0f - FractionFrom(segment, log.log_start));
   if (below_start > 0.5f) {
-    draw->AddRectFilled(corner, ImVec2(corner.x + below_start, end.y), IM_COL32(150, 150, 150, 220));
+    draw->AddRectFilled(corner, ImVec2(corner.x + below_start, end.y),
+                        IM_COL32(150, 150, 150, 220));
   }
   const bool recently_cleaned =
       segment.cleaned_at_us >= 0 && view.time_us - segment.cleaned_at_us < kRecentUs;
   if (recently_cleaned) {
     draw->AddRect(corner, end, palette::kReddishPurple, 0, 0, 4.0f);
   } else {
-    draw->AddRect(corner, end, active ? palette::kBlack : palette::kGrey, 0, 0, active ? 2.0f : 1.0f);
+    draw->AddRect(corner, end, active ? palette::kBlack : palette::kGrey, 0, 0,
+                  active ? 2.0f : 1.0f);
   }
   const std::string top = std::to_string(segment.base_offset);
   const std::string bottom = FormatCount(segment.size_bytes) + " B";
@@ -205,25 +208,26 @@ void DrawSegmentStrip(const View& view, const LogView& log) {
     return;
   }
   int64_t largest_bytes = 1;
-  for (const SegmentView& segment : log.segments) largest_bytes = std::max(largest_bytes, segment.size_bytes);
+  for (const SegmentView& segment : log.segments)
+    largest_bytes = std::max(largest_bytes, segment.size_bytes);
   const float box_width = std::min(width / static_cast<float>(shown), 260.0f);
   const ImVec2 corner = ImGui::GetCursorScreenPos();
   for (size_t i = 0; i < shown; ++i) {
     const SegmentView& segment = log.segments[first + i];
     const ImVec2 box_corner(corner.x + box_width * static_cast<float>(i), corner.y);
-    DrawSegmentBox(view, log, segment, largest_bytes, box_corner, ImVec2(box_width - 4, size_of_box.y));
+    DrawSegmentBox(view, log, segment, largest_bytes, box_corner,
+                   ImVec2(box_width - 4, size_of_box.y));
     ImGui::SetCursorScreenPos(box_corner);
     ImGui::PushID(static_cast<int>(first + i));
     ImGui::InvisibleButton("segment", ImVec2(box_width - 4, size_of_box.y));
     ImGui::PopID();
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("segment %020lld.log\noffsets %lld..%lld, %s bytes%s\n"
-                        "the bar fills with the segment's bytes (relative to the largest one)",
-                        static_cast<long long>(segment.base_offset),
-                        static_cast<long long>(segment.base_offset),
-                        static_cast<long long>(segment.end_offset - 1),
-                        FormatCount(segment.size_bytes).c_str(),
-                        &segment == log.Active() ? "\nACTIVE: appends go here until it rolls" : "");
+      ImGui::SetTooltip(
+          "segment %020lld.log\noffsets %lld..%lld, %s bytes%s\n"
+          "the bar fills with the segment's bytes (relative to the largest one)",
+          static_cast<long long>(segment.base_offset), static_cast<long long>(segment.base_offset),
+          static_cast<long long>(segment.end_offset - 1), FormatCount(segment.size_bytes).c_str(),
+          &segment == log.Active() ? "\nACTIVE: appends go here until it rolls" : "");
     }
   }
   // Under the strip: the active segment named, and how many older ones did not fit.
@@ -269,16 +273,19 @@ void DrawSegmentTable(const View& view, const LogView& log) {
                                 ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY;
   if (!ImGui::BeginTable("segments", 5, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  TableHeaderRow({{"base", "The segment's base offset: its first offset, and its file name\n"
-                      "(00000000000000000030.log holds offsets from 30 on)"},
-             {"offsets", "The offsets written to it, first..last"},
-             {"bytes", "Size of its .log file (record batches back to back)"},
-             {"index", "Entries of its sparse offset index (.index): one per\n"
-                       "index.interval.bytes appended"},
-             {"state", "ACTIVE: where appends go. sealed: rolled (why: size = segment.bytes\n"
-                       "reached, time = segment.ms passed, ...). not fsynced: part of it is only\n"
-                       "in the page cache. compacted: the cleaner rewrote it. deleted: retention\n"
-                       "removed the file (time = retention.ms, size = retention.bytes)."}});
+  TableHeaderRow({{"base",
+                   "The segment's base offset: its first offset, and its file name\n"
+                   "(00000000000000000030.log holds offsets from 30 on)"},
+                  {"offsets", "The offsets written to it, first..last"},
+                  {"bytes", "Size of its .log file (record batches back to back)"},
+                  {"index",
+                   "Entries of its sparse offset index (.index): one per\n"
+                   "index.interval.bytes appended"},
+                  {"state",
+                   "ACTIVE: where appends go. sealed: rolled (why: size = segment.bytes\n"
+                   "reached, time = segment.ms passed, ...). not fsynced: part of it is only\n"
+                   "in the page cache. compacted: the cleaner rewrote it. deleted: retention\n"
+                   "removed the file (time = retention.ms, size = retention.bytes)."}});
   auto row = [](const std::string& base, const std::string& offsets, const std::string& bytes,
                 const std::string& index, const std::string& state, bool dim) {
     ImGui::TableNextRow();
@@ -321,23 +328,26 @@ void DrawIndexTable(const View& view, const LogView& log) {
   ImGui::Text("offset index: last %zu of %s entries", log.index_entries().size(),
               FormatCount(log.index_entries_total).c_str());
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("The viewer keeps the latest %zu entries of each log (older ones: kafkasim\n"
-                      "dump-log SCENARIO --node NAME --file TP/BASE.index).",
-                      LogView::kMaxIndexEntries);
+    ImGui::SetTooltip(
+        "The viewer keeps the latest %zu entries of each log (older ones: kafkasim\n"
+        "dump-log SCENARIO --node NAME --file TP/BASE.index).",
+        LogView::kMaxIndexEntries);
   }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY;
   if (!ImGui::BeginTable("index", 4, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   TableHeaderRow({{"segment", "The segment whose .index holds the entry"},
-             {"offset", "The last offset of the batch the entry points at"},
-             {"position", "Byte position of that batch in the segment's .log: a read\n"
-                          "looks up the largest entry at or below its offset, then scans\n"
-                          "batch headers forward from this position"},
-             {"timestamp", "The segment's largest record timestamp when the entry was written\n"
-                           "(shown as run time when the trace says when the run's clock began).\n"
-                           "+ time: the time index (.timeindex) took an entry too,\n"
-                           "because the timestamp went up"}});
+                  {"offset", "The last offset of the batch the entry points at"},
+                  {"position",
+                   "Byte position of that batch in the segment's .log: a read\n"
+                   "looks up the largest entry at or below its offset, then scans\n"
+                   "batch headers forward from this position"},
+                  {"timestamp",
+                   "The segment's largest record timestamp when the entry was written\n"
+                   "(shown as run time when the trace says when the run's clock began).\n"
+                   "+ time: the time index (.timeindex) took an entry too,\n"
+                   "because the timestamp went up"}});
   // Newest first: what just happened is at the top.
   for (auto it = log.index_entries().rbegin(); it != log.index_entries().rend(); ++it) {
     ImGui::TableNextRow();
@@ -352,7 +362,8 @@ void DrawIndexTable(const View& view, const LogView& log) {
       ImGui::Text("%s%s", FormatTime((it->timestamp_ms - start_ms) * 1000).c_str(),
                   it->time_entry ? " + time" : "");
     } else {
-      ImGui::Text("%lld%s", static_cast<long long>(it->timestamp_ms), it->time_entry ? " + time" : "");
+      ImGui::Text("%lld%s", static_cast<long long>(it->timestamp_ms),
+                  it->time_entry ? " + time" : "");
     }
   }
   ImGui::EndTable();

@@ -8,8 +8,7 @@ void DrawNarrationPanel(View& view) {
   PlacePanel(0.0f, 0.0f, 1.0f, 0.15f);
   ImGui::Begin("Narration");
   const ClusterModel& model = view.model;
-  const std::string name =
-      model.scenario_name().empty() ? view.title : model.scenario_name();
+  const std::string name = model.scenario_name().empty() ? view.title : model.scenario_name();
   ImGui::TextColored(palette::ToVec4(palette::kBlue), "%s", name.c_str());
   ImGui::SameLine();
   ImGui::TextDisabled("t = %s", FormatTime(view.time_us).c_str());

@@ -49,26 +49,32 @@ void DrawReplicaBar(const View& view, const PartitionView& partition, const Repl
   const NodeView* node = view.model.Node(replica.broker);
   const bool down = node != nullptr && !node->up;
   const int alpha = down || !replica.in_isr ? 120 : 255;
-  draw->AddRectFilled(corner, ImVec2(corner.x + width, corner.y + height), IM_COL32(240, 240, 240, 255));
+  draw->AddRectFilled(corner, ImVec2(corner.x + width, corner.y + height),
+                      IM_COL32(240, 240, 240, 255));
   const int64_t committed_end = std::min(replica.hw, replica.leo);
   if (committed_end > replica.log_start) {
     draw->AddRectFilled(ImVec2(x_of(replica.log_start), corner.y),
-                        ImVec2(x_of(committed_end), corner.y + height), (palette::kBlue & 0x00FFFFFF) | (alpha << 24));
+                        ImVec2(x_of(committed_end), corner.y + height),
+                        (palette::kBlue & 0x00FFFFFF) | (alpha << 24));
   }
   if (replica.leo > committed_end) {
     const float start = x_of(std::max(committed_end, replica.log_start));
-    DrawHatchedRect(draw, ImVec2(start, corner.y), ImVec2(std::max(start + 2, x_of(replica.leo)), corner.y + height),
+    DrawHatchedRect(draw, ImVec2(start, corner.y),
+                    ImVec2(std::max(start + 2, x_of(replica.leo)), corner.y + height),
                     (palette::kOrange & 0x00FFFFFF) | (alpha << 24), IM_COL32(255, 255, 255, 170));
   }
-  const bool ghost = replica.truncated_at_us >= 0 && replica.truncated_from > replica.truncated_to &&
+  const bool ghost = replica.truncated_at_us >= 0 &&
+                     replica.truncated_from > replica.truncated_to &&
                      view.time_us - replica.truncated_at_us < kGhostDurationUs;
   if (ghost) {
-    const ImVec2 a(x_of(replica.truncated_to), corner.y + 2), b(x_of(replica.truncated_from), corner.y + height - 2);
+    const ImVec2 a(x_of(replica.truncated_to), corner.y + 2),
+        b(x_of(replica.truncated_from), corner.y + height - 2);
     draw->AddRectFilled(a, ImVec2(std::max(a.x + 3, b.x), b.y), IM_COL32(204, 121, 167, 110));
     draw->AddRect(a, ImVec2(std::max(a.x + 3, b.x), b.y), palette::kReddishPurple, 0, 0, 2.0f);
   }
   const float hw_x = x_of(std::clamp(replica.hw, scale_start, scale_end));
-  draw->AddLine(ImVec2(hw_x, corner.y - 3), ImVec2(hw_x, corner.y + height + 3), palette::kBlack, 3.0f);
+  draw->AddLine(ImVec2(hw_x, corner.y - 3), ImVec2(hw_x, corner.y + height + 3), palette::kBlack,
+                3.0f);
   draw->AddRect(corner, ImVec2(corner.x + width, corner.y + height), palette::kGrey);
   if (down) {
     const char* text = node->crashed ? "broker crashed: state as last seen" : "broker down";
@@ -83,7 +89,8 @@ void DrawPartition(View& view, const PartitionView& partition) {
   for (int32_t broker : partition.isr) isr += (isr.empty() ? "" : ",") + model.NodeName(broker);
   ImGui::TextColored(palette::ToVec4(palette::kBlue), "%s", partition.name.c_str());
   ImGui::SameLine();
-  ImGui::Text("leader %s   epoch %d   ISR [%s]%s", partition.leader < 0 ? "none" : model.NodeName(partition.leader).c_str(),
+  ImGui::Text("leader %s   epoch %d   ISR [%s]%s",
+              partition.leader < 0 ? "none" : model.NodeName(partition.leader).c_str(),
               partition.leader_epoch, isr.c_str(),
               partition.last_election_unclean ? "   UNCLEAN election" : "");
   int64_t scale_start = INT64_MAX, scale_end = 1;
@@ -94,7 +101,8 @@ void DrawPartition(View& view, const PartitionView& partition) {
   if (scale_start == INT64_MAX) scale_start = 0;
   const float label_width = ImGui::CalcTextSize("b000 FOLLOWER out of ISR ").x;
   const float numbers_width = ImGui::CalcTextSize("LEO 000000 HW 000000 lag 000000 ").x;
-  const float bar_width = std::max(80.0f, ImGui::GetContentRegionAvail().x - label_width - numbers_width - 20);
+  const float bar_width =
+      std::max(80.0f, ImGui::GetContentRegionAvail().x - label_width - numbers_width - 20);
   std::vector<int32_t> order = partition.replicas;
   for (const auto& [broker, replica] : partition.replica_by_broker) {
     if (std::find(order.begin(), order.end(), broker) == order.end()) order.push_back(broker);

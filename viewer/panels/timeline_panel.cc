@@ -13,11 +13,16 @@ namespace {
 
 ImU32 MarkerColour(MarkerKind kind) {
   switch (kind) {
-    case MarkerKind::kFault: return palette::kVermillion;
-    case MarkerKind::kElection: return palette::kBlue;
-    case MarkerKind::kIsrChange: return palette::kOrange;
-    case MarkerKind::kViolation: return palette::kReddishPurple;
-    case MarkerKind::kCaption: return palette::kBlack;
+    case MarkerKind::kFault:
+      return palette::kVermillion;
+    case MarkerKind::kElection:
+      return palette::kBlue;
+    case MarkerKind::kIsrChange:
+      return palette::kOrange;
+    case MarkerKind::kViolation:
+      return palette::kReddishPurple;
+    case MarkerKind::kCaption:
+      return palette::kBlack;
   }
   return palette::kBlack;
 }
@@ -26,10 +31,12 @@ void DrawMarkerShape(ImDrawList* draw, MarkerKind kind, ImVec2 c, float r) {
   const ImU32 colour = MarkerColour(kind);
   switch (kind) {
     case MarkerKind::kFault:
-      draw->AddTriangleFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y - r), ImVec2(c.x, c.y + r), colour);
+      draw->AddTriangleFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y - r),
+                              ImVec2(c.x, c.y + r), colour);
       break;
     case MarkerKind::kElection:
-      draw->AddQuadFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r), ImVec2(c.x - r, c.y), colour);
+      draw->AddQuadFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r),
+                          ImVec2(c.x - r, c.y), colour);
       break;
     case MarkerKind::kIsrChange:
       draw->AddCircleFilled(c, r * 0.8f, colour);
@@ -76,9 +83,9 @@ void NextOfKindControls(View& view) {
   }
   ImGui::SameLine();
   if (ImGui::Button("Next of kind >>")) {
-    std::optional<size_t> next =
-        choice < marker_count ? view.store->NextMarker(view.position, kMarkerKinds[choice])
-                              : view.store->NextOfKind(view.position, label(choice));
+    std::optional<size_t> next = choice < marker_count
+                                     ? view.store->NextMarker(view.position, kMarkerKinds[choice])
+                                     : view.store->NextOfKind(view.position, label(choice));
     if (next) {
       view.playing = false;
       view.SeekToEvent(*next);
@@ -98,7 +105,8 @@ void TimeBar(View& view) {
   }
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float mid = corner.y + height * 0.55f;
-  draw->AddRectFilled(ImVec2(corner.x, mid - 4), ImVec2(corner.x + width, mid + 4), palette::kLightGrey, 4);
+  draw->AddRectFilled(ImVec2(corner.x, mid - 4), ImVec2(corner.x + width, mid + 4),
+                      palette::kLightGrey, 4);
   const float now_x = corner.x + width * static_cast<float>(view.time_us) / end;
   draw->AddRectFilled(ImVec2(corner.x, mid - 4), ImVec2(now_x, mid + 4), palette::kSkyBlue, 4);
   // Markers; many at one pixel are drawn once.
@@ -121,7 +129,8 @@ void TimeBar(View& view) {
     draw->AddLine(ImVec2(x, mid + 4), ImVec2(x, mid + 10), palette::kGrey);
     char text[16];
     std::snprintf(text, sizeof(text), "%gs", s);
-    draw->AddText(ImGui::GetFont(), ImGui::GetFontSize() * 0.7f, ImVec2(x + 2, mid + 6), palette::kGrey, text);
+    draw->AddText(ImGui::GetFont(), ImGui::GetFontSize() * 0.7f, ImVec2(x + 2, mid + 6),
+                  palette::kGrey, text);
   }
 }
 
