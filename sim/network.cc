@@ -40,7 +40,7 @@ void Network::SetDefaultOptions(const LinkOptions& options) {
 
 void Network::Drop(NodeId from, NodeId to, const Message* message, std::string_view reason) {
   Dir(from, to).stats.messages_dropped++;
-  host_.TraceNetwork("net.drop", from, to, message, reason);
+  host_.TraceNetwork(NetworkHost::Traffic::kDrop, from, to, message, reason);
 }
 
 void Network::Send(NodeId from, NodeId to, MessagePtr message, TimeUs depart_at) {
@@ -52,7 +52,8 @@ void Network::Send(NodeId from, NodeId to, MessagePtr message, TimeUs depart_at)
   conn.open = true;
   dir.stats.messages_sent++;
   dir.stats.bytes_sent += size;
-  if (host_.TraceMessages()) host_.TraceNetwork("net.send", from, to, message.get(), "");
+  if (host_.TraceMessages())
+    host_.TraceNetwork(NetworkHost::Traffic::kSend, from, to, message.get(), "");
   if (dir.blocked) {
     dir.broken = true;
     Drop(from, to, message.get(), "partitioned");
@@ -143,7 +144,8 @@ void Network::Arrive(NodeId from, NodeId to, uint64_t generation, MessagePtr mes
   }
   dir.stats.messages_delivered++;
   dir.stats.bytes_delivered += message->SizeBytes();
-  if (host_.TraceMessages()) host_.TraceNetwork("net.deliver", from, to, message.get(), "");
+  if (host_.TraceMessages())
+    host_.TraceNetwork(NetworkHost::Traffic::kDeliver, from, to, message.get(), "");
   host_.DeliverMessage(from, to, std::move(message));
 }
 

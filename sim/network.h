@@ -59,7 +59,8 @@ class NetworkHost {
   virtual void DeliverReset(NodeId node, NodeId peer) = 0;
   virtual Rng& NetworkRng(NodeId sender) = 0;
   // Called for drops always, and for sends/deliveries when message tracing is on.
-  virtual void TraceNetwork(std::string_view kind, NodeId from, NodeId to, const Message* message,
+  enum class Traffic { kSend, kDeliver, kDrop };
+  virtual void TraceNetwork(Traffic what, NodeId from, NodeId to, const Message* message,
                             std::string_view reason) = 0;
   virtual bool TraceMessages() const = 0;
   // Whether a process listens on the node. A node whose process died while its machine stayed up

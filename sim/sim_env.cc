@@ -47,4 +47,10 @@ void SimEnv::Trace(std::string_view kind, TraceFields fields) {
 
 bool SimEnv::Tracing() const { return world_.tracing(); }
 
+bool SimEnv::Observes(const EventKind& kind) const { return world_.Observes(kind); }
+
+void SimEnv::TraceEncoded(const EventKind& kind, std::string_view data) {
+  world_.trace().EmitTyped(Now(), self_, kind, data);
+}
+
 }  // namespace ks

@@ -2,12 +2,16 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
+
 #include "sim/trace_recorder.h"
 
 namespace ks {
 
-std::unique_ptr<TraceReader> TraceReader::Open(const std::string& path, std::string* error) {
+std::unique_ptr<TraceReader> TraceReader::Open(const std::string& path, std::string* error,
+                                               const EventCatalog* catalog) {
   std::unique_ptr<TraceReader> reader(new TraceReader());
+  reader->catalog_ = catalog;
   // One thread uses a reader, so SQLite's per-call mutex is only overhead (a third of the time
   // spent reading a trace's events).
   if (sqlite3_open_v2(path.c_str(), &reader->db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
@@ -39,9 +43,14 @@ std::unique_ptr<TraceReader> TraceReader::Open(const std::string& path, std::str
     return nullptr;
   }
   const std::string version = reader->Meta("schema_version");
-  if (version.empty() || std::atoi(version.c_str()) > kTraceSchemaVersion) {
-    *error = "'" + path + "' has trace schema version " + version + "; this kafkasim reads up to " +
-             std::to_string(kTraceSchemaVersion) + " (a newer kafkasim wrote it)";
+  int number = -1;
+  std::from_chars(version.data(), version.data() + version.size(), number);
+  if (number != kTraceSchemaVersion) {
+    const bool older = number >= 1 && number < kTraceSchemaVersion;
+    *error = "'" + path + "' has trace schema version " + version + "; this kafkasim reads " +
+             std::to_string(kTraceSchemaVersion) +
+             (older ? " (an older kafkasim wrote it: run its scenario again to record it anew)"
+                    : " (a newer kafkasim wrote it)");
     return nullptr;
   }
   return reader;
@@ -82,6 +91,8 @@ bool TraceReader::ForEachEvent(const std::function<bool(const TraceEvent&)>& vis
         event.node = view.node;
         event.kind.assign(view.kind);
         event.fields_json.assign(view.fields_json);
+        event.kind_info = view.kind_info;
+        event.data.assign(view.data);
         return visit(event);
       },
       error);
@@ -90,7 +101,8 @@ bool TraceReader::ForEachEvent(const std::function<bool(const TraceEvent&)>& vis
 bool TraceReader::ForEachEventView(const std::function<bool(const TraceEventView&)>& visit,
                                    std::string* error) const {
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT seq, time_us, node, kind, fields FROM events ORDER BY seq",
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT seq, time_us, node, kind, fields, data FROM events ORDER BY seq",
                          -1, &statement, nullptr) != SQLITE_OK) {
     *error = std::string("cannot read events: ") + sqlite3_errmsg(db_);
     return false;
@@ -104,8 +116,19 @@ bool TraceReader::ForEachEventView(const std::function<bool(const TraceEventView
   };
   int rc;
   while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
-    TraceEventView event{sqlite3_column_int64(statement, 0), sqlite3_column_int64(statement, 1),
-                         sqlite3_column_int(statement, 2), text(3), text(4)};
+    const std::string_view kind = text(3);
+    const char* blob = static_cast<const char*>(sqlite3_column_blob(statement, 5));
+    const std::string_view data =
+        blob == nullptr
+            ? std::string_view()
+            : std::string_view(blob, static_cast<size_t>(sqlite3_column_bytes(statement, 5)));
+    const TraceEventView event{sqlite3_column_int64(statement, 0),
+                               sqlite3_column_int64(statement, 1),
+                               sqlite3_column_int(statement, 2),
+                               kind,
+                               text(4),
+                               catalog_ != nullptr ? catalog_->Find(kind) : nullptr,
+                               data};
     if (!visit(event)) break;
   }
   const bool ok = rc == SQLITE_ROW || rc == SQLITE_DONE;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/env/trace.h"
+#include "sim/event_catalog.h"
 #include "sim/trace_stream.h"
 
 struct sqlite3;
@@ -18,8 +19,11 @@ namespace ks {
 
 class TraceReader {
  public:
-  // Null with *error if the file is missing, not SQLite, not a kafkasim trace, or newer.
-  static std::unique_ptr<TraceReader> Open(const std::string& path, std::string* error);
+  // Null with *error if the file is missing, not SQLite, not a kafkasim trace, or of another
+  // schema version. With a catalog, events of kinds it knows are read as typed events (their
+  // views' kind_info set), the others keep only their JSON.
+  static std::unique_ptr<TraceReader> Open(const std::string& path, std::string* error,
+                                           const EventCatalog* catalog = nullptr);
   ~TraceReader();
 
   const std::map<std::string, std::string>& meta() const { return meta_; }
@@ -42,6 +46,7 @@ class TraceReader {
  private:
   TraceReader() = default;
   sqlite3* db_ = nullptr;
+  const EventCatalog* catalog_ = nullptr;
   std::map<std::string, std::string> meta_;
 };
 

@@ -16,7 +16,8 @@ CREATE TABLE events (
   time_us INTEGER NOT NULL,
   node    INTEGER NOT NULL,
   kind    TEXT NOT NULL,
-  fields  TEXT NOT NULL
+  fields  TEXT NOT NULL,
+  data    BLOB NOT NULL
 );
 )sql";
 
@@ -68,8 +69,8 @@ std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
     return nullptr;
   }
   if (sqlite3_prepare_v2(recorder->db_,
-                         "INSERT INTO events(seq, time_us, node, kind, fields) "
-                         "VALUES (?, ?, ?, ?, ?)",
+                         "INSERT INTO events(seq, time_us, node, kind, fields, data) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
                          -1, &recorder->insert_, nullptr) != SQLITE_OK) {
     *error = "cannot prepare the trace insert: " + std::string(sqlite3_errmsg(recorder->db_));
     return nullptr;
@@ -141,6 +142,8 @@ void TraceRecorder::WriteBatch(const Batch& batch) {
                       static_cast<int>(row.kind_size), SQLITE_STATIC);
     sqlite3_bind_text(insert_, 5, batch.text.data() + row.fields_offset,
                       static_cast<int>(row.fields_size), SQLITE_STATIC);
+    sqlite3_bind_blob(insert_, 6, batch.text.data() + row.data_offset,
+                      static_cast<int>(row.data_size), SQLITE_STATIC);
     const int rc = sqlite3_step(insert_);
     sqlite3_reset(insert_);
     if (rc != SQLITE_DONE) {
@@ -201,6 +204,9 @@ void TraceRecorder::OnEvent(const TraceEventView& event) {
   row.fields_offset = static_cast<uint32_t>(current_.text.size());
   row.fields_size = static_cast<uint32_t>(event.fields_json.size());
   current_.text.append(event.fields_json);
+  row.data_offset = static_cast<uint32_t>(current_.text.size());
+  row.data_size = static_cast<uint32_t>(event.data.size());
+  current_.text.append(event.data);
   current_.rows.push_back(row);
   if (current_.rows.size() >= static_cast<size_t>(kBatchEvents)) HandOver();
 }

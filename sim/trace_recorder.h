@@ -29,7 +29,7 @@ struct sqlite3_stmt;
 
 namespace ks {
 
-constexpr int kTraceSchemaVersion = 1;
+constexpr int kTraceSchemaVersion = 2;
 constexpr const char* kTraceFormatName = "kafkasim-trace";
 
 struct TraceMetadata {
@@ -75,7 +75,7 @@ class TraceRecorder final : public TraceSink {
       int64_t seq;
       int64_t time_us;
       int32_t node;
-      uint32_t kind_offset, kind_size, fields_offset, fields_size;
+      uint32_t kind_offset, kind_size, fields_offset, fields_size, data_offset, data_size;
     };
     std::vector<Row> rows;
     std::string text;

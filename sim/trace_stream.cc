@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "model/env/check.h"
+
 namespace ks {
 
 struct TraceStream::State {
@@ -42,6 +44,24 @@ char* PutLittleEndian(char* out, uint64_t value, int bytes) {
 
 void TraceStream::Emit(TimeUs time_us, NodeId node, std::string_view kind,
                        std::string_view fields_json) {
+  EmitWith(time_us, node, kind, fields_json, nullptr, {});
+}
+
+void TraceStream::EmitTyped(TimeUs time_us, NodeId node, const EventKind& kind,
+                            std::string_view data) {
+  // Sinks may emit while being handed this event: the JSON gets its own buffer then.
+  std::string json;
+  json.swap(json_scratch_);
+  json.clear();
+  KS_CHECK_MSG(kind.render_json(data, &json),
+               "an event of kind " + std::string(kind.name) + " does not decode");
+  EmitWith(time_us, node, kind.name, json, &kind, data);
+  json_scratch_.swap(json);
+}
+
+void TraceStream::EmitWith(TimeUs time_us, NodeId node, std::string_view kind,
+                           std::string_view fields_json, const EventKind* kind_info,
+                           std::string_view data) {
   // The canonical encoding, written in one pass into the reused scratch buffer.
   scratch_.resize(8 + 4 + kind.size() + 1 + fields_json.size() + 1);
   char* p = scratch_.data();
@@ -55,7 +75,7 @@ void TraceStream::Emit(TimeUs time_us, NodeId node, std::string_view kind,
   *p = '\0';
   XXH3_128bits_update(state_->xxh, scratch_.data(), scratch_.size());
   if (keep_event_hashes_) event_hashes_.push_back(XXH3_64bits(scratch_.data(), scratch_.size()));
-  const TraceEventView view{next_seq_++, time_us, node, kind, fields_json};
+  const TraceEventView view{next_seq_++, time_us, node, kind, fields_json, kind_info, data};
   for (TraceSink* sink : sinks_) sink->OnEvent(view);
 }
 

@@ -26,9 +26,32 @@ struct TraceEventView {
   NodeId node;
   std::string_view kind;
   std::string_view fields_json;
+  // A typed event's kind and encoded fields (null and empty for an untyped one).
+  const EventKind* kind_info = nullptr;
+  std::string_view data;
+
+  // The event as an E (its strings and lists view this event's bytes: valid as long as they
+  // are); nullopt if it is of another kind.
+  template <typename E>
+  std::optional<E> As() const {
+    if (kind_info != &EventKindOf<E>()) return std::nullopt;
+    return DecodeEvent<E>(data);
+  }
+  template <typename E>
+  bool Is() const {
+    return kind_info == &EventKindOf<E>();
+  }
+
+  // A view of an owned event.
+  static TraceEventView Of(const TraceEvent& event) {
+    return TraceEventView{event.seq,         event.time_us,   event.node, event.kind,
+                          event.fields_json, event.kind_info, event.data};
+  }
 
   TraceEvent ToEvent() const {
-    return TraceEvent{seq, time_us, node, std::string(kind), std::string(fields_json)};
+    return TraceEvent{
+        seq,       time_us,          node, std::string(kind), std::string(fields_json),
+        kind_info, std::string(data)};
   }
 };
 
@@ -58,6 +81,8 @@ class TraceStream {
   bool HasSinks() const { return !sinks_.empty(); }
 
   void Emit(TimeUs time_us, NodeId node, std::string_view kind, std::string_view fields_json);
+  // A typed event: `data` is its encoded fields.
+  void EmitTyped(TimeUs time_us, NodeId node, const EventKind& kind, std::string_view data);
 
   int64_t event_count() const { return next_seq_; }
   Digest CurrentDigest() const;
@@ -75,6 +100,9 @@ class TraceStream {
   std::vector<uint64_t> event_hashes_;
   std::vector<TraceSink*> sinks_;
   std::string scratch_;
+  std::string json_scratch_;
+  void EmitWith(TimeUs time_us, NodeId node, std::string_view kind, std::string_view fields_json,
+                const EventKind* kind_info, std::string_view data);
 };
 
 // A sink that keeps every event in memory (tests, the viewer's live mode).

@@ -4,6 +4,7 @@
 
 #include "model/env/check.h"
 #include "sim/sim_env.h"
+#include "sim/world_events.h"
 
 namespace ks {
 
@@ -76,8 +77,7 @@ NodeId World::AddNode(std::string name, std::string role, ProcessFactory factory
   });
   nodes_.push_back(std::move(node));
   network_.EnsureNodes(node_count());
-  Trace(id, "node.add",
-        TraceFields().Add("name", nodes_.back()->name).Add("role", nodes_.back()->role));
+  Trace(id, ev::NodeAdd{.name = nodes_.back()->name, .role = nodes_.back()->role});
   return id;
 }
 
@@ -149,8 +149,12 @@ void World::Start(NodeId id) {
   node.env = std::make_unique<SimEnv>(*this, id, node.incarnation);
   node.process = node.factory(*node.env);
   KS_CHECK(node.process != nullptr);
-  Trace(id, first_boot ? "node.start" : "node.restart",
-        TraceFields().Add("incarnation", node.incarnation));
+  const auto incarnation = static_cast<int32_t>(node.incarnation);
+  if (first_boot) {
+    Trace(id, ev::NodeStart{.incarnation = incarnation});
+  } else {
+    Trace(id, ev::NodeRestart{.incarnation = incarnation});
+  }
   Process* process = node.process.get();
   scheduler_.Schedule(
       scheduler_.Now(), [process] { process->Start(); }, id, node.incarnation);
@@ -176,14 +180,12 @@ void World::Crash(NodeId id) {
   node.status = NodeStatus::kCrashed;
   node.machine_down = true;
   EndIncarnation(node);
-  Trace(id, "node.crash", TraceFields().Add("power_loss", true));
+  Trace(id, ev::NodeCrash{.power_loss = true});
   for (const CrashLoss& loss : node.disk->Crash(fault_rng_)) {
-    Trace(id, "disk.crash_loss",
-          TraceFields()
-              .Add("file", loss.path)
-              .Add("size_before", loss.size_before)
-              .Add("size_after", loss.size_after)
-              .Add("torn_bytes", loss.torn_bytes_kept));
+    Trace(id, ev::DiskCrashLoss{.file = loss.path,
+                                .size_before = loss.size_before,
+                                .size_after = loss.size_after,
+                                .torn_bytes = loss.torn_bytes_kept});
   }
   // No FIN, no RST: the peers find out by their own timeouts.
   network_.SeverAllOf(id);
@@ -195,7 +197,7 @@ void World::Kill(NodeId id) {
   node.status = NodeStatus::kCrashed;
   node.machine_down = false;
   EndIncarnation(node);
-  Trace(id, "node.crash", TraceFields().Add("power_loss", false));
+  Trace(id, ev::NodeCrash{.power_loss = false});
   network_.ResetAllOf(id);
 }
 
@@ -205,7 +207,7 @@ void World::Shutdown(NodeId id) {
   node.process->Shutdown();
   node.status = NodeStatus::kStopped;
   EndIncarnation(node);
-  Trace(id, "node.stop", TraceFields());
+  Trace(id, ev::NodeStop{});
   network_.ResetAllOf(id);
 }
 
@@ -213,15 +215,14 @@ void World::Pause(NodeId id) {
   Node& node = node_at(id);
   if (node.status != NodeStatus::kUp) return;
   node.status = NodeStatus::kPaused;
-  Trace(id, "node.pause", TraceFields());
+  Trace(id, ev::NodePause{});
 }
 
 void World::Resume(NodeId id) {
   Node& node = node_at(id);
   if (node.status != NodeStatus::kPaused) return;
   node.status = NodeStatus::kUp;
-  Trace(id, "node.resume",
-        TraceFields().Add("waiting_events", static_cast<int64_t>(node.parked.size())));
+  Trace(id, ev::NodeResume{.waiting_events = static_cast<int64_t>(node.parked.size())});
   // What waited runs now, in the order it would have run.
   for (EventId parked : node.parked) scheduler_.Unpark(parked, scheduler_.Now());
   node.parked.clear();
@@ -229,7 +230,7 @@ void World::Resume(NodeId id) {
 
 void World::SetClockSkew(NodeId id, int64_t skew_ms) {
   node_at(id).clock_skew_ms = skew_ms;
-  Trace(id, "node.clock_skew", TraceFields().Add("skew_ms", skew_ms));
+  Trace(id, ev::NodeClockSkew{.skew_ms = skew_ms});
 }
 
 void World::DeliverMessage(NodeId from, NodeId to, MessagePtr message) {
@@ -241,7 +242,7 @@ void World::DeliverMessage(NodeId from, NodeId to, MessagePtr message) {
 void World::DeliverReset(NodeId id, NodeId peer) {
   Node& node = node_at(id);
   if (node.status != NodeStatus::kUp && node.status != NodeStatus::kPaused) return;
-  Trace(id, "net.reset", TraceFields().Add("peer", NodeName(peer)));
+  Trace(id, ev::NetReset{.peer = NodeName(peer)});
   scheduler_.Schedule(
       scheduler_.Now(),
       [this, id, peer] {
@@ -268,13 +269,24 @@ NetworkHost::Reachability World::ReachabilityOf(NodeId id) const {
   return Reachability::kListening;
 }
 
-void World::TraceNetwork(std::string_view kind, NodeId from, NodeId to, const Message* message,
+void World::TraceNetwork(Traffic what, NodeId from, NodeId to, const Message* message,
                          std::string_view reason) {
-  if (!options_.tracing) return;
-  TraceFields fields;
-  fields.Add("to", NodeName(to)).Add("message", message->Kind()).Add("bytes", message->SizeBytes());
-  if (!reason.empty()) fields.Add("reason", reason);
-  trace_.Emit(scheduler_.Now(), from, kind, fields.View());
+  ev::NetMessage fields;
+  fields.to = NodeName(to);
+  fields.message = message->Kind();
+  fields.bytes = message->SizeBytes();
+  if (!reason.empty()) fields.reason = reason;
+  switch (what) {
+    case Traffic::kSend:
+      Trace(from, ev::NetSend{fields});
+      break;
+    case Traffic::kDeliver:
+      Trace(from, ev::NetDeliver{fields});
+      break;
+    case Traffic::kDrop:
+      Trace(from, ev::NetDrop{fields});
+      break;
+  }
 }
 
 }  // namespace ks

@@ -96,7 +96,17 @@ class World final : private NetworkHost {
 
   // Records a world-level event (node = kNoNode) or one about `node`, at Now().
   void Trace(NodeId node, std::string_view kind, TraceFields fields);
+  template <typename E>
+  void Trace(NodeId node, const E& event) {
+    const EventKind& kind = EventKindOf<E>();
+    if (!Observes(kind)) return;
+    TraceBuffer buffer;
+    EncodeEvent(event, &buffer.bytes());
+    trace_.EmitTyped(scheduler_.Now(), node, kind, buffer.bytes());
+  }
   bool tracing() const { return options_.tracing; }
+  // True if events of `kind` are recorded or observed (Env::Observes).
+  bool Observes(const EventKind&) const { return options_.tracing; }
 
   // While one is alive, disk work costs the nodes nothing: checkers and probes read the brokers'
   // logs to judge the run, and an observer must not change what it observes (a read charged to a
@@ -128,7 +138,7 @@ class World final : private NetworkHost {
   void DeliverMessage(NodeId from, NodeId to, MessagePtr message) override;
   void DeliverReset(NodeId node, NodeId peer) override;
   Rng& NetworkRng(NodeId sender) override;
-  void TraceNetwork(std::string_view kind, NodeId from, NodeId to, const Message* message,
+  void TraceNetwork(Traffic what, NodeId from, NodeId to, const Message* message,
                     std::string_view reason) override;
   bool TraceMessages() const override { return options_.trace_messages && options_.tracing; }
   Reachability ReachabilityOf(NodeId node) const override;

@@ -120,9 +120,7 @@ class ClusterModel {
  public:
   void Apply(const TraceEventView& event);
   // The same for an owned event (tests).
-  void Apply(const TraceEvent& event) {
-    Apply(TraceEventView{event.seq, event.time_us, event.node, event.kind, event.fields_json});
-  }
+  void Apply(const TraceEvent& event) { Apply(TraceEventView::Of(event)); }
 
   // True when the link between the two named nodes is cut by the current network partition.
   bool LinkCut(const std::string& a, const std::string& b) const;

@@ -81,12 +81,13 @@ std::unique_ptr<TraceStore> TraceStore::Open(const std::string& path, std::strin
   return store;
 }
 
-TraceStore::KindId TraceStore::Intern(std::string_view kind) {
+TraceStore::KindId TraceStore::Intern(std::string_view kind, const EventKind* kind_info) {
   auto it = kind_ids_.find(kind);
   if (it != kind_ids_.end()) return it->second;
   const std::string_view stored = text_.Store(kind);
   const KindId id = static_cast<KindId>(kind_names_.size());
   kind_names_.push_back(stored);
+  kind_infos_.push_back(kind_info);
   kind_ids_.emplace(stored, id);
   marker_by_kind_.push_back(MarkerForKind(kind));
   kinds_.insert(std::upper_bound(kinds_.begin(), kinds_.end(), kind), std::string(kind));
@@ -96,15 +97,17 @@ TraceStore::KindId TraceStore::Intern(std::string_view kind) {
 void TraceStore::Append(const TraceEventView& event) {
   TraceEventView stored = event;
   stored.fields_json = text_.Store(event.fields_json);
+  stored.data = text_.Store(event.data);
   AppendStored(stored);
 }
 
 void TraceStore::AppendStored(const TraceEventView& event) {
   const TimeUs clock = clocks_.empty() ? event.time_us : std::max(clocks_.back(), event.time_us);
-  const KindId kind = Intern(event.kind);
+  const KindId kind = Intern(event.kind, event.kind_info);
   const std::string_view fields = event.fields_json;
   records_.push_back(Record{event.seq, event.time_us, fields.data(),
-                            static_cast<uint32_t>(fields.size()), event.node, kind});
+                            static_cast<uint32_t>(fields.size()), event.node, kind,
+                            event.data.data(), static_cast<uint32_t>(event.data.size())});
   clocks_.push_back(clock);
   const TraceEventView stored = view(records_.size() - 1);
   if (std::optional<MarkerKind> marker = MarkerFor(marker_by_kind_[kind], fields)) {

@@ -57,16 +57,19 @@ class TraceStore {
 
   // Copies the event into the store (the view need not outlive the call) and folds it.
   void Append(const TraceEventView& event);
-  void Append(const TraceEvent& event) {
-    Append(TraceEventView{event.seq, event.time_us, event.node, event.kind, event.fields_json});
-  }
+  void Append(const TraceEvent& event) { Append(TraceEventView::Of(event)); }
 
   size_t size() const { return records_.size(); }
   // The event at `index`, viewing the store's own storage: valid as long as the store.
   TraceEventView view(size_t index) const {
     const Record& record = records_[index];
-    return TraceEventView{record.seq, record.time_us, record.node, kind_names_[record.kind],
-                          std::string_view(record.fields, record.fields_size)};
+    return TraceEventView{record.seq,
+                          record.time_us,
+                          record.node,
+                          kind_names_[record.kind],
+                          std::string_view(record.fields, record.fields_size),
+                          kind_infos_[record.kind],
+                          std::string_view(record.data, record.data_size)};
   }
   // An owned copy of the event at `index` (tests, rare uses: drawing and folding use view()).
   TraceEvent event(size_t index) const { return view(index).ToEvent(); }
@@ -100,8 +103,10 @@ class TraceStore {
     uint32_t fields_size;
     int32_t node;
     KindId kind;
+    const char* data;  // the typed event's encoded fields, in text_
+    uint32_t data_size;
   };
-  KindId Intern(std::string_view kind);
+  KindId Intern(std::string_view kind, const EventKind* kind_info);
   // Append() for an event whose fields already live in text_ (or an arena text_ adopts).
   void AppendStored(const TraceEventView& event);
   void Fold(size_t from, size_t to, ClusterModel* model) const;
@@ -110,6 +115,7 @@ class TraceStore {
   std::vector<Record> records_;
   std::vector<TimeUs> clocks_;
   std::vector<std::string_view> kind_names_;  // by KindId, in text_
+  std::vector<const EventKind*> kind_infos_;  // by KindId (null: an untyped kind)
   std::unordered_map<std::string_view, KindId> kind_ids_;
   // By KindId: the timeline marker of that kind's events, if any (MarkerFor, decided once per
   // kind; scenario.step depends on its fields).

@@ -19,7 +19,7 @@ void KafkaAdmin::OnMessage(NodeId from, MessagePtr message) { zk_.HandleMessage(
 void KafkaAdmin::OnConnectionReset(NodeId peer) { zk_.HandleConnectionReset(peer); }
 
 void KafkaAdmin::Enqueue(std::string what, Step step) {
-  env_.Trace("admin.request", TraceFields().Add("what", what));
+  env_.Trace(ev::AdminRequest{.what = what});
   queue_.emplace_back(std::move(what), std::move(step));
   RunNext();
 }
@@ -32,7 +32,7 @@ void KafkaAdmin::RunNext() {
   step([this, what] {
     busy_ = false;
     ++completed_;
-    env_.Trace("admin.done", TraceFields().Add("what", what));
+    env_.Trace(ev::AdminDone{.what = what});
     RunNext();
   });
 }
@@ -54,22 +54,19 @@ void KafkaAdmin::CreateParents(const std::vector<std::string>& paths, std::funct
 void KafkaAdmin::CreateTopic(std::string topic, zk_paths::Assignment assignment,
                              std::vector<std::pair<std::string, std::string>> config) {
   Enqueue("create topic " + topic, [this, topic, assignment, config](std::function<void()> done) {
-    CreateParents(
-        {"/brokers", zk_paths::kBrokerTopics, "/config", zk_paths::kConfigTopics},
-        [this, topic, assignment, config, done] {
-          zk_.Create(zk_paths::TopicConfigPath(topic), zk_paths::EncodeConfig(config), false,
-                     [](const ZkResult&) {});
-          zk_.Create(
-              zk_paths::TopicPath(topic), zk_paths::EncodeAssignment(assignment), false,
-              [this, topic, done](const ZkResult& result) {
-                if (!result.ok()) {
-                  env_.Trace(
-                      "admin.error",
-                      TraceFields().Add("topic", topic).Add("error", ZkErrorName(result.error)));
-                }
-                done();
-              });
-        });
+    CreateParents({"/brokers", zk_paths::kBrokerTopics, "/config", zk_paths::kConfigTopics},
+                  [this, topic, assignment, config, done] {
+                    zk_.Create(zk_paths::TopicConfigPath(topic), zk_paths::EncodeConfig(config),
+                               false, [](const ZkResult&) {});
+                    zk_.Create(zk_paths::TopicPath(topic), zk_paths::EncodeAssignment(assignment),
+                               false, [this, topic, done](const ZkResult& result) {
+                                 if (!result.ok()) {
+                                   env_.Trace(ev::AdminError{.topic = topic,
+                                                             .error = ZkErrorName(result.error)});
+                                 }
+                                 done();
+                               });
+                  });
   });
 }
 

@@ -19,6 +19,29 @@
 
 namespace ks {
 
+// The admin tool's trace events (docs/trace-schema.md; node: the admin tool).
+namespace ev {
+struct AdminRequest {
+  static constexpr std::string_view kName = "admin.request";
+  std::string_view what;  // "create topic orders"
+  static void Fields(auto& e, auto& v) { v("what", e.what); }
+};
+struct AdminDone {
+  static constexpr std::string_view kName = "admin.done";
+  std::string_view what;
+  static void Fields(auto& e, auto& v) { v("what", e.what); }
+};
+struct AdminError {
+  static constexpr std::string_view kName = "admin.error";
+  std::string_view topic;
+  std::string_view error;  // a ZooKeeper error name
+  static void Fields(auto& e, auto& v) {
+    v("topic", e.topic);
+    v("error", e.error);
+  }
+};
+}  // namespace ev
+
 class KafkaAdmin final : public Process {
  public:
   KafkaAdmin(Env& env, NodeId zookeeper);

@@ -2,16 +2,18 @@
 
 #include <algorithm>
 
+#include "model/client/client_events.h"
+
 namespace ks {
 
 ClientMetadata::ClientMetadata(Env& env, std::vector<NodeId> bootstrap,
-                               ClientMetadataOptions options, std::string client_name,
-                               std::string trace_kind, int64_t* correlation_ids)
+                               ClientMetadataOptions options, std::string client_name, Owner owner,
+                               int64_t* correlation_ids)
     : env_(env),
       bootstrap_(std::move(bootstrap)),
       options_(options),
       client_name_(std::move(client_name)),
-      trace_kind_(std::move(trace_kind)),
+      owner_(owner),
       correlation_ids_(correlation_ids) {}
 
 void ClientMetadata::Start() {
@@ -194,25 +196,26 @@ void ClientMetadata::Apply(NodeId from, const MetadataResponse& response) {
   last_success_at_ = env_.Now();
   update_requested_ = incomplete;
   ++updates_;
-  if (env_.Tracing()) {
-    std::string leaders = "{";
+  const bool producer = owner_ == Owner::kProducer;
+  if (producer ? env_.Observes<ev::ProducerMetadata>() : env_.Observes<ev::ConsumerMetadata>()) {
+    std::vector<std::vector<int32_t>> leader_ids;
+    std::vector<ev::TopicLeaders> leaders;
+    leader_ids.reserve(views_.size());
     for (const auto& [topic, view] : views_) {
-      if (leaders.size() > 1) leaders.push_back(',');
-      AppendJsonString(&leaders, topic);
-      leaders.append(":[");
-      for (size_t i = 0; i < view.partitions.size(); ++i) {
-        if (i > 0) leaders.push_back(',');
-        leaders.append(std::to_string(view.partitions[i].leader));
-      }
-      leaders.push_back(']');
+      std::vector<int32_t>& ids = leader_ids.emplace_back();
+      for (const auto& partition : view.partitions) ids.push_back(partition.leader);
+      leaders.push_back(ev::TopicLeaders{.topic = topic, .leaders = ids});
     }
-    leaders.push_back('}');
-    env_.Trace(trace_kind_, TraceFields()
-                                .Add("client", client_name_)
-                                .Add("from", from)
-                                .Add("brokers", static_cast<int64_t>(brokers_.size()))
-                                .AddRaw("leaders", leaders)
-                                .Add("complete", !incomplete));
+    const ev::ClientMetadata event{.client = client_name_,
+                                   .from = from,
+                                   .brokers = static_cast<int64_t>(brokers_.size()),
+                                   .leaders = leaders,
+                                   .complete = !incomplete};
+    if (producer) {
+      env_.Trace(ev::ProducerMetadata{event});
+    } else {
+      env_.Trace(ev::ConsumerMetadata{event});
+    }
   }
 }
 

@@ -47,10 +47,12 @@ struct ClientMetadataOptions {
 
 class ClientMetadata {
  public:
-  // `trace_kind` names the event traced on each update ("producer.metadata"); `correlation_ids`
-  // is the owner's counter, so all of a client's requests have distinct ids.
+  // Whose metadata this is: it names the event traced on each update (producer.metadata or
+  // consumer.metadata).
+  enum class Owner { kProducer, kConsumer };
+  // `correlation_ids` is the owner's counter, so all of a client's requests have distinct ids.
   ClientMetadata(Env& env, std::vector<NodeId> bootstrap, ClientMetadataOptions options,
-                 std::string client_name, std::string trace_kind, int64_t* correlation_ids);
+                 std::string client_name, Owner owner, int64_t* correlation_ids);
 
   // Called after every answer that changed the view.
   void SetOnUpdate(std::function<void()> on_update) { on_update_ = std::move(on_update); }
@@ -93,7 +95,7 @@ class ClientMetadata {
   std::vector<NodeId> bootstrap_;
   ClientMetadataOptions options_;
   std::string client_name_;
-  std::string trace_kind_;
+  Owner owner_;
   int64_t* correlation_ids_;
   std::function<void()> on_update_;
 

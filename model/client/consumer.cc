@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/client/client_events.h"
 #include "model/env/check.h"
 
 namespace ks {
@@ -35,7 +36,7 @@ KafkaConsumer::KafkaConsumer(Env& env, ConsumerConfig config, std::vector<NodeId
       metadata_(env, std::move(bootstrap),
                 ClientMetadataOptions{config.request_timeout_ms, config.retry_backoff_ms,
                                       config.metadata_max_age_ms},
-                client_name_, "consumer.metadata", &correlation_ids_),
+                client_name_, ClientMetadata::Owner::kConsumer, &correlation_ids_),
       wakeup_(env, [this] { RunFetcher(); }) {
   KS_CHECK_MSG(ValidateConsumerConfig(config_).ok(), ValidateConsumerConfig(config_).ToString());
   metadata_.SetOnUpdate([this] { ScheduleWakeup(env_.Now()); });
@@ -301,14 +302,11 @@ void KafkaConsumer::HandleListOffsetsResponse(const ListOffsetsResponse& respons
     Backoff(state, response.error);
     return;
   }
-  if (env_.Tracing()) {
-    env_.Trace("consumer.reset", TraceFields()
-                                     .Add("client", client_name_)
-                                     .Add("topic", response.tp.topic)
-                                     .Add("partition", response.tp.partition)
-                                     .Add("strategy", OffsetResetPolicyName(*state.reset))
-                                     .Add("offset", response.offset));
-  }
+  env_.Trace(ev::ConsumerReset{.client = client_name_,
+                               .topic = response.tp.topic,
+                               .partition = response.tp.partition,
+                               .strategy = *state.reset,
+                               .offset = response.offset});
   state.reset.reset();
   state.position = response.offset;
   state.fetch_offset = response.offset;
@@ -323,9 +321,8 @@ void KafkaConsumer::HandleFetchResponse(NodeId from, const FetchResponse& respon
   if (pending.timeout_timer != kNoTimer) env_.CancelTimer(pending.timeout_timer);
   --fetches_per_node_[pending.node];
   std::map<TopicPartition, int64_t> epochs(pending.partitions.begin(), pending.partitions.end());
-  const bool tracing = env_.Tracing();
-  std::string summary;
-  if (tracing) summary.push_back('[');
+  const bool tracing = env_.Observes<ev::ConsumerFetch>();
+  std::vector<ev::FetchedPartition> fetched;
   for (const FetchPartitionResponse& p : response.partitions) {
     auto epoch = epochs.find(p.tp);
     auto state_it = partitions_.find(p.tp);
@@ -347,14 +344,13 @@ void KafkaConsumer::HandleFetchResponse(NodeId from, const FetchResponse& respon
       Backoff(state, p.error);
     }
     if (tracing) {
-      if (summary.size() > 1) summary.push_back(',');
-      summary.push_back('[');
-      AppendJsonString(&summary, p.tp.topic);
-      summary += "," + std::to_string(p.tp.partition) + ",";
-      AppendJsonString(&summary, ErrorName(p.error));
-      summary += "," + std::to_string(fetch_offset) + "," +
-                 std::to_string(state.buffered.size() - before) + "," +
-                 std::to_string(p.high_watermark) + "]";
+      fetched.push_back(
+          ev::FetchedPartition{.topic = p.tp.topic,
+                               .partition = p.tp.partition,
+                               .error = p.error,
+                               .fetch_offset = fetch_offset,
+                               .records = static_cast<int64_t>(state.buffered.size() - before),
+                               .high_watermark = p.high_watermark});
     }
   }
   // Partitions the answer did not mention may be fetched again.
@@ -365,12 +361,10 @@ void KafkaConsumer::HandleFetchResponse(NodeId from, const FetchResponse& respon
     }
   }
   if (tracing) {
-    summary.push_back(']');
-    env_.Trace("consumer.fetch", TraceFields()
-                                     .Add("client", client_name_)
-                                     .Add("node", from)
-                                     .Add("correlation_id", response.correlation_id)
-                                     .AddRaw("partitions", summary));
+    env_.Trace(ev::ConsumerFetch{.client = client_name_,
+                                 .node = from,
+                                 .correlation_id = response.correlation_id,
+                                 .partitions = fetched});
   }
 }
 

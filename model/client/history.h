@@ -29,8 +29,6 @@
 
 namespace ks {
 
-constexpr std::string_view kHistoryOpKind = "history.op";
-
 enum class HistoryType { kInvoke, kOk, kFail, kInfo };
 enum class HistoryFunction { kSend, kPoll };
 
@@ -65,16 +63,15 @@ struct HistoryOp {
   std::vector<HistoryRecord> records;  // poll ok
 };
 
-// Parses a "history.op" event; nullopt for another kind or malformed fields.
-std::optional<HistoryOp> ParseHistoryOp(const TraceEvent& event);
-// The same, from the event's parts (a trace sink's view of it, copied nowhere).
-std::optional<HistoryOp> ParseHistoryOp(int64_t seq, TimeUs time_us, NodeId node,
-                                        std::string_view kind, std::string_view fields_json);
+namespace ev {
+struct HistoryOp;
+struct PolledRecord;
+}  // namespace ev
 
-// Appends [partition,offset,value] (value a JSON string, or null) to a records array under
-// construction; the caller writes the surrounding brackets and commas.
-void AppendHistoryRecordJson(std::string* json, int32_t partition, int64_t offset,
-                             const std::optional<std::string_view>& value);
+// The owned form of a history.op event (the event's strings and records copied).
+HistoryOp ToHistoryOp(int64_t seq, TimeUs time_us, NodeId node, const ev::HistoryOp& event);
+// The history op a recorded event holds; nullopt if it is of another kind.
+std::optional<HistoryOp> ParseHistoryOp(const TraceEvent& event);
 
 // Writes history events for one client. Does nothing (cheaply) when the Env does not trace.
 class HistoryRecorder {
@@ -91,15 +88,12 @@ class HistoryRecorder {
                     const std::optional<std::string_view>& key, std::string_view value,
                     int64_t offset, ErrorCode error);
   void PollInvoke(int64_t op);
-  // `records_json` is a JSON array built with AppendHistoryRecordJson.
-  void PollOk(int64_t op, std::string_view records_json);
+  void PollOk(int64_t op, const std::vector<ev::PolledRecord>& records);
 
   const std::string& process() const { return process_; }
   int64_t ops() const { return next_op_; }
 
  private:
-  TraceFields Head(int64_t op, HistoryType type, HistoryFunction f) const;
-
   Env& env_;
   std::string process_;
   int64_t next_op_ = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/client/client_events.h"
 #include "model/env/check.h"
 
 namespace ks {
@@ -95,7 +96,7 @@ KafkaProducer::KafkaProducer(Env& env, ProducerConfig config, std::vector<NodeId
       metadata_(env, std::move(bootstrap),
                 ClientMetadataOptions{config.request_timeout_ms, config.retry_backoff_ms,
                                       config.metadata_max_age_ms},
-                client_name_, "producer.metadata", &correlation_ids_),
+                client_name_, ClientMetadata::Owner::kProducer, &correlation_ids_),
       partitioner_(config.partitioner, env.Random("partitioner")),
       wakeup_(env, [this] { RunSender(); }) {
   KS_CHECK_MSG(ValidateProducerConfig(config_).ok(), ValidateProducerConfig(config_).ToString());
@@ -382,9 +383,8 @@ void KafkaProducer::SendRequest(NodeId node, std::vector<BatchPtr> batches) {
   request->timeout_ms = static_cast<int32_t>(config_.request_timeout_ms);
   request->client_id = client_name_;
   request->partitions.reserve(batches.size());
-  std::string batches_json;
-  const bool tracing = env_.Tracing();
-  if (tracing) batches_json.push_back('[');
+  const bool tracing = env_.Observes<ev::ProducerRequestSent>();
+  std::vector<ev::SentBatch> sent;
   int64_t bytes = 0;
   for (BatchPtr& batch : batches) {
     ++batch->attempts;
@@ -396,23 +396,19 @@ void KafkaProducer::SendRequest(NodeId node, std::vector<BatchPtr> batches) {
       request->partitions.push_back(ProducePartitionData{batch->tp, batch->bytes});
     }
     if (tracing) {
-      if (batches_json.size() > 1) batches_json.push_back(',');
-      batches_json.push_back('[');
-      AppendJsonString(&batches_json, batch->tp.topic);
-      batches_json += "," + std::to_string(batch->tp.partition) + "," +
-                      std::to_string(batch->callbacks.size()) + "," +
-                      std::to_string(batch->attempts) + "]";
+      sent.push_back(ev::SentBatch{.topic = batch->tp.topic,
+                                   .partition = batch->tp.partition,
+                                   .records = static_cast<int64_t>(batch->callbacks.size()),
+                                   .attempt = batch->attempts});
     }
   }
   if (tracing) {
-    batches_json.push_back(']');
-    env_.Trace("producer.request_sent", TraceFields()
-                                            .Add("client", client_name_)
-                                            .Add("node", node)
-                                            .Add("correlation_id", correlation_id)
-                                            .Add("acks", int64_t{config_.acks})
-                                            .Add("bytes", bytes)
-                                            .AddRaw("batches", batches_json));
+    env_.Trace(ev::ProducerRequestSent{.client = client_name_,
+                                       .node = node,
+                                       .correlation_id = correlation_id,
+                                       .acks = int64_t{config_.acks},
+                                       .bytes = bytes,
+                                       .batches = sent});
   }
   env_.Send(node, std::move(request));
   ++requests_sent_;
@@ -436,12 +432,8 @@ void KafkaProducer::SendRequest(NodeId node, std::vector<BatchPtr> batches) {
         auto it = in_flight_.find(correlation_id);
         if (it == in_flight_.end()) return;
         it->second.timeout_timer = kNoTimer;
-        if (env_.Tracing()) {
-          env_.Trace("producer.request_timeout", TraceFields()
-                                                     .Add("client", client_name_)
-                                                     .Add("node", it->second.node)
-                                                     .Add("correlation_id", correlation_id));
-        }
+        env_.Trace(ev::ProducerRequestTimeout{
+            .client = client_name_, .node = it->second.node, .correlation_id = correlation_id});
         // Kafka's NetworkClient disconnects a node whose request timed out, so the metadata
         // refresh this asks for goes to another node.
         metadata_.NoteNodeFailed(it->second.node);
@@ -472,18 +464,15 @@ void KafkaProducer::HandleProduceResponse(NodeId from, const ProduceResponse& re
   --in_flight_per_node_[request.node];
   if (request.timeout_timer != kNoTimer) env_.CancelTimer(request.timeout_timer);
   Unmute(request);
-  std::string partitions_json;
-  const bool tracing = env_.Tracing();
-  if (tracing) partitions_json.push_back('[');
+  const bool tracing = env_.Observes<ev::ProducerResponse>();
+  std::vector<ev::ProducedPartition> outcomes;
   bool stale_metadata = false;
   for (const ProducePartitionResponse& p : response.partitions) {
     if (tracing) {
-      if (partitions_json.size() > 1) partitions_json.push_back(',');
-      partitions_json.push_back('[');
-      AppendJsonString(&partitions_json, p.tp.topic);
-      partitions_json += "," + std::to_string(p.tp.partition) + ",";
-      AppendJsonString(&partitions_json, ErrorName(p.error));
-      partitions_json += "," + std::to_string(p.base_offset) + "]";
+      outcomes.push_back(ev::ProducedPartition{.topic = p.tp.topic,
+                                               .partition = p.tp.partition,
+                                               .error = p.error,
+                                               .base_offset = p.base_offset});
     }
     for (BatchPtr& batch : request.batches) {
       if (batch == nullptr || batch->tp != p.tp) continue;
@@ -499,12 +488,10 @@ void KafkaProducer::HandleProduceResponse(NodeId from, const ProduceResponse& re
     }
   }
   if (tracing) {
-    partitions_json.push_back(']');
-    env_.Trace("producer.response", TraceFields()
-                                        .Add("client", client_name_)
-                                        .Add("node", from)
-                                        .Add("correlation_id", response.correlation_id)
-                                        .AddRaw("partitions", partitions_json));
+    env_.Trace(ev::ProducerResponse{.client = client_name_,
+                                    .node = from,
+                                    .correlation_id = response.correlation_id,
+                                    .partitions = outcomes});
   }
   // A batch the response did not mention: its fate is unknown.
   for (BatchPtr& batch : request.batches) {
@@ -553,16 +540,12 @@ void KafkaProducer::RetryOrFail(BatchPtr batch, ErrorCode error) {
       now < batch->deadline) {
     ++retries_;
     batch->retry_at = now + MillisecondsToUs(config_.retry_backoff_ms);
-    if (env_.Tracing()) {
-      env_.Trace("producer.retry",
-                 TraceFields()
-                     .Add("client", client_name_)
-                     .Add("topic", batch->tp.topic)
-                     .Add("partition", batch->tp.partition)
-                     .Add("records", static_cast<int64_t>(batch->callbacks.size()))
-                     .Add("attempt", batch->attempts)
-                     .Add("error", ErrorName(error)));
-    }
+    env_.Trace(ev::ProducerRetry{.client = client_name_,
+                                 .topic = batch->tp.topic,
+                                 .partition = batch->tp.partition,
+                                 .records = static_cast<int64_t>(batch->callbacks.size()),
+                                 .attempt = batch->attempts,
+                                 .error = error});
     next_expiry_at_ = std::min(next_expiry_at_, batch->deadline);
     const TimeUs retry_at = batch->retry_at;
     // Back to the front of its queue, ahead of batches created after it (Kafka's reenqueue).
@@ -579,17 +562,13 @@ void KafkaProducer::Complete(BatchPtr batch, SendOutcome outcome, ErrorCode erro
   buffered_bytes_ -= batch->records_bytes;
   if (outcome != SendOutcome::kOk) {
     last_error_ = error;
-    if (env_.Tracing()) {
-      env_.Trace("producer.batch_failed",
-                 TraceFields()
-                     .Add("client", client_name_)
-                     .Add("topic", batch->tp.topic)
-                     .Add("partition", batch->tp.partition)
-                     .Add("records", static_cast<int64_t>(batch->callbacks.size()))
-                     .Add("attempts", batch->attempts)
-                     .Add("error", ErrorName(error))
-                     .Add("outcome", SendOutcomeName(outcome)));
-    }
+    env_.Trace(ev::ProducerBatchFailed{.client = client_name_,
+                                       .topic = batch->tp.topic,
+                                       .partition = batch->tp.partition,
+                                       .records = static_cast<int64_t>(batch->callbacks.size()),
+                                       .attempts = batch->attempts,
+                                       .error = error,
+                                       .outcome = outcome});
   }
   int64_t index = 0;
   for (SendCallback& callback : batch->callbacks) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "model/client/client_events.h"
 #include "model/env/check.h"
 
 namespace ks {
@@ -115,7 +116,7 @@ void ProducerWorkload::OnResult(int64_t op, const SendResult& result) {
       ++info_;
       break;
   }
-  if (env_.Tracing()) {
+  if (env_.Observes<ev::HistoryOp>()) {
     std::optional<std::string_view> key;
     if (pending.key.has_value()) key = *pending.key;
     FormatValue(pending.seq);
@@ -187,32 +188,27 @@ void ConsumerWorkload::OnPoll(PollResult& result) {
   ++polls_;
   if (!result.error.ok()) {
     ++errors_;
-    if (env_.Tracing()) {
-      env_.Trace("consumer.error", TraceFields()
-                                       .Add("client", options_.client_name)
-                                       .Add("topic", result.error_tp.topic)
-                                       .Add("partition", result.error_tp.partition)
-                                       .Add("error", ErrorName(result.error.code())));
-    }
+    env_.Trace(ev::ConsumerError{.client = options_.client_name,
+                                 .topic = result.error_tp.topic,
+                                 .partition = result.error_tp.partition,
+                                 .error = result.error.code()});
   }
   if (result.records.empty()) return;
   consumed_ += static_cast<int64_t>(result.records.size());
   for (const ConsumerRecord& record : result.records) {
     positions_[record.tp.partition] = record.offset + 1;
   }
-  if (!env_.Tracing()) return;
-  records_json_.clear();
-  records_json_.push_back('[');
+  if (!env_.Observes<ev::HistoryOp>()) return;
+  polled_.clear();
   for (const ConsumerRecord& record : result.records) {
-    if (records_json_.size() > 1) records_json_.push_back(',');
     std::optional<std::string_view> value;
     if (record.value.has_value()) value = *record.value;
-    AppendHistoryRecordJson(&records_json_, record.tp.partition, record.offset, value);
+    polled_.push_back(ev::PolledRecord{
+        .partition = record.tp.partition, .offset = record.offset, .value = value});
   }
-  records_json_.push_back(']');
   const int64_t op = history_->NextOp();
   history_->PollInvoke(op);
-  history_->PollOk(op, records_json_);
+  history_->PollOk(op, polled_);
 }
 
 int64_t ConsumerWorkload::lag() const {

@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/client/client_events.h"
 #include "model/client/consumer.h"
 #include "model/client/history.h"
 #include "model/client/producer.h"
@@ -135,7 +136,7 @@ class ConsumerWorkload final : public Process {
   std::unique_ptr<KafkaConsumer> consumer_;
   size_t assigned_count_ = 0;
   bool polling_ = false;
-  std::string records_json_;  // reused
+  std::vector<ev::PolledRecord> polled_;  // a poll's records for the history (reused)
   int64_t consumed_ = 0;
   int64_t polls_ = 0;
   int64_t errors_ = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/coord/zk_events.h"
 #include "model/env/check.h"
 
 namespace ks {
@@ -42,10 +43,7 @@ int32_t ZkClient::EffectiveTimeoutMs() const {
 
 void ZkClient::EnterState(ZkState state) {
   state_ = state;
-  env_.Trace("zk.client_state", TraceFields()
-                                    .Add("state", ZkStateName(state))
-                                    .Add("session", session_id_)
-                                    .Add("server", server_));
+  env_.Trace(ev::ZkClientState{.state = state, .session = session_id_, .server = server_});
 }
 
 void ZkClient::NotifyState(ZkState state) {
@@ -207,10 +205,8 @@ void ZkClient::CheckLiveness() {
   if (state_ != ZkState::kConnected) return;
   const TimeUs deadline = last_heard_us_ + MillisecondsToUs(negotiated_timeout_ms_) * 2 / 3;
   if (env_.Now() >= deadline) {
-    env_.Trace("zk.client_timeout",
-               TraceFields()
-                   .Add("session", session_id_)
-                   .Add("silent_ms", (env_.Now() - last_heard_us_) / kMillisecond));
+    env_.Trace(ev::ZkClientTimeout{.session = session_id_,
+                                   .silent_ms = (env_.Now() - last_heard_us_) / kMillisecond});
     LoseConnection(/*already_reset=*/false);
     return;
   }

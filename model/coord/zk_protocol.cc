@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "model/coord/zk_events.h"
+
 namespace ks {
 
 namespace {
@@ -159,6 +161,10 @@ int64_t ZkResponse::SizeBytes() const {
 int64_t ZkSetWatches::SizeBytes() const {
   return 24 + StringsBytes(data_watches) + StringsBytes(exist_watches) +
          StringsBytes(child_watches);
+}
+
+std::string_view TraceName(ZkDeleteReason reason) {
+  return reason == ZkDeleteReason::kRequest ? "request" : "session_ended";
 }
 
 }  // namespace ks

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "model/coord/zk_events.h"
 #include "model/env/check.h"
 
 namespace ks {
@@ -52,17 +53,16 @@ void ZkServer::Recover() {
   // Session ids must not repeat across incarnations even for sessions whose creation was lost
   // with an unsynced log (forceSync=no): like ZooKeeper, start from the clock.
   next_session_id_ = std::max(next_session_id_, env_.WallClockMs() << 12);
-  env_.Trace("zk.recovered", TraceFields()
-                                 .Add("transactions", stats.transactions)
-                                 .Add("bytes_dropped", stats.dropped_bytes)
-                                 .Add("sessions", session_count())
-                                 .Add("nodes", tree_.node_count())
-                                 .Add("last_zxid", tree_.last_zxid()));
+  env_.Trace(ev::ZkRecovered{.transactions = stats.transactions,
+                             .bytes_dropped = stats.dropped_bytes,
+                             .sessions = session_count(),
+                             .nodes = tree_.node_count(),
+                             .last_zxid = tree_.last_zxid()});
 }
 
 void ZkServer::Halt(const Status& status) {
   halted_ = true;
-  env_.Trace("zk.halted", TraceFields().Add("error", status.ToString()));
+  env_.Trace(ev::ZkHalted{.error = status.ToString()});
 }
 
 void ZkServer::OnMessage(NodeId from, MessagePtr message) {
@@ -101,8 +101,7 @@ void ZkServer::HandleConnect(NodeId from, const ZkConnectRequest& request) {
       tree_.RemoveWatches(request.session_id);
       response->session_id = request.session_id;
       response->session_timeout_ms = it->second.timeout_ms;
-      env_.Trace("zk.session_reconnected",
-                 TraceFields().Add("session", request.session_id).Add("client", from));
+      env_.Trace(ev::ZkSessionReconnected{.session = request.session_id, .client = from});
     }
     env_.Send(from, std::move(response));
     return;
@@ -116,10 +115,8 @@ void ZkServer::HandleConnect(NodeId from, const ZkConnectRequest& request) {
   std::vector<ZkFiredWatch> fired;
   if (!Commit(txn, nullptr, &fired)) return;
   sessions_[txn.session_id].connection = from;
-  env_.Trace("zk.session_created", TraceFields()
-                                       .Add("session", txn.session_id)
-                                       .Add("timeout_ms", txn.session_timeout_ms)
-                                       .Add("client", from));
+  env_.Trace(ev::ZkSessionCreated{
+      .session = txn.session_id, .timeout_ms = txn.session_timeout_ms, .client = from});
   response->session_id = txn.session_id;
   response->session_timeout_ms = txn.session_timeout_ms;
   env_.Send(from, std::move(response));
@@ -150,28 +147,31 @@ void ZkServer::ExpireSessions() {
   }
   for (int64_t id : expired) {
     if (halted_) return;
-    EndSession(id, "zk.session_expired");
+    EndSession(id, /*expired=*/true);
   }
   env_.SetTimer(MillisecondsToUs(options_.tick_ms), [this] { ExpireSessions(); });
 }
 
-void ZkServer::EndSession(int64_t session_id, std::string_view trace_kind) {
+void ZkServer::EndSession(int64_t session_id, bool expired) {
   const std::vector<std::string> ephemerals = tree_.EphemeralsOf(session_id);
   ZkTxn txn;
   txn.type = ZkTxnType::kCloseSession;
   txn.session_id = session_id;
   std::vector<ZkFiredWatch> fired;
   if (!Commit(txn, nullptr, &fired)) return;
-  env_.Trace(trace_kind, TraceFields()
-                             .Add("session", session_id)
-                             .Add("ephemerals_deleted", static_cast<int64_t>(ephemerals.size()))
-                             .Add("zxid", txn.zxid));
+  const ev::ZkSessionEnd end{.session = session_id,
+                             .ephemerals_deleted = static_cast<int64_t>(ephemerals.size()),
+                             .zxid = txn.zxid};
+  if (expired) {
+    env_.Trace(ev::ZkSessionExpired{end});
+  } else {
+    env_.Trace(ev::ZkSessionClosed{end});
+  }
   for (const std::string& path : ephemerals) {
-    env_.Trace("zk.delete", TraceFields()
-                                .Add("path", path)
-                                .Add("zxid", txn.zxid)
-                                .Add("session", session_id)
-                                .Add("reason", "session_ended"));
+    env_.Trace(ev::ZkDelete{.path = path,
+                            .zxid = txn.zxid,
+                            .session = session_id,
+                            .reason = ZkDeleteReason::kSessionEnded});
   }
   Notify(fired);
 }
@@ -200,7 +200,7 @@ void ZkServer::HandleRequest(NodeId from, const ZkRequest& request) {
       HandleWrite(request.session_id, request.ops, /*multi=*/true, &result);
       break;
     case ZkOpType::kCloseSession:
-      EndSession(request.session_id, "zk.session_closed");
+      EndSession(request.session_id, /*expired=*/false);
       break;
     case ZkOpType::kCheck:  // only meaningful inside a multi
       result.error = ZkError::kBadArguments;
@@ -299,22 +299,18 @@ void ZkServer::Apply(const ZkTxn& txn, bool recovering, std::vector<ZkOpResult>*
       for (size_t i = 0; i < txn.ops.size(); ++i) {
         const ZkOp& op = txn.ops[i];
         if (op.type == ZkOpType::kCreate) {
-          env_.Trace("zk.create", TraceFields()
-                                      .Add("path", op.path)
-                                      .Add("ephemeral", op.ephemeral)
-                                      .Add("owner_session", op.ephemeral ? txn.session_id : 0)
-                                      .Add("zxid", txn.zxid));
+          env_.Trace(ev::ZkCreate{.path = op.path,
+                                  .ephemeral = op.ephemeral,
+                                  .owner_session = op.ephemeral ? txn.session_id : 0,
+                                  .zxid = txn.zxid});
         } else if (op.type == ZkOpType::kDelete) {
-          env_.Trace("zk.delete", TraceFields()
-                                      .Add("path", op.path)
-                                      .Add("zxid", txn.zxid)
-                                      .Add("session", txn.session_id)
-                                      .Add("reason", "request"));
+          env_.Trace(ev::ZkDelete{.path = op.path,
+                                  .zxid = txn.zxid,
+                                  .session = txn.session_id,
+                                  .reason = ZkDeleteReason::kRequest});
         } else if (op.type == ZkOpType::kSetData) {
-          env_.Trace("zk.set_data", TraceFields()
-                                        .Add("path", op.path)
-                                        .Add("version", (*results)[i].stat.version)
-                                        .Add("zxid", txn.zxid));
+          env_.Trace(ev::ZkSetData{
+              .path = op.path, .version = (*results)[i].stat.version, .zxid = txn.zxid});
         }
       }
       return;
@@ -326,11 +322,10 @@ void ZkServer::Notify(const std::vector<ZkFiredWatch>& fired) {
   for (const ZkFiredWatch& watch : fired) {
     auto it = sessions_.find(watch.session_id);
     const NodeId to = it == sessions_.end() ? kNoNode : it->second.connection;
-    env_.Trace("zk.watch_fired", TraceFields()
-                                     .Add("path", watch.path)
-                                     .Add("type", ZkWatchTypeName(watch.type))
-                                     .Add("session", watch.session_id)
-                                     .Add("delivered", to != kNoNode));
+    env_.Trace(ev::ZkWatchFired{.path = watch.path,
+                                .type = watch.type,
+                                .session = watch.session_id,
+                                .delivered = to != kNoNode});
     if (to == kNoNode) continue;
     auto event = std::make_unique<ZkWatchEvent>();
     event->type = watch.type;

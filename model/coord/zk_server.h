@@ -81,7 +81,7 @@ class ZkServer final : public Process {
   // Marks the session alive and bound to `from`; false if it does not exist.
   bool Touch(int64_t session_id, NodeId from);
   void ExpireSessions();
-  void EndSession(int64_t session_id, std::string_view trace_kind);
+  void EndSession(int64_t session_id, bool expired);  // expired, or closed by the client
 
   // Numbers and logs `txn` (durable when force_sync), then applies it; false if the log failed
   // (the server then halts and nothing changed). The watches it fired go to *fired: the caller

@@ -58,7 +58,27 @@ class Env {
 
   virtual Disk& LocalDisk() = 0;
 
-  // Records an observable state change of this node.
+  // Records an observable state change of this node: `event` is one of the ev:: event types
+  // (model/env/trace_event.h). Cheap when nobody observes events of its kind.
+  template <typename E>
+  void Trace(const E& event) {
+    const EventKind& kind = EventKindOf<E>();
+    if (!Observes(kind)) return;
+    TraceBuffer buffer;
+    EncodeEvent(event, &buffer.bytes());
+    TraceEncoded(kind, buffer.bytes());
+  }
+  // True if an event of `kind` would be recorded or observed: emitters of events that are
+  // costly to build ask first.
+  virtual bool Observes(const EventKind& kind) const = 0;
+  template <typename E>
+  bool Observes() const {
+    return Observes(EventKindOf<E>());
+  }
+  // An event already encoded (Trace encodes, then calls this).
+  virtual void TraceEncoded(const EventKind& kind, std::string_view data) = 0;
+
+  // The untyped way, while the last emitters move to typed events.
   virtual void Trace(std::string_view kind, TraceFields fields) = 0;
   // False when nobody listens to traces (benchmarks): callers may skip building fields.
   virtual bool Tracing() const = 0;

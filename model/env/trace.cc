@@ -80,6 +80,28 @@ constexpr size_t kPooledBufferBytesMax = 4096;
 thread_local std::vector<std::string> pooled_buffers;
 }  // namespace
 
+uint32_t NextEventKindId() {
+  static std::atomic<uint32_t> next{0};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+TraceBuffer::TraceBuffer() {
+  if (!pooled_buffers.empty()) {
+    bytes_ = std::move(pooled_buffers.back());
+    pooled_buffers.pop_back();
+    bytes_.clear();
+  } else {
+    bytes_.reserve(64);
+  }
+}
+
+TraceBuffer::~TraceBuffer() {
+  if (bytes_.capacity() > 15 && bytes_.capacity() <= kPooledBufferBytesMax &&
+      pooled_buffers.size() < kPooledBuffersMax) {
+    pooled_buffers.push_back(std::move(bytes_));
+  }
+}
+
 TraceFields::TraceFields() {
   if (!pooled_buffers.empty()) {
     json_ = std::move(pooled_buffers.back());

@@ -1,10 +1,11 @@
 // Trace events: every observable state change, as (time, node, kind, fields).
 //
-// The model describes a change with a kind ("log.append", "replica.hw") and fields built with
-// TraceFields; the environment stamps time and node and hands it to the world's trace stream,
-// which numbers it, folds it into the run's digest and passes it to the recorder and viewers.
-// Fields are kept as the text of a JSON object with keys in the order they were added: that text
-// is canonical (the digest hashes it) and is what the SQLite trace stores.
+// The model describes a change as a typed event (model/env/trace_event.h: one struct per kind);
+// the environment stamps time and node and hands it to the world's trace stream, which numbers
+// it, folds it into the run's digest and passes it to the recorder, the checkers and viewers.
+//
+// TraceFields (an event's fields built as JSON text under a kind name) is the older, untyped way,
+// kept while the last emitters move to typed events.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 
 #include "model/env/message.h"
 #include "model/env/time.h"
+#include "model/env/trace_event.h"
 
 namespace ks {
 
@@ -68,18 +70,32 @@ class TraceFields {
   bool closed_ = false;
 };
 
-// Appends `text` to *out as a JSON string literal (quotes included, escapes as needed).
-void AppendJsonString(std::string* out, std::string_view text);
-
-// One recorded event. `seq` numbers events from 0 in the order they happened.
+// One recorded event, owned. `seq` numbers events from 0 in the order they happened.
 struct TraceEvent {
   int64_t seq = 0;
   TimeUs time_us = 0;
   NodeId node = kNoNode;  // kNoNode: the world itself (faults, scenario steps)
   std::string kind;
   std::string fields_json;
+  // A typed event's kind and encoded fields (null and empty for an untyped one).
+  const EventKind* kind_info = nullptr;
+  std::string data;
 
-  bool operator==(const TraceEvent&) const = default;
+  // The event as an E; nullopt if it is of another kind.
+  template <typename E>
+  std::optional<E> As() const {
+    if (kind_info != &EventKindOf<E>()) return std::nullopt;
+    return DecodeEvent<E>(data);
+  }
+  template <typename E>
+  bool Is() const {
+    return kind_info == &EventKindOf<E>();
+  }
+
+  bool operator==(const TraceEvent& other) const {
+    return seq == other.seq && time_us == other.time_us && node == other.node &&
+           kind == other.kind && fields_json == other.fields_json && data == other.data;
+  }
 };
 
 }  // namespace ks

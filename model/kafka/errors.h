@@ -65,6 +65,8 @@ enum class ErrorCode : int16_t {
 
 // "OFFSET_OUT_OF_RANGE"; "UNKNOWN_ERROR_CODE" for values outside the enum.
 std::string_view ErrorName(ErrorCode code);
+// How trace events name an error code (model/env/trace_event.h): its Kafka name.
+inline std::string_view TraceName(ErrorCode code) { return ErrorName(code); }
 
 // The I/O outcome of a disk call seen as Kafka sees it: NoSpace and IoError make the log
 // directory unusable (KAFKA_STORAGE_ERROR), Corruption is CORRUPT_MESSAGE.

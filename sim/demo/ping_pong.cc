@@ -23,7 +23,7 @@ void Pinger::Start() {
   const int64_t size = env_.LocalDisk().Size(kLogFile);
   recovered_ = size < 0 ? 0 : size / kRecordBytes;
   pongs_ = recovered_;
-  env_.Trace("pinger.recovered", TraceFields().Add("pongs", recovered_).Add("file_bytes", size));
+  env_.Trace(ev::PingerRecovered{.pongs = recovered_, .file_bytes = size});
   SendPing();
 }
 
@@ -41,21 +41,19 @@ void Pinger::OnMessage(NodeId from, MessagePtr message) {
   Disk& disk = env_.LocalDisk();
   Status status = disk.Append(kLogFile, std::string_view(record, kRecordBytes));
   if (!status.ok()) {
-    env_.Trace("pinger.write_failed", TraceFields().Add("error", status.ToString()));
+    env_.Trace(ev::PingerWriteFailed{.error = status.ToString()});
     return;
   }
   ++pongs_;
-  env_.Trace("pinger.pong", TraceFields().Add("seq", pong->seq).Add("pongs", pongs_));
+  env_.Trace(ev::PingerPong{.seq = pong->seq, .pongs = pongs_});
   if (options_.fsync_every > 0 && ++unsynced_ >= options_.fsync_every) {
     unsynced_ = 0;
     status = disk.Fsync(kLogFile);
-    env_.Trace("pinger.fsync", TraceFields().Add("pongs", pongs_).Add("ok", status.ok()));
+    env_.Trace(ev::PingerFsync{.pongs = pongs_, .ok = status.ok()});
   }
 }
 
-void Pinger::OnConnectionReset(NodeId peer) {
-  env_.Trace("pinger.reset", TraceFields().Add("peer", peer));
-}
+void Pinger::OnConnectionReset(NodeId peer) { env_.Trace(ev::PingerReset{.peer = peer}); }
 
 void Echo::OnMessage(NodeId from, MessagePtr message) {
   auto* ping = dynamic_cast<PingMessage*>(message.get());
@@ -89,6 +87,9 @@ class CounterProbe final : public Probe {
 }  // namespace
 
 void RegisterPingPongVocabulary(ScenarioRegistry& registry) {
+  registry.events()
+      .Add<ev::PingerRecovered, ev::PingerPong, ev::PingerFsync, ev::PingerWriteFailed,
+           ev::PingerReset>();
   registry.AddNodeKind(
       "pinger", "client",
       {"Pings a target at an interval; appends each pong to pongs.log, fsyncing every N.",

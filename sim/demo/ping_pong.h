@@ -12,6 +12,47 @@
 
 namespace ks {
 
+// The pinger's trace events (docs/trace-schema.md, "The kernel demo").
+namespace ev {
+struct PingerRecovered {
+  static constexpr std::string_view kName = "pinger.recovered";
+  int64_t pongs = 0;        // recovered from pongs.log
+  int64_t file_bytes = -1;  // -1: no file
+  static void Fields(auto& e, auto& v) {
+    v("pongs", e.pongs);
+    v("file_bytes", e.file_bytes);
+  }
+};
+struct PingerPong {
+  static constexpr std::string_view kName = "pinger.pong";
+  int64_t seq = 0;
+  int64_t pongs = 0;
+  static void Fields(auto& e, auto& v) {
+    v("seq", e.seq);
+    v("pongs", e.pongs);
+  }
+};
+struct PingerFsync {
+  static constexpr std::string_view kName = "pinger.fsync";
+  int64_t pongs = 0;
+  bool ok = false;
+  static void Fields(auto& e, auto& v) {
+    v("pongs", e.pongs);
+    v("ok", e.ok);
+  }
+};
+struct PingerWriteFailed {
+  static constexpr std::string_view kName = "pinger.write_failed";
+  std::string_view error;
+  static void Fields(auto& e, auto& v) { v("error", e.error); }
+};
+struct PingerReset {
+  static constexpr std::string_view kName = "pinger.reset";
+  int32_t peer = -1;  // node id
+  static void Fields(auto& e, auto& v) { v("peer", e.peer); }
+};
+}  // namespace ev
+
 struct PingerOptions {
   NodeId target = kNoNode;
   DurationUs interval_us = 10 * kMillisecond;

@@ -21,6 +21,7 @@
 
 #include "model/env/message.h"
 #include "model/env/status.h"
+#include "sim/event_catalog.h"
 #include "sim/scenario/args.h"
 #include "sim/world.h"
 
@@ -125,6 +126,9 @@ class ScenarioRegistry {
   void AddSelector(std::string key, VocabularyDoc doc, SelectorParser parser);
   void AddSummary(SummaryHook hook) { summaries_.push_back(std::move(hook)); }
   void AddFinishHook(FinishHook hook) { finish_hooks_.push_back(std::move(hook)); }
+  // The trace event kinds a subsystem emits: events().Add<ev::A, ev::B>().
+  EventCatalog& events() { return events_; }
+  const EventCatalog& events() const { return events_; }
 
   const std::map<std::string, Entry<ActionParser>>& actions() const { return actions_; }
   const std::map<std::string, Entry<ProbeParser>>& probes() const { return probes_; }
@@ -145,6 +149,7 @@ class ScenarioRegistry {
   std::map<std::string, Entry<SelectorParser>> selectors_;
   std::vector<SummaryHook> summaries_;
   std::vector<FinishHook> finish_hooks_;
+  EventCatalog events_;
 };
 
 template <typename Map>

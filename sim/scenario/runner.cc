@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/env/check.h"
+#include "sim/scenario/scenario_events.h"
 
 namespace ks {
 
@@ -80,12 +81,10 @@ void ScenarioRunner::Begin() {
 
   // Not the file's path: where a scenario is stored is not part of the run (the same file
   // copied elsewhere must give the same digest). The SQLite trace keeps it in `meta`.
-  world_->Trace(kNoNode, "scenario.begin",
-                TraceFields()
-                    .Add("name", scenario_.name)
-                    .Add("seed", static_cast<int64_t>(seed_))
-                    .Add("run_for_us", end_time_us_)
-                    .Add("description", scenario_.description));
+  world_->Trace(kNoNode, ev::ScenarioBegin{.name = scenario_.name,
+                                           .seed = static_cast<int64_t>(seed_),
+                                           .run_for_us = end_time_us_,
+                                           .description = scenario_.description});
   for (const NodeSpec& spec : scenario_.nodes) {
     const NodeId id = world_->AddNode(spec.name, spec.role, spec.factory, spec.disk);
     // Factories captured ids computed at parse time (ParseScope::NodeIdOf): they must agree.
@@ -154,13 +153,11 @@ void ScenarioRunner::ExecuteStep(size_t index) {
 }
 
 void ScenarioRunner::RunStep(const Step& step, size_t index, bool injected) {
-  TraceFields fields;
-  fields.Add("index", static_cast<int64_t>(index))
-      .Add("line", step.position.line)
-      .Add("action", step.action_name);
-  if (!step.caption.empty()) fields.Add("caption", step.caption);
-  if (injected) fields.Add("injected", true);
-  world_->Trace(kNoNode, "scenario.step", std::move(fields));
+  ev::ScenarioStep event{
+      .index = static_cast<int64_t>(index), .line = step.position.line, .action = step.action_name};
+  if (!step.caption.empty()) event.caption = step.caption;
+  if (injected) event.injected = true;
+  world_->Trace(kNoNode, event);
   if (step.action) {
     run_->action_counts()[step.action_name]++;
     const Status status = step.action->Execute(*run_);
@@ -168,8 +165,8 @@ void ScenarioRunner::RunStep(const Step& step, size_t index, bool injected) {
       const std::string failure = step.position.ToString() + ": step '" + step.action_name +
                                   "' failed: " + status.message();
       failures_.push_back(failure);
-      world_->Trace(kNoNode, "scenario.step_failed",
-                    TraceFields().Add("line", step.position.line).Add("error", status.message()));
+      world_->Trace(kNoNode,
+                    ev::ScenarioStepFailed{.line = step.position.line, .error = status.message()});
     }
   }
 }
@@ -191,11 +188,11 @@ void ScenarioRunner::CheckWaitingStep() {
                                 FormatDuration(step.timeout_us) + " waiting for " +
                                 step.when->Describe() + " (last value: " + actual.ToString() + ")";
     failures_.push_back(failure);
-    world_->Trace(kNoNode, "scenario.step_timeout",
-                  TraceFields()
-                      .Add("line", step.position.line)
-                      .Add("condition", step.when->Describe())
-                      .Add("last_value", actual.ToString()));
+    const std::string condition = step.when->Describe();
+    const std::string last_value = actual.ToString();
+    world_->Trace(
+        kNoNode, ev::ScenarioStepTimeout{
+                     .line = step.position.line, .condition = condition, .last_value = last_value});
     if (index + 1 < scenario_.steps.size()) StartStep(index + 1);
   }
 }
@@ -266,12 +263,10 @@ RunResult ScenarioRunner::Finish() {
     r.description = expectation.Describe();
     r.passed = expectation.Holds(*run_, &actual);
     r.actual = actual.ToString();
-    world_->Trace(kNoNode, "scenario.expect",
-                  TraceFields()
-                      .Add("line", r.position.line)
-                      .Add("condition", r.description)
-                      .Add("passed", r.passed)
-                      .Add("actual", r.actual));
+    world_->Trace(kNoNode, ev::ScenarioExpect{.line = r.position.line,
+                                              .condition = r.description,
+                                              .passed = r.passed,
+                                              .actual = r.actual});
     result.expectations.push_back(std::move(r));
   }
   if (waiting_step_ != SIZE_MAX) {
@@ -287,11 +282,9 @@ RunResult ScenarioRunner::Finish() {
   }
   result.failures = failures_;
   for (const SummaryHook& hook : registry_.summaries()) hook(*run_, &result.summary_lines);
-  world_->Trace(kNoNode, "scenario.end",
-                TraceFields()
-                    .Add("interrupted", interrupted_)
-                    .Add("failures", static_cast<int64_t>(result.failures.size()))
-                    .Add("expectations_failed", result.ExpectationsFailed()));
+  world_->Trace(kNoNode, ev::ScenarioEnd{.interrupted = interrupted_,
+                                         .failures = static_cast<int64_t>(result.failures.size()),
+                                         .expectations_failed = result.ExpectationsFailed()});
   result.end_time_us = world_->Now();
   result.event_count = world_->trace().event_count();
   result.scheduler_events = world_->scheduler().ExecutedCount();

@@ -1,6 +1,8 @@
 #include "sim/scenario/world_vocabulary.h"
 
 #include "sim/scenario/runner.h"
+#include "sim/scenario/scenario_events.h"
+#include "sim/world_events.h"
 
 namespace ks {
 
@@ -213,8 +215,7 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
               run.world().network().Partition(sides[i], sides[j], one_way);
             }
           }
-          run.world().Trace(kNoNode, "net.partition",
-                            TraceFields().Add("sides", text).Add("one_way", one_way));
+          run.world().Trace(kNoNode, ev::NetPartition{.sides = text, .one_way = one_way});
           return Status::Ok();
         });
       });
@@ -228,16 +229,15 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
                 if (n != id) others.push_back(n);
               }
               world.network().Partition({id}, others, false);
-              world.Trace(
-                  kNoNode, "net.partition",
-                  TraceFields().Add("sides", world.NodeName(id) + " | *").Add("one_way", false));
+              const std::string sides = world.NodeName(id) + " | *";
+              world.Trace(kNoNode, ev::NetPartition{.sides = sides, .one_way = false});
               return Status::Ok();
             });
       });
   registry.AddAction("heal", {"Ends every partition; broken connections are reset.", ""},
                      [](Args&, ParseScope&) -> std::unique_ptr<Action> {
                        return std::make_unique<LambdaAction>([](ScenarioRun& run) {
-                         run.world().Trace(kNoNode, "net.heal", TraceFields());
+                         run.world().Trace(kNoNode, ev::NetHeal{});
                          run.world().network().HealAll();
                          return Status::Ok();
                        });
@@ -280,11 +280,9 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
             if (peer == a || (b != kNoNode && peer != b)) continue;
             world.network().DelaySpike(a, peer, extra, world.Now() + duration);
           }
-          world.Trace(a, "net.delay_spike",
-                      TraceFields()
-                          .Add("to", to ? to->Describe() : "*")
-                          .Add("extra_us", extra)
-                          .Add("duration_us", duration));
+          const std::string target = to ? to->Describe() : "*";
+          world.Trace(a,
+                      ev::NetDelaySpike{.to = target, .extra_us = extra, .duration_us = duration});
           return Status::Ok();
         });
       });
@@ -325,13 +323,11 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
             if (has_bandwidth) options.bandwidth_bytes_per_s = bandwidth;
             if (has_drop) options.drop_ppm = static_cast<uint32_t>(drop_ppm);
             world.network().SetLinkOptions(x, y, options);
-            world.Trace(x, "net.set_link",
-                        TraceFields()
-                            .Add("to", world.NodeName(y))
-                            .Add("latency_min_us", options.latency_min_us)
-                            .Add("latency_max_us", options.latency_max_us)
-                            .Add("bandwidth_bytes_per_s", options.bandwidth_bytes_per_s)
-                            .Add("drop_ppm", options.drop_ppm));
+            world.Trace(x, ev::NetSetLink{.to = world.NodeName(y),
+                                          .latency_min_us = options.latency_min_us,
+                                          .latency_max_us = options.latency_max_us,
+                                          .bandwidth_bytes_per_s = options.bandwidth_bytes_per_s,
+                                          .drop_ppm = options.drop_ppm});
             if (one_way) break;
           }
           return Status::Ok();
@@ -346,12 +342,12 @@ void RegisterDiskActions(ScenarioRegistry& registry) {
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
         const int64_t factor = args.GetInteger("factor");
         if (factor < 1) args.FailAt("factor", "factor must be 1 or more");
-        return std::make_unique<NodeAction>(
-            scope.ParseNode(args, "node"), [factor](World& world, NodeId id) {
-              world.disk(id).SetSlowFactor(factor);
-              world.Trace(id, "disk.slow", TraceFields().Add("factor", factor));
-              return Status::Ok();
-            });
+        return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
+                                            [factor](World& world, NodeId id) {
+                                              world.disk(id).SetSlowFactor(factor);
+                                              world.Trace(id, ev::DiskSlow{.factor = factor});
+                                              return Status::Ok();
+                                            });
       });
   registry.AddAction("disk_full",
                      {"Fills the node's disk: every write that grows it fails with no space.",
@@ -361,7 +357,7 @@ void RegisterDiskActions(ScenarioRegistry& registry) {
                        return std::make_unique<NodeAction>(
                            scope.ParseNode(args, "node"), [full](World& world, NodeId id) {
                              world.disk(id).SetFull(full);
-                             world.Trace(id, "disk.full", TraceFields().Add("full", full));
+                             world.Trace(id, ev::DiskFull{.full = full});
                              return Status::Ok();
                            });
                      });
@@ -377,9 +373,7 @@ void RegisterDiskActions(ScenarioRegistry& registry) {
             scope.ParseNode(args, "node"), [=](World& world, NodeId id) {
               Status s = world.disk(id).Corrupt(file, offset, length);
               if (s.ok()) {
-                world.Trace(
-                    id, "disk.corrupt",
-                    TraceFields().Add("file", file).Add("offset", offset).Add("length", length));
+                world.Trace(id, ev::DiskCorrupt{.file = file, .offset = offset, .length = length});
               }
               return s;
             });
@@ -499,6 +493,14 @@ void RegisterWorldVocabulary(ScenarioRegistry& registry) {
   RegisterDiskActions(registry);
   RegisterWorldProbes(registry);
   RegisterWorldSummary(registry);
+  registry.events()
+      .Add<ev::NodeAdd, ev::NodeStart, ev::NodeRestart, ev::NodeCrash, ev::NodeStop, ev::NodePause,
+           ev::NodeResume, ev::NodeClockSkew, ev::DiskCrashLoss, ev::DiskSlow, ev::DiskFull,
+           ev::DiskCorrupt, ev::NetSend, ev::NetDeliver, ev::NetDrop, ev::NetReset,
+           ev::NetPartition, ev::NetHeal, ev::NetDelaySpike, ev::NetSetLink>();
+  registry.events()
+      .Add<ev::ScenarioBegin, ev::ScenarioStep, ev::ScenarioStepFailed, ev::ScenarioStepTimeout,
+           ev::ScenarioExpect, ev::ScenarioEnd>();
 }
 
 }  // namespace ks

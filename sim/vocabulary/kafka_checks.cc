@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "model/check/checker_events.h"
+#include "model/client/client_events.h"
+
 namespace ks {
 
 namespace {
@@ -52,32 +55,20 @@ void HistoryCollector::OnEvent(const TraceEventView& event) {
     }
     return;
   }
-  if (event.kind != kHistoryOpKind) return;
-  // The final checks need only acknowledged sends; polls (with all their records) and invokes
-  // are skipped before parsing. The fields' order is fixed by HistoryRecorder.
-  if (event.fields_json.find("\"type\":\"ok\",\"f\":\"send\"") == std::string_view::npos) return;
-  if (std::optional<HistoryOp> op =
-          ParseHistoryOp(event.seq, event.time_us, event.node, event.kind, event.fields_json)) {
-    ops.push_back(std::move(*op));
-  }
+  std::optional<ev::HistoryOp> op = event.As<ev::HistoryOp>();
+  // The final checks need only acknowledged sends.
+  if (!op || op->type != HistoryType::kOk || op->f != HistoryFunction::kSend) return;
+  ops.push_back(ToHistoryOp(event.seq, event.time_us, event.node, *op));
 }
 
 void ReportViolation(ScenarioRun& run, KafkaCluster& cluster, Violation violation) {
-  std::string offsets = "[", replicas = "[";
-  for (size_t i = 0; i < violation.offsets.size(); ++i) {
-    offsets += (i ? "," : "") + std::to_string(violation.offsets[i]);
-  }
-  for (size_t i = 0; i < violation.replicas.size(); ++i) {
-    replicas += (i ? "," : "") + std::to_string(violation.replicas[i]);
-  }
-  run.world().Trace(kNoNode, "checker.violation",
-                    TraceFields()
-                        .Add("checker", violation.checker)
-                        .Add("tp", violation.tp)
-                        .AddRaw("offsets", offsets + "]")
-                        .AddRaw("replicas", replicas + "]")
-                        .Add("detail", violation.detail)
-                        .Add("seed", static_cast<int64_t>(run.world().seed())));
+  run.world().Trace(kNoNode,
+                    ev::CheckerViolation{.checker = violation.checker,
+                                         .tp = violation.tp,
+                                         .offsets = violation.offsets,
+                                         .replicas = violation.replicas,
+                                         .detail = violation.detail,
+                                         .seed = static_cast<int64_t>(run.world().seed())});
   cluster.violations.push_back(std::move(violation));
 }
 

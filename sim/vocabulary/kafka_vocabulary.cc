@@ -4,6 +4,9 @@
 #include <set>
 
 #include "model/admin/kafka_admin.h"
+#include "model/check/checker_events.h"
+#include "model/client/client_events.h"
+#include "model/coord/zk_events.h"
 #include "model/coord/zk_server.h"
 #include "sim/vocabulary/kafka_checks.h"
 #include "sim/vocabulary/kafka_clients.h"
@@ -817,6 +820,15 @@ void Summarize(ScenarioRun& run, std::vector<std::string>* lines) {
 }  // namespace
 
 void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
+  registry.events()
+      .Add<ev::ZkRecovered, ev::ZkHalted, ev::ZkSessionCreated, ev::ZkSessionReconnected,
+           ev::ZkSessionExpired, ev::ZkSessionClosed, ev::ZkCreate, ev::ZkDelete, ev::ZkSetData,
+           ev::ZkWatchFired, ev::ZkClientState, ev::ZkClientTimeout>();
+  registry.events()
+      .Add<ev::HistoryOp, ev::ProducerMetadata, ev::ConsumerMetadata, ev::ProducerRequestSent,
+           ev::ProducerResponse, ev::ProducerRequestTimeout, ev::ProducerRetry,
+           ev::ProducerBatchFailed, ev::ConsumerFetch, ev::ConsumerReset, ev::ConsumerError>();
+  registry.events().Add<ev::AdminRequest, ev::AdminDone, ev::AdminError, ev::CheckerViolation>();
   registry.AddSection(
       "kafka",
       {"A Kafka cluster (ZooKeeper mode): a ZooKeeper node (zk), brokers b1..bN, an admin tool, "

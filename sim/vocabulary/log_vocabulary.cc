@@ -36,9 +36,8 @@ void LogHost::Open(HostedLog& hosted) {
   hosted.open_error = Log::Open(env_, spec.topic, spec.partition, spec.config, &hosted.log);
   if (!hosted.open_error.ok()) {
     hosted.log.reset();
-    env_.Trace("log_host.open_failed", TraceFields()
-                                           .Add("topic_partition", spec.Name())
-                                           .Add("error", hosted.open_error.ToString()));
+    const std::string name = spec.Name(), error = hosted.open_error.ToString();
+    env_.Trace(ev::LogHostOpenFailed{{.topic_partition = name, .error = error}});
     return;
   }
   Log& log = *hosted.log;
@@ -72,9 +71,8 @@ void LogHost::Shutdown() {
     if (hosted->log == nullptr || hosted->log->offline()) continue;
     const KafkaError error = hosted->log->Close();
     if (!error.ok()) {
-      env_.Trace(
-          "log_host.close_failed",
-          TraceFields().Add("topic_partition", hosted->spec.Name()).Add("error", error.ToString()));
+      const std::string name = hosted->spec.Name(), text = error.ToString();
+      env_.Trace(ev::LogHostCloseFailed{{.topic_partition = name, .error = text}});
     }
   }
 }
@@ -723,6 +721,7 @@ void RegisterSummary(ScenarioRegistry& registry) {
 }  // namespace
 
 void RegisterLogVocabulary(ScenarioRegistry& registry) {
+  registry.events().Add<ev::LogHostOpenFailed, ev::LogHostCloseFailed>();
   RegisterNodeKind(registry);
   RegisterActions(registry);
   RegisterProbes(registry);

@@ -35,6 +35,26 @@
 
 namespace ks {
 
+// A log_host's own trace events (docs/trace-schema.md, "The log").
+namespace ev {
+struct LogHostFailure {
+  std::string_view topic_partition;
+  std::string_view error;
+  static void Fields(auto& e, auto& v) {
+    v("topic_partition", e.topic_partition);
+    v("error", e.error);
+  }
+};
+// A declared log could not be opened (e.g. a disk error); its probes read -1.
+struct LogHostOpenFailed : LogHostFailure {
+  static constexpr std::string_view kName = "log_host.open_failed";
+};
+// Closing a log on a clean stop failed.
+struct LogHostCloseFailed : LogHostFailure {
+  static constexpr std::string_view kName = "log_host.close_failed";
+};
+}  // namespace ev
+
 struct HostedLogSpec {
   std::string topic;
   int32_t partition = 0;

@@ -58,7 +58,7 @@ TEST(TraceFileTest, RoundTripEventsEqualTheRunsEvents) {
   const RunResult result = RunScenario(*scenario, registry, options);
   ASSERT_TRUE(
       recorder->Close("complete", result.digest, result.event_count, result.end_time_us, {}));
-  auto reader = TraceReader::Open(path, &error);
+  auto reader = TraceReader::Open(path, &error, &registry.events());
   ASSERT_NE(reader, nullptr) << error;
   EXPECT_EQ(reader->ReadAllEvents(&error), collector.events);
   EXPECT_EQ(static_cast<int64_t>(collector.events.size()), result.event_count);
@@ -137,6 +137,10 @@ TEST(TraceFileTest, NotATraceGivesAClearMessage) {
   Sql(newer, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
   EXPECT_EQ(TraceReader::Open(newer, &error), nullptr);
   EXPECT_NE(error.find("schema version 99"), std::string::npos) << error;
+  EXPECT_NE(error.find("a newer kafkasim"), std::string::npos) << error;
+  Sql(newer, "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  EXPECT_EQ(TraceReader::Open(newer, &error), nullptr);
+  EXPECT_NE(error.find("an older kafkasim"), std::string::npos) << error;
 
   EXPECT_EQ(TraceReader::Open("/nonexistent/t.sqlite", &error), nullptr);
   std::string err;

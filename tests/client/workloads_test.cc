@@ -22,7 +22,7 @@ using testing::FakeBrokerState;
 class Collector final : public TraceSink {
  public:
   void OnEvent(const TraceEventView& event) override {
-    if (event.kind == kHistoryOpKind) events.push_back(event.ToEvent());
+    if (event.Is<ev::HistoryOp>()) events.push_back(event.ToEvent());
   }
   std::vector<TraceEvent> events;
 };

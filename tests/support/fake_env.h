@@ -67,6 +67,19 @@ class FakeEnv final : public Env {
     events.push_back(std::move(event));
   }
   bool Tracing() const override { return tracing; }
+  using Env::Trace;
+  bool Observes(const EventKind&) const override { return tracing; }
+  void TraceEncoded(const EventKind& kind, std::string_view data) override {
+    TraceEvent event;
+    event.seq = static_cast<int64_t>(events.size());
+    event.time_us = now_us_;
+    event.node = 0;
+    event.kind = std::string(kind.name);
+    kind.render_json(data, &event.fields_json);
+    event.kind_info = &kind;
+    event.data = std::string(data);
+    events.push_back(std::move(event));
+  }
 
   // The test's side.
   SimDisk& disk() { return disk_; }
