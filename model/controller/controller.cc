@@ -3,17 +3,41 @@
 #include <algorithm>
 #include <memory>
 
-#include "model/controller/eligible_leader_replicas.h"
 #include "model/env/check.h"
 
 namespace ks {
 
+using partition_rules::Contains;
+using partition_rules::Election;
 using zk_paths::PartitionStateData;
 
 namespace {
 
-bool Contains(const std::vector<BrokerId>& list, BrokerId id) {
-  return std::find(list.begin(), list.end(), id) != list.end();
+// The words controller.election's `how` gives each kind of election.
+std::string_view How(Election election) {
+  switch (election) {
+    case Election::kNewPartition:
+      return "new partition";
+    case Election::kClean:
+      return "clean: first live in-sync replica";
+    case Election::kEligible:
+      return "clean: no live in-sync replica, eligible leader replica elected (KIP-966)";
+    case Election::kUnclean:
+      return "UNCLEAN: no in-sync replica alive, out-of-sync replica elected";
+    case Election::kOffline:
+      return "no live in-sync replica: offline";
+    case Election::kPreferred:
+      return "preferred replica";
+    case Election::kPreferredAutoRebalance:
+      return "preferred replica (auto rebalance)";
+    case Election::kReassignment:
+      return "reassignment: the leader moves into the target replicas";
+    case Election::kControlledShutdown:
+      return "controlled shutdown";
+    case Election::kNone:
+      break;
+  }
+  return "";
 }
 
 std::string BrokersJson(const std::vector<BrokerId>& brokers) {
@@ -213,18 +237,13 @@ void Controller::OnFailover(Done done) {
       // (ReplicaStateMachine.startup), which removes them from the ISRs of partitions whose
       // leader lives. Without it, a broker that died with the old controller stays in those
       // ISRs until the leader's replica.lag.time.max.ms runs out, holding back acks=all.
+      const partition_rules::BrokerSet live = LiveSet();
       for (const auto& [tp, view] : partitions_) {
-        if (view.zk_version < 0 || changes.count(tp) != 0 || !IsLive(view.state.leader)) continue;
-        std::vector<BrokerId> isr;
-        for (BrokerId b : view.state.isr) {
-          if (IsLive(b)) isr.push_back(b);
+        if (changes.count(tp) != 0) continue;
+        if (std::optional<PartitionStateData> next =
+                partition_rules::IsrWithoutDeadOnFailover(view, live, SettingsFor(tp.topic))) {
+          changes[tp] = *next;
         }
-        if (isr.size() == view.state.isr.size()) continue;
-        PartitionStateData next = view.state;
-        next.isr = std::move(isr);
-        next.leader_epoch = view.state.leader_epoch + 1;  // as OnBrokerChange does
-        next.controller_epoch = epoch_;
-        changes[tp] = WithElr(tp, view, next);
       }
       WriteStates(std::move(changes), [this, done] {
         // Admin work left by the previous controller.
@@ -281,39 +300,14 @@ void Controller::OnBrokerChange(Done done) {
       env_.Trace("controller.broker_failure", TraceFields().Add("broker", id));
     }
     StateChanges changes;
+    const partition_rules::BrokerSet live = LiveSet();
     for (const auto& [tp, view] : partitions_) {
-      if (view.zk_version < 0) continue;
-      const PartitionStateData& state = view.state;
-      const bool leader_dead = dead.count(state.leader) != 0;
-      const bool isr_has_dead = std::any_of(state.isr.begin(), state.isr.end(),
-                                            [&](BrokerId b) { return dead.count(b) != 0; });
-      if (!leader_dead && !isr_has_dead) continue;
-      PartitionView shrunk = view;
-      std::vector<BrokerId> isr;
-      for (BrokerId b : state.isr) {
-        if (dead.count(b) == 0) isr.push_back(b);
-      }
-      // Without ELR the ISR is never emptied: the last member stays, even dead, to remember who
-      // had it all. With ELR it may empty: the dead go to the ELR, which remembers instead.
-      if (isr.empty() && !ElrEnabled()) isr.push_back(state.isr.back());
-      shrunk.state.isr = isr;
-      shrunk.state = WithElr(tp, view, shrunk.state);
-      if (leader_dead) {
-        std::string how;
-        std::optional<PartitionStateData> elected = ElectLeader(tp, shrunk, &how);
-        PartitionStateData next = shrunk.state;
-        next.leader_epoch = state.leader_epoch + 1;
-        if (elected) {
-          next = *elected;
-        } else {
-          next.leader = kNoBroker;
-        }
-        changes[tp] = next;
-        TraceElection(tp, next, elected ? how : "no live in-sync replica: offline");
-      } else {
-        PartitionStateData next = shrunk.state;
-        next.leader_epoch = state.leader_epoch + 1;  // ZooKeeper-era Kafka bumps it here too
-        changes[tp] = next;
+      std::optional<partition_rules::Change> change =
+          partition_rules::OnBrokersDead(view, dead, live, SettingsFor(tp.topic));
+      if (!change) continue;
+      changes[tp] = change->state;
+      if (change->election != Election::kNone) {
+        TraceElection(tp, change->state, change->election);
       }
     }
     const std::set<BrokerId> unclean = UncleanShutdowns(started, registrations);
@@ -383,25 +377,10 @@ Controller::StateChanges Controller::ChangesForUncleanShutdowns(
   StateChanges changes;
   if (brokers.empty()) return changes;
   for (const auto& [tp, view] : partitions_) {
-    if (view.zk_version < 0) continue;
-    const PartitionStateData& state = view.state;
-    const bool in_elr = std::any_of(state.elr.begin(), state.elr.end(),
-                                    [&](BrokerId b) { return brokers.count(b) != 0; });
-    const bool in_isr = std::any_of(state.isr.begin(), state.isr.end(), [&](BrokerId b) {
-      return brokers.count(b) != 0 && b != state.leader;
-    });
-    if (!in_elr && !in_isr) continue;
-    PartitionStateData next = state;
-    next.isr.clear();
-    for (BrokerId b : state.isr) {
-      if (brokers.count(b) == 0 || b == state.leader) next.isr.push_back(b);
+    if (std::optional<PartitionStateData> next =
+            partition_rules::WithoutUncleanShutdowns(view, brokers, SettingsFor(tp.topic))) {
+      changes[tp] = *next;
     }
-    next = WithElr(tp, view, next, brokers);
-    // Kafka's KRaft controller changes only the partition epoch here; a ZooKeeper-era broker
-    // learns a new partition epoch only with a new leader epoch, so it is bumped as for every
-    // other change this controller makes.
-    next.leader_epoch = state.leader_epoch + 1;
-    changes[tp] = next;
   }
   return changes;
 }
@@ -418,140 +397,57 @@ void Controller::OnTopicModification(const std::string& topic, Done done) {
   LoadTopic(topic, [this, done] { WriteStates(ChangesForNewOrOfflinePartitions(), done); });
 }
 
-bool Controller::UncleanAllowed(const std::string& topic) const {
-  bool allowed = config_.unclean_leader_election_enable;
+partition_rules::TopicSettings Controller::SettingsFor(const std::string& topic) const {
+  partition_rules::TopicSettings settings;
+  settings.elr_enabled = ElrEnabled();
+  settings.min_insync_replicas = config_.min_insync_replicas;
+  settings.unclean_leader_election_enable = config_.unclean_leader_election_enable;
   auto it = topic_configs_.find(topic);
   if (it != topic_configs_.end()) {
     for (const auto& [key, value] : it->second) {
-      if (key == "unclean.leader.election.enable") allowed = value == "true";
+      if (key == "unclean.leader.election.enable") {
+        settings.unclean_leader_election_enable = value == "true";
+      }
+      if (key == "min.insync.replicas") settings.min_insync_replicas = std::atoi(value.c_str());
     }
   }
-  return allowed;
+  return settings;
 }
 
-std::optional<PartitionStateData> Controller::ElectLeader(const TopicPartition& tp,
-                                                          const PartitionView& view,
-                                                          std::string* how) const {
-  PartitionStateData next = view.state;
-  next.leader_epoch = view.zk_version < 0 ? 0 : view.state.leader_epoch + 1;
-  next.controller_epoch = epoch_;
-  if (view.zk_version < 0) {
-    // A new partition: the first live replica leads, every live replica is in sync.
-    std::vector<BrokerId> live;
-    for (BrokerId b : view.replicas) {
-      if (IsLive(b)) live.push_back(b);
-    }
-    if (live.empty()) return std::nullopt;
-    next.leader = live.front();
-    next.isr = live;
-    *how = "new partition";
-    return next;
-  }
-  for (BrokerId b : view.replicas) {
-    if (IsLive(b) && Contains(view.state.isr, b)) {
-      next.leader = b;
-      std::vector<BrokerId> isr;
-      for (BrokerId member : view.state.isr) {
-        if (IsLive(member)) isr.push_back(member);
-      }
-      next.isr = isr;
-      next = WithElr(tp, view, next);
-      *how = "clean: first live in-sync replica";
-      return next;
-    }
-  }
-  if (ElrEnabled()) {
-    // KIP-966: no ISR member is alive; an eligible one holds everything up to the HW.
-    PartitionStateData emptied = WithElr(tp, view, [&] {
-      PartitionStateData s = next;
-      s.isr.clear();
-      return s;
-    }());
-    const BrokerId b =
-        elr::FirstLiveEligible(view.replicas, emptied.elr, [&](BrokerId id) { return IsLive(id); });
-    if (b != kNoBroker) {
-      next.leader = b;
-      next.isr = {b};
-      next.elr.clear();
-      for (BrokerId e : emptied.elr) {
-        if (e != b) next.elr.push_back(e);
-      }
-      *how = "clean: no live in-sync replica, eligible leader replica elected (KIP-966)";
-      return next;
-    }
-  }
-  if (UncleanAllowed(tp.topic)) {
-    for (BrokerId b : view.replicas) {
-      if (IsLive(b)) {
-        next.leader = b;
-        next.isr = {b};
-        next.elr.clear();  // an unclean election leaves no one else eligible
-        *how = "UNCLEAN: no in-sync replica alive, out-of-sync replica elected";
-        return next;
-      }
-    }
-  }
-  return std::nullopt;
-}
-
-int32_t Controller::MinInsyncReplicas(const std::string& topic) const {
-  int32_t min_isr = config_.min_insync_replicas;
-  auto it = topic_configs_.find(topic);
-  if (it != topic_configs_.end()) {
-    for (const auto& [key, value] : it->second) {
-      if (key == "min.insync.replicas") min_isr = std::atoi(value.c_str());
-    }
-  }
-  return min_isr;
-}
-
-PartitionStateData Controller::WithElr(const TopicPartition& tp, const PartitionView& view,
-                                       PartitionStateData next,
-                                       const std::set<BrokerId>& unclean_shutdown) const {
-  if (!ElrEnabled()) return next;
-  next.elr = elr::NextElr(view.state.isr, view.state.elr, next.isr, view.replicas,
-                          MinInsyncReplicas(tp.topic), unclean_shutdown);
-  return next;
+partition_rules::BrokerSet Controller::LiveSet() const {
+  partition_rules::BrokerSet live;
+  for (const auto& [id, node] : live_brokers_) live.insert(live.end(), id);
+  return live;
 }
 
 Controller::StateChanges Controller::ChangesForNewOrOfflinePartitions() {
   StateChanges changes;
+  const partition_rules::BrokerSet live = LiveSet();
   for (const auto& [tp, view] : partitions_) {
-    const bool is_new = view.zk_version < 0;
-    const bool offline = !is_new && (view.state.leader == kNoBroker || !IsLive(view.state.leader));
-    if (!is_new && !offline) continue;
-    std::string how;
-    std::optional<PartitionStateData> elected = ElectLeader(tp, view, &how);
+    if (!partition_rules::NeedsElection(view, live)) continue;
+    const partition_rules::TopicSettings settings = SettingsFor(tp.topic);
+    std::optional<partition_rules::Change> elected =
+        partition_rules::ElectLeader(view, live, settings);
     if (!elected) {
       // Nobody can lead. A dead leader still named in the state (a new controller finding the
       // old one's partitions) is replaced by "no leader", with the dead removed from the ISR but
       // never emptying it (unless ELR keeps them), as the broker-failure path does.
-      if (!is_new && view.state.leader != kNoBroker) {
-        PartitionStateData offline_state = view.state;
-        offline_state.leader = kNoBroker;
-        offline_state.leader_epoch = view.state.leader_epoch + 1;
-        std::vector<BrokerId> isr;
-        for (BrokerId b : view.state.isr) {
-          if (IsLive(b)) isr.push_back(b);
-        }
-        if (isr.empty() && !view.state.isr.empty() && !ElrEnabled()) {
-          isr.push_back(view.state.isr.back());
-        }
-        offline_state.isr = isr;
-        offline_state = WithElr(tp, view, offline_state);
-        TraceElection(tp, offline_state, "no live in-sync replica: offline");
-        changes[tp] = offline_state;
+      if (!view.is_new() && view.state.leader != kNoBroker) {
+        const PartitionStateData offline = partition_rules::OfflineState(view, live, settings);
+        TraceElection(tp, offline, Election::kOffline);
+        changes[tp] = offline;
       }
       continue;
     }
-    TraceElection(tp, *elected, how);
-    changes[tp] = *elected;
+    TraceElection(tp, elected->state, elected->election);
+    changes[tp] = elected->state;
   }
   return changes;
 }
 
 void Controller::TraceElection(const TopicPartition& tp, const PartitionStateData& state,
-                               std::string_view how) {
+                               Election election) {
+  const std::string_view how = How(election);
   env_.Trace("controller.election", TraceFields()
                                         .Add("tp", tp.Name())
                                         .Add("leader", state.leader)
@@ -815,27 +711,16 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
       done();
       return;
     }
-    const PartitionView& view = it->second;
-    if (request.broker_id != view.state.leader) {
-      respond(ErrorCode::kNotLeaderOrFollower);
-    } else if (request.leader_epoch != view.state.leader_epoch) {
-      respond(ErrorCode::kFencedLeaderEpoch);
-    } else if (request.new_isr == view.state.isr) {
-      respond(ErrorCode::kNone);  // already so (a retried request that succeeded)
-    } else if (request.partition_epoch != view.zk_version) {
-      respond(ErrorCode::kInvalidUpdateVersion);
-    } else if (!Contains(request.new_isr, view.state.leader) ||
-               std::any_of(request.new_isr.begin(), request.new_isr.end(), [&](BrokerId b) {
-                 return !Contains(view.replicas, b) || (!Contains(view.state.isr, b) && !IsLive(b));
-               })) {
-      respond(ErrorCode::kIneligibleReplica);
+    const partition_rules::AlterPartitionDecision decision = partition_rules::DecideAlterPartition(
+        it->second, LiveSet(),
+        {request.broker_id, request.leader_epoch, request.partition_epoch, request.new_isr},
+        SettingsFor(request.tp.topic));
+    if (!decision.write) {
+      respond(decision.error);
     } else {
-      PartitionStateData next = view.state;
-      next.isr = request.new_isr;
-      next = WithElr(request.tp, view, next);
       const uint64_t generation = generation_;
       WriteStates(
-          {{request.tp, next}},
+          {{request.tp, *decision.write}},
           [this, generation, respond, done] {
             if (generation != generation_) return;
             respond(ErrorCode::kNone);
@@ -867,20 +752,15 @@ void Controller::OnPreferredElection(Done done) {
       for (const auto& [tp, view] : partitions_) wanted.push_back(tp);
     }
     StateChanges changes;
+    const partition_rules::BrokerSet live = LiveSet();
     for (const TopicPartition& tp : wanted) {
       auto it = partitions_.find(tp);
-      if (it == partitions_.end() || it->second.zk_version < 0) continue;
-      const PartitionView& view = it->second;
-      const BrokerId preferred = view.replicas.front();
-      if (view.state.leader == preferred || !IsLive(preferred) ||
-          !Contains(view.state.isr, preferred)) {
-        continue;
+      if (it == partitions_.end() || it->second.is_new()) continue;
+      if (std::optional<PartitionStateData> next =
+              partition_rules::PreferredElection(it->second, live)) {
+        TraceElection(tp, *next, Election::kPreferred);
+        changes[tp] = *next;
       }
-      PartitionStateData next = view.state;
-      next.leader = preferred;
-      next.leader_epoch = view.state.leader_epoch + 1;
-      TraceElection(tp, next, "preferred replica");
-      changes[tp] = next;
     }
     WriteStates(std::move(changes), [this, done] {
       zk_.Delete(zk_paths::kPreferredElection, -1, [](const ZkResult&) {});
@@ -912,22 +792,20 @@ void Controller::AutoRebalance(Done done) {
     if (view.state.leader != view.replicas.front()) ++not_leading;
   }
   StateChanges changes;
+  const partition_rules::BrokerSet live = LiveSet();
   for (const auto& [broker, count] : counts) {
     const auto [not_leading, total] = count;
-    if (!IsLive(broker) || total == 0 ||
-        not_leading * 100 <= config_.leader_imbalance_per_broker_percentage * total) {
+    if (!IsLive(broker) ||
+        !partition_rules::LeaderImbalanced(not_leading, total,
+                                           config_.leader_imbalance_per_broker_percentage)) {
       continue;
     }
     for (const auto& [tp, view] : partitions_) {
-      if (view.zk_version < 0 || view.replicas.front() != broker || view.state.leader == broker ||
-          !Contains(view.state.isr, broker)) {
-        continue;
+      if (view.is_new() || view.replicas.empty() || view.replicas.front() != broker) continue;
+      if (std::optional<PartitionStateData> next = partition_rules::PreferredElection(view, live)) {
+        TraceElection(tp, *next, Election::kPreferredAutoRebalance);
+        changes[tp] = *next;
       }
-      PartitionStateData next = view.state;
-      next.leader = broker;
-      next.leader_epoch = view.state.leader_epoch + 1;
-      TraceElection(tp, next, "preferred replica (auto rebalance)");
-      changes[tp] = next;
     }
   }
   WriteStates(std::move(changes), done);

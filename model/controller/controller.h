@@ -15,7 +15,9 @@
 //   leadership back to preferred replicas every leader.imbalance.check.interval.seconds.
 // Elections: the first replica in assignment order that is alive and in the ISR; with
 // unclean.leader.election.enable (broker default or topic override), the first live replica
-// when no ISR member is alive — which may lose acknowledged writes.
+// when no ISR member is alive — which may lose acknowledged writes. These rules, and every other
+// decision about a partition's leader and ISR, are pure functions in partition_rules.h and
+// reassignment_rules.h; the controller gathers their inputs, then traces and writes the result.
 // With eligible.leader.replicas.version 1 (KIP-966, model/controller/eligible_leader_replicas.h)
 // it also keeps each partition's ELR: the ISR may become empty (leader -1), a live ELR member is
 // elected when no ISR member is alive, and a broker that registers after an unclean shutdown
@@ -42,6 +44,7 @@
 #include <vector>
 
 #include "model/broker/broker_config.h"
+#include "model/controller/partition_rules.h"
 #include "model/controller/zk_paths.h"
 #include "model/coord/zk_client.h"
 #include "model/env/env.h"
@@ -71,11 +74,7 @@ class Controller {
   // controller-to-broker channel retries a request until the broker answers or is gone).
   void HandleConnectionReset(NodeId peer);
 
-  struct PartitionView {
-    std::vector<BrokerId> replicas;
-    zk_paths::PartitionStateData state;
-    int32_t zk_version = -1;  // -1: no state znode yet (a new partition)
-  };
+  using PartitionView = partition_rules::PartitionView;
   const std::map<TopicPartition, PartitionView>& partitions() const { return partitions_; }
   const std::map<BrokerId, NodeId>& live_brokers() const { return live_brokers_; }
 
@@ -118,17 +117,12 @@ class Controller {
   void AutoRebalance(Done done);
   void ScheduleAutoRebalance();
 
-  // Elections and state changes.
-  std::optional<zk_paths::PartitionStateData> ElectLeader(const TopicPartition& tp,
-                                                          const PartitionView& view,
-                                                          std::string* how) const;
+  // Elections and state changes: the rules are partition_rules' (model/controller/
+  // partition_rules.h); these gather their inputs.
   StateChanges ChangesForNewOrOfflinePartitions();
-  bool UncleanAllowed(const std::string& topic) const;
-  int32_t MinInsyncReplicas(const std::string& topic) const;
-  // `next` with the ELR that goes with its ISR (unchanged without ELR).
-  zk_paths::PartitionStateData WithElr(const TopicPartition& tp, const PartitionView& view,
-                                       zk_paths::PartitionStateData next,
-                                       const std::set<BrokerId>& unclean_shutdown = {}) const;
+  // The broker defaults with the topic's overrides.
+  partition_rules::TopicSettings SettingsFor(const std::string& topic) const;
+  partition_rules::BrokerSet LiveSet() const;
   bool ElrEnabled() const { return config_.elr_enabled(); }
   // Brokers that registered after an unclean shutdown leave every ISR and ELR (KIP-966).
   std::set<BrokerId> UncleanShutdowns(const std::set<BrokerId>& started,
@@ -158,7 +152,7 @@ class Controller {
   std::vector<BrokerEndpoint> LiveEndpoints() const;
   bool IsLive(BrokerId id) const { return live_brokers_.count(id) != 0; }
   void TraceElection(const TopicPartition& tp, const zk_paths::PartitionStateData& state,
-                     std::string_view how);
+                     partition_rules::Election election);
 
   Env& env_;
   const BrokerConfig& config_;

@@ -33,25 +33,15 @@
 #include <memory>
 
 #include "model/controller/controller.h"
+#include "model/controller/reassignment_rules.h"
 #include "model/env/check.h"
 
 namespace ks {
 
+using reassignment_rules::Minus;
 using zk_paths::PartitionStateData;
 
 namespace {
-
-bool Contains(const std::vector<BrokerId>& list, BrokerId id) {
-  return std::find(list.begin(), list.end(), id) != list.end();
-}
-
-std::vector<BrokerId> Minus(const std::vector<BrokerId>& a, const std::vector<BrokerId>& b) {
-  std::vector<BrokerId> out;
-  for (BrokerId id : a) {
-    if (!Contains(b, id)) out.push_back(id);
-  }
-  return out;
-}
 
 std::string BrokersJson(const std::vector<BrokerId>& brokers) {
   return "[" + zk_paths::EncodeBrokers(brokers) + "]";
@@ -92,8 +82,8 @@ void Controller::TraceReassignmentStep(const TopicPartition& tp, std::string_vie
                  .Add("step", step)
                  .Add("action", action)
                  .AddRaw("replicas", BrokersJson(view.replicas))
-                 .AddRaw("adding", BrokersJson(Minus(target, original)))
-                 .AddRaw("removing", BrokersJson(Minus(original, target)))
+                 .AddRaw("adding", BrokersJson(reassignment_rules::Adding(original, target)))
+                 .AddRaw("removing", BrokersJson(reassignment_rules::Removing(original, target)))
                  .AddRaw("isr", BrokersJson(view.state.isr))
                  .Add("leader", view.state.leader)
                  .Add("leader_epoch", view.state.leader_epoch));
@@ -131,14 +121,8 @@ void Controller::OnReassignment(Done done) {
 }
 
 bool Controller::ReassignmentCaughtUp(const TopicPartition& tp) const {
-  const PartitionView& view = partitions_.at(tp);
-  const std::vector<BrokerId>& target = reassigning_.at(tp).target;
-  const bool all_in_isr = std::all_of(target.begin(), target.end(),
-                                      [&](BrokerId b) { return Contains(view.state.isr, b); });
-  const bool one_can_lead = std::any_of(target.begin(), target.end(), [&](BrokerId b) {
-    return IsLive(b) && Contains(view.state.isr, b);
-  });
-  return all_in_isr && one_can_lead;
+  return reassignment_rules::CaughtUp(reassigning_.at(tp).target, partitions_.at(tp).state.isr,
+                                      LiveSet());
 }
 
 void Controller::WriteAssignment(const std::string& topic, Done then) {
@@ -154,14 +138,12 @@ void Controller::StartReassignment(const TopicPartition& tp, Done then) {
   }
   const Reassignment& move = reassigning_.at(tp);
   PartitionView& view = partitions_.at(tp);
-  std::vector<BrokerId> all = move.target;
-  for (BrokerId b : move.original) {
-    if (!Contains(all, b)) all.push_back(b);
-  }
+  const std::vector<BrokerId> all =
+      reassignment_rules::ReplicasDuringMove(move.original, move.target);
   view.replicas = all;
   assignments_[tp.topic][tp.partition] = all;
-  ongoing_[tp.topic][tp.partition] = {Minus(move.target, move.original),
-                                      Minus(move.original, move.target)};
+  ongoing_[tp.topic][tp.partition] = {reassignment_rules::Adding(move.original, move.target),
+                                      reassignment_rules::Removing(move.original, move.target)};
   env_.Trace("controller.reassignment_started", TraceFields()
                                                     .Add("tp", tp.Name())
                                                     .AddRaw("target", BrokersJson(move.target))
@@ -212,17 +194,11 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
                         "RS = TRS in the controller's memory (the removing replicas stay listed "
                         "until B4 takes them out of the ISR)");
   // B3: leadership into TRS (Kafka's ReassignPartitionLeaderElectionStrategy), or a new epoch.
-  const PartitionView& view = partitions_.at(tp);
-  PartitionStateData moved = view.state;
-  moved.leader_epoch = view.state.leader_epoch + 1;
-  if (!Contains(target, view.state.leader) || !IsLive(view.state.leader)) {
-    for (BrokerId b : target) {
-      if (IsLive(b) && Contains(view.state.isr, b)) {
-        moved.leader = b;
-        break;
-      }
-    }
-    TraceElection(tp, moved, "reassignment: the leader moves into the target replicas");
+  bool elected = false;
+  const PartitionStateData moved =
+      reassignment_rules::LeaderIntoTarget(partitions_.at(tp), target, LiveSet(), &elected);
+  if (elected) {
+    TraceElection(tp, moved, partition_rules::Election::kReassignment);
   }
   auto finish = [this, generation, tp, target, then] {
     if (generation != generation_) return;
@@ -259,10 +235,8 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
     }
     // B4: RR leave the ISR and the ELR, and the replica list.
     PartitionView& view = partitions_.at(tp);
-    PartitionStateData shrunk = view.state;
-    shrunk.isr = Minus(view.state.isr, removed);
-    shrunk.elr = Minus(view.state.elr, removed);
-    shrunk.leader_epoch = view.state.leader_epoch + 1;
+    const PartitionStateData shrunk =
+        reassignment_rules::WithoutRemovedReplicas(view, removed, ElrEnabled());
     view.replicas = target;
     WriteStates({{tp, shrunk}}, [this, generation, tp, removed, finish] {
       if (generation != generation_) return;
