@@ -26,6 +26,7 @@
 #include "model/controller/controller.h"
 #include "model/coord/zk_client.h"
 #include "model/env/env.h"
+#include "model/env/generation.h"
 
 namespace ks {
 
@@ -74,7 +75,7 @@ class Broker final : public Process {
   bool registered_ = false;
   int64_t broker_epoch_ = -1;           // the czxid of our registration (-1: not registered yet)
   int64_t previous_broker_epoch_ = -1;  // what the next registration reports (ELR only)
-  uint64_t session_generation_ = 0;
+  Generation session_generation_;       // advanced when the ZooKeeper session expires
   int64_t next_correlation_id_ = 1;
 };
 

@@ -71,7 +71,7 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
   active_ = true;
   epoch_ = epoch;
   epoch_zk_version_ = epoch_zk_version;
-  ++generation_;
+  generation_.Advance();
   queue_.clear();
   busy_ = false;
   live_brokers_.clear();
@@ -89,7 +89,7 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
 void Controller::Deactivate(std::string_view reason) {
   if (!active_) return;
   active_ = false;
-  ++generation_;
+  generation_.Advance();
   queue_.clear();
   busy_ = false;
   unanswered_.clear();
@@ -114,61 +114,54 @@ void Controller::RunNext() {
   busy_ = true;
   auto [name, event] = std::move(queue_.front());
   queue_.pop_front();
-  const uint64_t generation = generation_;
-  event([this, generation] {
-    if (generation != generation_) return;  // deactivated meanwhile
-    RunNext();
-  });
+  event(generation_.Guard([this] { RunNext(); }));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Loading from ZooKeeper
 
 void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then) {
-  const uint64_t generation = generation_;
-  zk_.GetChildren(zk_paths::kBrokerIds, watch, [this, generation, then](const ZkResult& result) {
-    if (generation != generation_) return;
-    auto registrations = std::make_shared<Registrations>();
-    std::vector<BrokerId> ids;
-    for (const std::string& child : result.children) {
-      std::optional<std::vector<BrokerId>> id = zk_paths::DecodeBrokers(child);
-      if (id && id->size() == 1) ids.push_back((*id)[0]);
-    }
-    auto finish = Countdown(ids.size(), [registrations, then] { then(*registrations); });
-    for (BrokerId id : ids) {
-      zk_.GetData(zk_paths::BrokerPath(id), false,
-                  [registrations, id, finish](const ZkResult& data) {
-                    if (data.ok() && data.data.rfind("node=", 0) == 0) {
-                      Registration& r = (*registrations)[id];
-                      r.node = std::atoi(data.data.c_str() + 5);
-                      r.epoch = data.stat.czxid;
-                      const size_t at = data.data.find(";previous_epoch=");
-                      if (at != std::string::npos) {
-                        r.previous_epoch = std::atoll(data.data.c_str() + at + 16);
-                      }
-                    }
-                    finish();
-                  });
-    }
-  });
+  zk_.GetChildren(
+      zk_paths::kBrokerIds, watch, generation_.Guard([this, then](const ZkResult& result) {
+        auto registrations = std::make_shared<Registrations>();
+        std::vector<BrokerId> ids;
+        for (const std::string& child : result.children) {
+          std::optional<std::vector<BrokerId>> id = zk_paths::DecodeBrokers(child);
+          if (id && id->size() == 1) ids.push_back((*id)[0]);
+        }
+        auto finish = Countdown(ids.size(), [registrations, then] { then(*registrations); });
+        for (BrokerId id : ids) {
+          zk_.GetData(zk_paths::BrokerPath(id), false,
+                      [registrations, id, finish](const ZkResult& data) {
+                        if (data.ok() && data.data.rfind("node=", 0) == 0) {
+                          Registration& r = (*registrations)[id];
+                          r.node = std::atoi(data.data.c_str() + 5);
+                          r.epoch = data.stat.czxid;
+                          const size_t at = data.data.find(";previous_epoch=");
+                          if (at != std::string::npos) {
+                            r.previous_epoch = std::atoll(data.data.c_str() + at + 16);
+                          }
+                        }
+                        finish();
+                      });
+        }
+      }));
 }
 
 void Controller::LoadTopic(const std::string& topic, Done then) {
-  const uint64_t generation = generation_;
-  zk_.GetData(
-      zk_paths::TopicPath(topic), true, [this, generation, topic, then](const ZkResult& result) {
-        if (generation != generation_) return;
-        std::optional<zk_paths::Assignment> assignment =
-            result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
-        if (!assignment) {
-          then();
-          return;
-        }
-        assignments_[topic] = *assignment;
-        ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
-        zk_.GetData(zk_paths::TopicConfigPath(topic), false,
-                    [this, generation, topic, assignment, then](const ZkResult& config) {
-                      if (generation != generation_) return;
+  zk_.GetData(zk_paths::TopicPath(topic), true,
+              generation_.Guard([this, topic, then](const ZkResult& result) {
+                std::optional<zk_paths::Assignment> assignment =
+                    result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
+                if (!assignment) {
+                  then();
+                  return;
+                }
+                assignments_[topic] = *assignment;
+                ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
+                zk_.GetData(
+                    zk_paths::TopicConfigPath(topic), false,
+                    generation_.Guard([this, topic, assignment, then](const ZkResult& config) {
                       topic_configs_[topic] =
                           config.ok() ? zk_paths::DecodeConfig(config.data)
                                       : std::vector<std::pair<std::string, std::string>>{};
@@ -178,8 +171,7 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
                         PartitionView& view = partitions_[tp];
                         view.replicas = replicas;
                         zk_.GetData(zk_paths::PartitionStatePath(tp), false,
-                                    [this, generation, tp, finish](const ZkResult& state) {
-                                      if (generation != generation_) return;
+                                    generation_.Guard([this, tp, finish](const ZkResult& state) {
                                       PartitionView& v = partitions_[tp];
                                       std::optional<PartitionStateData> decoded =
                                           state.ok() ? zk_paths::DecodePartitionState(state.data)
@@ -191,23 +183,22 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
                                         v.zk_version = -1;
                                       }
                                       finish();
-                                    });
+                                    }));
                       }
-                    });
-      });
+                    }));
+              }));
 }
 
 void Controller::LoadTopics(Done then) {
-  const uint64_t generation = generation_;
-  zk_.GetChildren(zk_paths::kBrokerTopics, true, [this, generation, then](const ZkResult& result) {
-    if (generation != generation_) return;
-    std::vector<std::string> topics;
-    for (const std::string& topic : result.children) {
-      if (assignments_.count(topic) == 0) topics.push_back(topic);
-    }
-    auto finish = Countdown(topics.size(), then);
-    for (const std::string& topic : topics) LoadTopic(topic, finish);
-  });
+  zk_.GetChildren(zk_paths::kBrokerTopics, true,
+                  generation_.Guard([this, then](const ZkResult& result) {
+                    std::vector<std::string> topics;
+                    for (const std::string& topic : result.children) {
+                      if (assignments_.count(topic) == 0) topics.push_back(topic);
+                    }
+                    auto finish = Countdown(topics.size(), then);
+                    for (const std::string& topic : topics) LoadTopic(topic, finish);
+                  }));
 }
 
 void Controller::OnFailover(Done done) {
@@ -465,26 +456,22 @@ void Controller::EnsurePath(const std::string& path, Done then) {
 }
 
 void Controller::FencedMulti(std::vector<ZkOp> ops, std::function<void(const ZkResult&)> then) {
-  const uint64_t generation = generation_;
   ops.insert(ops.begin(), ZkOp::Check(zk_paths::kControllerEpoch, epoch_zk_version_));
-  zk_.Multi(ops, [this, generation, then](const ZkResult& result) {
-    if (generation != generation_) return;
+  zk_.Multi(ops, generation_.Guard([this, then](const ZkResult& result) {
     if (!result.ok() && !result.results.empty() &&
         result.results[0].error == ZkError::kBadVersion) {
       Deactivate("fenced: /controller_epoch moved on");
       return;
     }
     then(result);
-  });
+  }));
 }
 
 void Controller::WriteOneState(const TopicPartition& tp, const PartitionStateData& state,
                                std::function<void(bool, int32_t)> then) {
-  const uint64_t generation = generation_;
   const PartitionView& view = partitions_[tp];
   const std::string data = zk_paths::EncodePartitionState(state);
-  auto write = [this, generation, tp, data, then](bool create, int32_t version) {
-    if (generation != generation_) return;
+  auto write = generation_.Guard([this, tp, data, then](bool create, int32_t version) {
     std::vector<ZkOp> ops;
     if (create) {
       ops.push_back(ZkOp::Create(zk_paths::PartitionStatePath(tp), data, false));
@@ -498,7 +485,7 @@ void Controller::WriteOneState(const TopicPartition& tp, const PartitionStateDat
         then(false, version);
       }
     });
-  };
+  });
   if (view.zk_version >= 0) {
     write(false, view.zk_version);
     return;
@@ -531,14 +518,13 @@ void Controller::WriteStates(StateChanges changes, Done then, bool send_leader_a
     then();
     return;
   }
-  const uint64_t generation = generation_;
   auto written = std::make_shared<std::vector<TopicPartition>>();
-  auto finish = Countdown(changes.size(), [this, generation, written, then, send_leader_and_isr] {
-    if (generation != generation_) return;
-    if (send_leader_and_isr) SendLeaderAndIsr(*written);
-    SendUpdateMetadata();
-    then();
-  });
+  auto finish =
+      Countdown(changes.size(), generation_.Guard([this, written, then, send_leader_and_isr] {
+        if (send_leader_and_isr) SendLeaderAndIsr(*written);
+        SendUpdateMetadata();
+        then();
+      }));
   for (const auto& [tp, state] : changes) {
     PartitionStateData with_epoch = state;
     with_epoch.controller_epoch = epoch_;
@@ -718,16 +704,12 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
     if (!decision.write) {
       respond(decision.error);
     } else {
-      const uint64_t generation = generation_;
-      WriteStates(
-          {{request.tp, *decision.write}},
-          [this, generation, respond, done] {
-            if (generation != generation_) return;
-            respond(ErrorCode::kNone);
-            Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
-            done();
-          },
-          /*send_leader_and_isr=*/false);
+      WriteStates({{request.tp, *decision.write}}, generation_.Guard([this, respond, done] {
+        respond(ErrorCode::kNone);
+        Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
+        done();
+      }),
+                  /*send_leader_and_isr=*/false);
       return;
     }
     done();
@@ -738,47 +720,47 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
 // Preferred leaders, rebalancing, reassignment
 
 void Controller::OnPreferredElection(Done done) {
-  const uint64_t generation = generation_;
-  zk_.GetData(zk_paths::kPreferredElection, true, [this, generation, done](const ZkResult& r) {
-    if (generation != generation_) return;
-    if (!r.ok()) {
-      // Not there (yet): keep watching for its creation.
-      zk_.Exists(zk_paths::kPreferredElection, true, [](const ZkResult&) {});
-      done();
-      return;
-    }
-    std::vector<TopicPartition> wanted = zk_paths::DecodePartitionList(r.data);
-    if (wanted.empty()) {
-      for (const auto& [tp, view] : partitions_) wanted.push_back(tp);
-    }
-    StateChanges changes;
-    const partition_rules::BrokerSet live = LiveSet();
-    for (const TopicPartition& tp : wanted) {
-      auto it = partitions_.find(tp);
-      if (it == partitions_.end() || it->second.is_new()) continue;
-      if (std::optional<PartitionStateData> next =
-              partition_rules::PreferredElection(it->second, live)) {
-        TraceElection(tp, *next, Election::kPreferred);
-        changes[tp] = *next;
-      }
-    }
-    WriteStates(std::move(changes), [this, done] {
-      zk_.Delete(zk_paths::kPreferredElection, -1, [](const ZkResult&) {});
-      zk_.Exists(zk_paths::kPreferredElection, true, [](const ZkResult&) {});
-      done();
-    });
-  });
+  zk_.GetData(zk_paths::kPreferredElection, true,
+              generation_.Guard([this, done](const ZkResult& r) {
+                if (!r.ok()) {
+                  // Not there (yet): keep watching for its creation.
+                  zk_.Exists(zk_paths::kPreferredElection, true, [](const ZkResult&) {});
+                  done();
+                  return;
+                }
+                std::vector<TopicPartition> wanted = zk_paths::DecodePartitionList(r.data);
+                if (wanted.empty()) {
+                  for (const auto& [tp, view] : partitions_) wanted.push_back(tp);
+                }
+                StateChanges changes;
+                const partition_rules::BrokerSet live = LiveSet();
+                for (const TopicPartition& tp : wanted) {
+                  auto it = partitions_.find(tp);
+                  if (it == partitions_.end() || it->second.is_new()) continue;
+                  if (std::optional<PartitionStateData> next =
+                          partition_rules::PreferredElection(it->second, live)) {
+                    TraceElection(tp, *next, Election::kPreferred);
+                    changes[tp] = *next;
+                  }
+                }
+                WriteStates(std::move(changes), [this, done] {
+                  zk_.Delete(zk_paths::kPreferredElection, -1, [](const ZkResult&) {});
+                  zk_.Exists(zk_paths::kPreferredElection, true, [](const ZkResult&) {});
+                  done();
+                });
+              }));
 }
 
 void Controller::ScheduleAutoRebalance() {
   if (!config_.auto_leader_rebalance_enable) return;
-  const uint64_t generation = generation_;
+  auto rebalance = generation_.Guard([this] {
+    Enqueue("auto rebalance", [this](Done done) { AutoRebalance(std::move(done)); });
+    ScheduleAutoRebalance();
+  });
   rebalance_timer_ =
-      env_.SetTimer(config_.leader_imbalance_check_interval_seconds * kSecond, [this, generation] {
-        rebalance_timer_ = kNoTimer;
-        if (generation != generation_) return;
-        Enqueue("auto rebalance", [this](Done done) { AutoRebalance(std::move(done)); });
-        ScheduleAutoRebalance();
+      env_.SetTimer(config_.leader_imbalance_check_interval_seconds * kSecond, [this, rebalance] {
+        rebalance_timer_ = kNoTimer;  // whichever generation set it
+        rebalance();
       });
 }
 

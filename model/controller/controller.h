@@ -48,6 +48,7 @@
 #include "model/controller/zk_paths.h"
 #include "model/coord/zk_client.h"
 #include "model/env/env.h"
+#include "model/env/generation.h"
 #include "model/kafka/protocol.h"
 
 namespace ks {
@@ -160,7 +161,7 @@ class Controller {
   bool active_ = false;
   int32_t epoch_ = 0;
   int32_t epoch_zk_version_ = 0;
-  uint64_t generation_ = 0;  // bumped on (de)activation: callbacks of older generations are ignored
+  Generation generation_;  // advanced on (de)activation: older callbacks are dropped
   std::deque<std::pair<std::string, Event>> queue_;
   bool busy_ = false;
   int64_t next_correlation_id_ = 1;

@@ -90,34 +90,36 @@ void Controller::TraceReassignmentStep(const TopicPartition& tp, std::string_vie
 }
 
 void Controller::OnReassignment(Done done) {
-  const uint64_t generation = generation_;
-  zk_.GetData(zk_paths::kReassignPartitions, true, [this, generation, done](const ZkResult& r) {
-    if (generation != generation_) return;
-    if (!r.ok()) {
-      zk_.Exists(zk_paths::kReassignPartitions, true, [](const ZkResult&) {});
-      done();
-      return;
-    }
-    std::vector<TopicPartition> to_start;
-    for (const auto& [tp, target] : zk_paths::DecodeReassignments(r.data)) {
-      auto it = partitions_.find(tp);
-      if (it == partitions_.end() || it->second.zk_version < 0 || reassigning_.count(tp)) continue;
-      // ORS: what the topic znode held before A1 — its replicas less the adding ones, if an
-      // earlier controller got that far.
-      std::vector<BrokerId> original = it->second.replicas;
-      auto ongoing = ongoing_[tp.topic].find(tp.partition);
-      if (ongoing != ongoing_[tp.topic].end()) original = Minus(original, ongoing->second.adding);
-      reassigning_[tp] = Reassignment{original, target};
-      to_start.push_back(tp);
-    }
-    ForEachInOrder<TopicPartition>(
-        to_start,
-        [this, generation](const TopicPartition& tp, std::function<void()> next) {
-          if (generation != generation_) return;
-          StartReassignment(tp, next);
-        },
-        done);
-  });
+  zk_.GetData(
+      zk_paths::kReassignPartitions, true, generation_.Guard([this, done](const ZkResult& r) {
+        if (!r.ok()) {
+          zk_.Exists(zk_paths::kReassignPartitions, true, [](const ZkResult&) {});
+          done();
+          return;
+        }
+        std::vector<TopicPartition> to_start;
+        for (const auto& [tp, target] : zk_paths::DecodeReassignments(r.data)) {
+          auto it = partitions_.find(tp);
+          if (it == partitions_.end() || it->second.zk_version < 0 || reassigning_.count(tp)) {
+            continue;
+          }
+          // ORS: what the topic znode held before A1 — its replicas less the adding ones, if an
+          // earlier controller got that far.
+          std::vector<BrokerId> original = it->second.replicas;
+          auto ongoing = ongoing_[tp.topic].find(tp.partition);
+          if (ongoing != ongoing_[tp.topic].end()) {
+            original = Minus(original, ongoing->second.adding);
+          }
+          reassigning_[tp] = Reassignment{original, target};
+          to_start.push_back(tp);
+        }
+        ForEachInOrder<TopicPartition>(
+            to_start,
+            generation_.Guard([this](const TopicPartition& tp, std::function<void()> next) {
+              StartReassignment(tp, next);
+            }),
+            done);
+      }));
 }
 
 bool Controller::ReassignmentCaughtUp(const TopicPartition& tp) const {
@@ -148,22 +150,19 @@ void Controller::StartReassignment(const TopicPartition& tp, Done then) {
                                                     .Add("tp", tp.Name())
                                                     .AddRaw("target", BrokersJson(move.target))
                                                     .AddRaw("replicas", BrokersJson(all)));
-  const uint64_t generation = generation_;
-  WriteAssignment(tp.topic, [this, generation, tp, then] {
-    if (generation != generation_) return;
+  WriteAssignment(tp.topic, generation_.Guard([this, tp, then] {
     TraceReassignmentStep(tp, "A1", "ZooKeeper: replicas RS = ORS + TRS, with adding and removing");
     TraceReassignmentStep(tp, "A2", "the same in the controller's memory");
     PartitionStateData next = partitions_.at(tp).state;
     next.leader_epoch += 1;
-    WriteStates({{tp, next}}, [this, generation, tp, then] {
-      if (generation != generation_) return;
+    WriteStates({{tp, next}}, generation_.Guard([this, tp, then] {
       TraceReassignmentStep(tp, "A3", "new leader epoch; LeaderAndIsr to every replica in RS");
       TraceReassignmentStep(tp, "A4",
                             "the adding replicas start (NewReplica): they follow and fetch; "
                             "phase B waits until every target replica is in the ISR");
       then();
-    });
-  });
+    }));
+  }));
 }
 
 void Controller::CheckReassignments(Done done) {
@@ -171,22 +170,18 @@ void Controller::CheckReassignments(Done done) {
   for (const auto& [tp, move] : reassigning_) {
     if (ReassignmentCaughtUp(tp)) ready.push_back(tp);
   }
-  const uint64_t generation = generation_;
   ForEachInOrder<TopicPartition>(
-      ready,
-      [this, generation](const TopicPartition& tp, std::function<void()> next) {
-        if (generation != generation_) return;
+      ready, generation_.Guard([this](const TopicPartition& tp, std::function<void()> next) {
         if (reassigning_.count(tp) == 0 || !ReassignmentCaughtUp(tp)) {
           next();
           return;
         }
         CompleteReassignment(tp, next);
-      },
+      }),
       done);
 }
 
 void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
-  const uint64_t generation = generation_;
   const std::vector<BrokerId> target = reassigning_.at(tp).target;
   const std::vector<BrokerId> removed = Minus(partitions_.at(tp).replicas, target);
   TraceReassignmentStep(tp, "B1", "every target replica is in the ISR: the adding ones are online");
@@ -200,18 +195,15 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
   if (elected) {
     TraceElection(tp, moved, partition_rules::Election::kReassignment);
   }
-  auto finish = [this, generation, tp, target, then] {
-    if (generation != generation_) return;
+  auto finish = generation_.Guard([this, tp, target, then] {
     // B6: the assignment in ZooKeeper becomes TRS.
     assignments_[tp.topic][tp.partition] = target;
     ongoing_[tp.topic].erase(tp.partition);
-    WriteAssignment(tp.topic, [this, generation, tp, target, then] {
-      if (generation != generation_) return;
+    WriteAssignment(tp.topic, generation_.Guard([this, tp, target, then] {
       TraceReassignmentStep(tp, "B6", "ZooKeeper: replicas RS = TRS, no adding or removing");
       env_.Trace("controller.reassignment_completed",
                  TraceFields().Add("tp", tp.Name()).AddRaw("replicas", BrokersJson(target)));
-      RemoveFromReassignPath(tp, [this, generation, tp, then] {
-        if (generation != generation_) return;
+      RemoveFromReassignPath(tp, generation_.Guard([this, tp, then] {
         reassigning_.erase(tp);
         SendUpdateMetadata();
         env_.Trace("controller.reassignment_step",
@@ -220,11 +212,10 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
                        .Add("step", "B8")
                        .Add("action", "UpdateMetadata to every broker; the reassignment is done"));
         then();
-      });
-    });
-  };
-  WriteStates({{tp, moved}}, [this, generation, tp, target, removed, finish] {
-    if (generation != generation_) return;
+      }));
+    }));
+  });
+  WriteStates({{tp, moved}}, generation_.Guard([this, tp, target, removed, finish] {
     TraceReassignmentStep(tp, "B3",
                           "leader in TRS (moved there if it was not), new leader epoch, "
                           "LeaderAndIsr");
@@ -238,8 +229,7 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
     const PartitionStateData shrunk =
         reassignment_rules::WithoutRemovedReplicas(view, removed, ElrEnabled());
     view.replicas = target;
-    WriteStates({{tp, shrunk}}, [this, generation, tp, removed, finish] {
-      if (generation != generation_) return;
+    WriteStates({{tp, shrunk}}, generation_.Guard([this, tp, removed, finish] {
       for (BrokerId b : removed) SendStopReplica(b, {tp}, /*delete_partitions=*/false);
       TraceReassignmentStep(tp, "B4",
                             "the removing replicas leave the ISR (LeaderAndIsr to the rest) and "
@@ -247,15 +237,13 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
       for (BrokerId b : removed) SendStopReplica(b, {tp}, /*delete_partitions=*/true);
       TraceReassignmentStep(tp, "B5", "StopReplica (delete=true): their logs are deleted");
       finish();
-    });
-  });
+    }));
+  }));
 }
 
 void Controller::RemoveFromReassignPath(const TopicPartition& tp, Done then) {
-  const uint64_t generation = generation_;
   zk_.GetData(
-      zk_paths::kReassignPartitions, false, [this, generation, tp, then](const ZkResult& r) {
-        if (generation != generation_) return;
+      zk_paths::kReassignPartitions, false, generation_.Guard([this, tp, then](const ZkResult& r) {
         auto report = [this, tp, then] {
           env_.Trace("controller.reassignment_step",
                      TraceFields()
@@ -277,7 +265,7 @@ void Controller::RemoveFromReassignPath(const TopicPartition& tp, Done then) {
                                : ZkOp::SetData(zk_paths::kReassignPartitions,
                                                zk_paths::EncodeReassignments(rest), r.stat.version);
         FencedMulti({op}, [report](const ZkResult&) { report(); });
-      });
+      }));
 }
 
 }  // namespace ks
