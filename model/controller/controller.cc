@@ -468,7 +468,7 @@ void Controller::FencedMulti(std::vector<ZkOp> ops, std::function<void(const ZkR
 }
 
 void Controller::WriteOneState(const TopicPartition& tp, const PartitionStateData& state,
-                               std::function<void(bool, int32_t)> then) {
+                               std::function<void(ZkError, int32_t)> then) {
   const PartitionView& view = partitions_[tp];
   const std::string data = zk_paths::EncodePartitionState(state);
   auto write = generation_.Guard([this, tp, data, then](bool create, int32_t version) {
@@ -479,11 +479,9 @@ void Controller::WriteOneState(const TopicPartition& tp, const PartitionStateDat
       ops.push_back(ZkOp::SetData(zk_paths::PartitionStatePath(tp), data, version));
     }
     FencedMulti(std::move(ops), [create, version, then](const ZkResult& result) {
-      if (result.ok()) {
-        then(true, create ? 0 : version + 1);
-      } else {
-        then(false, version);
-      }
+      // A failed multi's error is its failed op's: here the write itself, the check having
+      // passed (else FencedMulti resigned).
+      then(result.error, result.ok() ? (create ? 0 : version + 1) : version);
     });
   });
   if (view.zk_version >= 0) {
@@ -514,24 +512,35 @@ void Controller::CheckState(const TopicPartition& tp, const PartitionStateData& 
 }
 
 void Controller::WriteStates(StateChanges changes, Done then, bool send_leader_and_isr) {
+  WriteStatesReporting(
+      std::move(changes), [then](const WriteFailures&) { then(); }, send_leader_and_isr);
+}
+
+void Controller::WriteStatesReporting(StateChanges changes,
+                                      std::function<void(const WriteFailures&)> then,
+                                      bool send_leader_and_isr) {
   if (changes.empty()) {
-    then();
+    then({});
     return;
   }
   auto written = std::make_shared<std::vector<TopicPartition>>();
-  auto finish =
-      Countdown(changes.size(), generation_.Guard([this, written, then, send_leader_and_isr] {
-        if (send_leader_and_isr) SendLeaderAndIsr(*written);
-        SendUpdateMetadata();
-        then();
-      }));
+  auto failures = std::make_shared<WriteFailures>();
+  auto finish = Countdown(changes.size(),
+                          generation_.Guard([this, written, failures, then, send_leader_and_isr] {
+                            if (send_leader_and_isr) SendLeaderAndIsr(*written);
+                            SendUpdateMetadata();
+                            then(*failures);
+                          }));
   for (const auto& [tp, state] : changes) {
     PartitionStateData with_epoch = state;
     with_epoch.controller_epoch = epoch_;
     CheckState(tp, with_epoch);
     WriteOneState(
-        tp, with_epoch, [this, tp, with_epoch, written, finish](bool ok, int32_t version) {
-          if (ok) {
+        tp, with_epoch,
+        [this, tp, with_epoch, written, failures, finish](ZkError error, int32_t version) {
+          if (error != ZkError::kOk) {
+            (*failures)[tp] = error;  // the partition keeps the state it had
+          } else {
             PartitionView& view = partitions_[tp];
             if (view.state.elr != with_epoch.elr) {
               env_.Trace("controller.elr", TraceFields()
@@ -703,16 +712,25 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
         SettingsFor(request.tp.topic));
     if (!decision.write) {
       respond(decision.error);
-    } else {
-      WriteStates({{request.tp, *decision.write}}, generation_.Guard([this, respond, done] {
-        respond(ErrorCode::kNone);
-        Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
-        done();
-      }),
-                  /*send_leader_and_isr=*/false);
+      done();
       return;
     }
-    done();
+    auto written = [this, tp = request.tp, respond, done](const WriteFailures& failures) {
+      auto failure = failures.find(tp);
+      if (failure == failures.end()) {
+        respond(ErrorCode::kNone);
+        Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
+      } else {
+        // As Kafka's controller answers a failed update: a conditional write that lost to
+        // another writer is INVALID_UPDATE_VERSION, any other ZooKeeper error
+        // UNKNOWN_SERVER_ERROR; the ISR stays as it was, and the leader proposes again.
+        respond(failure->second == ZkError::kBadVersion ? ErrorCode::kInvalidUpdateVersion
+                                                        : ErrorCode::kUnknownServerError);
+      }
+      done();
+    };
+    WriteStatesReporting({{request.tp, *decision.write}}, generation_.Guard(std::move(written)),
+                         /*send_leader_and_isr=*/false);
   });
 }
 

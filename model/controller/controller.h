@@ -9,7 +9,8 @@
 //   ISRs (never emptying an ISR), bumping leader epochs; when one comes back it tells it its
 //   replicas and elects it where a partition had no leader.
 // - It answers the leaders' ISR changes (AlterPartition), checking leader epoch and partition
-//   epoch, and writing the new ISR to ZooKeeper first.
+//   epoch, and writing the new ISR to ZooKeeper first; if that write fails the ISR stays as it
+//   was and the leader is told so (INVALID_UPDATE_VERSION, or UNKNOWN_SERVER_ERROR).
 // - It watches /brokers/topics for new topics and partitions, and the /admin paths for preferred
 //   leader elections and partition reassignments; with auto.leader.rebalance.enable it moves
 //   leadership back to preferred replicas every leader.imbalance.check.interval.seconds.
@@ -133,10 +134,18 @@ class Controller {
   void CheckState(const TopicPartition& tp, const zk_paths::PartitionStateData& state) const;
   // Writes the new states (controller-epoch-checked), then updates memory, sends LeaderAndIsr to
   // the live replicas of each (unless only the ISR changed at a leader's request: Kafka then
-  // sends UpdateMetadata alone) and UpdateMetadata to every live broker, then calls `then`.
+  // sends UpdateMetadata alone) and UpdateMetadata to every live broker, then calls `then`. A
+  // state whose write fails is left as it was, in memory too (as Kafka's controller does).
   void WriteStates(StateChanges changes, Done then, bool send_leader_and_isr = true);
+  // The ZooKeeper error of each state that could not be written (not fenced: a fenced write makes
+  // the controller resign instead). Such a partition keeps the state it had, in memory too.
+  using WriteFailures = std::map<TopicPartition, ZkError>;
+  // WriteStates that tells `then` which writes failed.
+  void WriteStatesReporting(StateChanges changes, std::function<void(const WriteFailures&)> then,
+                            bool send_leader_and_isr);
+  // `then` gets the write's error (kOk if written) and the state znode's version after it.
   void WriteOneState(const TopicPartition& tp, const zk_paths::PartitionStateData& state,
-                     std::function<void(bool ok, int32_t version)> then);
+                     std::function<void(ZkError error, int32_t version)> then);
   void EnsurePath(const std::string& path, Done then);
   // A ZooKeeper multi that first checks /controller_epoch's version; on BADVERSION this
   // controller was deposed and deactivates (and `then` is not called).
