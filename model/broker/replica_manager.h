@@ -18,7 +18,13 @@
 #include "model/broker/partition.h"
 #include "model/broker/replica_fetcher.h"
 #include "model/env/env.h"
-#include "model/kafka/protocol.h"
+#include "model/kafka/alter_partition.h"
+#include "model/kafka/fetch.h"
+#include "model/kafka/leader_and_isr.h"
+#include "model/kafka/list_offsets.h"
+#include "model/kafka/offsets_for_leader_epoch.h"
+#include "model/kafka/produce.h"
+#include "model/kafka/stop_replica.h"
 
 namespace ks {
 

@@ -50,7 +50,10 @@
 #include "model/coord/zk_client.h"
 #include "model/env/env.h"
 #include "model/env/generation.h"
-#include "model/kafka/protocol.h"
+#include "model/kafka/alter_partition.h"
+#include "model/kafka/leader_and_isr.h"
+#include "model/kafka/stop_replica.h"
+#include "model/kafka/update_metadata.h"
 
 namespace ks {
 
