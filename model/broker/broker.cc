@@ -24,7 +24,16 @@ Broker::Broker(Env& env, BrokerOptions options)
       options_(std::move(options)),
       replica_manager_(env, options_.config, metadata_),
       zk_(env, options_.zookeeper, ZkOptionsFor(options_.config)),
-      controller_(env, options_.config, zk_) {}
+      controller_(env, options_.config, zk_) {
+  zk_.ClaimMessages(dispatch_);
+  replica_manager_.ClaimMessages(dispatch_);
+  controller_.ClaimMessages(dispatch_);
+  // The broker's own: the clients' Metadata from its cache, and the controller's UpdateMetadata.
+  dispatch_.Claim<MetadataRequest>(
+      [this](NodeId from, MetadataRequest& request) { HandleMetadata(from, request); });
+  dispatch_.Claim<UpdateMetadataRequest>(
+      [this](NodeId from, UpdateMetadataRequest& request) { HandleUpdateMetadata(from, request); });
+}
 
 Broker::~Broker() = default;
 
@@ -185,43 +194,7 @@ void Broker::HandleUpdateMetadata(NodeId from, const UpdateMetadataRequest& requ
 }
 
 void Broker::OnMessage(NodeId from, MessagePtr message) {
-  if (zk_.HandleMessage(from, message)) return;
-  Message* m = message.get();
-  if (auto* produce = MessageAs<ProduceRequest>(m)) {
-    replica_manager_.HandleProduce(from, *produce);
-  } else if (auto* fetch = MessageAs<FetchRequest>(m)) {
-    replica_manager_.HandleFetch(from, *fetch);
-  } else if (auto* metadata = MessageAs<MetadataRequest>(m)) {
-    HandleMetadata(from, *metadata);
-  } else if (auto* list = MessageAs<ListOffsetsRequest>(m)) {
-    replica_manager_.HandleListOffsets(from, *list);
-  } else if (auto* epochs = MessageAs<OffsetsForLeaderEpochRequest>(m)) {
-    replica_manager_.HandleOffsetsForLeaderEpoch(from, *epochs);
-  } else if (auto* leader_and_isr = MessageAs<LeaderAndIsrRequest>(m)) {
-    replica_manager_.HandleLeaderAndIsr(from, *leader_and_isr);
-  } else if (auto* update = MessageAs<UpdateMetadataRequest>(m)) {
-    HandleUpdateMetadata(from, *update);
-  } else if (auto* stop = MessageAs<StopReplicaRequest>(m)) {
-    replica_manager_.HandleStopReplica(from, *stop);
-  } else if (auto* alter = MessageAs<AlterPartitionRequest>(m)) {
-    if (controller_.active()) {
-      controller_.HandleAlterPartition(from, *alter);
-    } else {
-      auto response = std::make_unique<AlterPartitionResponse>();
-      response->correlation_id = alter->correlation_id;
-      response->tp = alter->tp;
-      response->error = ErrorCode::kNotController;
-      env_.Send(from, std::move(response));
-    }
-  } else if (auto* altered = MessageAs<AlterPartitionResponse>(m)) {
-    if (altered->error != ErrorCode::kNotController) {
-      replica_manager_.HandleAlterPartitionResponse(*altered);
-    }
-  } else if (replica_manager_.HandleFetcherMessage(from, message)) {
-    // a follower's fetch or epoch answer
-  } else if (controller_.HandleMessage(from, message)) {
-    // a broker's answer to the controller
-  }
+  dispatch_.Dispatch(from, message);  // a type no component claimed is dropped
 }
 
 void Broker::OnConnectionReset(NodeId peer) {

@@ -659,17 +659,30 @@ void Controller::SendStopReplica(BrokerId broker, const std::vector<TopicPartiti
   SendToBroker(broker, std::move(request));
 }
 
-bool Controller::HandleMessage(NodeId from, MessagePtr& message) {
+void Controller::ClaimMessages(MessageDispatch& dispatch) {
+  dispatch.Claim<AlterPartitionRequest>([this](NodeId from, AlterPartitionRequest& request) {
+    if (active_) {
+      HandleAlterPartition(from, request);
+      return;
+    }
+    auto response = std::make_unique<AlterPartitionResponse>();
+    response->correlation_id = request.correlation_id;
+    response->tp = request.tp;
+    response->error = ErrorCode::kNotController;
+    env_.Send(from, std::move(response));
+  });
+  dispatch.Claim<LeaderAndIsrResponse>(
+      [this](NodeId, LeaderAndIsrResponse& response) { OnBrokerResponse(response); });
+  dispatch.Claim<UpdateMetadataResponse>(
+      [this](NodeId, UpdateMetadataResponse& response) { OnBrokerResponse(response); });
+  dispatch.Claim<StopReplicaResponse>(
+      [this](NodeId, StopReplicaResponse& response) { OnBrokerResponse(response); });
+}
+
+void Controller::OnBrokerResponse(const KafkaResponse& response) {
   // Brokers' answers carry nothing more the controller acts on (Kafka logs their errors); an
   // answer ends the retrying of its request.
-  auto* response = dynamic_cast<KafkaResponse*>(message.get());
-  if (response == nullptr || (dynamic_cast<LeaderAndIsrResponse*>(response) == nullptr &&
-                              dynamic_cast<UpdateMetadataResponse*>(response) == nullptr &&
-                              dynamic_cast<StopReplicaResponse*>(response) == nullptr)) {
-    return false;
-  }
-  unanswered_.erase(response->correlation_id);
-  return true;
+  unanswered_.erase(response.correlation_id);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -50,6 +50,7 @@
 #include "model/coord/zk_client.h"
 #include "model/env/env.h"
 #include "model/env/generation.h"
+#include "model/env/message_dispatch.h"
 #include "model/kafka/alter_partition.h"
 #include "model/kafka/leader_and_isr.h"
 #include "model/kafka/stop_replica.h"
@@ -73,8 +74,9 @@ class Controller {
   // ZooKeeper watch events (the broker forwards every one it receives).
   void OnWatchEvent(const ZkWatchEvent& event);
   void HandleAlterPartition(NodeId from, const AlterPartitionRequest& request);
-  // Responses from brokers to our requests; false if not one.
-  bool HandleMessage(NodeId from, MessagePtr& message);
+  // Routes to the controller the leaders' AlterPartition requests (answered NOT_CONTROLLER while
+  // this broker is not the controller) and the brokers' answers to its requests.
+  void ClaimMessages(MessageDispatch& dispatch);
   // A connection to a broker was reset: what it had not answered is sent again (Kafka's
   // controller-to-broker channel retries a request until the broker answers or is gone).
   void HandleConnectionReset(NodeId peer);
@@ -159,6 +161,8 @@ class Controller {
   void SendStopReplica(BrokerId broker, const std::vector<TopicPartition>& partitions,
                        bool delete_partitions);
   LeaderAndIsrPartitionState WireState(const TopicPartition& tp) const;
+  // A broker answered one of our requests: it is not sent again.
+  void OnBrokerResponse(const KafkaResponse& response);
   // Sends a request to a broker and keeps a copy until it is answered.
   template <typename Request>
   void SendToBroker(BrokerId broker, std::unique_ptr<Request> request);
