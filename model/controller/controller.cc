@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "model/controller/eligible_leader_replicas.h"
 #include "model/env/check.h"
 
 namespace ks {
@@ -344,21 +345,16 @@ std::set<BrokerId> Controller::UncleanShutdowns(const std::set<BrokerId>& starte
   for (BrokerId id : started) {
     auto r = registrations.find(id);
     if (r == registrations.end()) continue;
-    // As KIP-966's controller: the epoch the broker wrote to its clean-shutdown file must be the
-    // one it last registered with. Without a file (-1) it crashed, was killed — or never ran
-    // before, which changes nothing since it is in no ISR or ELR yet.
     auto known = last_broker_epochs_.find(id);
     const int64_t previous = r->second.previous_epoch;
-    const bool is_unclean =
-        previous < 0 || (known != last_broker_epochs_.end() && known->second != previous);
-    if (!is_unclean) continue;
+    const std::optional<int64_t> known_epoch =
+        known == last_broker_epochs_.end() ? std::nullopt : std::optional<int64_t>(known->second);
+    if (!elr::UncleanShutdown(previous, known_epoch)) continue;
     unclean.insert(id);
-    env_.Trace(
-        "controller.unclean_shutdown",
-        TraceFields()
-            .Add("broker", id)
-            .Add("previous_epoch", previous)
-            .Add("known_epoch", known == last_broker_epochs_.end() ? int64_t{-1} : known->second));
+    env_.Trace("controller.unclean_shutdown", TraceFields()
+                                                  .Add("broker", id)
+                                                  .Add("previous_epoch", previous)
+                                                  .Add("known_epoch", known_epoch.value_or(-1)));
   }
   return unclean;
 }
