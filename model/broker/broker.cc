@@ -24,7 +24,16 @@ Broker::Broker(Env& env, BrokerOptions options)
       options_(std::move(options)),
       replica_manager_(env, options_.config, metadata_),
       zk_(env, options_.zookeeper, ZkOptionsFor(options_.config)),
-      controller_(env, options_.config, zk_) {}
+      controller_(env, options_.config, zk_) {
+  zk_.ClaimMessages(dispatch_);
+  replica_manager_.ClaimMessages(dispatch_);
+  controller_.ClaimMessages(dispatch_);
+  // The broker's own: the clients' Metadata from its cache, and the controller's UpdateMetadata.
+  dispatch_.Claim<MetadataRequest>(
+      [this](NodeId from, MetadataRequest& request) { HandleMetadata(from, request); });
+  dispatch_.Claim<UpdateMetadataRequest>(
+      [this](NodeId from, UpdateMetadataRequest& request) { HandleUpdateMetadata(from, request); });
+}
 
 Broker::~Broker() = default;
 
@@ -52,7 +61,7 @@ void Broker::OnZkState(ZkState state) {
     case ZkState::kExpired:
       // Our ephemeral nodes are gone: the cluster has seen us die. Start a new session.
       registered_ = false;
-      ++session_generation_;
+      session_generation_.Advance();
       controller_.Deactivate("ZooKeeper session expired");
       env_.Trace("broker.session_expired", TraceFields().Add("broker", id()));
       zk_.Reconnect();
@@ -63,7 +72,6 @@ void Broker::OnZkState(ZkState state) {
 }
 
 void Broker::Register() {
-  const uint64_t generation = session_generation_;
   // The persistent parents exist once; creating them again fails harmlessly.
   zk_.Create("/brokers", "", false, [](const ZkResult&) {});
   zk_.Create(zk_paths::kBrokerIds, "", false, [](const ZkResult&) {});
@@ -75,80 +83,72 @@ void Broker::Register() {
   if (options_.config.elr_enabled()) {
     registration += ";previous_epoch=" + std::to_string(previous_broker_epoch_);
   }
-  zk_.Create(
-      zk_paths::BrokerPath(id()), registration, true, [this, generation](const ZkResult& result) {
-        if (generation != session_generation_) return;
-        if (result.ok()) {
-          registered_ = true;
-          broker_epoch_ = result.stat.czxid;
-          // A later registration in this incarnation (after a session expiry) follows no
-          // shutdown at all: it reports this epoch, as a clean one would.
-          previous_broker_epoch_ = broker_epoch_;
-          env_.Trace("broker.registered", TraceFields().Add("broker", id()));
-          TryElect();
-          return;
-        }
-        // An older session of ours still holds the node: wait for it to expire.
-        env_.Trace("broker.register_failed",
+  zk_.Create(zk_paths::BrokerPath(id()), registration, true,
+             session_generation_.Guard([this](const ZkResult& result) {
+               if (result.ok()) {
+                 registered_ = true;
+                 broker_epoch_ = result.stat.czxid;
+                 // A later registration in this incarnation (after a session expiry) follows no
+                 // shutdown at all: it reports this epoch, as a clean one would.
+                 previous_broker_epoch_ = broker_epoch_;
+                 env_.Trace("broker.registered", TraceFields().Add("broker", id()));
+                 TryElect();
+                 return;
+               }
+               // An older session of ours still holds the node: wait for it to expire.
+               env_.Trace(
+                   "broker.register_failed",
                    TraceFields().Add("broker", id()).Add("error", ZkErrorName(result.error)));
-        env_.SetTimer(kSecond, [this, generation] {
-          if (generation == session_generation_ && !registered_ &&
-              zk_.state() == ZkState::kConnected) {
-            Register();
-          }
-        });
-      });
+               env_.SetTimer(kSecond, session_generation_.Guard([this] {
+                 if (!registered_ && zk_.state() == ZkState::kConnected) Register();
+               }));
+             }));
 }
 
 void Broker::TryElect() {
   if (!registered_ || controller_.active()) return;
-  const uint64_t generation = session_generation_;
-  zk_.Exists(zk_paths::kController, true, [this, generation](const ZkResult& exists) {
-    if (generation != session_generation_ || controller_.active()) return;
+  zk_.Exists(zk_paths::kController, true, session_generation_.Guard([this](const ZkResult& exists) {
+    if (controller_.active()) return;
     if (exists.ok()) return;  // someone leads; our watch tells us when it goes
     zk_.Create(zk_paths::kController, "brokerid=" + std::to_string(id()), true,
-               [this, generation](const ZkResult& created) {
-                 if (generation != session_generation_) return;
+               session_generation_.Guard([this](const ZkResult& created) {
                  if (created.ok()) {
                    BecomeController();
                  } else {
                    // Lost the race: watch the winner's node.
                    zk_.Exists(zk_paths::kController, true, [](const ZkResult&) {});
                  }
-               });
-  });
+               }));
+  }));
 }
 
 void Broker::BecomeController() {
-  const uint64_t generation = session_generation_;
   // The controller epoch goes up by one with every election, through a conditional update.
-  zk_.GetData(zk_paths::kControllerEpoch, false, [this, generation](const ZkResult& current) {
-    if (generation != session_generation_) return;
-    if (!current.ok()) {
-      zk_.Create(zk_paths::kControllerEpoch, "1", false,
-                 [this, generation](const ZkResult& created) {
-                   if (generation != session_generation_) return;
-                   if (created.ok()) {
-                     controller_.Activate(1, 0);
-                   } else {
-                     BecomeController();  // raced with another creator: read it again
-                   }
-                 });
-      return;
-    }
-    const int32_t epoch = std::atoi(current.data.c_str()) + 1;
-    const int32_t version = current.stat.version;
-    zk_.SetData(zk_paths::kControllerEpoch, std::to_string(epoch), version,
-                [this, generation, epoch, version](const ZkResult& set) {
-                  if (generation != session_generation_) return;
-                  if (set.ok()) {
-                    controller_.Activate(epoch, version + 1);
-                  } else {
-                    env_.Trace("broker.controller_epoch_conflict",
-                               TraceFields().Add("broker", id()));
-                  }
-                });
-  });
+  zk_.GetData(zk_paths::kControllerEpoch, false,
+              session_generation_.Guard([this](const ZkResult& current) {
+                if (!current.ok()) {
+                  zk_.Create(zk_paths::kControllerEpoch, "1", false,
+                             session_generation_.Guard([this](const ZkResult& created) {
+                               if (created.ok()) {
+                                 controller_.Activate(1, 0);
+                               } else {
+                                 BecomeController();  // raced with another creator: read it again
+                               }
+                             }));
+                  return;
+                }
+                const int32_t epoch = std::atoi(current.data.c_str()) + 1;
+                const int32_t version = current.stat.version;
+                zk_.SetData(zk_paths::kControllerEpoch, std::to_string(epoch), version,
+                            session_generation_.Guard([this, epoch, version](const ZkResult& set) {
+                              if (set.ok()) {
+                                controller_.Activate(epoch, version + 1);
+                              } else {
+                                env_.Trace("broker.controller_epoch_conflict",
+                                           TraceFields().Add("broker", id()));
+                              }
+                            }));
+              }));
 }
 
 void Broker::OnZkWatch(const ZkWatchEvent& event) {
@@ -194,43 +194,7 @@ void Broker::HandleUpdateMetadata(NodeId from, const UpdateMetadataRequest& requ
 }
 
 void Broker::OnMessage(NodeId from, MessagePtr message) {
-  if (zk_.HandleMessage(from, message)) return;
-  Message* m = message.get();
-  if (auto* produce = MessageAs<ProduceRequest>(m)) {
-    replica_manager_.HandleProduce(from, *produce);
-  } else if (auto* fetch = MessageAs<FetchRequest>(m)) {
-    replica_manager_.HandleFetch(from, *fetch);
-  } else if (auto* metadata = MessageAs<MetadataRequest>(m)) {
-    HandleMetadata(from, *metadata);
-  } else if (auto* list = MessageAs<ListOffsetsRequest>(m)) {
-    replica_manager_.HandleListOffsets(from, *list);
-  } else if (auto* epochs = MessageAs<OffsetsForLeaderEpochRequest>(m)) {
-    replica_manager_.HandleOffsetsForLeaderEpoch(from, *epochs);
-  } else if (auto* leader_and_isr = MessageAs<LeaderAndIsrRequest>(m)) {
-    replica_manager_.HandleLeaderAndIsr(from, *leader_and_isr);
-  } else if (auto* update = MessageAs<UpdateMetadataRequest>(m)) {
-    HandleUpdateMetadata(from, *update);
-  } else if (auto* stop = MessageAs<StopReplicaRequest>(m)) {
-    replica_manager_.HandleStopReplica(from, *stop);
-  } else if (auto* alter = MessageAs<AlterPartitionRequest>(m)) {
-    if (controller_.active()) {
-      controller_.HandleAlterPartition(from, *alter);
-    } else {
-      auto response = std::make_unique<AlterPartitionResponse>();
-      response->correlation_id = alter->correlation_id;
-      response->tp = alter->tp;
-      response->error = ErrorCode::kNotController;
-      env_.Send(from, std::move(response));
-    }
-  } else if (auto* altered = MessageAs<AlterPartitionResponse>(m)) {
-    if (altered->error != ErrorCode::kNotController) {
-      replica_manager_.HandleAlterPartitionResponse(*altered);
-    }
-  } else if (replica_manager_.HandleFetcherMessage(from, message)) {
-    // a follower's fetch or epoch answer
-  } else if (controller_.HandleMessage(from, message)) {
-    // a broker's answer to the controller
-  }
+  dispatch_.Dispatch(from, message);  // a type no component claimed is dropped
 }
 
 void Broker::OnConnectionReset(NodeId peer) {

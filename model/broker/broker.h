@@ -16,6 +16,10 @@
 // clean-shutdown file at the root of its disk; the next start reads and deletes that file and
 // registers with "previous_epoch=<that epoch>", or -1 when there was none (a crash or a kill).
 // Re-registering after a session expiry, the process never stopped: it names its current epoch.
+//
+// Messages: each component claims the types it handles in the broker's MessageDispatch when the
+// broker is built (ZkClient, ReplicaManager, Controller, and the broker itself for Metadata and
+// UpdateMetadata); OnMessage only dispatches. A new component claims its own the same way.
 #pragma once
 
 #include <memory>
@@ -26,6 +30,8 @@
 #include "model/controller/controller.h"
 #include "model/coord/zk_client.h"
 #include "model/env/env.h"
+#include "model/env/generation.h"
+#include "model/env/message_dispatch.h"
 
 namespace ks {
 
@@ -71,10 +77,12 @@ class Broker final : public Process {
   ReplicaManager replica_manager_;
   ZkClient zk_;
   Controller controller_;
+  // Every component claims the messages it handles (OnMessage knows none of them).
+  MessageDispatch dispatch_;
   bool registered_ = false;
   int64_t broker_epoch_ = -1;           // the czxid of our registration (-1: not registered yet)
   int64_t previous_broker_epoch_ = -1;  // what the next registration reports (ELR only)
-  uint64_t session_generation_ = 0;
+  Generation session_generation_;       // advanced when the ZooKeeper session expires
   int64_t next_correlation_id_ = 1;
 };
 

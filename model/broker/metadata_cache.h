@@ -8,7 +8,8 @@
 #include <optional>
 #include <vector>
 
-#include "model/kafka/protocol.h"
+#include "model/kafka/metadata.h"
+#include "model/kafka/update_metadata.h"
 
 namespace ks {
 

@@ -35,8 +35,11 @@
 
 #include "model/broker/broker_config.h"
 #include "model/env/env.h"
+#include "model/kafka/alter_partition.h"
 #include "model/kafka/errors.h"
-#include "model/kafka/protocol.h"
+#include "model/kafka/leader_and_isr.h"
+#include "model/kafka/offsets_for_leader_epoch.h"
+#include "model/kafka/produce.h"
 #include "model/log/log.h"
 
 namespace ks {

@@ -17,7 +17,8 @@
 
 #include "model/broker/broker_config.h"
 #include "model/env/env.h"
-#include "model/kafka/protocol.h"
+#include "model/kafka/fetch.h"
+#include "model/kafka/offsets_for_leader_epoch.h"
 
 namespace ks {
 

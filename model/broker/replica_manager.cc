@@ -472,6 +472,33 @@ void ReplicaManager::HandleAlterPartitionResponse(const AlterPartitionResponse& 
   }
 }
 
+void ReplicaManager::ClaimMessages(MessageDispatch& dispatch) {
+  dispatch.Claim<ProduceRequest>(
+      [this](NodeId from, ProduceRequest& request) { HandleProduce(from, request); });
+  dispatch.Claim<FetchRequest>(
+      [this](NodeId from, FetchRequest& request) { HandleFetch(from, request); });
+  dispatch.Claim<ListOffsetsRequest>(
+      [this](NodeId from, ListOffsetsRequest& request) { HandleListOffsets(from, request); });
+  dispatch.Claim<OffsetsForLeaderEpochRequest>(
+      [this](NodeId from, OffsetsForLeaderEpochRequest& request) {
+        HandleOffsetsForLeaderEpoch(from, request);
+      });
+  dispatch.Claim<LeaderAndIsrRequest>(
+      [this](NodeId from, LeaderAndIsrRequest& request) { HandleLeaderAndIsr(from, request); });
+  dispatch.Claim<StopReplicaRequest>(
+      [this](NodeId from, StopReplicaRequest& request) { HandleStopReplica(from, request); });
+  dispatch.Claim<AlterPartitionResponse>([this](NodeId, AlterPartitionResponse& response) {
+    // NOT_CONTROLLER: the proposal stays pending and goes to the next controller once known
+    // (RetryPendingIsrChanges).
+    if (response.error != ErrorCode::kNotController) HandleAlterPartitionResponse(response);
+  });
+  auto fetcher_answer = [this](NodeId from, MessagePtr& message) {
+    HandleFetcherMessage(from, message);
+  };
+  dispatch.Claim<FetchResponse>(fetcher_answer);
+  dispatch.Claim<OffsetsForLeaderEpochResponse>(fetcher_answer);
+}
+
 bool ReplicaManager::HandleFetcherMessage(NodeId from, MessagePtr& message) {
   for (auto& [leader, fetcher] : fetchers_) {
     if (fetcher->HandleMessage(from, message)) {

@@ -18,7 +18,14 @@
 #include "model/broker/partition.h"
 #include "model/broker/replica_fetcher.h"
 #include "model/env/env.h"
-#include "model/kafka/protocol.h"
+#include "model/env/message_dispatch.h"
+#include "model/kafka/alter_partition.h"
+#include "model/kafka/fetch.h"
+#include "model/kafka/leader_and_isr.h"
+#include "model/kafka/list_offsets.h"
+#include "model/kafka/offsets_for_leader_epoch.h"
+#include "model/kafka/produce.h"
+#include "model/kafka/stop_replica.h"
 
 namespace ks {
 
@@ -35,6 +42,10 @@ class ReplicaManager {
 
   // Where ISR proposals go (the broker forwards them to the controller).
   void SetAlterPartitionSink(Partition::IsrProposalSink sink);
+  // Routes to the handlers below the messages they handle: the clients' and followers' requests,
+  // the controller's LeaderAndIsr and StopReplica, the controller's answers to ISR proposals and
+  // the leaders' answers to this broker's fetchers.
+  void ClaimMessages(MessageDispatch& dispatch);
 
   void HandleProduce(NodeId from, ProduceRequest& request);
   void HandleFetch(NodeId from, const FetchRequest& request);

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "model/env/env.h"
-#include "model/kafka/protocol.h"
+#include "model/kafka/metadata.h"
 
 namespace ks {
 

@@ -32,7 +32,8 @@
 #include "model/env/env.h"
 #include "model/env/wakeup_timer.h"
 #include "model/kafka/errors.h"
-#include "model/kafka/protocol.h"
+#include "model/kafka/fetch.h"
+#include "model/kafka/list_offsets.h"
 #include "model/log/record_batch.h"
 
 namespace ks {

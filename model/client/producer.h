@@ -49,7 +49,7 @@
 #include "model/client/producer_config.h"
 #include "model/env/env.h"
 #include "model/env/wakeup_timer.h"
-#include "model/kafka/protocol.h"
+#include "model/kafka/produce.h"
 #include "model/log/record_batch.h"
 
 namespace ks {

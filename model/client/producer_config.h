@@ -15,7 +15,7 @@
 
 #include "model/client/partitioner.h"
 #include "model/env/status.h"
-#include "model/kafka/protocol.h"
+#include "model/kafka/produce.h"
 #include "model/log/compression.h"
 
 namespace ks {

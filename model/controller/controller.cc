@@ -8,12 +8,37 @@
 
 namespace ks {
 
+using partition_rules::Contains;
+using partition_rules::Election;
 using zk_paths::PartitionStateData;
 
 namespace {
 
-bool Contains(const std::vector<BrokerId>& list, BrokerId id) {
-  return std::find(list.begin(), list.end(), id) != list.end();
+// The words controller.election's `how` gives each kind of election.
+std::string_view How(Election election) {
+  switch (election) {
+    case Election::kNewPartition:
+      return "new partition";
+    case Election::kClean:
+      return "clean: first live in-sync replica";
+    case Election::kEligible:
+      return "clean: no live in-sync replica, eligible leader replica elected (KIP-966)";
+    case Election::kUnclean:
+      return "UNCLEAN: no in-sync replica alive, out-of-sync replica elected";
+    case Election::kOffline:
+      return "no live in-sync replica: offline";
+    case Election::kPreferred:
+      return "preferred replica";
+    case Election::kPreferredAutoRebalance:
+      return "preferred replica (auto rebalance)";
+    case Election::kReassignment:
+      return "reassignment: the leader moves into the target replicas";
+    case Election::kControlledShutdown:
+      return "controlled shutdown";
+    case Election::kNone:
+      break;
+  }
+  return "";
 }
 
 std::string BrokersJson(const std::vector<BrokerId>& brokers) {
@@ -47,7 +72,7 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
   active_ = true;
   epoch_ = epoch;
   epoch_zk_version_ = epoch_zk_version;
-  ++generation_;
+  generation_.Advance();
   queue_.clear();
   busy_ = false;
   live_brokers_.clear();
@@ -65,7 +90,7 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
 void Controller::Deactivate(std::string_view reason) {
   if (!active_) return;
   active_ = false;
-  ++generation_;
+  generation_.Advance();
   queue_.clear();
   busy_ = false;
   unanswered_.clear();
@@ -90,61 +115,54 @@ void Controller::RunNext() {
   busy_ = true;
   auto [name, event] = std::move(queue_.front());
   queue_.pop_front();
-  const uint64_t generation = generation_;
-  event([this, generation] {
-    if (generation != generation_) return;  // deactivated meanwhile
-    RunNext();
-  });
+  event(generation_.Guard([this] { RunNext(); }));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Loading from ZooKeeper
 
 void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then) {
-  const uint64_t generation = generation_;
-  zk_.GetChildren(zk_paths::kBrokerIds, watch, [this, generation, then](const ZkResult& result) {
-    if (generation != generation_) return;
-    auto registrations = std::make_shared<Registrations>();
-    std::vector<BrokerId> ids;
-    for (const std::string& child : result.children) {
-      std::optional<std::vector<BrokerId>> id = zk_paths::DecodeBrokers(child);
-      if (id && id->size() == 1) ids.push_back((*id)[0]);
-    }
-    auto finish = Countdown(ids.size(), [registrations, then] { then(*registrations); });
-    for (BrokerId id : ids) {
-      zk_.GetData(zk_paths::BrokerPath(id), false,
-                  [registrations, id, finish](const ZkResult& data) {
-                    if (data.ok() && data.data.rfind("node=", 0) == 0) {
-                      Registration& r = (*registrations)[id];
-                      r.node = std::atoi(data.data.c_str() + 5);
-                      r.epoch = data.stat.czxid;
-                      const size_t at = data.data.find(";previous_epoch=");
-                      if (at != std::string::npos) {
-                        r.previous_epoch = std::atoll(data.data.c_str() + at + 16);
-                      }
-                    }
-                    finish();
-                  });
-    }
-  });
+  zk_.GetChildren(
+      zk_paths::kBrokerIds, watch, generation_.Guard([this, then](const ZkResult& result) {
+        auto registrations = std::make_shared<Registrations>();
+        std::vector<BrokerId> ids;
+        for (const std::string& child : result.children) {
+          std::optional<std::vector<BrokerId>> id = zk_paths::DecodeBrokers(child);
+          if (id && id->size() == 1) ids.push_back((*id)[0]);
+        }
+        auto finish = Countdown(ids.size(), [registrations, then] { then(*registrations); });
+        for (BrokerId id : ids) {
+          zk_.GetData(zk_paths::BrokerPath(id), false,
+                      [registrations, id, finish](const ZkResult& data) {
+                        if (data.ok() && data.data.rfind("node=", 0) == 0) {
+                          Registration& r = (*registrations)[id];
+                          r.node = std::atoi(data.data.c_str() + 5);
+                          r.epoch = data.stat.czxid;
+                          const size_t at = data.data.find(";previous_epoch=");
+                          if (at != std::string::npos) {
+                            r.previous_epoch = std::atoll(data.data.c_str() + at + 16);
+                          }
+                        }
+                        finish();
+                      });
+        }
+      }));
 }
 
 void Controller::LoadTopic(const std::string& topic, Done then) {
-  const uint64_t generation = generation_;
-  zk_.GetData(
-      zk_paths::TopicPath(topic), true, [this, generation, topic, then](const ZkResult& result) {
-        if (generation != generation_) return;
-        std::optional<zk_paths::Assignment> assignment =
-            result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
-        if (!assignment) {
-          then();
-          return;
-        }
-        assignments_[topic] = *assignment;
-        ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
-        zk_.GetData(zk_paths::TopicConfigPath(topic), false,
-                    [this, generation, topic, assignment, then](const ZkResult& config) {
-                      if (generation != generation_) return;
+  zk_.GetData(zk_paths::TopicPath(topic), true,
+              generation_.Guard([this, topic, then](const ZkResult& result) {
+                std::optional<zk_paths::Assignment> assignment =
+                    result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
+                if (!assignment) {
+                  then();
+                  return;
+                }
+                assignments_[topic] = *assignment;
+                ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
+                zk_.GetData(
+                    zk_paths::TopicConfigPath(topic), false,
+                    generation_.Guard([this, topic, assignment, then](const ZkResult& config) {
                       topic_configs_[topic] =
                           config.ok() ? zk_paths::DecodeConfig(config.data)
                                       : std::vector<std::pair<std::string, std::string>>{};
@@ -154,8 +172,7 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
                         PartitionView& view = partitions_[tp];
                         view.replicas = replicas;
                         zk_.GetData(zk_paths::PartitionStatePath(tp), false,
-                                    [this, generation, tp, finish](const ZkResult& state) {
-                                      if (generation != generation_) return;
+                                    generation_.Guard([this, tp, finish](const ZkResult& state) {
                                       PartitionView& v = partitions_[tp];
                                       std::optional<PartitionStateData> decoded =
                                           state.ok() ? zk_paths::DecodePartitionState(state.data)
@@ -167,23 +184,22 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
                                         v.zk_version = -1;
                                       }
                                       finish();
-                                    });
+                                    }));
                       }
-                    });
-      });
+                    }));
+              }));
 }
 
 void Controller::LoadTopics(Done then) {
-  const uint64_t generation = generation_;
-  zk_.GetChildren(zk_paths::kBrokerTopics, true, [this, generation, then](const ZkResult& result) {
-    if (generation != generation_) return;
-    std::vector<std::string> topics;
-    for (const std::string& topic : result.children) {
-      if (assignments_.count(topic) == 0) topics.push_back(topic);
-    }
-    auto finish = Countdown(topics.size(), then);
-    for (const std::string& topic : topics) LoadTopic(topic, finish);
-  });
+  zk_.GetChildren(zk_paths::kBrokerTopics, true,
+                  generation_.Guard([this, then](const ZkResult& result) {
+                    std::vector<std::string> topics;
+                    for (const std::string& topic : result.children) {
+                      if (assignments_.count(topic) == 0) topics.push_back(topic);
+                    }
+                    auto finish = Countdown(topics.size(), then);
+                    for (const std::string& topic : topics) LoadTopic(topic, finish);
+                  }));
 }
 
 void Controller::OnFailover(Done done) {
@@ -213,18 +229,13 @@ void Controller::OnFailover(Done done) {
       // (ReplicaStateMachine.startup), which removes them from the ISRs of partitions whose
       // leader lives. Without it, a broker that died with the old controller stays in those
       // ISRs until the leader's replica.lag.time.max.ms runs out, holding back acks=all.
+      const partition_rules::BrokerSet live = LiveSet();
       for (const auto& [tp, view] : partitions_) {
-        if (view.zk_version < 0 || changes.count(tp) != 0 || !IsLive(view.state.leader)) continue;
-        std::vector<BrokerId> isr;
-        for (BrokerId b : view.state.isr) {
-          if (IsLive(b)) isr.push_back(b);
+        if (changes.count(tp) != 0) continue;
+        if (std::optional<PartitionStateData> next =
+                partition_rules::IsrWithoutDeadOnFailover(view, live, SettingsFor(tp.topic))) {
+          changes[tp] = *next;
         }
-        if (isr.size() == view.state.isr.size()) continue;
-        PartitionStateData next = view.state;
-        next.isr = std::move(isr);
-        next.leader_epoch = view.state.leader_epoch + 1;  // as OnBrokerChange does
-        next.controller_epoch = epoch_;
-        changes[tp] = WithElr(tp, view, next);
       }
       WriteStates(std::move(changes), [this, done] {
         // Admin work left by the previous controller.
@@ -281,39 +292,14 @@ void Controller::OnBrokerChange(Done done) {
       env_.Trace("controller.broker_failure", TraceFields().Add("broker", id));
     }
     StateChanges changes;
+    const partition_rules::BrokerSet live = LiveSet();
     for (const auto& [tp, view] : partitions_) {
-      if (view.zk_version < 0) continue;
-      const PartitionStateData& state = view.state;
-      const bool leader_dead = dead.count(state.leader) != 0;
-      const bool isr_has_dead = std::any_of(state.isr.begin(), state.isr.end(),
-                                            [&](BrokerId b) { return dead.count(b) != 0; });
-      if (!leader_dead && !isr_has_dead) continue;
-      PartitionView shrunk = view;
-      std::vector<BrokerId> isr;
-      for (BrokerId b : state.isr) {
-        if (dead.count(b) == 0) isr.push_back(b);
-      }
-      // Without ELR the ISR is never emptied: the last member stays, even dead, to remember who
-      // had it all. With ELR it may empty: the dead go to the ELR, which remembers instead.
-      if (isr.empty() && !ElrEnabled()) isr.push_back(state.isr.back());
-      shrunk.state.isr = isr;
-      shrunk.state = WithElr(tp, view, shrunk.state);
-      if (leader_dead) {
-        std::string how;
-        std::optional<PartitionStateData> elected = ElectLeader(tp, shrunk, &how);
-        PartitionStateData next = shrunk.state;
-        next.leader_epoch = state.leader_epoch + 1;
-        if (elected) {
-          next = *elected;
-        } else {
-          next.leader = kNoBroker;
-        }
-        changes[tp] = next;
-        TraceElection(tp, next, elected ? how : "no live in-sync replica: offline");
-      } else {
-        PartitionStateData next = shrunk.state;
-        next.leader_epoch = state.leader_epoch + 1;  // ZooKeeper-era Kafka bumps it here too
-        changes[tp] = next;
+      std::optional<partition_rules::Change> change =
+          partition_rules::OnBrokersDead(view, dead, live, SettingsFor(tp.topic));
+      if (!change) continue;
+      changes[tp] = change->state;
+      if (change->election != Election::kNone) {
+        TraceElection(tp, change->state, change->election);
       }
     }
     const std::set<BrokerId> unclean = UncleanShutdowns(started, registrations);
@@ -359,21 +345,16 @@ std::set<BrokerId> Controller::UncleanShutdowns(const std::set<BrokerId>& starte
   for (BrokerId id : started) {
     auto r = registrations.find(id);
     if (r == registrations.end()) continue;
-    // As KIP-966's controller: the epoch the broker wrote to its clean-shutdown file must be the
-    // one it last registered with. Without a file (-1) it crashed, was killed — or never ran
-    // before, which changes nothing since it is in no ISR or ELR yet.
     auto known = last_broker_epochs_.find(id);
     const int64_t previous = r->second.previous_epoch;
-    const bool is_unclean =
-        previous < 0 || (known != last_broker_epochs_.end() && known->second != previous);
-    if (!is_unclean) continue;
+    const std::optional<int64_t> known_epoch =
+        known == last_broker_epochs_.end() ? std::nullopt : std::optional<int64_t>(known->second);
+    if (!elr::UncleanShutdown(previous, known_epoch)) continue;
     unclean.insert(id);
-    env_.Trace(
-        "controller.unclean_shutdown",
-        TraceFields()
-            .Add("broker", id)
-            .Add("previous_epoch", previous)
-            .Add("known_epoch", known == last_broker_epochs_.end() ? int64_t{-1} : known->second));
+    env_.Trace("controller.unclean_shutdown", TraceFields()
+                                                  .Add("broker", id)
+                                                  .Add("previous_epoch", previous)
+                                                  .Add("known_epoch", known_epoch.value_or(-1)));
   }
   return unclean;
 }
@@ -383,25 +364,10 @@ Controller::StateChanges Controller::ChangesForUncleanShutdowns(
   StateChanges changes;
   if (brokers.empty()) return changes;
   for (const auto& [tp, view] : partitions_) {
-    if (view.zk_version < 0) continue;
-    const PartitionStateData& state = view.state;
-    const bool in_elr = std::any_of(state.elr.begin(), state.elr.end(),
-                                    [&](BrokerId b) { return brokers.count(b) != 0; });
-    const bool in_isr = std::any_of(state.isr.begin(), state.isr.end(), [&](BrokerId b) {
-      return brokers.count(b) != 0 && b != state.leader;
-    });
-    if (!in_elr && !in_isr) continue;
-    PartitionStateData next = state;
-    next.isr.clear();
-    for (BrokerId b : state.isr) {
-      if (brokers.count(b) == 0 || b == state.leader) next.isr.push_back(b);
+    if (std::optional<PartitionStateData> next =
+            partition_rules::WithoutUncleanShutdowns(view, brokers, SettingsFor(tp.topic))) {
+      changes[tp] = *next;
     }
-    next = WithElr(tp, view, next, brokers);
-    // Kafka's KRaft controller changes only the partition epoch here; a ZooKeeper-era broker
-    // learns a new partition epoch only with a new leader epoch, so it is bumped as for every
-    // other change this controller makes.
-    next.leader_epoch = state.leader_epoch + 1;
-    changes[tp] = next;
   }
   return changes;
 }
@@ -418,140 +384,57 @@ void Controller::OnTopicModification(const std::string& topic, Done done) {
   LoadTopic(topic, [this, done] { WriteStates(ChangesForNewOrOfflinePartitions(), done); });
 }
 
-bool Controller::UncleanAllowed(const std::string& topic) const {
-  bool allowed = config_.unclean_leader_election_enable;
+partition_rules::TopicSettings Controller::SettingsFor(const std::string& topic) const {
+  partition_rules::TopicSettings settings;
+  settings.elr_enabled = ElrEnabled();
+  settings.min_insync_replicas = config_.min_insync_replicas;
+  settings.unclean_leader_election_enable = config_.unclean_leader_election_enable;
   auto it = topic_configs_.find(topic);
   if (it != topic_configs_.end()) {
     for (const auto& [key, value] : it->second) {
-      if (key == "unclean.leader.election.enable") allowed = value == "true";
+      if (key == "unclean.leader.election.enable") {
+        settings.unclean_leader_election_enable = value == "true";
+      }
+      if (key == "min.insync.replicas") settings.min_insync_replicas = std::atoi(value.c_str());
     }
   }
-  return allowed;
+  return settings;
 }
 
-std::optional<PartitionStateData> Controller::ElectLeader(const TopicPartition& tp,
-                                                          const PartitionView& view,
-                                                          std::string* how) const {
-  PartitionStateData next = view.state;
-  next.leader_epoch = view.zk_version < 0 ? 0 : view.state.leader_epoch + 1;
-  next.controller_epoch = epoch_;
-  if (view.zk_version < 0) {
-    // A new partition: the first live replica leads, every live replica is in sync.
-    std::vector<BrokerId> live;
-    for (BrokerId b : view.replicas) {
-      if (IsLive(b)) live.push_back(b);
-    }
-    if (live.empty()) return std::nullopt;
-    next.leader = live.front();
-    next.isr = live;
-    *how = "new partition";
-    return next;
-  }
-  for (BrokerId b : view.replicas) {
-    if (IsLive(b) && Contains(view.state.isr, b)) {
-      next.leader = b;
-      std::vector<BrokerId> isr;
-      for (BrokerId member : view.state.isr) {
-        if (IsLive(member)) isr.push_back(member);
-      }
-      next.isr = isr;
-      next = WithElr(tp, view, next);
-      *how = "clean: first live in-sync replica";
-      return next;
-    }
-  }
-  if (ElrEnabled()) {
-    // KIP-966: no ISR member is alive; an eligible one holds everything up to the HW.
-    PartitionStateData emptied = WithElr(tp, view, [&] {
-      PartitionStateData s = next;
-      s.isr.clear();
-      return s;
-    }());
-    const BrokerId b =
-        elr::FirstLiveEligible(view.replicas, emptied.elr, [&](BrokerId id) { return IsLive(id); });
-    if (b != kNoBroker) {
-      next.leader = b;
-      next.isr = {b};
-      next.elr.clear();
-      for (BrokerId e : emptied.elr) {
-        if (e != b) next.elr.push_back(e);
-      }
-      *how = "clean: no live in-sync replica, eligible leader replica elected (KIP-966)";
-      return next;
-    }
-  }
-  if (UncleanAllowed(tp.topic)) {
-    for (BrokerId b : view.replicas) {
-      if (IsLive(b)) {
-        next.leader = b;
-        next.isr = {b};
-        next.elr.clear();  // an unclean election leaves no one else eligible
-        *how = "UNCLEAN: no in-sync replica alive, out-of-sync replica elected";
-        return next;
-      }
-    }
-  }
-  return std::nullopt;
-}
-
-int32_t Controller::MinInsyncReplicas(const std::string& topic) const {
-  int32_t min_isr = config_.min_insync_replicas;
-  auto it = topic_configs_.find(topic);
-  if (it != topic_configs_.end()) {
-    for (const auto& [key, value] : it->second) {
-      if (key == "min.insync.replicas") min_isr = std::atoi(value.c_str());
-    }
-  }
-  return min_isr;
-}
-
-PartitionStateData Controller::WithElr(const TopicPartition& tp, const PartitionView& view,
-                                       PartitionStateData next,
-                                       const std::set<BrokerId>& unclean_shutdown) const {
-  if (!ElrEnabled()) return next;
-  next.elr = elr::NextElr(view.state.isr, view.state.elr, next.isr, view.replicas,
-                          MinInsyncReplicas(tp.topic), unclean_shutdown);
-  return next;
+partition_rules::BrokerSet Controller::LiveSet() const {
+  partition_rules::BrokerSet live;
+  for (const auto& [id, node] : live_brokers_) live.insert(live.end(), id);
+  return live;
 }
 
 Controller::StateChanges Controller::ChangesForNewOrOfflinePartitions() {
   StateChanges changes;
+  const partition_rules::BrokerSet live = LiveSet();
   for (const auto& [tp, view] : partitions_) {
-    const bool is_new = view.zk_version < 0;
-    const bool offline = !is_new && (view.state.leader == kNoBroker || !IsLive(view.state.leader));
-    if (!is_new && !offline) continue;
-    std::string how;
-    std::optional<PartitionStateData> elected = ElectLeader(tp, view, &how);
+    if (!partition_rules::NeedsElection(view, live)) continue;
+    const partition_rules::TopicSettings settings = SettingsFor(tp.topic);
+    std::optional<partition_rules::Change> elected =
+        partition_rules::ElectLeader(view, live, settings);
     if (!elected) {
       // Nobody can lead. A dead leader still named in the state (a new controller finding the
       // old one's partitions) is replaced by "no leader", with the dead removed from the ISR but
       // never emptying it (unless ELR keeps them), as the broker-failure path does.
-      if (!is_new && view.state.leader != kNoBroker) {
-        PartitionStateData offline_state = view.state;
-        offline_state.leader = kNoBroker;
-        offline_state.leader_epoch = view.state.leader_epoch + 1;
-        std::vector<BrokerId> isr;
-        for (BrokerId b : view.state.isr) {
-          if (IsLive(b)) isr.push_back(b);
-        }
-        if (isr.empty() && !view.state.isr.empty() && !ElrEnabled()) {
-          isr.push_back(view.state.isr.back());
-        }
-        offline_state.isr = isr;
-        offline_state = WithElr(tp, view, offline_state);
-        TraceElection(tp, offline_state, "no live in-sync replica: offline");
-        changes[tp] = offline_state;
+      if (!view.is_new() && view.state.leader != kNoBroker) {
+        const PartitionStateData offline = partition_rules::OfflineState(view, live, settings);
+        TraceElection(tp, offline, Election::kOffline);
+        changes[tp] = offline;
       }
       continue;
     }
-    TraceElection(tp, *elected, how);
-    changes[tp] = *elected;
+    TraceElection(tp, elected->state, elected->election);
+    changes[tp] = elected->state;
   }
   return changes;
 }
 
 void Controller::TraceElection(const TopicPartition& tp, const PartitionStateData& state,
-                               std::string_view how) {
+                               Election election) {
+  const std::string_view how = How(election);
   env_.Trace("controller.election", TraceFields()
                                         .Add("tp", tp.Name())
                                         .Add("leader", state.leader)
@@ -569,26 +452,22 @@ void Controller::EnsurePath(const std::string& path, Done then) {
 }
 
 void Controller::FencedMulti(std::vector<ZkOp> ops, std::function<void(const ZkResult&)> then) {
-  const uint64_t generation = generation_;
   ops.insert(ops.begin(), ZkOp::Check(zk_paths::kControllerEpoch, epoch_zk_version_));
-  zk_.Multi(ops, [this, generation, then](const ZkResult& result) {
-    if (generation != generation_) return;
+  zk_.Multi(ops, generation_.Guard([this, then](const ZkResult& result) {
     if (!result.ok() && !result.results.empty() &&
         result.results[0].error == ZkError::kBadVersion) {
       Deactivate("fenced: /controller_epoch moved on");
       return;
     }
     then(result);
-  });
+  }));
 }
 
 void Controller::WriteOneState(const TopicPartition& tp, const PartitionStateData& state,
-                               std::function<void(bool, int32_t)> then) {
-  const uint64_t generation = generation_;
+                               std::function<void(ZkError, int32_t)> then) {
   const PartitionView& view = partitions_[tp];
   const std::string data = zk_paths::EncodePartitionState(state);
-  auto write = [this, generation, tp, data, then](bool create, int32_t version) {
-    if (generation != generation_) return;
+  auto write = generation_.Guard([this, tp, data, then](bool create, int32_t version) {
     std::vector<ZkOp> ops;
     if (create) {
       ops.push_back(ZkOp::Create(zk_paths::PartitionStatePath(tp), data, false));
@@ -596,13 +475,11 @@ void Controller::WriteOneState(const TopicPartition& tp, const PartitionStateDat
       ops.push_back(ZkOp::SetData(zk_paths::PartitionStatePath(tp), data, version));
     }
     FencedMulti(std::move(ops), [create, version, then](const ZkResult& result) {
-      if (result.ok()) {
-        then(true, create ? 0 : version + 1);
-      } else {
-        then(false, version);
-      }
+      // A failed multi's error is its failed op's: here the write itself, the check having
+      // passed (else FencedMulti resigned).
+      then(result.error, result.ok() ? (create ? 0 : version + 1) : version);
     });
-  };
+  });
   if (view.zk_version >= 0) {
     write(false, view.zk_version);
     return;
@@ -631,25 +508,35 @@ void Controller::CheckState(const TopicPartition& tp, const PartitionStateData& 
 }
 
 void Controller::WriteStates(StateChanges changes, Done then, bool send_leader_and_isr) {
+  WriteStatesReporting(
+      std::move(changes), [then](const WriteFailures&) { then(); }, send_leader_and_isr);
+}
+
+void Controller::WriteStatesReporting(StateChanges changes,
+                                      std::function<void(const WriteFailures&)> then,
+                                      bool send_leader_and_isr) {
   if (changes.empty()) {
-    then();
+    then({});
     return;
   }
-  const uint64_t generation = generation_;
   auto written = std::make_shared<std::vector<TopicPartition>>();
-  auto finish = Countdown(changes.size(), [this, generation, written, then, send_leader_and_isr] {
-    if (generation != generation_) return;
-    if (send_leader_and_isr) SendLeaderAndIsr(*written);
-    SendUpdateMetadata();
-    then();
-  });
+  auto failures = std::make_shared<WriteFailures>();
+  auto finish = Countdown(changes.size(),
+                          generation_.Guard([this, written, failures, then, send_leader_and_isr] {
+                            if (send_leader_and_isr) SendLeaderAndIsr(*written);
+                            SendUpdateMetadata();
+                            then(*failures);
+                          }));
   for (const auto& [tp, state] : changes) {
     PartitionStateData with_epoch = state;
     with_epoch.controller_epoch = epoch_;
     CheckState(tp, with_epoch);
     WriteOneState(
-        tp, with_epoch, [this, tp, with_epoch, written, finish](bool ok, int32_t version) {
-          if (ok) {
+        tp, with_epoch,
+        [this, tp, with_epoch, written, failures, finish](ZkError error, int32_t version) {
+          if (error != ZkError::kOk) {
+            (*failures)[tp] = error;  // the partition keeps the state it had
+          } else {
             PartitionView& view = partitions_[tp];
             if (view.state.elr != with_epoch.elr) {
               env_.Trace("controller.elr", TraceFields()
@@ -768,17 +655,30 @@ void Controller::SendStopReplica(BrokerId broker, const std::vector<TopicPartiti
   SendToBroker(broker, std::move(request));
 }
 
-bool Controller::HandleMessage(NodeId from, MessagePtr& message) {
+void Controller::ClaimMessages(MessageDispatch& dispatch) {
+  dispatch.Claim<AlterPartitionRequest>([this](NodeId from, AlterPartitionRequest& request) {
+    if (active_) {
+      HandleAlterPartition(from, request);
+      return;
+    }
+    auto response = std::make_unique<AlterPartitionResponse>();
+    response->correlation_id = request.correlation_id;
+    response->tp = request.tp;
+    response->error = ErrorCode::kNotController;
+    env_.Send(from, std::move(response));
+  });
+  dispatch.Claim<LeaderAndIsrResponse>(
+      [this](NodeId, LeaderAndIsrResponse& response) { OnBrokerResponse(response); });
+  dispatch.Claim<UpdateMetadataResponse>(
+      [this](NodeId, UpdateMetadataResponse& response) { OnBrokerResponse(response); });
+  dispatch.Claim<StopReplicaResponse>(
+      [this](NodeId, StopReplicaResponse& response) { OnBrokerResponse(response); });
+}
+
+void Controller::OnBrokerResponse(const KafkaResponse& response) {
   // Brokers' answers carry nothing more the controller acts on (Kafka logs their errors); an
   // answer ends the retrying of its request.
-  auto* response = dynamic_cast<KafkaResponse*>(message.get());
-  if (response == nullptr || (dynamic_cast<LeaderAndIsrResponse*>(response) == nullptr &&
-                              dynamic_cast<UpdateMetadataResponse*>(response) == nullptr &&
-                              dynamic_cast<StopReplicaResponse*>(response) == nullptr)) {
-    return false;
-  }
-  unanswered_.erase(response->correlation_id);
-  return true;
+  unanswered_.erase(response.correlation_id);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -815,37 +715,31 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
       done();
       return;
     }
-    const PartitionView& view = it->second;
-    if (request.broker_id != view.state.leader) {
-      respond(ErrorCode::kNotLeaderOrFollower);
-    } else if (request.leader_epoch != view.state.leader_epoch) {
-      respond(ErrorCode::kFencedLeaderEpoch);
-    } else if (request.new_isr == view.state.isr) {
-      respond(ErrorCode::kNone);  // already so (a retried request that succeeded)
-    } else if (request.partition_epoch != view.zk_version) {
-      respond(ErrorCode::kInvalidUpdateVersion);
-    } else if (!Contains(request.new_isr, view.state.leader) ||
-               std::any_of(request.new_isr.begin(), request.new_isr.end(), [&](BrokerId b) {
-                 return !Contains(view.replicas, b) || (!Contains(view.state.isr, b) && !IsLive(b));
-               })) {
-      respond(ErrorCode::kIneligibleReplica);
-    } else {
-      PartitionStateData next = view.state;
-      next.isr = request.new_isr;
-      next = WithElr(request.tp, view, next);
-      const uint64_t generation = generation_;
-      WriteStates(
-          {{request.tp, next}},
-          [this, generation, respond, done] {
-            if (generation != generation_) return;
-            respond(ErrorCode::kNone);
-            Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
-            done();
-          },
-          /*send_leader_and_isr=*/false);
+    const partition_rules::AlterPartitionDecision decision = partition_rules::DecideAlterPartition(
+        it->second, LiveSet(),
+        {request.broker_id, request.leader_epoch, request.partition_epoch, request.new_isr},
+        SettingsFor(request.tp.topic));
+    if (!decision.write) {
+      respond(decision.error);
+      done();
       return;
     }
-    done();
+    auto written = [this, tp = request.tp, respond, done](const WriteFailures& failures) {
+      auto failure = failures.find(tp);
+      if (failure == failures.end()) {
+        respond(ErrorCode::kNone);
+        Enqueue("check reassignments", [this](Done d) { CheckReassignments(std::move(d)); });
+      } else {
+        // As Kafka's controller answers a failed update: a conditional write that lost to
+        // another writer is INVALID_UPDATE_VERSION, any other ZooKeeper error
+        // UNKNOWN_SERVER_ERROR; the ISR stays as it was, and the leader proposes again.
+        respond(failure->second == ZkError::kBadVersion ? ErrorCode::kInvalidUpdateVersion
+                                                        : ErrorCode::kUnknownServerError);
+      }
+      done();
+    };
+    WriteStatesReporting({{request.tp, *decision.write}}, generation_.Guard(std::move(written)),
+                         /*send_leader_and_isr=*/false);
   });
 }
 
@@ -853,52 +747,47 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
 // Preferred leaders, rebalancing, reassignment
 
 void Controller::OnPreferredElection(Done done) {
-  const uint64_t generation = generation_;
-  zk_.GetData(zk_paths::kPreferredElection, true, [this, generation, done](const ZkResult& r) {
-    if (generation != generation_) return;
-    if (!r.ok()) {
-      // Not there (yet): keep watching for its creation.
-      zk_.Exists(zk_paths::kPreferredElection, true, [](const ZkResult&) {});
-      done();
-      return;
-    }
-    std::vector<TopicPartition> wanted = zk_paths::DecodePartitionList(r.data);
-    if (wanted.empty()) {
-      for (const auto& [tp, view] : partitions_) wanted.push_back(tp);
-    }
-    StateChanges changes;
-    for (const TopicPartition& tp : wanted) {
-      auto it = partitions_.find(tp);
-      if (it == partitions_.end() || it->second.zk_version < 0) continue;
-      const PartitionView& view = it->second;
-      const BrokerId preferred = view.replicas.front();
-      if (view.state.leader == preferred || !IsLive(preferred) ||
-          !Contains(view.state.isr, preferred)) {
-        continue;
-      }
-      PartitionStateData next = view.state;
-      next.leader = preferred;
-      next.leader_epoch = view.state.leader_epoch + 1;
-      TraceElection(tp, next, "preferred replica");
-      changes[tp] = next;
-    }
-    WriteStates(std::move(changes), [this, done] {
-      zk_.Delete(zk_paths::kPreferredElection, -1, [](const ZkResult&) {});
-      zk_.Exists(zk_paths::kPreferredElection, true, [](const ZkResult&) {});
-      done();
-    });
-  });
+  zk_.GetData(zk_paths::kPreferredElection, true,
+              generation_.Guard([this, done](const ZkResult& r) {
+                if (!r.ok()) {
+                  // Not there (yet): keep watching for its creation.
+                  zk_.Exists(zk_paths::kPreferredElection, true, [](const ZkResult&) {});
+                  done();
+                  return;
+                }
+                std::vector<TopicPartition> wanted = zk_paths::DecodePartitionList(r.data);
+                if (wanted.empty()) {
+                  for (const auto& [tp, view] : partitions_) wanted.push_back(tp);
+                }
+                StateChanges changes;
+                const partition_rules::BrokerSet live = LiveSet();
+                for (const TopicPartition& tp : wanted) {
+                  auto it = partitions_.find(tp);
+                  if (it == partitions_.end() || it->second.is_new()) continue;
+                  if (std::optional<PartitionStateData> next =
+                          partition_rules::PreferredElection(it->second, live)) {
+                    TraceElection(tp, *next, Election::kPreferred);
+                    changes[tp] = *next;
+                  }
+                }
+                WriteStates(std::move(changes), [this, done] {
+                  zk_.Delete(zk_paths::kPreferredElection, -1, [](const ZkResult&) {});
+                  zk_.Exists(zk_paths::kPreferredElection, true, [](const ZkResult&) {});
+                  done();
+                });
+              }));
 }
 
 void Controller::ScheduleAutoRebalance() {
   if (!config_.auto_leader_rebalance_enable) return;
-  const uint64_t generation = generation_;
+  auto rebalance = generation_.Guard([this] {
+    Enqueue("auto rebalance", [this](Done done) { AutoRebalance(std::move(done)); });
+    ScheduleAutoRebalance();
+  });
   rebalance_timer_ =
-      env_.SetTimer(config_.leader_imbalance_check_interval_seconds * kSecond, [this, generation] {
-        rebalance_timer_ = kNoTimer;
-        if (generation != generation_) return;
-        Enqueue("auto rebalance", [this](Done done) { AutoRebalance(std::move(done)); });
-        ScheduleAutoRebalance();
+      env_.SetTimer(config_.leader_imbalance_check_interval_seconds * kSecond, [this, rebalance] {
+        rebalance_timer_ = kNoTimer;  // whichever generation set it
+        rebalance();
       });
 }
 
@@ -912,22 +801,20 @@ void Controller::AutoRebalance(Done done) {
     if (view.state.leader != view.replicas.front()) ++not_leading;
   }
   StateChanges changes;
+  const partition_rules::BrokerSet live = LiveSet();
   for (const auto& [broker, count] : counts) {
     const auto [not_leading, total] = count;
-    if (!IsLive(broker) || total == 0 ||
-        not_leading * 100 <= config_.leader_imbalance_per_broker_percentage * total) {
+    if (!IsLive(broker) ||
+        !partition_rules::LeaderImbalanced(not_leading, total,
+                                           config_.leader_imbalance_per_broker_percentage)) {
       continue;
     }
     for (const auto& [tp, view] : partitions_) {
-      if (view.zk_version < 0 || view.replicas.front() != broker || view.state.leader == broker ||
-          !Contains(view.state.isr, broker)) {
-        continue;
+      if (view.is_new() || view.replicas.empty() || view.replicas.front() != broker) continue;
+      if (std::optional<PartitionStateData> next = partition_rules::PreferredElection(view, live)) {
+        TraceElection(tp, *next, Election::kPreferredAutoRebalance);
+        changes[tp] = *next;
       }
-      PartitionStateData next = view.state;
-      next.leader = broker;
-      next.leader_epoch = view.state.leader_epoch + 1;
-      TraceElection(tp, next, "preferred replica (auto rebalance)");
-      changes[tp] = next;
     }
   }
   WriteStates(std::move(changes), done);

@@ -9,13 +9,16 @@
 //   ISRs (never emptying an ISR), bumping leader epochs; when one comes back it tells it its
 //   replicas and elects it where a partition had no leader.
 // - It answers the leaders' ISR changes (AlterPartition), checking leader epoch and partition
-//   epoch, and writing the new ISR to ZooKeeper first.
+//   epoch, and writing the new ISR to ZooKeeper first; if that write fails the ISR stays as it
+//   was and the leader is told so (INVALID_UPDATE_VERSION, or UNKNOWN_SERVER_ERROR).
 // - It watches /brokers/topics for new topics and partitions, and the /admin paths for preferred
 //   leader elections and partition reassignments; with auto.leader.rebalance.enable it moves
 //   leadership back to preferred replicas every leader.imbalance.check.interval.seconds.
 // Elections: the first replica in assignment order that is alive and in the ISR; with
 // unclean.leader.election.enable (broker default or topic override), the first live replica
-// when no ISR member is alive — which may lose acknowledged writes.
+// when no ISR member is alive — which may lose acknowledged writes. These rules, and every other
+// decision about a partition's leader and ISR, are pure functions in partition_rules.h and
+// reassignment_rules.h; the controller gathers their inputs, then traces and writes the result.
 // With eligible.leader.replicas.version 1 (KIP-966, model/controller/eligible_leader_replicas.h)
 // it also keeps each partition's ELR: the ISR may become empty (leader -1), a live ELR member is
 // elected when no ISR member is alive, and a broker that registers after an unclean shutdown
@@ -42,10 +45,16 @@
 #include <vector>
 
 #include "model/broker/broker_config.h"
+#include "model/controller/partition_rules.h"
 #include "model/controller/zk_paths.h"
 #include "model/coord/zk_client.h"
 #include "model/env/env.h"
-#include "model/kafka/protocol.h"
+#include "model/env/generation.h"
+#include "model/env/message_dispatch.h"
+#include "model/kafka/alter_partition.h"
+#include "model/kafka/leader_and_isr.h"
+#include "model/kafka/stop_replica.h"
+#include "model/kafka/update_metadata.h"
 
 namespace ks {
 
@@ -65,17 +74,14 @@ class Controller {
   // ZooKeeper watch events (the broker forwards every one it receives).
   void OnWatchEvent(const ZkWatchEvent& event);
   void HandleAlterPartition(NodeId from, const AlterPartitionRequest& request);
-  // Responses from brokers to our requests; false if not one.
-  bool HandleMessage(NodeId from, MessagePtr& message);
+  // Routes to the controller the leaders' AlterPartition requests (answered NOT_CONTROLLER while
+  // this broker is not the controller) and the brokers' answers to its requests.
+  void ClaimMessages(MessageDispatch& dispatch);
   // A connection to a broker was reset: what it had not answered is sent again (Kafka's
   // controller-to-broker channel retries a request until the broker answers or is gone).
   void HandleConnectionReset(NodeId peer);
 
-  struct PartitionView {
-    std::vector<BrokerId> replicas;
-    zk_paths::PartitionStateData state;
-    int32_t zk_version = -1;  // -1: no state znode yet (a new partition)
-  };
+  using PartitionView = partition_rules::PartitionView;
   const std::map<TopicPartition, PartitionView>& partitions() const { return partitions_; }
   const std::map<BrokerId, NodeId>& live_brokers() const { return live_brokers_; }
 
@@ -118,17 +124,12 @@ class Controller {
   void AutoRebalance(Done done);
   void ScheduleAutoRebalance();
 
-  // Elections and state changes.
-  std::optional<zk_paths::PartitionStateData> ElectLeader(const TopicPartition& tp,
-                                                          const PartitionView& view,
-                                                          std::string* how) const;
+  // Elections and state changes: the rules are partition_rules' (model/controller/
+  // partition_rules.h); these gather their inputs.
   StateChanges ChangesForNewOrOfflinePartitions();
-  bool UncleanAllowed(const std::string& topic) const;
-  int32_t MinInsyncReplicas(const std::string& topic) const;
-  // `next` with the ELR that goes with its ISR (unchanged without ELR).
-  zk_paths::PartitionStateData WithElr(const TopicPartition& tp, const PartitionView& view,
-                                       zk_paths::PartitionStateData next,
-                                       const std::set<BrokerId>& unclean_shutdown = {}) const;
+  // The broker defaults with the topic's overrides.
+  partition_rules::TopicSettings SettingsFor(const std::string& topic) const;
+  partition_rules::BrokerSet LiveSet() const;
   bool ElrEnabled() const { return config_.elr_enabled(); }
   // Brokers that registered after an unclean shutdown leave every ISR and ELR (KIP-966).
   std::set<BrokerId> UncleanShutdowns(const std::set<BrokerId>& started,
@@ -138,10 +139,18 @@ class Controller {
   void CheckState(const TopicPartition& tp, const zk_paths::PartitionStateData& state) const;
   // Writes the new states (controller-epoch-checked), then updates memory, sends LeaderAndIsr to
   // the live replicas of each (unless only the ISR changed at a leader's request: Kafka then
-  // sends UpdateMetadata alone) and UpdateMetadata to every live broker, then calls `then`.
+  // sends UpdateMetadata alone) and UpdateMetadata to every live broker, then calls `then`. A
+  // state whose write fails is left as it was, in memory too (as Kafka's controller does).
   void WriteStates(StateChanges changes, Done then, bool send_leader_and_isr = true);
+  // The ZooKeeper error of each state that could not be written (not fenced: a fenced write makes
+  // the controller resign instead). Such a partition keeps the state it had, in memory too.
+  using WriteFailures = std::map<TopicPartition, ZkError>;
+  // WriteStates that tells `then` which writes failed.
+  void WriteStatesReporting(StateChanges changes, std::function<void(const WriteFailures&)> then,
+                            bool send_leader_and_isr);
+  // `then` gets the write's error (kOk if written) and the state znode's version after it.
   void WriteOneState(const TopicPartition& tp, const zk_paths::PartitionStateData& state,
-                     std::function<void(bool ok, int32_t version)> then);
+                     std::function<void(ZkError error, int32_t version)> then);
   void EnsurePath(const std::string& path, Done then);
   // A ZooKeeper multi that first checks /controller_epoch's version; on BADVERSION this
   // controller was deposed and deactivates (and `then` is not called).
@@ -152,13 +161,15 @@ class Controller {
   void SendStopReplica(BrokerId broker, const std::vector<TopicPartition>& partitions,
                        bool delete_partitions);
   LeaderAndIsrPartitionState WireState(const TopicPartition& tp) const;
+  // A broker answered one of our requests: it is not sent again.
+  void OnBrokerResponse(const KafkaResponse& response);
   // Sends a request to a broker and keeps a copy until it is answered.
   template <typename Request>
   void SendToBroker(BrokerId broker, std::unique_ptr<Request> request);
   std::vector<BrokerEndpoint> LiveEndpoints() const;
   bool IsLive(BrokerId id) const { return live_brokers_.count(id) != 0; }
   void TraceElection(const TopicPartition& tp, const zk_paths::PartitionStateData& state,
-                     std::string_view how);
+                     partition_rules::Election election);
 
   Env& env_;
   const BrokerConfig& config_;
@@ -166,7 +177,7 @@ class Controller {
   bool active_ = false;
   int32_t epoch_ = 0;
   int32_t epoch_zk_version_ = 0;
-  uint64_t generation_ = 0;  // bumped on (de)activation: callbacks of older generations are ignored
+  Generation generation_;  // advanced on (de)activation: older callbacks are dropped
   std::deque<std::pair<std::string, Event>> queue_;
   bool busy_ = false;
   int64_t next_correlation_id_ = 1;

@@ -33,25 +33,15 @@
 #include <memory>
 
 #include "model/controller/controller.h"
+#include "model/controller/reassignment_rules.h"
 #include "model/env/check.h"
 
 namespace ks {
 
+using reassignment_rules::Minus;
 using zk_paths::PartitionStateData;
 
 namespace {
-
-bool Contains(const std::vector<BrokerId>& list, BrokerId id) {
-  return std::find(list.begin(), list.end(), id) != list.end();
-}
-
-std::vector<BrokerId> Minus(const std::vector<BrokerId>& a, const std::vector<BrokerId>& b) {
-  std::vector<BrokerId> out;
-  for (BrokerId id : a) {
-    if (!Contains(b, id)) out.push_back(id);
-  }
-  return out;
-}
 
 std::string BrokersJson(const std::vector<BrokerId>& brokers) {
   return "[" + zk_paths::EncodeBrokers(brokers) + "]";
@@ -92,53 +82,49 @@ void Controller::TraceReassignmentStep(const TopicPartition& tp, std::string_vie
                  .Add("step", step)
                  .Add("action", action)
                  .AddRaw("replicas", BrokersJson(view.replicas))
-                 .AddRaw("adding", BrokersJson(Minus(target, original)))
-                 .AddRaw("removing", BrokersJson(Minus(original, target)))
+                 .AddRaw("adding", BrokersJson(reassignment_rules::Adding(original, target)))
+                 .AddRaw("removing", BrokersJson(reassignment_rules::Removing(original, target)))
                  .AddRaw("isr", BrokersJson(view.state.isr))
                  .Add("leader", view.state.leader)
                  .Add("leader_epoch", view.state.leader_epoch));
 }
 
 void Controller::OnReassignment(Done done) {
-  const uint64_t generation = generation_;
-  zk_.GetData(zk_paths::kReassignPartitions, true, [this, generation, done](const ZkResult& r) {
-    if (generation != generation_) return;
-    if (!r.ok()) {
-      zk_.Exists(zk_paths::kReassignPartitions, true, [](const ZkResult&) {});
-      done();
-      return;
-    }
-    std::vector<TopicPartition> to_start;
-    for (const auto& [tp, target] : zk_paths::DecodeReassignments(r.data)) {
-      auto it = partitions_.find(tp);
-      if (it == partitions_.end() || it->second.zk_version < 0 || reassigning_.count(tp)) continue;
-      // ORS: what the topic znode held before A1 — its replicas less the adding ones, if an
-      // earlier controller got that far.
-      std::vector<BrokerId> original = it->second.replicas;
-      auto ongoing = ongoing_[tp.topic].find(tp.partition);
-      if (ongoing != ongoing_[tp.topic].end()) original = Minus(original, ongoing->second.adding);
-      reassigning_[tp] = Reassignment{original, target};
-      to_start.push_back(tp);
-    }
-    ForEachInOrder<TopicPartition>(
-        to_start,
-        [this, generation](const TopicPartition& tp, std::function<void()> next) {
-          if (generation != generation_) return;
-          StartReassignment(tp, next);
-        },
-        done);
-  });
+  zk_.GetData(
+      zk_paths::kReassignPartitions, true, generation_.Guard([this, done](const ZkResult& r) {
+        if (!r.ok()) {
+          zk_.Exists(zk_paths::kReassignPartitions, true, [](const ZkResult&) {});
+          done();
+          return;
+        }
+        std::vector<TopicPartition> to_start;
+        for (const auto& [tp, target] : zk_paths::DecodeReassignments(r.data)) {
+          auto it = partitions_.find(tp);
+          if (it == partitions_.end() || it->second.zk_version < 0 || reassigning_.count(tp)) {
+            continue;
+          }
+          // ORS: what the topic znode held before A1 — its replicas less the adding ones, if an
+          // earlier controller got that far.
+          std::vector<BrokerId> original = it->second.replicas;
+          auto ongoing = ongoing_[tp.topic].find(tp.partition);
+          if (ongoing != ongoing_[tp.topic].end()) {
+            original = Minus(original, ongoing->second.adding);
+          }
+          reassigning_[tp] = Reassignment{original, target};
+          to_start.push_back(tp);
+        }
+        ForEachInOrder<TopicPartition>(
+            to_start,
+            generation_.Guard([this](const TopicPartition& tp, std::function<void()> next) {
+              StartReassignment(tp, next);
+            }),
+            done);
+      }));
 }
 
 bool Controller::ReassignmentCaughtUp(const TopicPartition& tp) const {
-  const PartitionView& view = partitions_.at(tp);
-  const std::vector<BrokerId>& target = reassigning_.at(tp).target;
-  const bool all_in_isr = std::all_of(target.begin(), target.end(),
-                                      [&](BrokerId b) { return Contains(view.state.isr, b); });
-  const bool one_can_lead = std::any_of(target.begin(), target.end(), [&](BrokerId b) {
-    return IsLive(b) && Contains(view.state.isr, b);
-  });
-  return all_in_isr && one_can_lead;
+  return reassignment_rules::CaughtUp(reassigning_.at(tp).target, partitions_.at(tp).state.isr,
+                                      LiveSet());
 }
 
 void Controller::WriteAssignment(const std::string& topic, Done then) {
@@ -154,34 +140,29 @@ void Controller::StartReassignment(const TopicPartition& tp, Done then) {
   }
   const Reassignment& move = reassigning_.at(tp);
   PartitionView& view = partitions_.at(tp);
-  std::vector<BrokerId> all = move.target;
-  for (BrokerId b : move.original) {
-    if (!Contains(all, b)) all.push_back(b);
-  }
+  const std::vector<BrokerId> all =
+      reassignment_rules::ReplicasDuringMove(move.original, move.target);
   view.replicas = all;
   assignments_[tp.topic][tp.partition] = all;
-  ongoing_[tp.topic][tp.partition] = {Minus(move.target, move.original),
-                                      Minus(move.original, move.target)};
+  ongoing_[tp.topic][tp.partition] = {reassignment_rules::Adding(move.original, move.target),
+                                      reassignment_rules::Removing(move.original, move.target)};
   env_.Trace("controller.reassignment_started", TraceFields()
                                                     .Add("tp", tp.Name())
                                                     .AddRaw("target", BrokersJson(move.target))
                                                     .AddRaw("replicas", BrokersJson(all)));
-  const uint64_t generation = generation_;
-  WriteAssignment(tp.topic, [this, generation, tp, then] {
-    if (generation != generation_) return;
+  WriteAssignment(tp.topic, generation_.Guard([this, tp, then] {
     TraceReassignmentStep(tp, "A1", "ZooKeeper: replicas RS = ORS + TRS, with adding and removing");
     TraceReassignmentStep(tp, "A2", "the same in the controller's memory");
     PartitionStateData next = partitions_.at(tp).state;
     next.leader_epoch += 1;
-    WriteStates({{tp, next}}, [this, generation, tp, then] {
-      if (generation != generation_) return;
+    WriteStates({{tp, next}}, generation_.Guard([this, tp, then] {
       TraceReassignmentStep(tp, "A3", "new leader epoch; LeaderAndIsr to every replica in RS");
       TraceReassignmentStep(tp, "A4",
                             "the adding replicas start (NewReplica): they follow and fetch; "
                             "phase B waits until every target replica is in the ISR");
       then();
-    });
-  });
+    }));
+  }));
 }
 
 void Controller::CheckReassignments(Done done) {
@@ -189,22 +170,18 @@ void Controller::CheckReassignments(Done done) {
   for (const auto& [tp, move] : reassigning_) {
     if (ReassignmentCaughtUp(tp)) ready.push_back(tp);
   }
-  const uint64_t generation = generation_;
   ForEachInOrder<TopicPartition>(
-      ready,
-      [this, generation](const TopicPartition& tp, std::function<void()> next) {
-        if (generation != generation_) return;
+      ready, generation_.Guard([this](const TopicPartition& tp, std::function<void()> next) {
         if (reassigning_.count(tp) == 0 || !ReassignmentCaughtUp(tp)) {
           next();
           return;
         }
         CompleteReassignment(tp, next);
-      },
+      }),
       done);
 }
 
 void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
-  const uint64_t generation = generation_;
   const std::vector<BrokerId> target = reassigning_.at(tp).target;
   const std::vector<BrokerId> removed = Minus(partitions_.at(tp).replicas, target);
   TraceReassignmentStep(tp, "B1", "every target replica is in the ISR: the adding ones are online");
@@ -212,30 +189,21 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
                         "RS = TRS in the controller's memory (the removing replicas stay listed "
                         "until B4 takes them out of the ISR)");
   // B3: leadership into TRS (Kafka's ReassignPartitionLeaderElectionStrategy), or a new epoch.
-  const PartitionView& view = partitions_.at(tp);
-  PartitionStateData moved = view.state;
-  moved.leader_epoch = view.state.leader_epoch + 1;
-  if (!Contains(target, view.state.leader) || !IsLive(view.state.leader)) {
-    for (BrokerId b : target) {
-      if (IsLive(b) && Contains(view.state.isr, b)) {
-        moved.leader = b;
-        break;
-      }
-    }
-    TraceElection(tp, moved, "reassignment: the leader moves into the target replicas");
+  bool elected = false;
+  const PartitionStateData moved =
+      reassignment_rules::LeaderIntoTarget(partitions_.at(tp), target, LiveSet(), &elected);
+  if (elected) {
+    TraceElection(tp, moved, partition_rules::Election::kReassignment);
   }
-  auto finish = [this, generation, tp, target, then] {
-    if (generation != generation_) return;
+  auto finish = generation_.Guard([this, tp, target, then] {
     // B6: the assignment in ZooKeeper becomes TRS.
     assignments_[tp.topic][tp.partition] = target;
     ongoing_[tp.topic].erase(tp.partition);
-    WriteAssignment(tp.topic, [this, generation, tp, target, then] {
-      if (generation != generation_) return;
+    WriteAssignment(tp.topic, generation_.Guard([this, tp, target, then] {
       TraceReassignmentStep(tp, "B6", "ZooKeeper: replicas RS = TRS, no adding or removing");
       env_.Trace("controller.reassignment_completed",
                  TraceFields().Add("tp", tp.Name()).AddRaw("replicas", BrokersJson(target)));
-      RemoveFromReassignPath(tp, [this, generation, tp, then] {
-        if (generation != generation_) return;
+      RemoveFromReassignPath(tp, generation_.Guard([this, tp, then] {
         reassigning_.erase(tp);
         SendUpdateMetadata();
         env_.Trace("controller.reassignment_step",
@@ -244,11 +212,10 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
                        .Add("step", "B8")
                        .Add("action", "UpdateMetadata to every broker; the reassignment is done"));
         then();
-      });
-    });
-  };
-  WriteStates({{tp, moved}}, [this, generation, tp, target, removed, finish] {
-    if (generation != generation_) return;
+      }));
+    }));
+  });
+  WriteStates({{tp, moved}}, generation_.Guard([this, tp, target, removed, finish] {
     TraceReassignmentStep(tp, "B3",
                           "leader in TRS (moved there if it was not), new leader epoch, "
                           "LeaderAndIsr");
@@ -259,13 +226,10 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
     }
     // B4: RR leave the ISR and the ELR, and the replica list.
     PartitionView& view = partitions_.at(tp);
-    PartitionStateData shrunk = view.state;
-    shrunk.isr = Minus(view.state.isr, removed);
-    shrunk.elr = Minus(view.state.elr, removed);
-    shrunk.leader_epoch = view.state.leader_epoch + 1;
+    const PartitionStateData shrunk =
+        reassignment_rules::WithoutRemovedReplicas(view, removed, ElrEnabled());
     view.replicas = target;
-    WriteStates({{tp, shrunk}}, [this, generation, tp, removed, finish] {
-      if (generation != generation_) return;
+    WriteStates({{tp, shrunk}}, generation_.Guard([this, tp, removed, finish] {
       for (BrokerId b : removed) SendStopReplica(b, {tp}, /*delete_partitions=*/false);
       TraceReassignmentStep(tp, "B4",
                             "the removing replicas leave the ISR (LeaderAndIsr to the rest) and "
@@ -273,15 +237,13 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
       for (BrokerId b : removed) SendStopReplica(b, {tp}, /*delete_partitions=*/true);
       TraceReassignmentStep(tp, "B5", "StopReplica (delete=true): their logs are deleted");
       finish();
-    });
-  });
+    }));
+  }));
 }
 
 void Controller::RemoveFromReassignPath(const TopicPartition& tp, Done then) {
-  const uint64_t generation = generation_;
   zk_.GetData(
-      zk_paths::kReassignPartitions, false, [this, generation, tp, then](const ZkResult& r) {
-        if (generation != generation_) return;
+      zk_paths::kReassignPartitions, false, generation_.Guard([this, tp, then](const ZkResult& r) {
         auto report = [this, tp, then] {
           env_.Trace("controller.reassignment_step",
                      TraceFields()
@@ -303,7 +265,7 @@ void Controller::RemoveFromReassignPath(const TopicPartition& tp, Done then) {
                                : ZkOp::SetData(zk_paths::kReassignPartitions,
                                                zk_paths::EncodeReassignments(rest), r.stat.version);
         FencedMulti({op}, [report](const ZkResult&) { report(); });
-      });
+      }));
 }
 
 }  // namespace ks

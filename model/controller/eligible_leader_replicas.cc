@@ -26,4 +26,8 @@ std::vector<BrokerId> NextElr(const std::vector<BrokerId>& current_isr,
   return next;
 }
 
+bool UncleanShutdown(int64_t previous_epoch, std::optional<int64_t> known_epoch) {
+  return previous_epoch < 0 || (known_epoch && *known_epoch != previous_epoch);
+}
+
 }  // namespace ks::elr

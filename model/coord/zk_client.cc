@@ -413,6 +413,14 @@ void ZkClient::RunDeferred() {
 
 // --- Messages -------------------------------------------------------------------------------
 
+void ZkClient::ClaimMessages(MessageDispatch& dispatch) {
+  auto handle = [this](NodeId from, MessagePtr& message) { HandleMessage(from, message); };
+  dispatch.Claim<ZkResponse>(handle);
+  dispatch.Claim<ZkWatchEvent>(handle);
+  dispatch.Claim<ZkPong>(handle);
+  dispatch.Claim<ZkConnectResponse>(handle);
+}
+
 bool ZkClient::HandleMessage(NodeId from, MessagePtr& message) {
   Message* raw = message.get();
   if (auto* response = MessageAs<ZkResponse>(raw)) {

@@ -34,6 +34,7 @@
 
 #include "model/coord/zk_protocol.h"
 #include "model/env/env.h"
+#include "model/env/message_dispatch.h"
 
 namespace ks {
 
@@ -98,6 +99,8 @@ class ZkClient {
   // The owner's Process forwards here. True if the message was the coordination service's (it
   // is consumed then).
   bool HandleMessage(NodeId from, MessagePtr& message);
+  // Or the owner's dispatch routes the coordination service's messages here.
+  void ClaimMessages(MessageDispatch& dispatch);
   void HandleConnectionReset(NodeId peer);
 
   ZkState state() const { return state_; }

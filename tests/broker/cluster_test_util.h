@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -182,6 +183,29 @@ class KafkaTestCluster {
     }
     return nullptr;
   }
+  // Runs one ZooKeeper call through broker `via`'s session — another client of the ensemble, as
+  // an operator's zkCli (or a pre-2.7 leader writing its own ISR) would be — and returns its
+  // answer (CONNECTIONLOSS if none came within 10 s).
+  ZkResult Zk(BrokerId via, const std::function<void(ZkClient&, ZkCallback)>& call) {
+    auto answer = std::make_shared<std::optional<ZkResult>>();
+    call(broker(via)->zk(), [answer](const ZkResult& result) { *answer = result; });
+    EXPECT_TRUE(RunUntil([&] { return answer->has_value(); }, 10 * kSecond))
+        << "ZooKeeper did not answer";
+    return answer->value_or(ZkResult{ZkError::kConnectionLoss});
+  }
+  ZkResult ZkGet(BrokerId via, const std::string& path) {
+    return Zk(via, [&](ZkClient& zk, ZkCallback done) { zk.GetData(path, false, done); });
+  }
+  // The broker that is the controller (the first found), or kNoBroker.
+  BrokerId ControllerId() {
+    for (NodeId n = 1; n < admin_; ++n) {
+      Broker* b = world_.ProcessAs<Broker>(n);
+      if (b != nullptr && b->is_controller()) return b->id();
+    }
+    return kNoBroker;
+  }
+  NodeId admin() const { return admin_; }
+
   TestClient& client() { return *world_.ProcessAs<TestClient>(client_); }
   ClientInbox& inbox() { return inbox_; }
   World& world() { return world_; }

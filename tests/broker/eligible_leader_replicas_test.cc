@@ -45,6 +45,14 @@ TEST(ElrRulesTest, TheElrFollowsAssignmentOrderAndElectsTheFirstLive) {
   EXPECT_EQ(elr::FirstLiveEligible(Ids{3, 4, 2}, Ids{}, [](BrokerId) { return true; }), kNoBroker);
 }
 
+TEST(ElrRulesTest, OnlyAFileNamingTheKnownEpochMakesAShutdownClean) {
+  EXPECT_FALSE(elr::UncleanShutdown(7, 7));
+  EXPECT_TRUE(elr::UncleanShutdown(-1, 7));             // no file: a crash or a kill
+  EXPECT_TRUE(elr::UncleanShutdown(5, 7));              // a file from an older registration
+  EXPECT_FALSE(elr::UncleanShutdown(5, std::nullopt));  // an epoch the controller never saw
+  EXPECT_TRUE(elr::UncleanShutdown(-1, std::nullopt));  // a first start: in no ISR or ELR anyway
+}
+
 // --- In a cluster --------------------------------------------------------------------------------
 
 BrokerConfig ElrConfig() {

@@ -16,7 +16,10 @@
 #include <vector>
 
 #include "model/env/env.h"
-#include "model/kafka/protocol.h"
+#include "model/kafka/fetch.h"
+#include "model/kafka/list_offsets.h"
+#include "model/kafka/metadata.h"
+#include "model/kafka/produce.h"
 #include "model/log/record_batch.h"
 
 namespace ks::testing {
