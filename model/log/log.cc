@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "model/env/check.h"
+#include "model/log/batch_scanner.h"
 #include "model/log/checkpoint_file.h"
 
 namespace ks {
@@ -235,16 +236,10 @@ KafkaError Log::ValidateForAppend(std::string_view records, bool as_leader,
                                   LogAppendInfo* info) const {
   if (records.empty()) return KafkaError(ErrorCode::kInvalidRequest, "no record batches to append");
   int64_t expected_min_offset = log_end_offset();
-  size_t at = 0;
+  BatchScanner scanner(records, BatchCheck::kValidated);
+  BatchHeader header;
   BatchReader reader;
-  while (at < records.size()) {
-    BatchHeader header;
-    Status s = BatchHeader::Parse(records.substr(at), &header);
-    if (s.ok()) s = ValidateBatch(header);
-    if (!s.ok()) {
-      return KafkaError(ErrorCode::kCorruptMessage,
-                        "batch at byte " + std::to_string(at) + ": " + s.message());
-    }
+  while (scanner.Next(&header)) {
     if (header.size_bytes() > config_.max_message_bytes) {
       return KafkaError(
           ErrorCode::kMessageTooLarge,
@@ -289,7 +284,11 @@ KafkaError Log::ValidateForAppend(std::string_view records, bool as_leader,
     ++info->batch_count;
     info->record_count += header.record_count();
     expected_min_offset = info->last_offset + 1;
-    at += static_cast<size_t>(header.size_bytes());
+  }
+  if (!scanner.at_end()) {
+    return KafkaError(
+        ErrorCode::kCorruptMessage,
+        "batch at byte " + std::to_string(scanner.position()) + ": " + scanner.status().message());
   }
   info->bytes = static_cast<int64_t>(records.size());
   if (info->bytes > config_.segment_bytes) {
@@ -312,17 +311,19 @@ KafkaError Log::AppendAsLeader(std::string* records, int32_t leader_epoch, LogAp
     info->max_timestamp_ms = info->log_append_time_ms;
   }
   int64_t next = info->first_offset;
-  size_t at = 0;
-  while (at < records->size()) {
-    char* batch = records->data() + at;
-    const int64_t size = BatchHeader::PeekSizeBytes(std::string_view(batch, records->size() - at));
-    const auto last_offset_delta = static_cast<int32_t>(GetFixed32(batch + kLastOffsetDeltaOffset));
+  // The scan reads each header before its fields are rewritten in place (none of them is the
+  // length it steps by).
+  BatchScanner scanner(*records);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
+    char* batch = records->data() + scanner.position();
+    const int32_t last_offset_delta = header.last_offset_delta();
     SetBaseOffset(batch, next);
     SetPartitionLeaderEpoch(batch, leader_epoch);
-    if (log_append_time) SetLogAppendTime(batch, size, info->log_append_time_ms);
+    if (log_append_time) SetLogAppendTime(batch, header.size_bytes(), info->log_append_time_ms);
     next += int64_t{last_offset_delta} + 1;
-    at += static_cast<size_t>(size);
   }
+  KS_CHECK(scanner.at_end());
   if (KafkaError error = AppendValidated(*records, *info); !error.ok()) return error;
   if (leader_epoch >= 0) {
     const std::optional<EpochEntry> latest = epoch_cache_.Latest();
@@ -343,10 +344,9 @@ KafkaError Log::AppendAsFollower(std::string_view records, LogAppendInfo* info) 
   }
   if (KafkaError error = AppendValidated(records, *info); !error.ok()) return error;
   // The leader's epochs travel inside the batches: record where each new one starts.
-  size_t at = 0;
-  while (at < records.size()) {
-    BatchHeader header;
-    KS_CHECK(BatchHeader::Parse(records.substr(at), &header).ok());
+  BatchScanner scanner(records);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
     const int32_t epoch = header.partition_leader_epoch();
     const std::optional<EpochEntry> latest = epoch_cache_.Latest();
     if (epoch >= 0 && (!latest || epoch > latest->epoch)) {
@@ -354,8 +354,8 @@ KafkaError Log::AppendAsFollower(std::string_view records, LogAppendInfo* info) 
         return StorageError(s);
       }
     }
-    at += static_cast<size_t>(header.size_bytes());
   }
+  KS_CHECK(scanner.at_end());
   return KafkaError::None();
 }
 

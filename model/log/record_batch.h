@@ -165,6 +165,8 @@ Status EncodeBatch(const BatchOptions& options, std::span<const RecordInput> rec
 
 // A view of a batch's 61-byte header. Parse checks only what can be checked without reading
 // the records: enough bytes, magic 2, a batchLength that fits the header and the bytes given.
+// To walk many batches, use BatchScanner (model/log/batch_scanner.h), which applies the same
+// checks and also tells a batch cut by the end of the bytes from a corrupt one.
 class BatchHeader {
  public:
   // `bytes` starts at a batch; it may continue past it (a log holds many batches).
@@ -223,6 +225,7 @@ class BatchHeader {
   bool IsCrcValid() const { return ComputeCrc() == crc(); }
 
  private:
+  friend class BatchScanner;  // hands out headers it has checked
   const char* p_ = nullptr;
 };
 

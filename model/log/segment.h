@@ -118,6 +118,9 @@ class Segment {
     std::vector<TimeIndex::Entry> time_entries;
   };
   Status ScanFile(bool validate, int64_t min_offset, Scan* scan);
+  // Recovery's checks beyond the batch's own: offsets above the previous batch's and within the
+  // segment's 32-bit relative offsets.
+  Status CheckSegmentOffsets(const BatchHeader& header, int64_t expected_min_offset) const;
   void ResetStats();
   // Updates the running stats for one batch at `position`; may emit index entries.
   Status Account(const BatchHeader& header, int64_t position, bool write_index,
