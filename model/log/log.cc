@@ -34,11 +34,14 @@ Log::Log(Env& env, std::string topic, int32_t partition, const LogConfig& config
       partition_(partition),
       name_(topic_ + "-" + std::to_string(partition)),
       config_(config),
-      epoch_cache_(disk_, name_ + "/" + std::string(kLeaderEpochCheckpointFile)) {}
+      epoch_cache_(disk_, name_ + "/" + std::string(kLeaderEpochCheckpointFile)),
+      producer_state_(std::make_unique<NoProducerState>()) {}
 
 KafkaError Log::Open(Env& env, std::string topic, int32_t partition, const LogConfig& config,
-                     std::unique_ptr<Log>* out) {
+                     std::unique_ptr<Log>* out,
+                     std::unique_ptr<ProducerStateObserver> producer_state) {
   std::unique_ptr<Log> log(new Log(env, std::move(topic), partition, config));
+  if (producer_state) log->producer_state_ = std::move(producer_state);
   if (KafkaError error = log->Load(); !error.ok()) return error;
   *out = std::move(log);
   return KafkaError::None();
@@ -92,6 +95,7 @@ KafkaError Log::Load() {
       if (Status s = segment->DeleteFiles(); !s.ok()) return StorageError(s);
     }
     segments_.clear();
+    producer_state_->OnTruncate(0);
     auto segment = std::make_unique<Segment>(env_, name_, log_start, config_);
     if (Status s = segment->Create(); !s.ok()) return StorageError(s);
     segments_.emplace(log_start, std::move(segment));
@@ -188,8 +192,11 @@ Status Log::RecoverSegments(int64_t recovery_point, bool clean_shutdown) {
     SegmentScanReport scan;
     if (i >= first_to_recover) {
       ++report.segments_scanned;
-      if (Status s = segment->Recover(previous_next_offset, &scan); !s.ok()) return s;
-    } else if (Status s = segment->Load(&scan); !s.ok()) {
+      if (Status s = segment->Recover(previous_next_offset, &scan, producer_state_.get());
+          !s.ok()) {
+        return s;
+      }
+    } else if (Status s = segment->Load(&scan, producer_state_.get()); !s.ok()) {
       return s;
     }
     if (!scan.reason.empty()) {
@@ -299,7 +306,8 @@ KafkaError Log::ValidateForAppend(std::string_view records, bool as_leader,
   return KafkaError::None();
 }
 
-KafkaError Log::AppendAsLeader(std::string* records, int32_t leader_epoch, LogAppendInfo* info) {
+KafkaError Log::AppendAsLeader(std::string* records, int32_t leader_epoch, LogAppendInfo* info,
+                               AppendOrigin origin) {
   *info = LogAppendInfo();
   if (KafkaError error = CheckOnline(); !error.ok()) return error;
   if (KafkaError error = ValidateForAppend(*records, /*as_leader=*/true, info); !error.ok()) {
@@ -324,6 +332,7 @@ KafkaError Log::AppendAsLeader(std::string* records, int32_t leader_epoch, LogAp
     next += int64_t{last_offset_delta} + 1;
   }
   KS_CHECK(scanner.at_end());
+  if (KafkaError error = ObserveAppend(*records, origin); !error.ok()) return error;
   if (KafkaError error = AppendValidated(*records, *info); !error.ok()) return error;
   if (leader_epoch >= 0) {
     const std::optional<EpochEntry> latest = epoch_cache_.Latest();
@@ -342,6 +351,9 @@ KafkaError Log::AppendAsFollower(std::string_view records, LogAppendInfo* info) 
   if (KafkaError error = ValidateForAppend(records, /*as_leader=*/false, info); !error.ok()) {
     return error;
   }
+  if (KafkaError error = ObserveAppend(records, AppendOrigin::kReplication); !error.ok()) {
+    return error;
+  }
   if (KafkaError error = AppendValidated(records, *info); !error.ok()) return error;
   // The leader's epochs travel inside the batches: record where each new one starts.
   BatchScanner scanner(records);
@@ -354,6 +366,16 @@ KafkaError Log::AppendAsFollower(std::string_view records, LogAppendInfo* info) 
         return StorageError(s);
       }
     }
+  }
+  KS_CHECK(scanner.at_end());
+  return KafkaError::None();
+}
+
+KafkaError Log::ObserveAppend(std::string_view records, AppendOrigin origin) {
+  BatchScanner scanner(records);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
+    if (KafkaError error = producer_state_->OnAppend(header, origin); !error.ok()) return error;
   }
   KS_CHECK(scanner.at_end());
   return KafkaError::None();
@@ -506,6 +528,7 @@ KafkaError Log::Truncate(int64_t to_offset) {
     return StorageError(s);
   }
   bytes_removed += removed;
+  producer_state_->OnTruncate(log_end_offset());
   recovery_point_ = std::min(recovery_point_, log_end_offset());
   if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
   if (Status s = epoch_cache_.TruncateFromEnd(log_end_offset()); !s.ok()) return StorageError(s);
@@ -526,6 +549,7 @@ KafkaError Log::TruncateFullyAndStartAt(int64_t offset) {
     if (Status s = segment->DeleteFiles(); !s.ok()) return StorageError(s);
   }
   segments_.clear();
+  producer_state_->OnTruncate(0);
   auto segment = std::make_unique<Segment>(env_, name_, offset, config_);
   if (Status s = segment->Create(); !s.ok()) return StorageError(s);
   segments_.emplace(offset, std::move(segment));

@@ -131,7 +131,8 @@ Status Segment::Append(std::string_view batches) {
   return Status::Ok();
 }
 
-Status Segment::ScanFile(bool validate, int64_t min_offset, Scan* scan) {
+Status Segment::ScanFile(bool validate, int64_t min_offset, Scan* scan,
+                         ProducerStateObserver* producer_state) {
   ResetStats();
   const int64_t file_size = disk_.Size(log_path_);
   if (file_size < 0) return Status::NotFound(log_path_);
@@ -154,6 +155,7 @@ Status Segment::ScanFile(bool validate, int64_t min_offset, Scan* scan) {
     }
     ++scan->batches;
     expected_min_offset = header.next_offset();
+    if (producer_state != nullptr) producer_state->OnRecoveredBatch(header);
   }
   if (scan->error.ok() && !scanner.at_end()) {
     // A torn tail ends the valid bytes as corruption does: recovery truncates there.
@@ -177,10 +179,16 @@ Status Segment::CheckSegmentOffsets(const BatchHeader& header, int64_t expected_
   return Status::Ok();
 }
 
-Status Segment::Load(SegmentScanReport* report) {
+Status Segment::Load(SegmentScanReport* report, ProducerStateObserver* producer_state) {
   Scan scan;
-  if (Status s = ScanFile(/*validate=*/false, base_offset_, &scan); !s.ok()) return s;
-  if (!scan.error.ok()) return Recover(base_offset_, report);
+  if (Status s = ScanFile(/*validate=*/false, base_offset_, &scan, producer_state); !s.ok()) {
+    return s;
+  }
+  if (!scan.error.ok()) {
+    // Recover scans the segment again: what this scan reported starts over.
+    if (producer_state != nullptr) producer_state->OnTruncate(base_offset_);
+    return Recover(base_offset_, report, producer_state);
+  }
   report->batches_valid = scan.batches;
   report->bytes_valid = scan.valid_bytes;
   bool offset_index_valid = false;
@@ -196,9 +204,12 @@ Status Segment::Load(SegmentScanReport* report) {
   return Status::Ok();
 }
 
-Status Segment::Recover(int64_t min_offset, SegmentScanReport* report) {
+Status Segment::Recover(int64_t min_offset, SegmentScanReport* report,
+                        ProducerStateObserver* producer_state) {
   Scan scan;
-  if (Status s = ScanFile(/*validate=*/true, min_offset, &scan); !s.ok()) return s;
+  if (Status s = ScanFile(/*validate=*/true, min_offset, &scan, producer_state); !s.ok()) {
+    return s;
+  }
   const int64_t file_size = disk_.Size(log_path_);
   report->batches_valid = scan.batches;
   report->bytes_valid = scan.valid_bytes;
@@ -320,7 +331,7 @@ Status Segment::TruncateTo(int64_t offset, int64_t* bytes_removed) {
   if (Status s = disk_.Truncate(log_path_, location->position); !s.ok()) return s;
   // Recompute sizes and timestamps from what is left; the indexes only lose their tail.
   Scan scan;
-  if (Status s = ScanFile(/*validate=*/false, base_offset_, &scan); !s.ok()) return s;
+  if (Status s = ScanFile(/*validate=*/false, base_offset_, &scan, nullptr); !s.ok()) return s;
   if (Status s = offset_index_.TruncateToPosition(location->position); !s.ok()) return s;
   if (Status s = time_index_.TruncateToOffset(next_offset_); !s.ok()) return s;
   *bytes_removed = before - size_bytes_;
