@@ -432,12 +432,15 @@ void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
     return;
   }
   bool applied;
+  const BrokerId previous_leader = partition->leader();
+  const ReplicaRole previous_role = partition->role();
   if (state.leader == self) {
     applied = partition->MakeLeader(state);
     if (applied) StopFetching(state.tp);
+    if (applied && previous_role != ReplicaRole::kLeader) {
+      NotifyBecomeLeader(state.tp, state.leader_epoch);
+    }
   } else {
-    const BrokerId previous_leader = partition->leader();
-    const ReplicaRole previous_role = partition->role();
     applied = partition->MakeFollower(state);
     auto fetcher = fetchers_.find(state.leader);
     if (applied && previous_role == ReplicaRole::kFollower && previous_leader == state.leader &&
@@ -452,6 +455,11 @@ void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
         StartFetching(state.tp, state.leader, state.leader_epoch);
       }
     }
+    // Kafka's makeFollower reports a leader change (and the coordinators hear onResignation)
+    // unless the replica already followed that leader.
+    const bool leader_changed =
+        previous_role != ReplicaRole::kFollower || previous_leader != state.leader;
+    if (applied && leader_changed) NotifyResign(state.tp, state.leader_epoch);
   }
   results->push_back({state.tp, applied ? ErrorCode::kNone : ErrorCode::kStaleControllerEpoch});
 }
@@ -498,6 +506,7 @@ void ReplicaManager::HandleStopReplica(NodeId from, const StopReplicaRequest& re
       settings_.erase(tp);
       env_.Trace("broker.partition_deleted", TraceFields().Add("tp", tp.Name()));
     }
+    NotifyResign(tp, /*leader_epoch=*/-1);  // StopReplica carries no epoch (Kafka's None)
   }
   env_.Send(from, std::move(response));
   OnPartitionChanged();
@@ -526,6 +535,31 @@ void ReplicaManager::HandleConnectionReset(NodeId peer) {
   // wait on).
   std::erase_if(delayed_fetches_, [peer](const DelayedFetch& d) { return d.client == peer; });
   std::erase_if(delayed_produces_, [peer](const DelayedProduce& d) { return d.client == peer; });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leadership listeners
+
+void ReplicaManager::AddLeadershipListener(std::string topic, LeadershipListener* listener) {
+  KS_CHECK(listener != nullptr);
+  leadership_listeners_.emplace_back(std::move(topic), listener);
+}
+
+void ReplicaManager::RemoveLeadershipListener(const LeadershipListener* listener) {
+  std::erase_if(leadership_listeners_,
+                [listener](const auto& entry) { return entry.second == listener; });
+}
+
+void ReplicaManager::NotifyBecomeLeader(const TopicPartition& tp, int32_t leader_epoch) {
+  for (const auto& [topic, listener] : leadership_listeners_) {
+    if (topic == tp.topic) listener->OnBecomeLeader(tp, leader_epoch);
+  }
+}
+
+void ReplicaManager::NotifyResign(const TopicPartition& tp, int32_t leader_epoch) {
+  for (const auto& [topic, listener] : leadership_listeners_) {
+    if (topic == tp.topic) listener->OnResign(tp, leader_epoch);
+  }
 }
 
 void ReplicaManager::RetryPendingIsrChanges() {

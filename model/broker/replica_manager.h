@@ -8,10 +8,12 @@
 // high watermark checkpoint, log retention and flush-by-time. Logs found on disk are opened (and
 // so recovered) when the broker starts, before any role is known.
 //
-// A seam for components the broker owns (the group and transaction coordinators, as in Kafka),
-// so that they need no client of their own: AppendRecords, Kafka's ReplicaManager.appendRecords,
-// the append path a Produce request takes (HandleProduce is a thin wrapper around it), with the
-// answer handed to a callback.
+// Two seams for components the broker owns (the group and transaction coordinators, as in
+// Kafka), so that they need no client of their own:
+// - AppendRecords, Kafka's ReplicaManager.appendRecords: the append path a Produce request takes
+//   (HandleProduce is a thin wrapper around it), with the answer handed to a callback;
+// - leadership listeners, Kafka's onElection / onResignation: told when a LeaderAndIsr makes this
+//   broker's replica of a topic's partition the leader or a follower, or a StopReplica stops it.
 #pragma once
 
 #include <functional>
@@ -29,6 +31,25 @@
 #include "model/kafka/protocol.h"
 
 namespace ks {
+
+// Hears of the leadership of this broker's replicas of one topic's partitions (registered with
+// ReplicaManager::AddLeadershipListener), as Kafka's GroupCoordinator and TransactionCoordinator
+// hear onElection and onResignation:
+// - OnBecomeLeader: a LeaderAndIsr made this replica the leader and it was not the leader before
+//   (a leader whose epoch moves while it stays leader hears nothing, as in Kafka's ZooKeeper-era
+//   makeLeader);
+// - OnResign: a LeaderAndIsr made this replica a follower of a new leader (or of none, the
+//   partition being offline), with the new epoch — whether or not it led before, as Kafka calls
+//   onResignation; or a StopReplica stopped (or deleted) it, with epoch -1 (unknown: the request
+//   carries none, Kafka's None).
+// Calls come while the ReplicaManager handles the request, after the replica changed role: a
+// listener must not call back into the ReplicaManager from inside them (schedule work instead).
+class LeadershipListener {
+ public:
+  virtual ~LeadershipListener() = default;
+  virtual void OnBecomeLeader(const TopicPartition& tp, int32_t leader_epoch) = 0;
+  virtual void OnResign(const TopicPartition& tp, int32_t leader_epoch) = 0;
+};
 
 class ReplicaManager {
  public:
@@ -77,6 +98,11 @@ class ReplicaManager {
   // The controller changed: resend pending ISR proposals there.
   void RetryPendingIsrChanges();
 
+  // `listener` hears of the leadership of this broker's replicas of `topic` (e.g.
+  // "__consumer_offsets") from now on, until removed. Not owned; it must outlive its registration.
+  void AddLeadershipListener(std::string topic, LeadershipListener* listener);
+  void RemoveLeadershipListener(const LeadershipListener* listener);
+
   Partition* GetPartition(const TopicPartition& tp);
   const std::map<TopicPartition, std::unique_ptr<Partition>>& partitions() const {
     return partitions_;
@@ -112,6 +138,8 @@ class ReplicaManager {
                                              AppendOrigin origin, std::string_view client_id,
                                              int32_t min_insync, int64_t* required_offset);
   int32_t MinInsyncReplicasOf(const TopicPartition& tp) const;
+  void NotifyBecomeLeader(const TopicPartition& tp, int32_t leader_epoch);
+  void NotifyResign(const TopicPartition& tp, int32_t leader_epoch);
   Partition* GetOrCreatePartition(const TopicPartition& tp, const TopicSettings& settings);
   TopicSettings SettingsFor(const LeaderAndIsrPartitionState& state);
   void ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
@@ -140,6 +168,7 @@ class ReplicaManager {
   std::vector<DelayedProduce> delayed_produces_;
   std::vector<DelayedFetch> delayed_fetches_;
   Partition::IsrProposalSink alter_partition_sink_;
+  std::vector<std::pair<std::string, LeadershipListener*>> leadership_listeners_;
   bool completing_ = false;
 };
 

@@ -1,7 +1,8 @@
-// The broker's seam for components it owns (the group and transaction coordinators, later):
-// ReplicaManager::AppendRecords, the internal append that client produce wraps. Driven through a
-// real cluster (tests/broker/cluster_test_util.h), calling the leader's ReplicaManager as a
-// coordinator running on that broker would.
+// The broker's seams for components it owns (the group and transaction coordinators, later):
+// ReplicaManager::AppendRecords, the internal append that client produce wraps, and the
+// leadership listeners (Kafka's onElection / onResignation). Driven through a real cluster
+// (tests/broker/cluster_test_util.h), calling the leader's ReplicaManager as a coordinator
+// running on that broker would.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -181,6 +182,98 @@ TEST(ReplicaManagerAppendTest, ACallbackMayAppendAgain) {
                                });
                          });
   EXPECT_EQ(base_offsets, (std::vector<int64_t>{0, 3})) << "a one-replica ISR acks at once";
+}
+
+// ---- leadership listeners ----
+
+// Records what one broker's listener heard: "leader orders-0 epoch 1", "resign orders-0 epoch 1".
+class RecordingListener final : public LeadershipListener {
+ public:
+  void OnBecomeLeader(const TopicPartition& tp, int32_t leader_epoch) override {
+    heard.push_back("leader " + tp.Name() + " epoch " + std::to_string(leader_epoch));
+  }
+  void OnResign(const TopicPartition& tp, int32_t leader_epoch) override {
+    heard.push_back("resign " + tp.Name() + " epoch " + std::to_string(leader_epoch));
+  }
+  std::vector<std::string> heard;
+};
+
+const TopicPartition kOffsets{"__consumer_offsets", 0};
+
+// Goal: a listener on "__consumer_offsets" hears election and resignation with the right epochs
+// through a leader crash, and nothing of other topics. Method: listeners on brokers 1-3 before
+// the topic exists (and on broker 1's next incarnation, registered as it restarts); then: the
+// topic is created (1 leads in epoch 0, 2 and 3 follow), 1 crashes (3 leads in epoch 1, 2 follows
+// the new leader), 1 restarts (it follows 3).
+TEST(LeadershipListenerTest, HearsElectionAndResignationThroughALeaderCrash) {
+  KafkaTestCluster cluster(3);
+  std::vector<std::unique_ptr<RecordingListener>> listeners;
+  auto listen = [&](BrokerId id) {
+    listeners.push_back(std::make_unique<RecordingListener>());
+    cluster.broker(id)->replica_manager().AddLeadershipListener("__consumer_offsets",
+                                                                listeners.back().get());
+    return listeners.back().get();
+  };
+  RecordingListener* first = listen(1);
+  RecordingListener* second = listen(2);
+  RecordingListener* third = listen(3);
+  cluster.CreateTopic("orders", {1, 2, 3});  // another topic: not heard
+  cluster.CreateTopic("__consumer_offsets", {1, 3, 2});
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  ASSERT_TRUE(cluster.Replica(1, kOffsets)->is_leader());
+  EXPECT_EQ(first->heard, (std::vector<std::string>{"leader __consumer_offsets-0 epoch 0"}));
+  EXPECT_EQ(second->heard, (std::vector<std::string>{"resign __consumer_offsets-0 epoch 0"}));
+  EXPECT_EQ(third->heard, (std::vector<std::string>{"resign __consumer_offsets-0 epoch 0"}));
+
+  cluster.world().Crash(cluster.node(1));
+  ASSERT_TRUE(cluster.RunUntil(
+      [&] {
+        Partition* p = cluster.Replica(3, kOffsets);
+        Partition* q = cluster.Replica(2, kOffsets);
+        return p != nullptr && p->is_leader() && q != nullptr && q->leader() == 3;
+      },
+      60 * kSecond));
+  const int32_t epoch = cluster.Replica(3, kOffsets)->leader_epoch();
+  EXPECT_EQ(epoch, 1);
+  EXPECT_EQ(third->heard.back(), "leader __consumer_offsets-0 epoch 1");
+  EXPECT_EQ(second->heard.back(), "resign __consumer_offsets-0 epoch 1")
+      << "a follower of a new leader resigns, as Kafka's onResignation is called";
+
+  cluster.world().Start(cluster.node(1));
+  RecordingListener* restarted = listen(1);
+  ASSERT_TRUE(cluster.RunUntil(
+      [&] {
+        Partition* p = cluster.Replica(1, kOffsets);
+        return p != nullptr && p->role() == ReplicaRole::kFollower;
+      },
+      60 * kSecond));
+  EXPECT_EQ(
+      restarted->heard,
+      (std::vector<std::string>{"resign __consumer_offsets-0 epoch " +
+                                std::to_string(cluster.Replica(1, kOffsets)->leader_epoch())}));
+  EXPECT_EQ(third->heard.size(), 2u) << "the leader heard nothing more: " << third->heard.back();
+}
+
+// Goal: a removed listener hears nothing more, and a StopReplica resigns with no epoch (-1).
+TEST(LeadershipListenerTest, StopReplicaResignsAndRemovedListenersHearNothing) {
+  KafkaTestCluster cluster(2);
+  RecordingListener kept;
+  RecordingListener removed;
+  cluster.broker(1)->replica_manager().AddLeadershipListener("__consumer_offsets", &kept);
+  cluster.broker(1)->replica_manager().AddLeadershipListener("__consumer_offsets", &removed);
+  cluster.broker(1)->replica_manager().RemoveLeadershipListener(&removed);
+  cluster.CreateTopic("__consumer_offsets", {1, 2});
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  EXPECT_TRUE(removed.heard.empty());
+  ASSERT_EQ(kept.heard, (std::vector<std::string>{"leader __consumer_offsets-0 epoch 0"}));
+
+  // A StopReplica as the controller sends it when the replica leaves the assignment.
+  auto stop = std::make_unique<StopReplicaRequest>();
+  stop->controller_epoch = 1 << 20;  // not stale, whatever the controller's epoch is
+  stop->partitions.push_back(kOffsets);
+  cluster.broker(1)->replica_manager().HandleStopReplica(cluster.node(2), *stop);
+  EXPECT_EQ(kept.heard.back(), "resign __consumer_offsets-0 epoch -1");
+  cluster.broker(1)->replica_manager().RemoveLeadershipListener(&kept);
 }
 
 }  // namespace
