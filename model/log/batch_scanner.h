@@ -26,8 +26,8 @@
 //   while (scanner.Next(&header)) { ... scanner.position() is where the batch starts ... }
 //   if (!scanner.at_end()) { ... scanner.stop() says why, scanner.status() says it in words ... }
 //
-// The scanner only views the bytes (no copy, no allocation unless it stops on a problem); the
-// headers it returns view them too.
+// The scanner only views the bytes (no copy, no allocation: the words of a stop are built only
+// when status() is asked); the headers it returns view them too.
 #pragma once
 
 #include <cstdint>

@@ -165,12 +165,6 @@ Status EncodeBatch(const BatchOptions& options, std::span<const RecordInput> rec
 
 // ---- BatchHeader ----
 
-int64_t BatchHeader::PeekSizeBytes(std::string_view bytes) {
-  if (bytes.size() < static_cast<size_t>(kLogOverhead)) return -1;
-  return int64_t{static_cast<int32_t>(GetFixed32(bytes.data() + kBatchLengthOffset))} +
-         kLogOverhead;
-}
-
 Status BatchHeader::Parse(std::string_view bytes, BatchHeader* out) {
   // One step of a scan: the rules live in BatchScanner.
   BatchScanner scanner(bytes);

@@ -171,8 +171,6 @@ class BatchHeader {
  public:
   // `bytes` starts at a batch; it may continue past it (a log holds many batches).
   static Status Parse(std::string_view bytes, BatchHeader* out);
-  // Reads the batch's total size (batchLength + 12) from its first 12 bytes; -1 if fewer.
-  static int64_t PeekSizeBytes(std::string_view bytes);
 
   int64_t base_offset() const { return static_cast<int64_t>(GetFixed64(p_)); }
   int32_t batch_length() const { return static_cast<int32_t>(GetFixed32(p_ + kBatchLengthOffset)); }
