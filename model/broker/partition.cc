@@ -178,7 +178,8 @@ int64_t Partition::FollowerLogEndOffset(BrokerId follower) const {
 }
 
 KafkaError Partition::AppendAsLeader(std::string* records, int16_t acks,
-                                     int32_t min_insync_replicas, LogAppendInfo* info) {
+                                     int32_t min_insync_replicas, LogAppendInfo* info,
+                                     AppendOrigin origin) {
   if (role_ != ReplicaRole::kLeader) {
     return KafkaError(ErrorCode::kNotLeaderOrFollower,
                       "broker " + std::to_string(local_id_) + " does not lead " + tp_.Name());
@@ -190,7 +191,7 @@ KafkaError Partition::AppendAsLeader(std::string* records, int16_t acks,
                           " in-sync replicas, min.insync.replicas is " +
                           std::to_string(min_insync_replicas));
   }
-  KafkaError error = log_->AppendAsLeader(records, leader_epoch_, info);
+  KafkaError error = log_->AppendAsLeader(records, leader_epoch_, info, origin);
   if (!error.ok()) return error;
   env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo", log_->log_end_offset()));
   // With no follower in the maximal ISR the HW moves at once (a single-replica ISR).

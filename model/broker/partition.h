@@ -60,10 +60,11 @@ class Partition {
   void MakeOffline();
 
   // --- Leader side ---------------------------------------------------------------------------
-  // Appends a producer's batches. NOT_ENOUGH_REPLICAS (nothing appended) when acks=all and the
-  // ISR is smaller than min.insync.replicas; NOT_LEADER_OR_FOLLOWER if not the leader.
+  // Appends a producer's (or a coordinator's) batches. NOT_ENOUGH_REPLICAS (nothing appended)
+  // when acks=all and the ISR is smaller than min.insync.replicas; NOT_LEADER_OR_FOLLOWER if not
+  // the leader.
   KafkaError AppendAsLeader(std::string* records, int16_t acks, int32_t min_insync_replicas,
-                            LogAppendInfo* info);
+                            LogAppendInfo* info, AppendOrigin origin = AppendOrigin::kClient);
   // For acks=all: nullopt while the HW is below `required_offset`; then NONE, or
   // NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below min.insync.replicas meanwhile.
   std::optional<ErrorCode> CheckEnoughReplicasReachOffset(int64_t required_offset,

@@ -94,54 +94,94 @@ ReplicaManager::TopicSettings ReplicaManager::SettingsFor(const LeaderAndIsrPart
 // Produce
 
 void ReplicaManager::HandleProduce(NodeId from, ProduceRequest& request) {
+  const int64_t correlation_id = request.correlation_id;
+  const bool answered = request.acks != kAcksNone;  // acks=0: the producer expects no answer
+  AppendRecordsFor(
+      from, request.timeout_ms, request.acks, AppendOrigin::kClient, std::move(request.partitions),
+      [this, from, correlation_id, answered](std::vector<ProducePartitionResponse> results) {
+        if (!answered) return;
+        auto response = std::make_unique<ProduceResponse>();
+        response->correlation_id = correlation_id;
+        response->partitions = std::move(results);
+        env_.Send(from, std::move(response));
+      },
+      request.client_id);
+}
+
+void ReplicaManager::AppendRecords(int32_t timeout_ms, int16_t required_acks, AppendOrigin origin,
+                                   std::vector<ProducePartitionData> entries,
+                                   AppendCallback callback, std::string_view client_id) {
+  AppendRecordsFor(kNoNode, timeout_ms, required_acks, origin, std::move(entries),
+                   std::move(callback), client_id);
+}
+
+void ReplicaManager::AppendRecordsFor(NodeId client, int32_t timeout_ms, int16_t required_acks,
+                                      AppendOrigin origin,
+                                      std::vector<ProducePartitionData> entries,
+                                      AppendCallback callback, std::string_view client_id) {
+  KS_CHECK(callback != nullptr);
   DelayedProduce delayed;
-  delayed.client = from;
-  delayed.correlation_id = request.correlation_id;
-  delayed.deadline_us = env_.Now() + MillisecondsToUs(request.timeout_ms);
+  delayed.client = client;
+  delayed.deadline_us = env_.Now() + MillisecondsToUs(timeout_ms);
+  delayed.callback = std::move(callback);
   bool waits = false;
-  for (ProducePartitionData& data : request.partitions) {
-    ProducePartitionResponse result;
-    result.tp = data.tp;
+  for (ProducePartitionData& entry : entries) {
+    const int32_t min_insync = MinInsyncReplicasOf(entry.tp);
     int64_t required = -1;
-    int32_t min_insync = config_.min_insync_replicas;
-    auto settings = settings_.find(data.tp);
-    if (settings != settings_.end()) min_insync = settings->second.min_insync_replicas;
-    Partition* partition = GetPartition(data.tp);
-    if (partition == nullptr) {
-      result.error = ErrorCode::kNotLeaderOrFollower;
-    } else {
-      LogAppendInfo info;
-      KafkaError error = partition->AppendAsLeader(&data.records, request.acks, min_insync, &info);
-      result.error = error.code();
-      result.error_message = error.message();
-      if (error.ok()) {
-        result.base_offset = info.first_offset;
-        result.log_append_time_ms = info.log_append_time_ms;
-        result.log_start_offset = partition->log_start_offset();
-        if (request.acks == kAcksAll) {
-          required = info.last_offset + 1;
-          waits = true;
-        }
-      }
-      env_.Trace("broker.produce", TraceFields()
-                                       .Add("tp", data.tp.Name())
-                                       .Add("acks", static_cast<int64_t>(request.acks))
-                                       .Add("client", request.client_id)
-                                       .Add("base_offset", result.base_offset)
-                                       .Add("last_offset", error.ok() ? info.last_offset : -1)
-                                       .Add("error", ErrorName(result.error)));
-    }
-    delayed.results.push_back(std::move(result));
+    delayed.results.push_back(
+        AppendToPartition(entry, required_acks, origin, client_id, min_insync, &required));
     delayed.required_offsets.push_back(required);
     delayed.min_insync.push_back(min_insync);
+    waits |= required >= 0;
   }
-  if (request.acks == kAcksNone) {
+  if (required_acks == kAcksNone) {
+    delayed.callback(std::move(delayed.results));
     OnPartitionChanged();
-    return;  // acks=0: the producer expects no answer
+    return;
   }
+  // acks=1 waits for nothing but is answered through the same queue, in order with the
+  // completions that this append may bring about.
   delayed_produces_.push_back(std::move(delayed));
   if (waits) ScheduleDelayedCheck(delayed_produces_.back().deadline_us);
   OnPartitionChanged();
+}
+
+ProducePartitionResponse ReplicaManager::AppendToPartition(
+    ProducePartitionData& entry, int16_t required_acks, AppendOrigin origin,
+    std::string_view client_id, int32_t min_insync, int64_t* required_offset) {
+  ProducePartitionResponse result;
+  result.tp = entry.tp;
+  *required_offset = -1;
+  Partition* partition = GetPartition(entry.tp);
+  if (partition == nullptr) {
+    result.error = ErrorCode::kNotLeaderOrFollower;
+    return result;
+  }
+  LogAppendInfo info;
+  KafkaError error =
+      partition->AppendAsLeader(&entry.records, required_acks, min_insync, &info, origin);
+  result.error = error.code();
+  result.error_message = error.message();
+  if (error.ok()) {
+    result.base_offset = info.first_offset;
+    result.log_append_time_ms = info.log_append_time_ms;
+    result.log_start_offset = partition->log_start_offset();
+    if (required_acks == kAcksAll) *required_offset = info.last_offset + 1;
+  }
+  env_.Trace("broker.produce", TraceFields()
+                                   .Add("tp", entry.tp.Name())
+                                   .Add("acks", static_cast<int64_t>(required_acks))
+                                   .Add("client", client_id)
+                                   .Add("base_offset", result.base_offset)
+                                   .Add("last_offset", error.ok() ? info.last_offset : -1)
+                                   .Add("error", ErrorName(result.error)));
+  return result;
+}
+
+int32_t ReplicaManager::MinInsyncReplicasOf(const TopicPartition& tp) const {
+  auto settings = settings_.find(tp);
+  return settings == settings_.end() ? config_.min_insync_replicas
+                                     : settings->second.min_insync_replicas;
 }
 
 void ReplicaManager::TryCompleteDelayedProduces() {
@@ -173,11 +213,10 @@ void ReplicaManager::TryCompleteDelayedProduces() {
       ++i;
       continue;
     }
-    auto response = std::make_unique<ProduceResponse>();
-    response->correlation_id = delayed.correlation_id;
-    response->partitions = std::move(delayed.results);
-    env_.Send(delayed.client, std::move(response));
+    // Out of the queue before the callback runs: it may append (and so queue) again.
+    DelayedProduce completed = std::move(delayed);
     delayed_produces_.erase(delayed_produces_.begin() + static_cast<std::ptrdiff_t>(i));
+    completed.callback(std::move(completed.results));
   }
 }
 
@@ -284,14 +323,13 @@ void ReplicaManager::TryCompleteDelayedFetches() {
 
 void ReplicaManager::ScheduleDelayedCheck(TimeUs deadline_us) {
   const DurationUs delay = std::max<DurationUs>(0, deadline_us - env_.Now());
-  env_.SetTimer(delay, [this] {
-    TryCompleteDelayedProduces();
-    TryCompleteDelayedFetches();
-  });
+  env_.SetTimer(delay, [this] { OnPartitionChanged(); });
 }
 
 void ReplicaManager::OnPartitionChanged() {
-  if (completing_) return;  // completing may append nothing, but guard against re-entry
+  // A completion's callback may append, which calls here again: the running loops see what it
+  // queued (at the end of the queue), so the inner call has nothing to do.
+  if (completing_) return;
   completing_ = true;
   TryCompleteDelayedProduces();
   TryCompleteDelayedFetches();
@@ -394,12 +432,15 @@ void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
     return;
   }
   bool applied;
+  const BrokerId previous_leader = partition->leader();
+  const ReplicaRole previous_role = partition->role();
   if (state.leader == self) {
     applied = partition->MakeLeader(state);
     if (applied) StopFetching(state.tp);
+    if (applied && previous_role != ReplicaRole::kLeader) {
+      NotifyBecomeLeader(state.tp, state.leader_epoch);
+    }
   } else {
-    const BrokerId previous_leader = partition->leader();
-    const ReplicaRole previous_role = partition->role();
     applied = partition->MakeFollower(state);
     auto fetcher = fetchers_.find(state.leader);
     if (applied && previous_role == ReplicaRole::kFollower && previous_leader == state.leader &&
@@ -414,6 +455,11 @@ void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
         StartFetching(state.tp, state.leader, state.leader_epoch);
       }
     }
+    // Kafka's makeFollower reports a leader change (and the coordinators hear onResignation)
+    // unless the replica already followed that leader.
+    const bool leader_changed =
+        previous_role != ReplicaRole::kFollower || previous_leader != state.leader;
+    if (applied && leader_changed) NotifyResign(state.tp, state.leader_epoch);
   }
   results->push_back({state.tp, applied ? ErrorCode::kNone : ErrorCode::kStaleControllerEpoch});
 }
@@ -460,6 +506,7 @@ void ReplicaManager::HandleStopReplica(NodeId from, const StopReplicaRequest& re
       settings_.erase(tp);
       env_.Trace("broker.partition_deleted", TraceFields().Add("tp", tp.Name()));
     }
+    NotifyResign(tp, /*leader_epoch=*/-1);  // StopReplica carries no epoch (Kafka's None)
   }
   env_.Send(from, std::move(response));
   OnPartitionChanged();
@@ -511,9 +558,35 @@ bool ReplicaManager::HandleFetcherMessage(NodeId from, MessagePtr& message) {
 
 void ReplicaManager::HandleConnectionReset(NodeId peer) {
   for (auto& [leader, fetcher] : fetchers_) fetcher->HandleConnectionReset(peer);
-  // Answers owed to that peer are lost with the connection.
+  // Answers owed to that peer are lost with the connection (internal appends, owed to no peer,
+  // wait on).
   std::erase_if(delayed_fetches_, [peer](const DelayedFetch& d) { return d.client == peer; });
   std::erase_if(delayed_produces_, [peer](const DelayedProduce& d) { return d.client == peer; });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Leadership listeners
+
+void ReplicaManager::AddLeadershipListener(std::string topic, LeadershipListener* listener) {
+  KS_CHECK(listener != nullptr);
+  leadership_listeners_.emplace_back(std::move(topic), listener);
+}
+
+void ReplicaManager::RemoveLeadershipListener(const LeadershipListener* listener) {
+  std::erase_if(leadership_listeners_,
+                [listener](const auto& entry) { return entry.second == listener; });
+}
+
+void ReplicaManager::NotifyBecomeLeader(const TopicPartition& tp, int32_t leader_epoch) {
+  for (const auto& [topic, listener] : leadership_listeners_) {
+    if (topic == tp.topic) listener->OnBecomeLeader(tp, leader_epoch);
+  }
+}
+
+void ReplicaManager::NotifyResign(const TopicPartition& tp, int32_t leader_epoch) {
+  for (const auto& [topic, listener] : leadership_listeners_) {
+    if (topic == tp.topic) listener->OnResign(tp, leader_epoch);
+  }
 }
 
 void ReplicaManager::RetryPendingIsrChanges() {

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "model/log/batch_scanner.h"
+
 namespace ks {
 
 namespace {
@@ -63,22 +65,19 @@ KafkaError LogBatches::Read(const Log& log, int64_t from, int64_t to) {
       if (!error.ok()) return status_ = std::move(error);
       break;  // nothing more to read
     }
-    std::string_view bytes = *owned;
     int64_t last = next;
     Status failed = Status::Ok();
-    while (!bytes.empty()) {
-      BatchHeader header;
-      failed = BatchHeader::Parse(bytes, &header);
-      if (failed.ok()) {
-        BatchReader reader;
-        failed = reader.Open(header);
-      }
+    BatchScanner scanner(*owned);
+    BatchHeader header;
+    while (scanner.Next(&header)) {
+      BatchReader reader;
+      failed = reader.Open(header);
       if (!failed.ok()) break;
       last = std::max(last, header.next_offset());
-      bytes.remove_prefix(static_cast<size_t>(header.size_bytes()));
     }
+    if (failed.ok() && !scanner.at_end()) failed = scanner.status();
     // A batch that does not parse or open ends the read there: keep what came before it.
-    owned->resize(owned->size() - bytes.size());
+    if (!failed.ok()) owned->resize(static_cast<size_t>(scanner.position()));
     chunks_.push_back(Chunk{std::move(owned), next});
     if (!failed.ok()) return status_ = KafkaError::FromStatus(failed);
     if (last <= next) break;
@@ -92,12 +91,12 @@ KafkaError LogBatches::Decode(std::vector<LogRecordView>* out) const {
     out->reserve(out->size() + static_cast<size_t>(to_ - chunks_.front().first_offset));
   }
   for (const Chunk& chunk : chunks_) {
-    std::string_view bytes = *chunk.bytes;
-    while (!bytes.empty()) {
-      BatchHeader header;
+    BatchScanner scanner(*chunk.bytes);
+    BatchHeader header;
+    while (scanner.Next(&header)) {
       BatchReader reader;
       // Read already parsed and opened every batch it kept.
-      if (!BatchHeader::Parse(bytes, &header).ok() || !reader.Open(header).ok()) break;
+      if (!reader.Open(header).ok()) break;
       Record record;
       while (reader.Next(&record)) {
         if (record.offset < chunk.first_offset || record.offset >= to_) continue;
@@ -113,7 +112,6 @@ KafkaError LogBatches::Decode(std::vector<LogRecordView>* out) const {
         }
         out->push_back(std::move(view));
       }
-      bytes.remove_prefix(static_cast<size_t>(header.size_bytes()));
     }
   }
   return status_;
@@ -125,19 +123,18 @@ class LogBatches::Cursor {
   explicit Cursor(const LogBatches& batches) : chunks_(batches.chunks_) {}
   // The next batch; false at the end.
   bool Next(BatchHeader* header) {
-    while (rest_.empty()) {
-      if (index_ == chunks_.size()) return false;
-      rest_ = *chunks_[index_++].bytes;
+    while (!scanner_.Next(header)) {
+      // Read kept whole batches only, so a chunk's scan stops at its end.
+      if (!scanner_.at_end() || index_ == chunks_.size()) return false;
+      scanner_ = BatchScanner(*chunks_[index_++].bytes);
     }
-    if (!BatchHeader::Parse(rest_, header).ok()) return false;
-    rest_.remove_prefix(static_cast<size_t>(header->size_bytes()));
     return true;
   }
 
  private:
   const std::vector<Chunk>& chunks_;
   size_t index_ = 0;
-  std::string_view rest_;
+  BatchScanner scanner_{std::string_view()};
 };
 
 bool LogBatches::SameBatches(const LogBatches& a, const LogBatches& b, int64_t from, int64_t to) {

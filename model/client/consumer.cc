@@ -4,6 +4,7 @@
 
 #include "model/client/client_events.h"
 #include "model/env/check.h"
+#include "model/log/batch_scanner.h"
 
 namespace ks {
 
@@ -370,20 +371,12 @@ void KafkaConsumer::HandleFetchResponse(NodeId from, const FetchResponse& respon
 
 void KafkaConsumer::Decode(const TopicPartition& tp, PartitionState& state,
                            std::string_view records) {
-  while (!records.empty()) {
-    const int64_t size = BatchHeader::PeekSizeBytes(records);
-    // A batch cut by the size limit ends the usable part of the response.
-    if (size < 0 || size > static_cast<int64_t>(records.size())) break;
-    BatchHeader header;
-    Status status = BatchHeader::Parse(records, &header);
-    if (!status.ok()) {
-      Backoff(state, ErrorCode::kCorruptMessage);
-      return;
-    }
-    records.remove_prefix(static_cast<size_t>(size));
+  BatchScanner scanner(records);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
     if (header.next_offset() <= state.fetch_offset) continue;  // entirely below the position
     if (!header.is_control()) {
-      status = reader_.Open(header);
+      Status status = reader_.Open(header);
       Record record;
       while (status.ok() && reader_.Next(&record)) {
         if (record.offset < state.fetch_offset) continue;  // the batch started earlier
@@ -402,6 +395,11 @@ void KafkaConsumer::Decode(const TopicPartition& tp, PartitionState& state,
     }
     // Past the whole batch, even over offsets compaction removed.
     state.fetch_offset = header.next_offset();
+  }
+  // A batch cut by the size limit ends the usable part of the response; a corrupt one is an
+  // error.
+  if (!scanner.at_end() && !scanner.stopped_inside_batch()) {
+    Backoff(state, ErrorCode::kCorruptMessage);
   }
 }
 

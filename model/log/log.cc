@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "model/env/check.h"
+#include "model/log/batch_scanner.h"
 #include "model/log/checkpoint_file.h"
 
 namespace ks {
@@ -33,11 +34,14 @@ Log::Log(Env& env, std::string topic, int32_t partition, const LogConfig& config
       partition_(partition),
       name_(topic_ + "-" + std::to_string(partition)),
       config_(config),
-      epoch_cache_(disk_, name_ + "/" + std::string(kLeaderEpochCheckpointFile)) {}
+      epoch_cache_(disk_, name_ + "/" + std::string(kLeaderEpochCheckpointFile)),
+      producer_state_(std::make_unique<NoProducerState>()) {}
 
 KafkaError Log::Open(Env& env, std::string topic, int32_t partition, const LogConfig& config,
-                     std::unique_ptr<Log>* out) {
+                     std::unique_ptr<Log>* out,
+                     std::unique_ptr<ProducerStateObserver> producer_state) {
   std::unique_ptr<Log> log(new Log(env, std::move(topic), partition, config));
+  if (producer_state) log->producer_state_ = std::move(producer_state);
   if (KafkaError error = log->Load(); !error.ok()) return error;
   *out = std::move(log);
   return KafkaError::None();
@@ -91,6 +95,7 @@ KafkaError Log::Load() {
       if (Status s = segment->DeleteFiles(); !s.ok()) return StorageError(s);
     }
     segments_.clear();
+    producer_state_->OnTruncate(0);
     auto segment = std::make_unique<Segment>(env_, name_, log_start, config_);
     if (Status s = segment->Create(); !s.ok()) return StorageError(s);
     segments_.emplace(log_start, std::move(segment));
@@ -187,8 +192,11 @@ Status Log::RecoverSegments(int64_t recovery_point, bool clean_shutdown) {
     SegmentScanReport scan;
     if (i >= first_to_recover) {
       ++report.segments_scanned;
-      if (Status s = segment->Recover(previous_next_offset, &scan); !s.ok()) return s;
-    } else if (Status s = segment->Load(&scan); !s.ok()) {
+      if (Status s = segment->Recover(previous_next_offset, &scan, producer_state_.get());
+          !s.ok()) {
+        return s;
+      }
+    } else if (Status s = segment->Load(&scan, producer_state_.get()); !s.ok()) {
       return s;
     }
     if (!scan.reason.empty()) {
@@ -235,16 +243,10 @@ KafkaError Log::ValidateForAppend(std::string_view records, bool as_leader,
                                   LogAppendInfo* info) const {
   if (records.empty()) return KafkaError(ErrorCode::kInvalidRequest, "no record batches to append");
   int64_t expected_min_offset = log_end_offset();
-  size_t at = 0;
+  BatchScanner scanner(records, BatchCheck::kValidated);
+  BatchHeader header;
   BatchReader reader;
-  while (at < records.size()) {
-    BatchHeader header;
-    Status s = BatchHeader::Parse(records.substr(at), &header);
-    if (s.ok()) s = ValidateBatch(header);
-    if (!s.ok()) {
-      return KafkaError(ErrorCode::kCorruptMessage,
-                        "batch at byte " + std::to_string(at) + ": " + s.message());
-    }
+  while (scanner.Next(&header)) {
     if (header.size_bytes() > config_.max_message_bytes) {
       return KafkaError(
           ErrorCode::kMessageTooLarge,
@@ -289,7 +291,11 @@ KafkaError Log::ValidateForAppend(std::string_view records, bool as_leader,
     ++info->batch_count;
     info->record_count += header.record_count();
     expected_min_offset = info->last_offset + 1;
-    at += static_cast<size_t>(header.size_bytes());
+  }
+  if (!scanner.at_end()) {
+    return KafkaError(
+        ErrorCode::kCorruptMessage,
+        "batch at byte " + std::to_string(scanner.position()) + ": " + scanner.status().message());
   }
   info->bytes = static_cast<int64_t>(records.size());
   if (info->bytes > config_.segment_bytes) {
@@ -300,7 +306,8 @@ KafkaError Log::ValidateForAppend(std::string_view records, bool as_leader,
   return KafkaError::None();
 }
 
-KafkaError Log::AppendAsLeader(std::string* records, int32_t leader_epoch, LogAppendInfo* info) {
+KafkaError Log::AppendAsLeader(std::string* records, int32_t leader_epoch, LogAppendInfo* info,
+                               AppendOrigin origin) {
   *info = LogAppendInfo();
   if (KafkaError error = CheckOnline(); !error.ok()) return error;
   if (KafkaError error = ValidateForAppend(*records, /*as_leader=*/true, info); !error.ok()) {
@@ -312,17 +319,20 @@ KafkaError Log::AppendAsLeader(std::string* records, int32_t leader_epoch, LogAp
     info->max_timestamp_ms = info->log_append_time_ms;
   }
   int64_t next = info->first_offset;
-  size_t at = 0;
-  while (at < records->size()) {
-    char* batch = records->data() + at;
-    const int64_t size = BatchHeader::PeekSizeBytes(std::string_view(batch, records->size() - at));
-    const auto last_offset_delta = static_cast<int32_t>(GetFixed32(batch + kLastOffsetDeltaOffset));
+  // The scan reads each header before its fields are rewritten in place (none of them is the
+  // length it steps by).
+  BatchScanner scanner(*records);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
+    char* batch = records->data() + scanner.position();
+    const int32_t last_offset_delta = header.last_offset_delta();
     SetBaseOffset(batch, next);
     SetPartitionLeaderEpoch(batch, leader_epoch);
-    if (log_append_time) SetLogAppendTime(batch, size, info->log_append_time_ms);
+    if (log_append_time) SetLogAppendTime(batch, header.size_bytes(), info->log_append_time_ms);
     next += int64_t{last_offset_delta} + 1;
-    at += static_cast<size_t>(size);
   }
+  KS_CHECK(scanner.at_end());
+  if (KafkaError error = ObserveAppend(*records, origin); !error.ok()) return error;
   if (KafkaError error = AppendValidated(*records, *info); !error.ok()) return error;
   if (leader_epoch >= 0) {
     const std::optional<EpochEntry> latest = epoch_cache_.Latest();
@@ -341,12 +351,14 @@ KafkaError Log::AppendAsFollower(std::string_view records, LogAppendInfo* info) 
   if (KafkaError error = ValidateForAppend(records, /*as_leader=*/false, info); !error.ok()) {
     return error;
   }
+  if (KafkaError error = ObserveAppend(records, AppendOrigin::kReplication); !error.ok()) {
+    return error;
+  }
   if (KafkaError error = AppendValidated(records, *info); !error.ok()) return error;
   // The leader's epochs travel inside the batches: record where each new one starts.
-  size_t at = 0;
-  while (at < records.size()) {
-    BatchHeader header;
-    KS_CHECK(BatchHeader::Parse(records.substr(at), &header).ok());
+  BatchScanner scanner(records);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
     const int32_t epoch = header.partition_leader_epoch();
     const std::optional<EpochEntry> latest = epoch_cache_.Latest();
     if (epoch >= 0 && (!latest || epoch > latest->epoch)) {
@@ -354,8 +366,18 @@ KafkaError Log::AppendAsFollower(std::string_view records, LogAppendInfo* info) 
         return StorageError(s);
       }
     }
-    at += static_cast<size_t>(header.size_bytes());
   }
+  KS_CHECK(scanner.at_end());
+  return KafkaError::None();
+}
+
+KafkaError Log::ObserveAppend(std::string_view records, AppendOrigin origin) {
+  BatchScanner scanner(records);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
+    if (KafkaError error = producer_state_->OnAppend(header, origin); !error.ok()) return error;
+  }
+  KS_CHECK(scanner.at_end());
   return KafkaError::None();
 }
 
@@ -506,6 +528,7 @@ KafkaError Log::Truncate(int64_t to_offset) {
     return StorageError(s);
   }
   bytes_removed += removed;
+  producer_state_->OnTruncate(log_end_offset());
   recovery_point_ = std::min(recovery_point_, log_end_offset());
   if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
   if (Status s = epoch_cache_.TruncateFromEnd(log_end_offset()); !s.ok()) return StorageError(s);
@@ -526,6 +549,7 @@ KafkaError Log::TruncateFullyAndStartAt(int64_t offset) {
     if (Status s = segment->DeleteFiles(); !s.ok()) return StorageError(s);
   }
   segments_.clear();
+  producer_state_->OnTruncate(0);
   auto segment = std::make_unique<Segment>(env_, name_, offset, config_);
   if (Status s = segment->Create(); !s.ok()) return StorageError(s);
   segments_.emplace(offset, std::move(segment));

@@ -18,6 +18,8 @@
 //   rebuilt; what was dropped is traced (log.recovery) and kept in last_recovery().
 // - A disk error takes the log offline (as Kafka takes its log directory offline): that call and
 //   every later one return KAFKA_STORAGE_ERROR, nothing crashes. Reopening recovers.
+// - Producer state (model/log/producer_state.h) hears of every batch appended, recovered at Open
+//   or truncated away; it may refuse an append. No log keeps any yet (NoProducerState).
 // The Log belongs to one node's incarnation: it holds a reference to the Env that made it.
 #pragma once
 
@@ -33,6 +35,7 @@
 #include "model/kafka/errors.h"
 #include "model/log/leader_epoch_cache.h"
 #include "model/log/log_config.h"
+#include "model/log/producer_state.h"
 #include "model/log/segment.h"
 
 namespace ks {
@@ -74,17 +77,20 @@ struct LogRecoveryReport {
 
 class Log {
  public:
-  // Opens (or creates) the log of topic-partition on env's disk and recovers it.
+  // Opens (or creates) the log of topic-partition on env's disk and recovers it, telling
+  // `producer_state` (NoProducerState if null) of every batch kept.
   static KafkaError Open(Env& env, std::string topic, int32_t partition, const LogConfig& config,
-                         std::unique_ptr<Log>* out);
+                         std::unique_ptr<Log>* out,
+                         std::unique_ptr<ProducerStateObserver> producer_state = nullptr);
 
   Log(const Log&) = delete;
   Log& operator=(const Log&) = delete;
 
   // Appends one or more batches (back to back in *records) as the leader: assigns offsets from
   // the LEO and sets partitionLeaderEpoch = leader_epoch (and LogAppendTime if configured),
-  // rewriting those fields of *records in place.
-  KafkaError AppendAsLeader(std::string* records, int32_t leader_epoch, LogAppendInfo* info);
+  // rewriting those fields of *records in place. `origin`: a client's or a coordinator's append.
+  KafkaError AppendAsLeader(std::string* records, int32_t leader_epoch, LogAppendInfo* info,
+                            AppendOrigin origin = AppendOrigin::kClient);
   // Appends batches fetched from the leader, keeping their offsets; they must start at or above
   // the LEO and increase.
   KafkaError AppendAsFollower(std::string_view records, LogAppendInfo* info);
@@ -146,6 +152,7 @@ class Log {
   Env& env() const { return env_; }
   LeaderEpochCache& leader_epoch_cache() { return epoch_cache_; }
   const LogRecoveryReport& last_recovery() const { return last_recovery_; }
+  ProducerStateObserver& producer_state() { return *producer_state_; }
   bool offline() const { return offline_; }
   std::string PathOf(std::string_view file_name) const {
     return name_ + "/" + std::string(file_name);
@@ -160,6 +167,8 @@ class Log {
 
   // Checks batches for the append paths; fills per-append totals.
   KafkaError ValidateForAppend(std::string_view records, bool as_leader, LogAppendInfo* info) const;
+  // Tells producer state of each batch of an append (offsets assigned); its refusal, if any.
+  KafkaError ObserveAppend(std::string_view records, AppendOrigin origin);
   KafkaError AppendValidated(std::string_view records, const LogAppendInfo& info);
   KafkaError MaybeRoll(int64_t bytes, int64_t first_offset, int64_t last_offset,
                        int64_t max_timestamp_ms);
@@ -181,6 +190,7 @@ class Log {
   // Segments by base offset; never empty once opened. The last one is active.
   std::map<int64_t, std::unique_ptr<Segment>> segments_;
   LeaderEpochCache epoch_cache_;
+  std::unique_ptr<ProducerStateObserver> producer_state_;
   int64_t log_start_offset_ = 0;
   int64_t recovery_point_ = 0;
   int64_t unflushed_records_ = 0;

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "model/env/check.h"
+#include "model/log/batch_scanner.h"
 #include "model/log/checkpoint_file.h"
 
 namespace ks {
@@ -48,6 +49,219 @@ BatchOptions OptionsOf(const BatchHeader& header) {
   options.base_sequence = header.base_sequence();
   options.delete_horizon_ms = header.delete_horizon_ms();
   return options;
+}
+
+KafkaError CorruptSegment(const Segment& segment, const BatchScanner& scanner) {
+  return KafkaError(ErrorCode::kCorruptMessage,
+                    segment.log_path() + ": " + scanner.status().message());
+}
+
+// Step 2: key -> latest offset over the dirty section, segment by segment from the first dirty
+// one; stops at a segment boundary once the map holds max_map_keys keys. *end_offset: where the
+// mapped section ends (unchanged if no segment was mapped).
+KafkaError BuildOffsetMap(Disk& disk, const std::vector<SegmentRef>& inactive,
+                          const CleanableRange& range, int64_t max_map_keys, OffsetMap* latest,
+                          int64_t* end_offset) {
+  std::string bytes;
+  BatchReader reader;
+  Record record;
+  for (const SegmentRef& ref : inactive) {
+    if (ref.upper_bound_offset <= range.first_dirty_offset) continue;
+    if (ref.upper_bound_offset > range.first_uncleanable_offset) break;
+    if (Status s = ReadSegmentBytes(disk, *ref.segment, &bytes); !s.ok()) {
+      return KafkaError::FromStatus(s);
+    }
+    BatchScanner scanner(bytes);
+    BatchHeader header;
+    while (scanner.Next(&header)) {
+      if (header.is_control()) continue;
+      if (Status s = reader.Open(header); !s.ok()) return KafkaError::FromStatus(s);
+      while (reader.Next(&record)) {
+        if (record.key) latest->insert_or_assign(std::string(*record.key), record.offset);
+      }
+      if (!reader.status().ok()) return KafkaError::FromStatus(reader.status());
+    }
+    if (!scanner.at_end()) return CorruptSegment(*ref.segment, scanner);
+    *end_offset = ref.upper_bound_offset;
+    if (static_cast<int64_t>(latest->size()) >= max_map_keys) break;
+  }
+  return KafkaError::None();
+}
+
+// Step 3's grouping: the inactive segments below `end_offset` (and above the log start), oldest
+// first, in runs whose bytes fit segment.bytes and whose offsets fit one segment's 32-bit
+// relative offsets.
+std::vector<std::vector<const Segment*>> GroupSegments(const std::vector<SegmentRef>& inactive,
+                                                       int64_t end_offset, const Log& log) {
+  std::vector<std::vector<const Segment*>> groups;
+  int64_t group_bytes = 0;
+  for (const SegmentRef& ref : inactive) {
+    if (ref.upper_bound_offset > end_offset) break;
+    if (ref.upper_bound_offset <= log.log_start_offset()) continue;
+    const bool fits = !groups.empty() &&
+                      group_bytes + ref.segment->size_bytes() <= log.config().segment_bytes &&
+                      ref.upper_bound_offset - groups.back().front()->base_offset() <= INT32_MAX;
+    if (!fits) {
+      groups.emplace_back();
+      group_bytes = 0;
+    }
+    groups.back().push_back(ref.segment);
+    group_bytes += ref.segment->size_bytes();
+  }
+  return groups;
+}
+
+// What becomes of one record in a cleaning pass.
+enum class RecordFate {
+  kKept,
+  kSuperseded,        // a later offset of its key is in the map
+  kTombstoneExpired,  // a tombstone past its batch's delete horizon
+};
+
+RecordFate FateOf(const Record& record, const OffsetMap& latest,
+                  std::optional<int64_t> delete_horizon_ms, int64_t now_ms) {
+  if (record.key) {
+    auto it = latest.find(*record.key);
+    if (it != latest.end() && it->second > record.offset) return RecordFate::kSuperseded;
+  }
+  if (!record.value && delete_horizon_ms && now_ms >= *delete_horizon_ms) {
+    return RecordFate::kTombstoneExpired;
+  }
+  return RecordFate::kKept;
+}
+
+// One cleaned segment, for the log.clean event.
+struct CleanedSegment {
+  int64_t base_offset;
+  int64_t next_offset;
+  int64_t size_bytes;
+};
+
+// "[[base, next_offset, bytes], ...]"
+std::string SegmentListJson(const std::vector<CleanedSegment>& segments) {
+  std::string json = "[";
+  for (const CleanedSegment& segment : segments) {
+    if (json.size() > 1) json.push_back(',');
+    json += "[" + std::to_string(segment.base_offset) + "," + std::to_string(segment.next_offset) +
+            "," + std::to_string(segment.size_bytes) + "]";
+  }
+  return json + "]";
+}
+
+// Step 3's rewrite of batches into a cleaned segment: a control batch and a batch that loses
+// nothing are copied byte for byte, a batch that loses every record is dropped, any other is
+// rebuilt from its survivors (same base offset, codec and producer fields). The first pass that
+// keeps a tombstone stamps its batch with the delete horizon. Counts removals in *result.
+class BatchRewriter {
+ public:
+  BatchRewriter(const OffsetMap& latest, int64_t now_ms, int64_t new_horizon_ms,
+                CleanResult* result)
+      : latest_(latest), now_ms_(now_ms), new_horizon_ms_(new_horizon_ms), result_(result) {}
+
+  // Rewrites the batches of `source` (its bytes) into `cleaned`.
+  KafkaError RewriteSegment(const Segment& source, std::string_view bytes, Segment* cleaned) {
+    BatchScanner scanner(bytes);
+    BatchHeader header;
+    while (scanner.Next(&header)) {
+      if (KafkaError error = RewriteBatch(header, cleaned); !error.ok()) return error;
+    }
+    if (!scanner.at_end()) return CorruptSegment(source, scanner);
+    return KafkaError::None();
+  }
+
+ private:
+  struct Survivors {
+    int32_t kept = 0;
+    bool kept_tombstone = false;
+  };
+
+  KafkaError RewriteBatch(const BatchHeader& header, Segment* cleaned) {
+    if (header.is_control()) return Append(header.bytes(), cleaned);
+    Survivors survivors;
+    if (Status s = CountSurvivors(header, &survivors); !s.ok()) return KafkaError::FromStatus(s);
+    result_->records_removed += header.record_count() - survivors.kept;
+    const bool needs_horizon = survivors.kept_tombstone && !header.delete_horizon_ms();
+    if (survivors.kept == 0) return KafkaError::None();
+    if (survivors.kept == header.record_count() && !needs_horizon) {
+      return Append(header.bytes(), cleaned);
+    }
+    if (Status s = Rebuild(header, needs_horizon); !s.ok()) return KafkaError::FromStatus(s);
+    return Append(rebuilt_, cleaned);
+  }
+
+  // First pass over a batch: what survives, and does it keep a tombstone?
+  Status CountSurvivors(const BatchHeader& header, Survivors* survivors) {
+    if (Status s = reader_.Open(header); !s.ok()) return s;
+    while (reader_.Next(&record_)) {
+      const RecordFate fate = FateOf(record_, latest_, header.delete_horizon_ms(), now_ms_);
+      if (fate == RecordFate::kTombstoneExpired) ++result_->tombstones_removed;
+      if (fate != RecordFate::kKept) continue;
+      ++survivors->kept;
+      survivors->kept_tombstone |= !record_.value;
+    }
+    return reader_.status();
+  }
+
+  // Second pass: the batch rebuilt from its survivors into rebuilt_.
+  Status Rebuild(const BatchHeader& header, bool needs_horizon) {
+    BatchOptions options = OptionsOf(header);
+    if (needs_horizon) options.delete_horizon_ms = new_horizon_ms_;
+    builder_.Start(options, &rebuilt_);
+    if (Status s = reader_.Open(header); !s.ok()) return s;
+    while (reader_.Next(&record_)) {
+      if (FateOf(record_, latest_, header.delete_horizon_ms(), now_ms_) != RecordFate::kKept) {
+        continue;
+      }
+      builder_.AddWithOffsetDelta(static_cast<int32_t>(record_.offset - header.base_offset()),
+                                  record_.timestamp_ms, record_.key, record_.value,
+                                  record_.header_count, record_.raw_headers);
+    }
+    return builder_.Finish();
+  }
+
+  static KafkaError Append(std::string_view batch, Segment* cleaned) {
+    if (Status s = cleaned->Append(batch); !s.ok()) return KafkaError::FromStatus(s);
+    return KafkaError::None();
+  }
+
+  const OffsetMap& latest_;
+  const int64_t now_ms_;
+  const int64_t new_horizon_ms_;
+  CleanResult* result_;
+  BatchReader reader_;
+  BatchBuilder builder_;
+  Record record_;
+  std::string rebuilt_;
+};
+
+// Steps 3-4 for one group: its segments rewritten into "<base>.log.cleaned", flushed, then
+// swapped in for the originals (Log::ReplaceSegments).
+KafkaError CleanGroup(Env& env, Log& log, const std::vector<const Segment*>& group,
+                      BatchRewriter& rewriter, CleanResult* result,
+                      std::vector<CleanedSegment>* cleaned_segments) {
+  auto cleaned = std::make_unique<Segment>(env, log.name(), group.front()->base_offset(),
+                                           log.config(), ".cleaned");
+  if (Status s = cleaned->Create(); !s.ok()) return KafkaError::FromStatus(s);
+  std::vector<int64_t> old_bases;
+  std::string bytes;
+  for (const Segment* source : group) {
+    old_bases.push_back(source->base_offset());
+    result->bytes_before += source->size_bytes();
+    ++result->segments_before;
+    if (Status s = ReadSegmentBytes(env.LocalDisk(), *source, &bytes); !s.ok()) {
+      return KafkaError::FromStatus(s);
+    }
+    if (KafkaError error = rewriter.RewriteSegment(*source, bytes, cleaned.get()); !error.ok()) {
+      return error;
+    }
+  }
+  if (Status s = cleaned->OnBecomeInactive(); !s.ok()) return KafkaError::FromStatus(s);
+  if (Status s = cleaned->Flush(); !s.ok()) return KafkaError::FromStatus(s);
+  result->bytes_after += cleaned->size_bytes();
+  cleaned_segments->push_back(
+      {cleaned->base_offset(), cleaned->next_offset(), cleaned->size_bytes()});
+  ++result->segments_after;
+  return log.ReplaceSegments(old_bases, std::move(cleaned));
 }
 
 }  // namespace
@@ -144,135 +358,20 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
   // 2. key -> latest offset over the dirty section.
   OffsetMap latest;
   int64_t end_offset = range.first_dirty_offset;
-  std::string bytes;
-  BatchReader reader;
-  Record record;
-  for (const SegmentRef& ref : inactive) {
-    if (ref.upper_bound_offset <= range.first_dirty_offset) continue;
-    if (ref.upper_bound_offset > range.first_uncleanable_offset) break;
-    if (Status s = ReadSegmentBytes(disk, *ref.segment, &bytes); !s.ok()) {
-      return KafkaError::FromStatus(s);
-    }
-    for (size_t at = 0; at < bytes.size();) {
-      BatchHeader header;
-      if (Status s = BatchHeader::Parse(std::string_view(bytes).substr(at), &header); !s.ok()) {
-        return KafkaError(ErrorCode::kCorruptMessage, ref.segment->log_path() + ": " + s.message());
-      }
-      at += static_cast<size_t>(header.size_bytes());
-      if (header.is_control()) continue;
-      if (Status s = reader.Open(header); !s.ok()) return KafkaError::FromStatus(s);
-      while (reader.Next(&record)) {
-        if (record.key) latest.insert_or_assign(std::string(*record.key), record.offset);
-      }
-      if (!reader.status().ok()) return KafkaError::FromStatus(reader.status());
-    }
-    end_offset = ref.upper_bound_offset;
-    if (static_cast<int64_t>(latest.size()) >= options_.max_map_keys) break;
+  if (KafkaError error =
+          BuildOffsetMap(disk, inactive, range, options_.max_map_keys, &latest, &end_offset);
+      !error.ok()) {
+    return error;
   }
   if (end_offset <= range.first_dirty_offset) return KafkaError::None();  // nothing dirty
 
-  // 3. Group the segments below end_offset and rewrite each group.
-  std::vector<std::vector<const Segment*>> groups;
-  int64_t group_bytes = 0;
-  for (const SegmentRef& ref : inactive) {
-    if (ref.upper_bound_offset > end_offset) break;
-    if (ref.upper_bound_offset <= log.log_start_offset()) continue;
-    const bool fits = !groups.empty() &&
-                      group_bytes + ref.segment->size_bytes() <= log.config().segment_bytes &&
-                      ref.upper_bound_offset - groups.back().front()->base_offset() <= INT32_MAX;
-    if (!fits) {
-      groups.emplace_back();
-      group_bytes = 0;
-    }
-    groups.back().push_back(ref.segment);
-    group_bytes += ref.segment->size_bytes();
-  }
-
+  // 3-4. Rewrite the segments below end_offset, group by group, and swap each group in.
   const int64_t now_ms = env_.WallClockMs();
-  const int64_t new_horizon_ms = now_ms + log.config().delete_retention_ms;
-  std::string rebuilt;
-  std::string new_segments = "[";  // [[base, next_offset, bytes], ...] for the trace
-  BatchBuilder builder;
-  for (const std::vector<const Segment*>& group : groups) {
-    auto cleaned = std::make_unique<Segment>(env_, log.name(), group.front()->base_offset(),
-                                             log.config(), ".cleaned");
-    if (Status s = cleaned->Create(); !s.ok()) return KafkaError::FromStatus(s);
-    std::vector<int64_t> old_bases;
-    for (const Segment* source : group) {
-      old_bases.push_back(source->base_offset());
-      result->bytes_before += source->size_bytes();
-      ++result->segments_before;
-      if (Status s = ReadSegmentBytes(disk, *source, &bytes); !s.ok()) {
-        return KafkaError::FromStatus(s);
-      }
-      for (size_t at = 0; at < bytes.size();) {
-        BatchHeader header;
-        if (Status s = BatchHeader::Parse(std::string_view(bytes).substr(at), &header); !s.ok()) {
-          return KafkaError(ErrorCode::kCorruptMessage, source->log_path() + ": " + s.message());
-        }
-        at += static_cast<size_t>(header.size_bytes());
-        if (header.is_control()) {
-          if (Status s = cleaned->Append(header.bytes()); !s.ok()) {
-            return KafkaError::FromStatus(s);
-          }
-          continue;
-        }
-        // First pass over the batch: what survives, and does it keep a tombstone?
-        if (Status s = reader.Open(header); !s.ok()) return KafkaError::FromStatus(s);
-        int32_t kept = 0;
-        bool kept_tombstone = false;
-        const std::optional<int64_t> horizon = header.delete_horizon_ms();
-        auto survives = [&](const Record& r, bool count) {
-          if (r.key) {
-            auto it = latest.find(*r.key);
-            if (it != latest.end() && it->second > r.offset) return false;
-          }
-          if (!r.value && horizon && now_ms >= *horizon) {
-            if (count) ++result->tombstones_removed;
-            return false;
-          }
-          return true;
-        };
-        while (reader.Next(&record)) {
-          if (survives(record, /*count=*/true)) {
-            ++kept;
-            kept_tombstone |= !record.value;
-          }
-        }
-        if (!reader.status().ok()) return KafkaError::FromStatus(reader.status());
-        result->records_removed += header.record_count() - kept;
-        const bool needs_horizon = kept_tombstone && !horizon;
-        if (kept == 0) continue;
-        if (kept == header.record_count() && !needs_horizon) {
-          if (Status s = cleaned->Append(header.bytes()); !s.ok()) {
-            return KafkaError::FromStatus(s);
-          }
-          continue;
-        }
-        // Second pass: rebuild the batch from its survivors, same base offset and codec.
-        BatchOptions options = OptionsOf(header);
-        if (needs_horizon) options.delete_horizon_ms = new_horizon_ms;
-        builder.Start(options, &rebuilt);
-        if (Status s = reader.Open(header); !s.ok()) return KafkaError::FromStatus(s);
-        while (reader.Next(&record)) {
-          if (!survives(record, /*count=*/false)) continue;
-          builder.AddWithOffsetDelta(static_cast<int32_t>(record.offset - header.base_offset()),
-                                     record.timestamp_ms, record.key, record.value,
-                                     record.header_count, record.raw_headers);
-        }
-        if (Status s = builder.Finish(); !s.ok()) return KafkaError::FromStatus(s);
-        if (Status s = cleaned->Append(rebuilt); !s.ok()) return KafkaError::FromStatus(s);
-      }
-    }
-    if (Status s = cleaned->OnBecomeInactive(); !s.ok()) return KafkaError::FromStatus(s);
-    if (Status s = cleaned->Flush(); !s.ok()) return KafkaError::FromStatus(s);
-    result->bytes_after += cleaned->size_bytes();
-    if (new_segments.size() > 1) new_segments.push_back(',');
-    new_segments += "[" + std::to_string(cleaned->base_offset()) + "," +
-                    std::to_string(cleaned->next_offset()) + "," +
-                    std::to_string(cleaned->size_bytes()) + "]";
-    ++result->segments_after;
-    if (KafkaError error = log.ReplaceSegments(old_bases, std::move(cleaned)); !error.ok()) {
+  BatchRewriter rewriter(latest, now_ms, now_ms + log.config().delete_retention_ms, result);
+  std::vector<CleanedSegment> cleaned_segments;
+  for (const std::vector<const Segment*>& group : GroupSegments(inactive, end_offset, log)) {
+    if (KafkaError error = CleanGroup(env_, log, group, rewriter, result, &cleaned_segments);
+        !error.ok()) {
       return error;
     }
   }
@@ -295,7 +394,7 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
                                         .Add("bytes_after", result->bytes_after)
                                         .Add("records_removed", result->records_removed)
                                         .Add("tombstones_removed", result->tombstones_removed)
-                                        .AddRaw("segments", new_segments + "]")));
+                                        .AddRaw("segments", SegmentListJson(cleaned_segments))));
   return KafkaError::None();
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "model/env/check.h"
+#include "model/log/batch_scanner.h"
 #include "model/log/crc32c.h"
 #include "model/log/varint.h"
 
@@ -164,33 +165,14 @@ Status EncodeBatch(const BatchOptions& options, std::span<const RecordInput> rec
 
 // ---- BatchHeader ----
 
-int64_t BatchHeader::PeekSizeBytes(std::string_view bytes) {
-  if (bytes.size() < static_cast<size_t>(kLogOverhead)) return -1;
-  return int64_t{static_cast<int32_t>(GetFixed32(bytes.data() + kBatchLengthOffset))} +
-         kLogOverhead;
-}
-
 Status BatchHeader::Parse(std::string_view bytes, BatchHeader* out) {
-  if (bytes.size() < static_cast<size_t>(kRecordBatchOverhead)) {
-    return Status::Corruption("truncated batch header: " + std::to_string(bytes.size()) +
-                              " bytes, a header takes " + std::to_string(kRecordBatchOverhead));
+  // One step of a scan: the rules live in BatchScanner.
+  BatchScanner scanner(bytes);
+  if (scanner.Next(out)) return Status::Ok();
+  if (scanner.at_end()) {  // no bytes at all
+    return DescribeFrameProblem(BatchScanStop::kIncomplete, 0, 0, -1, 0);
   }
-  const int64_t size = PeekSizeBytes(bytes);
-  if (size < kRecordBatchOverhead) {
-    return Status::Corruption("impossible batch length " + std::to_string(size - kLogOverhead) +
-                              " (at least " + std::to_string(kRecordBatchOverhead - kLogOverhead) +
-                              ")");
-  }
-  if (size > static_cast<int64_t>(bytes.size())) {
-    return Status::Corruption("batch of " + std::to_string(size) + " bytes but only " +
-                              std::to_string(bytes.size()) + " bytes remain");
-  }
-  const auto magic = static_cast<int8_t>(bytes[kMagicOffset]);
-  if (magic != kMagicV2) {
-    return Status::Corruption("unsupported magic " + std::to_string(magic) + " (expected 2)");
-  }
-  out->p_ = bytes.data();
-  return Status::Ok();
+  return scanner.status();
 }
 
 uint32_t BatchHeader::ComputeCrc() const {

@@ -165,12 +165,12 @@ Status EncodeBatch(const BatchOptions& options, std::span<const RecordInput> rec
 
 // A view of a batch's 61-byte header. Parse checks only what can be checked without reading
 // the records: enough bytes, magic 2, a batchLength that fits the header and the bytes given.
+// To walk many batches, use BatchScanner (model/log/batch_scanner.h), which applies the same
+// checks and also tells a batch cut by the end of the bytes from a corrupt one.
 class BatchHeader {
  public:
   // `bytes` starts at a batch; it may continue past it (a log holds many batches).
   static Status Parse(std::string_view bytes, BatchHeader* out);
-  // Reads the batch's total size (batchLength + 12) from its first 12 bytes; -1 if fewer.
-  static int64_t PeekSizeBytes(std::string_view bytes);
 
   int64_t base_offset() const { return static_cast<int64_t>(GetFixed64(p_)); }
   int32_t batch_length() const { return static_cast<int32_t>(GetFixed32(p_ + kBatchLengthOffset)); }
@@ -223,6 +223,7 @@ class BatchHeader {
   bool IsCrcValid() const { return ComputeCrc() == crc(); }
 
  private:
+  friend class BatchScanner;  // hands out headers it has checked
   const char* p_ = nullptr;
 };
 

@@ -4,8 +4,22 @@
 #include <cstdio>
 
 #include "model/env/check.h"
+#include "model/log/batch_scanner.h"
 
 namespace ks {
+namespace {
+
+// The batch frames in `bytes`, by their length fields alone, counting the one a problem cuts
+// short: an estimate of what recovery drops after the first bad byte (garbage has no frames).
+int64_t CountFrames(std::string_view bytes) {
+  BatchScanner scanner(bytes, BatchCheck::kFrame);
+  BatchHeader header;
+  int64_t frames = 0;
+  while (scanner.Next(&header)) ++frames;
+  return scanner.at_end() ? frames : frames + 1;
+}
+
+}  // namespace
 
 Segment::Segment(Env& env, std::string directory, int64_t base_offset, const LogConfig& config,
                  std::string suffix)
@@ -102,65 +116,79 @@ Status Segment::Account(const BatchHeader& header, int64_t position, bool write_
 
 Status Segment::Append(std::string_view batches) {
   if (Status s = disk_.Append(log_path_, batches); !s.ok()) return s;
-  int64_t position = size_bytes_;
-  size_t at = 0;
-  while (at < batches.size()) {
-    BatchHeader header;
-    KS_CHECK_MSG(BatchHeader::Parse(batches.substr(at), &header).ok(),
-                 "Segment::Append requires whole, validated batches");
+  const int64_t start = size_bytes_;
+  BatchScanner scanner(batches);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
     KS_CHECK(header.base_offset() >= next_offset_);
-    if (Status s = Account(header, position, /*write_index=*/true, nullptr, nullptr); !s.ok()) {
+    if (Status s =
+            Account(header, start + scanner.position(), /*write_index=*/true, nullptr, nullptr);
+        !s.ok()) {
       return s;
     }
-    position += header.size_bytes();
-    at += static_cast<size_t>(header.size_bytes());
   }
+  KS_CHECK_MSG(scanner.at_end(), "Segment::Append requires whole, validated batches");
   return Status::Ok();
 }
 
-Status Segment::ScanFile(bool validate, int64_t min_offset, Scan* scan) {
+Status Segment::ScanFile(bool validate, int64_t min_offset, Scan* scan,
+                         ProducerStateObserver* producer_state) {
   ResetStats();
   const int64_t file_size = disk_.Size(log_path_);
   if (file_size < 0) return Status::NotFound(log_path_);
   std::string_view bytes;
   if (Status s = disk_.ReadView(log_path_, 0, file_size, &bytes); !s.ok()) return s;
-  int64_t position = 0;
+  BatchScanner scanner(bytes, validate ? BatchCheck::kValidated : BatchCheck::kHeader);
   int64_t expected_min_offset = std::max(min_offset, base_offset_);
-  while (position < file_size) {
-    const std::string_view rest = bytes.substr(static_cast<size_t>(position));
-    BatchHeader header;
-    Status s = BatchHeader::Parse(rest, &header);
-    if (s.ok() && validate) s = ValidateBatch(header);
-    if (s.ok() && header.base_offset() < expected_min_offset) {
-      s = Status::Corruption("offsets go backwards: batch at " +
-                             std::to_string(header.base_offset()) + " after offset " +
-                             std::to_string(expected_min_offset - 1));
-    }
-    if (s.ok() && header.last_offset() - base_offset_ > INT32_MAX) {
-      s = Status::Corruption("offset " + std::to_string(header.last_offset()) +
-                             " does not fit the segment's relative offsets");
-    }
+  BatchHeader header;
+  while (scanner.Next(&header)) {
+    Status s = CheckSegmentOffsets(header, expected_min_offset);
     if (!s.ok()) {
-      scan->error =
-          Status::Corruption("at position " + std::to_string(position) + ": " + s.message());
+      scan->error = Status::Corruption("at position " + std::to_string(scanner.position()) + ": " +
+                                       s.message());
       break;
     }
-    if (Status a = Account(header, position, false, &scan->offset_entries, &scan->time_entries);
+    if (Status a =
+            Account(header, scanner.position(), false, &scan->offset_entries, &scan->time_entries);
         !a.ok()) {
       return a;
     }
     ++scan->batches;
     expected_min_offset = header.next_offset();
-    position += header.size_bytes();
+    if (producer_state != nullptr) producer_state->OnRecoveredBatch(header);
   }
-  scan->valid_bytes = position;
+  if (scan->error.ok() && !scanner.at_end()) {
+    // A torn tail ends the valid bytes as corruption does: recovery truncates there.
+    scan->error = Status::Corruption("at position " + std::to_string(scanner.position()) + ": " +
+                                     scanner.status().message());
+  }
+  scan->valid_bytes = scanner.position();
   return Status::Ok();
 }
 
-Status Segment::Load(SegmentScanReport* report) {
+Status Segment::CheckSegmentOffsets(const BatchHeader& header, int64_t expected_min_offset) const {
+  if (header.base_offset() < expected_min_offset) {
+    return Status::Corruption("offsets go backwards: batch at " +
+                              std::to_string(header.base_offset()) + " after offset " +
+                              std::to_string(expected_min_offset - 1));
+  }
+  if (header.last_offset() - base_offset_ > INT32_MAX) {
+    return Status::Corruption("offset " + std::to_string(header.last_offset()) +
+                              " does not fit the segment's relative offsets");
+  }
+  return Status::Ok();
+}
+
+Status Segment::Load(SegmentScanReport* report, ProducerStateObserver* producer_state) {
   Scan scan;
-  if (Status s = ScanFile(/*validate=*/false, base_offset_, &scan); !s.ok()) return s;
-  if (!scan.error.ok()) return Recover(base_offset_, report);
+  if (Status s = ScanFile(/*validate=*/false, base_offset_, &scan, producer_state); !s.ok()) {
+    return s;
+  }
+  if (!scan.error.ok()) {
+    // Recover scans the segment again: what this scan reported starts over.
+    if (producer_state != nullptr) producer_state->OnTruncate(base_offset_);
+    return Recover(base_offset_, report, producer_state);
+  }
   report->batches_valid = scan.batches;
   report->bytes_valid = scan.valid_bytes;
   bool offset_index_valid = false;
@@ -176,9 +204,12 @@ Status Segment::Load(SegmentScanReport* report) {
   return Status::Ok();
 }
 
-Status Segment::Recover(int64_t min_offset, SegmentScanReport* report) {
+Status Segment::Recover(int64_t min_offset, SegmentScanReport* report,
+                        ProducerStateObserver* producer_state) {
   Scan scan;
-  if (Status s = ScanFile(/*validate=*/true, min_offset, &scan); !s.ok()) return s;
+  if (Status s = ScanFile(/*validate=*/true, min_offset, &scan, producer_state); !s.ok()) {
+    return s;
+  }
   const int64_t file_size = disk_.Size(log_path_);
   report->batches_valid = scan.batches;
   report->bytes_valid = scan.valid_bytes;
@@ -191,55 +222,12 @@ Status Segment::Recover(int64_t min_offset, SegmentScanReport* report) {
     // what was lost (garbage has no frames to count).
     std::string_view bytes;
     if (Status s = disk_.ReadView(log_path_, 0, file_size, &bytes); !s.ok()) return s;
-    int64_t position = scan.valid_bytes;
-    while (position < file_size) {
-      const int64_t size = BatchHeader::PeekSizeBytes(bytes.substr(static_cast<size_t>(position)));
-      ++report->batches_dropped;
-      if (size < kRecordBatchOverhead) break;
-      position += size;
-    }
+    report->batches_dropped = CountFrames(bytes.substr(static_cast<size_t>(scan.valid_bytes)));
     if (Status s = disk_.Truncate(log_path_, scan.valid_bytes); !s.ok()) return s;
   }
   if (Status s = offset_index_.Rewrite(scan.offset_entries); !s.ok()) return s;
   return time_index_.Rewrite(scan.time_entries);
 }
-
-namespace {
-
-// The fields of a batch header the forward scans need, checked as BatchHeader::Parse checks
-// them, except that the batch only has to fit the `file_bytes_left` (it may extend past the
-// view, which the scans bound to what they need so the disk can hand out a zero-copy view).
-struct HeaderPeek {
-  int64_t base_offset = 0;
-  int64_t last_offset = 0;
-  int64_t size_bytes = 0;
-};
-
-Status PeekHeader(std::string_view bytes, int64_t file_bytes_left, HeaderPeek* out) {
-  if (bytes.size() < static_cast<size_t>(kRecordBatchOverhead)) {
-    return Status::Corruption("truncated batch header: " + std::to_string(bytes.size()) +
-                              " bytes, a header takes " + std::to_string(kRecordBatchOverhead));
-  }
-  const int64_t size = BatchHeader::PeekSizeBytes(bytes);
-  if (size < kRecordBatchOverhead) {
-    return Status::Corruption("impossible batch length " + std::to_string(size - kLogOverhead));
-  }
-  if (size > file_bytes_left) {
-    return Status::Corruption("batch of " + std::to_string(size) + " bytes but only " +
-                              std::to_string(file_bytes_left) + " bytes remain");
-  }
-  if (static_cast<int8_t>(bytes[kMagicOffset]) != kMagicV2) {
-    return Status::Corruption("unsupported magic " +
-                              std::to_string(static_cast<int8_t>(bytes[kMagicOffset])));
-  }
-  out->base_offset = static_cast<int64_t>(GetFixed64(bytes.data()));
-  out->last_offset =
-      out->base_offset + static_cast<int32_t>(GetFixed32(bytes.data() + kLastOffsetDeltaOffset));
-  out->size_bytes = size;
-  return Status::Ok();
-}
-
-}  // namespace
 
 Status Segment::Locate(int64_t offset, std::optional<Location>* location) const {
   location->reset();
@@ -253,22 +241,21 @@ Status Segment::Locate(int64_t offset, std::optional<Location>* location) const 
       next_position < 0 ? size_bytes_ : std::min(size_bytes_, next_position + kRecordBatchOverhead);
   std::string_view bytes;
   if (Status s = disk_.ReadView(log_path_, start, end - start, &bytes); !s.ok()) return s;
-  size_t at = 0;
-  while (at < bytes.size()) {
-    HeaderPeek header;
-    if (Status s =
-            PeekHeader(bytes.substr(at), size_bytes_ - start - static_cast<int64_t>(at), &header);
-        !s.ok()) {
-      return Status::Corruption(log_path_ + " at position " + std::to_string(start + at) + ": " +
-                                s.message());
-    }
-    if (header.last_offset >= offset) {
-      *location =
-          Location{static_cast<int32_t>(start + static_cast<int64_t>(at)), header.base_offset,
-                   header.last_offset, static_cast<int32_t>(header.size_bytes)};
+  // The view holds the headers the walk needs, not whole batches: each batch only has to fit the
+  // rest of the segment.
+  BatchScanner scanner = BatchScanner::HeadersOnly(bytes, size_bytes_ - start);
+  BatchHeader header;
+  while (scanner.next_position() < static_cast<int64_t>(bytes.size()) && scanner.Next(&header)) {
+    if (header.last_offset() >= offset) {
+      *location = Location{static_cast<int32_t>(start + scanner.position()), header.base_offset(),
+                           header.last_offset(), header.size_bytes()};
       return Status::Ok();
     }
-    at += static_cast<size_t>(header.size_bytes);
+  }
+  if (scanner.stop() != BatchScanStop::kNone && !scanner.at_end()) {
+    return Status::Corruption(log_path_ + " at position " +
+                              std::to_string(start + scanner.position()) + ": " +
+                              scanner.status().message());
   }
   return Status::Ok();
 }
@@ -286,30 +273,25 @@ Status Segment::Read(int64_t offset, int64_t max_bytes, int64_t max_offset_exclu
   int64_t window = std::min(rest, std::max<int64_t>(max_bytes, 0));
   window = std::min(rest, std::max<int64_t>(window, location->size_bytes));
   if (Status s = disk_.Read(log_path_, location->position, window, out); !s.ok()) return s;
-  const std::string_view bytes(*out);
-  size_t end = 0;
-  while (end < bytes.size()) {
-    const std::string_view tail = bytes.substr(end);
-    // A batch that runs past the window does not fit max_bytes (the first one always fits). The
-    // window may cut it anywhere, even inside its length field: the segment goes on past the
-    // window, so these are not the bytes of a truncated batch.
-    const bool length_cut = tail.size() < static_cast<size_t>(kLogOverhead);
-    const int64_t size = BatchHeader::PeekSizeBytes(tail);
-    const bool past_window =
-        length_cut || (size >= kRecordBatchOverhead && static_cast<int64_t>(end) + size > window);
-    if (window < rest && end > 0 && past_window) break;
-    BatchHeader header;
-    if (Status s = BatchHeader::Parse(bytes.substr(end), &header); !s.ok()) {
-      return Status::Corruption(log_path_ + ": " + s.message());
-    }
+  BatchScanner scanner(*out);
+  BatchHeader header;
+  int64_t end = 0;
+  while (scanner.Next(&header)) {
     if (header.last_offset() >= max_offset_exclusive) break;
-    const bool fits = static_cast<int64_t>(end) + header.size_bytes() <= max_bytes;
+    const bool fits = end + header.size_bytes() <= max_bytes;
     if (!fits && end > 0) break;
-    end += static_cast<size_t>(header.size_bytes());
+    end += header.size_bytes();
     ++*batch_count;
     if (!fits) break;
   }
-  out->resize(end);
+  // A batch that runs past the window does not fit max_bytes (the first one always fits). The
+  // window may cut it anywhere, even inside its length field: the segment goes on past the
+  // window, so these are not the bytes of a truncated batch.
+  const bool past_window = scanner.stopped_inside_batch() && window < rest && end > 0;
+  if (scanner.stop() != BatchScanStop::kNone && !scanner.at_end() && !past_window) {
+    return Status::Corruption(log_path_ + ": " + scanner.status().message());
+  }
+  out->resize(static_cast<size_t>(end));
   return Status::Ok();
 }
 
@@ -322,13 +304,9 @@ Status Segment::FindOffsetByTimestamp(int64_t timestamp_ms, int64_t min_offset,
   std::string_view bytes;
   if (Status s = disk_.ReadView(log_path_, start, size_bytes_ - start, &bytes); !s.ok()) return s;
   BatchReader reader;
-  size_t at = 0;
-  while (at < bytes.size()) {
-    BatchHeader header;
-    if (Status s = BatchHeader::Parse(bytes.substr(at), &header); !s.ok()) {
-      return Status::Corruption(log_path_ + ": " + s.message());
-    }
-    at += static_cast<size_t>(header.size_bytes());
+  BatchScanner scanner(bytes);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
     if (header.max_timestamp_ms() < timestamp_ms || header.last_offset() < min_offset) continue;
     if (Status s = reader.Open(header); !s.ok()) return s;
     Record record;
@@ -340,6 +318,7 @@ Status Segment::FindOffsetByTimestamp(int64_t timestamp_ms, int64_t min_offset,
     }
     if (!reader.status().ok()) return reader.status();
   }
+  if (!scanner.at_end()) return Status::Corruption(log_path_ + ": " + scanner.status().message());
   return Status::Ok();
 }
 
@@ -352,7 +331,7 @@ Status Segment::TruncateTo(int64_t offset, int64_t* bytes_removed) {
   if (Status s = disk_.Truncate(log_path_, location->position); !s.ok()) return s;
   // Recompute sizes and timestamps from what is left; the indexes only lose their tail.
   Scan scan;
-  if (Status s = ScanFile(/*validate=*/false, base_offset_, &scan); !s.ok()) return s;
+  if (Status s = ScanFile(/*validate=*/false, base_offset_, &scan, nullptr); !s.ok()) return s;
   if (Status s = offset_index_.TruncateToPosition(location->position); !s.ok()) return s;
   if (Status s = time_index_.TruncateToOffset(next_offset_); !s.ok()) return s;
   *bytes_removed = before - size_bytes_;

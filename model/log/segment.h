@@ -20,6 +20,7 @@
 #include "model/env/env.h"
 #include "model/log/log_config.h"
 #include "model/log/offset_index.h"
+#include "model/log/producer_state.h"
 #include "model/log/record_batch.h"
 #include "model/log/time_index.h"
 
@@ -47,11 +48,14 @@ class Segment {
   // Loads an existing segment without validating CRCs (it is below the recovery point): indexes
   // are loaded and sanity-checked, rebuilt if they fail; sizes and timestamps come from a header
   // scan. If even the headers do not parse, falls back to Recover and reports in *report.
-  Status Load(SegmentScanReport* report);
+  // `producer_state` (if not null) hears of every batch kept (OnRecoveredBatch), and of a
+  // fallback to Recover (OnTruncate from the segment's base, then the batches Recover keeps).
+  Status Load(SegmentScanReport* report, ProducerStateObserver* producer_state = nullptr);
   // Validates every batch (lengths, magic, CRC, increasing offsets within the segment), truncates
   // the file at the first bad one and rebuilds both indexes. `min_offset`: batches must start at
-  // or above it (the previous segment's end).
-  Status Recover(int64_t min_offset, SegmentScanReport* report);
+  // or above it (the previous segment's end). `producer_state` as for Load.
+  Status Recover(int64_t min_offset, SegmentScanReport* report,
+                 ProducerStateObserver* producer_state = nullptr);
 
   // Appends whole, validated batches (one or more, back to back).
   Status Append(std::string_view batches);
@@ -117,7 +121,11 @@ class Segment {
     std::vector<OffsetIndex::Entry> offset_entries;
     std::vector<TimeIndex::Entry> time_entries;
   };
-  Status ScanFile(bool validate, int64_t min_offset, Scan* scan);
+  Status ScanFile(bool validate, int64_t min_offset, Scan* scan,
+                  ProducerStateObserver* producer_state);
+  // Recovery's checks beyond the batch's own: offsets above the previous batch's and within the
+  // segment's 32-bit relative offsets.
+  Status CheckSegmentOffsets(const BatchHeader& header, int64_t expected_min_offset) const;
   void ResetStats();
   // Updates the running stats for one batch at `position`; may emit index entries.
   Status Account(const BatchHeader& header, int64_t position, bool write_index,

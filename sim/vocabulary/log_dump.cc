@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "model/log/batch_scanner.h"
 #include "model/log/compression.h"
 #include "model/log/offset_index.h"
 #include "model/log/record_batch.h"
@@ -148,53 +149,47 @@ std::string PrintableOrHex(std::string_view bytes) {
   return out;
 }
 
-void DumpSegment(std::string_view bytes, const LogDumpOptions& options, std::ostream& out,
-                 LogDumpSummary* summary) {
-  int64_t position = 0;
-  const auto size = static_cast<int64_t>(bytes.size());
-  while (position < size) {
-    const std::string_view rest = bytes.substr(static_cast<size_t>(position));
-    const int64_t remaining = size - position;
-    if (remaining < kRecordBatchOverhead) {
-      ReportInvalidTail(position, remaining,
-                        "truncated batch (" + std::to_string(remaining) +
-                            " bytes left, a batch header needs " +
-                            std::to_string(kRecordBatchOverhead) + ")",
-                        out, summary);
-      return;
-    }
-    const int64_t batch_size = BatchHeader::PeekSizeBytes(rest);
-    if (batch_size < kRecordBatchOverhead) {
-      ReportInvalidTail(position, remaining,
-                        "impossible batch length " + std::to_string(batch_size - kLogOverhead), out,
-                        summary);
-      return;
-    }
-    if (batch_size > remaining) {
-      ReportInvalidTail(position, remaining,
-                        "truncated batch (its batchLength needs " + std::to_string(batch_size) +
-                            " bytes, " + std::to_string(remaining) + " are left)",
-                        out, summary);
-      return;
-    }
-    BatchHeader header;
-    if (Status parsed = BatchHeader::Parse(rest, &header); !parsed.ok()) {
+// Why the bytes from where a scan stopped cannot be framed, in dump-log's words.
+std::string TailProblem(const BatchScanner& scanner) {
+  const int64_t remaining = scanner.remaining_bytes();
+  if (remaining < kRecordBatchOverhead) {
+    return "truncated batch (" + std::to_string(remaining) + " bytes left, a batch header needs " +
+           std::to_string(kRecordBatchOverhead) + ")";
+  }
+  switch (scanner.stop()) {
+    case BatchScanStop::kCorruptLength:
+      return "impossible batch length " +
+             std::to_string(scanner.stopped_size_bytes() - kLogOverhead);
+    case BatchScanStop::kIncomplete:
+      return "truncated batch (its batchLength needs " +
+             std::to_string(scanner.stopped_size_bytes()) + " bytes, " + std::to_string(remaining) +
+             " are left)";
+    default:
       // Without a valid magic the length field is not to be trusted either: stop here, as
       // recovery does.
-      ReportInvalidTail(position, remaining, "unreadable batch header: " + parsed.message(), out,
-                        summary);
-      return;
-    }
+      return "unreadable batch header: " + scanner.status().message();
+  }
+}
+
+void DumpSegment(std::string_view bytes, const LogDumpOptions& options, std::ostream& out,
+                 LogDumpSummary* summary) {
+  // Framing only: a batch with a bad CRC is reported and the dump goes on with the next frame.
+  BatchScanner scanner(bytes);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
     const Status validity = ValidateBatch(header);
     ++summary->batches;
     if (!validity.ok()) ++summary->invalid_batches;
-    PrintBatchLine(header, position, validity, out);
+    PrintBatchLine(header, scanner.position(), validity, out);
     if (options.print_data_log) {
       PrintRecords(header, out, summary);
     } else {
       summary->records += header.record_count() < 0 ? 0 : header.record_count();
     }
-    position += batch_size;
+  }
+  if (!scanner.at_end()) {
+    ReportInvalidTail(scanner.position(), scanner.remaining_bytes(), TailProblem(scanner), out,
+                      summary);
   }
 }
 

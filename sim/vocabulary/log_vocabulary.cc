@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/log/batch_scanner.h"
 #include "model/log/record_batch.h"
 #include "sim/scenario/runner.h"
 #include "sim/sim_disk.h"
@@ -206,9 +207,9 @@ bool ForEachLiveRecord(SimDisk& disk, const Log& log, Fn&& fn) {
   for (const Segment* segment : log.segments()) {
     std::string_view bytes;
     if (!disk.ReadView(segment->log_path(), 0, segment->size_bytes(), &bytes).ok()) return false;
-    while (!bytes.empty()) {
-      BatchHeader header;
-      if (!BatchHeader::Parse(bytes, &header).ok()) return false;
+    BatchScanner scanner(bytes);
+    BatchHeader header;
+    while (scanner.Next(&header)) {
       if (header.last_offset() >= log.log_start_offset()) {
         if (!reader.Open(header).ok()) return false;
         while (reader.Next(&record)) {
@@ -216,8 +217,8 @@ bool ForEachLiveRecord(SimDisk& disk, const Log& log, Fn&& fn) {
         }
         if (!reader.status().ok()) return false;
       }
-      bytes.remove_prefix(static_cast<size_t>(header.size_bytes()));
     }
+    if (!scanner.at_end()) return false;
   }
   return true;
 }

@@ -14,6 +14,7 @@
 
 #include "model/env/check.h"
 #include "model/env/rng.h"
+#include "model/log/batch_scanner.h"
 #include "model/log/log.h"
 #include "model/log/record_batch.h"
 #include "tests/support/fake_env.h"
@@ -53,19 +54,17 @@ struct Fixture {
   // Reads from `offset` and decodes every record; returns the next offset.
   int64_t ReadDecode(int64_t offset, int64_t* checksum) {
     KS_CHECK(log->Read(offset, 1 << 20, INT64_MAX, &read).ok());
-    size_t at = 0;
     int64_t next = offset;
-    while (at < read.records.size()) {
-      BatchHeader header;
-      KS_CHECK(BatchHeader::Parse(std::string_view(read.records).substr(at), &header).ok());
-      KS_CHECK(ValidateBatch(header).ok());
+    BatchScanner scanner(read.records, BatchCheck::kValidated);
+    BatchHeader header;
+    while (scanner.Next(&header)) {
       KS_CHECK(reader.Open(header).ok());
       Record record;
       while (reader.Next(&record)) *checksum += static_cast<int64_t>(record.value->size());
       KS_CHECK(reader.status().ok());
-      at += static_cast<size_t>(header.size_bytes());
       next = header.next_offset();
     }
+    KS_CHECK(scanner.at_end());
     return next;
   }
   // Keeps the simulated disk bounded: retention by size drops the oldest segments.

@@ -21,11 +21,10 @@ class LogRecoveryTest : public LogFixture {
     std::vector<int64_t> positions;
     std::string bytes;
     EXPECT_TRUE(env_.disk().Read(segment.log_path(), 0, segment.size_bytes(), &bytes).ok());
-    int64_t at = 0;
-    while (at < static_cast<int64_t>(bytes.size())) {
-      positions.push_back(at);
-      at += BatchHeader::PeekSizeBytes(std::string_view(bytes).substr(at));
-    }
+    BatchScanner scanner(bytes, BatchCheck::kFrame);
+    BatchHeader header;
+    while (scanner.Next(&header)) positions.push_back(scanner.position());
+    EXPECT_TRUE(scanner.at_end());
     return positions;
   }
 };

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/log/batch_scanner.h"
 #include "model/log/record_batch.h"
 
 namespace ks::testing {
@@ -59,13 +60,9 @@ inline std::string MakeSimpleBatch(int count, int64_t timestamp_ms, std::string 
 inline std::vector<PlainRecord> DecodeAll(std::string_view bytes) {
   std::vector<PlainRecord> out;
   BatchReader reader;
-  size_t at = 0;
-  while (at < bytes.size()) {
-    BatchHeader header;
-    Status s = BatchHeader::Parse(bytes.substr(at), &header);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    if (!s.ok()) break;
-    EXPECT_TRUE(ValidateBatch(header).ok());
+  BatchScanner scanner(bytes, BatchCheck::kValidated);
+  BatchHeader header;
+  while (scanner.Next(&header)) {
     EXPECT_TRUE(reader.Open(header).ok());
     Record r;
     while (reader.Next(&r)) {
@@ -77,8 +74,8 @@ inline std::vector<PlainRecord> DecodeAll(std::string_view bytes) {
       out.push_back(plain);
     }
     EXPECT_TRUE(reader.status().ok()) << reader.status().ToString();
-    at += static_cast<size_t>(header.size_bytes());
   }
+  EXPECT_TRUE(scanner.at_end()) << scanner.status().ToString();
   return out;
 }
 

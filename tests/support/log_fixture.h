@@ -52,14 +52,11 @@ class LogFixture : public ::testing::Test {
       for (PlainRecord& r : DecodeAll(result.records)) {
         if (r.offset >= offset) out.push_back(r);
       }
-      BatchHeader last;
       // The next fetch starts after the last batch returned.
-      size_t at = 0;
-      while (at < result.records.size()) {
-        EXPECT_TRUE(BatchHeader::Parse(std::string_view(result.records).substr(at), &last).ok());
-        at += static_cast<size_t>(last.size_bytes());
-      }
-      offset = last.next_offset();
+      BatchScanner scanner(result.records);
+      BatchHeader header;
+      while (scanner.Next(&header)) offset = header.next_offset();
+      EXPECT_TRUE(scanner.at_end()) << scanner.status().ToString();
     }
     return out;
   }
