@@ -35,6 +35,15 @@ TraceStream::~TraceStream() {
 
 void TraceStream::RemoveSink(TraceSink* sink) { std::erase(sinks_, sink); }
 
+void TraceStream::Observe(const EventKind& kind, TraceSink* sink) {
+  if (observers_.size() <= kind.id) observers_.resize(kind.id + 1);
+  observers_[kind.id].push_back(sink);
+}
+
+void TraceStream::StopObserving(TraceSink* sink) {
+  for (std::vector<TraceSink*>& sinks : observers_) std::erase(sinks, sink);
+}
+
 namespace {
 char* PutLittleEndian(char* out, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out[i] = static_cast<char>((value >> (8 * i)) & 0xff);
@@ -49,6 +58,12 @@ void TraceStream::Emit(TimeUs time_us, NodeId node, std::string_view kind,
 
 void TraceStream::EmitTyped(TimeUs time_us, NodeId node, const EventKind& kind,
                             std::string_view data) {
+  if (!recording_) {
+    if (kind.id >= observers_.size()) return;
+    const TraceEventView view{-1, time_us, node, kind.name, {}, &kind, data};
+    for (TraceSink* sink : observers_[kind.id]) sink->OnEvent(view);
+    return;
+  }
   // Sinks may emit while being handed this event: the JSON gets its own buffer then.
   std::string json;
   json.swap(json_scratch_);
@@ -77,6 +92,9 @@ void TraceStream::EmitWith(TimeUs time_us, NodeId node, std::string_view kind,
   if (keep_event_hashes_) event_hashes_.push_back(XXH3_64bits(scratch_.data(), scratch_.size()));
   const TraceEventView view{next_seq_++, time_us, node, kind, fields_json, kind_info, data};
   for (TraceSink* sink : sinks_) sink->OnEvent(view);
+  if (kind_info != nullptr && kind_info->id < observers_.size()) {
+    for (TraceSink* sink : observers_[kind_info->id]) sink->OnEvent(view);
+  }
 }
 
 Digest TraceStream::CurrentDigest() const {

@@ -76,9 +76,28 @@ class TraceStream {
   TraceStream(const TraceStream&) = delete;
   TraceStream& operator=(const TraceStream&) = delete;
 
+  // Recording (the default) numbers every event, folds it into the digest and hands it to the
+  // sinks. A run without recording (world.tracing: false) produces only the events somebody
+  // observes, and delivers them to their observers alone, unnumbered (seq -1).
+  void SetRecording(bool recording) { recording_ = recording; }
+  bool recording() const { return recording_; }
+
+  // A sink for every event (only while recording).
   void AddSink(TraceSink* sink) { sinks_.push_back(sink); }
   void RemoveSink(TraceSink* sink);
   bool HasSinks() const { return !sinks_.empty(); }
+  // A sink for the events of one kind, recording or not: how checkers and the history see the run
+  // whatever is written. A sink that observes kinds is not also added as a sink of every event.
+  void Observe(const EventKind& kind, TraceSink* sink);
+  template <typename E>
+  void Observe(TraceSink* sink) {
+    Observe(EventKindOf<E>(), sink);
+  }
+  void StopObserving(TraceSink* sink);
+  // True if an event of `kind` would go anywhere: emitters skip building the others.
+  bool Wants(const EventKind& kind) const {
+    return recording_ || (kind.id < observers_.size() && !observers_[kind.id].empty());
+  }
 
   void Emit(TimeUs time_us, NodeId node, std::string_view kind, std::string_view fields_json);
   // A typed event: `data` is its encoded fields.
@@ -98,7 +117,9 @@ class TraceStream {
   int64_t next_seq_ = 0;
   bool keep_event_hashes_ = false;
   std::vector<uint64_t> event_hashes_;
+  bool recording_ = true;
   std::vector<TraceSink*> sinks_;
+  std::vector<std::vector<TraceSink*>> observers_;  // by EventKind::id
   std::string scratch_;
   std::string json_scratch_;
   void EmitWith(TimeUs time_us, NodeId node, std::string_view kind, std::string_view fields_json,

@@ -44,6 +44,7 @@ World::World(WorldOptions options)
     : options_(options),
       network_(scheduler_, *this, options.link_defaults),
       fault_rng_(Rng::Stream(options.seed, "world/faults")) {
+  trace_.SetRecording(options_.tracing);
   scheduler_.SetGate(
       [this](int32_t owner, uint32_t epoch, EventId id) { return Gate(owner, epoch, id); });
 }

@@ -106,7 +106,7 @@ class World final : private NetworkHost {
   }
   bool tracing() const { return options_.tracing; }
   // True if events of `kind` are recorded or observed (Env::Observes).
-  bool Observes(const EventKind&) const { return options_.tracing; }
+  bool Observes(const EventKind& kind) const { return trace_.Wants(kind); }
 
   // While one is alive, disk work costs the nodes nothing: checkers and probes read the brokers'
   // logs to judge the run, and an observer must not change what it observes (a read charged to a
