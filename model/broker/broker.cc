@@ -1,5 +1,7 @@
 #include "model/broker/broker.h"
 
+#include "model/admin/admin_zk_client.h"
+#include "model/admin/replica_assignment.h"
 #include "model/controller/zk_paths.h"
 #include "model/log/checkpoint_file.h"
 
@@ -149,6 +151,40 @@ void Broker::BecomeController() {
                   }
                 });
   });
+}
+
+void Broker::CreateInternalTopic(InternalTopic topic,
+                                 std::function<void(const KafkaError&)> done) {
+  const InternalTopicSpec spec = InternalTopicSpecFor(topic, options_.config);
+  if (metadata_.ContainsTopic(spec.name)) {
+    done(KafkaError(ErrorCode::kTopicAlreadyExists, "Topic '" + spec.name + "' already exists."));
+    return;
+  }
+  zk_paths::Assignment assignment;
+  if (KafkaError error = AssignReplicas(spec.partitions, spec.replication_factor,
+                                        metadata_.LiveBrokers(), 0, {}, &assignment);
+      !error.ok()) {
+    done(error);
+    return;
+  }
+  TopicConfigOverrides config;
+  if (Status status = TopicConfigOverrides::Parse(spec.config, &config); !status.ok()) {
+    // offsets.topic.segment.bytes may be below what segment.bytes accepts (LogConfig.validate).
+    done(KafkaError(ErrorCode::kInvalidConfig, status.message()));
+    return;
+  }
+  CreateTopicInZk(zk_, spec.name, assignment, config,
+                  [name = spec.name, done](const ZkResult& result) {
+                    if (result.error == ZkError::kNodeExists) {
+                      done(KafkaError(ErrorCode::kTopicAlreadyExists,
+                                      "Topic '" + name + "' already exists."));
+                    } else if (!result.ok()) {
+                      done(KafkaError(ErrorCode::kUnknownServerError,
+                                      std::string(ZkErrorName(result.error))));
+                    } else {
+                      done(KafkaError::None());
+                    }
+                  });
 }
 
 void Broker::OnZkWatch(const ZkWatchEvent& event) {

@@ -20,6 +20,18 @@ std::string BrokersJson(const std::vector<BrokerId>& brokers) {
   return "[" + zk_paths::EncodeBrokers(brokers) + "]";
 }
 
+// A topic's overrides from its /config/topics znode (the text kafka-topics or a broker wrote),
+// parsed once; null if the topic has none. Every writer validated them (TopicConfigOverrides)
+// before writing, so text that does not parse is a bug.
+std::shared_ptr<const TopicConfigOverrides> ParseTopicZnodeConfig(const std::string& topic,
+                                                                  const ZkResult& znode) {
+  if (!znode.ok() || znode.data.empty()) return nullptr;
+  auto overrides = std::make_shared<TopicConfigOverrides>();
+  const Status status = TopicConfigOverrides::Parse(zk_paths::DecodeConfig(znode.data), overrides.get());
+  KS_CHECK_MSG(status.ok(), "the config of topic " + topic + " in ZooKeeper: " + status.message());
+  return overrides;
+}
+
 // Calls `then` once `count` completions have been reported through the returned function.
 std::function<void()> Countdown(size_t count, std::function<void()> then) {
   if (count == 0) {
@@ -145,9 +157,7 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
         zk_.GetData(zk_paths::TopicConfigPath(topic), false,
                     [this, generation, topic, assignment, then](const ZkResult& config) {
                       if (generation != generation_) return;
-                      topic_configs_[topic] =
-                          config.ok() ? zk_paths::DecodeConfig(config.data)
-                                      : std::vector<std::pair<std::string, std::string>>{};
+                      topic_configs_[topic] = ParseTopicZnodeConfig(topic, config);
                       auto finish = Countdown(assignment->size(), then);
                       for (const auto& [partition, replicas] : *assignment) {
                         const TopicPartition tp{topic, partition};
@@ -418,15 +428,14 @@ void Controller::OnTopicModification(const std::string& topic, Done done) {
   LoadTopic(topic, [this, done] { WriteStates(ChangesForNewOrOfflinePartitions(), done); });
 }
 
-bool Controller::UncleanAllowed(const std::string& topic) const {
-  bool allowed = config_.unclean_leader_election_enable;
+TopicConfig Controller::TopicSettings(const std::string& topic) const {
   auto it = topic_configs_.find(topic);
-  if (it != topic_configs_.end()) {
-    for (const auto& [key, value] : it->second) {
-      if (key == "unclean.leader.election.enable") allowed = value == "true";
-    }
-  }
-  return allowed;
+  if (it == topic_configs_.end() || !it->second) return config_.topic_defaults;
+  return it->second->ApplyTo(config_.topic_defaults);
+}
+
+bool Controller::UncleanAllowed(const std::string& topic) const {
+  return TopicSettings(topic).unclean_leader_election_enable;
 }
 
 std::optional<PartitionStateData> Controller::ElectLeader(const TopicPartition& tp,
@@ -495,14 +504,7 @@ std::optional<PartitionStateData> Controller::ElectLeader(const TopicPartition& 
 }
 
 int32_t Controller::MinInsyncReplicas(const std::string& topic) const {
-  int32_t min_isr = config_.min_insync_replicas;
-  auto it = topic_configs_.find(topic);
-  if (it != topic_configs_.end()) {
-    for (const auto& [key, value] : it->second) {
-      if (key == "min.insync.replicas") min_isr = std::atoi(value.c_str());
-    }
-  }
-  return min_isr;
+  return TopicSettings(topic).min_insync_replicas;
 }
 
 PartitionStateData Controller::WithElr(const TopicPartition& tp, const PartitionView& view,

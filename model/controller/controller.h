@@ -36,6 +36,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -123,6 +124,8 @@ class Controller {
                                                           const PartitionView& view,
                                                           std::string* how) const;
   StateChanges ChangesForNewOrOfflinePartitions();
+  // The topic's settings as this controller sees them: its overrides over our broker defaults.
+  TopicConfig TopicSettings(const std::string& topic) const;
   bool UncleanAllowed(const std::string& topic) const;
   int32_t MinInsyncReplicas(const std::string& topic) const;
   // `next` with the ELR that goes with its ISR (unchanged without ELR).
@@ -178,7 +181,8 @@ class Controller {
   // name for a restart to count as clean.
   std::map<BrokerId, int64_t> last_broker_epochs_;
   std::map<std::string, zk_paths::Assignment> assignments_;
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> topic_configs_;
+  // Each topic's config overrides, parsed once from /config/topics/<topic> (absent: none).
+  std::map<std::string, std::shared_ptr<const TopicConfigOverrides>> topic_configs_;
   std::map<TopicPartition, PartitionView> partitions_;
   // Adding and removing replicas as the topic znodes record them (KIP-455).
   std::map<std::string, zk_paths::OngoingReassignments> ongoing_;

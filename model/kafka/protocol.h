@@ -11,12 +11,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/env/message.h"
 #include "model/kafka/errors.h"
+#include "model/kafka/topic_config.h"
 #include "model/kafka/topic_partition.h"
 
 namespace ks {
@@ -197,8 +199,10 @@ struct LeaderAndIsrPartitionState {
   std::vector<BrokerId> replicas;
   bool is_new = false;
   // kafkasim's simplification: the topic's config overrides travel with the partition state
-  // (Kafka's brokers read them from ZooKeeper's /config/topics/<topic>).
-  std::vector<std::pair<std::string, std::string>> topic_config;
+  // (Kafka's brokers read them from ZooKeeper's /config/topics/<topic>), parsed once by the
+  // controller; null when the topic overrides nothing. Shared: every state of a topic, in every
+  // request, points at the same overrides.
+  std::shared_ptr<const TopicConfigOverrides> topic_config;
 };
 struct LeaderAndIsrRequest final : KafkaRequest {
   BrokerId controller_id = kNoBroker;

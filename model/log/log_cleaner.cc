@@ -189,7 +189,10 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
   }
 
   const int64_t now_ms = env_.WallClockMs();
-  const int64_t new_horizon_ms = now_ms + log.config().delete_retention_ms;
+  // Saturating: delete.retention.ms may be as large as Kafka's LONG.
+  const int64_t retention_ms = log.config().delete_retention_ms;
+  const int64_t new_horizon_ms =
+      now_ms > INT64_MAX - retention_ms ? INT64_MAX : now_ms + retention_ms;
   std::string rebuilt;
   std::string new_segments = "[";  // [[base, next_offset, bytes], ...] for the trace
   BatchBuilder builder;

@@ -64,21 +64,26 @@ TEST(ProducerConfigTest, BadValueNamesConfigValueAndAllowed) {
   ProducerConfig c;
   Status s = SetProducerConfig("acks", "2", &c);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("'acks'"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("'2'"), std::string::npos) << s.message();
-  EXPECT_NE(s.message().find("0, 1, all, -1"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message(),
+            "Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1");
 
   s = SetProducerConfig("compression.type", "snappy", &c);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("none, gzip, lz4, zstd"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("snappy is not built into kafkasim"), std::string::npos)
+      << s.message();
+  s = SetProducerConfig("compression.type", "brotli", &c);
+  EXPECT_NE(s.message().find("String must be one of: none, gzip, snappy, lz4, zstd"),
+            std::string::npos)
+      << s.message();
 
   s = SetProducerConfig("batch.size", "lots", &c);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("'batch.size'"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message(),
+            "Invalid value lots for configuration batch.size: Not a number of type INT");
 
   s = SetProducerConfig("max.in.flight.requests.per.connection", "0", &c);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("integers from 1"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("Value must be at least 1"), std::string::npos) << s.message();
 
   s = SetProducerConfig("partitioner.class", "sticky", &c);
   ASSERT_FALSE(s.ok());
@@ -123,7 +128,8 @@ TEST(ConsumerConfigTest, DefaultsAndParsing) {
   EXPECT_EQ(c.max_poll_records, 10);
   Status s = SetConsumerConfig("auto.offset.reset", "smallest", &c);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("earliest, latest, none"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("String must be one of: latest, earliest, none"), std::string::npos)
+      << s.message();
   s = SetConsumerConfig("fetch.max.wait", "5", &c);
   EXPECT_NE(s.message().find("did you mean 'fetch.max.wait.ms'"), std::string::npos) << s.message();
   s = ParseConsumerConfig({{"request.timeout.ms", "100"}, {"fetch.max.wait.ms", "500"}}, &c);
