@@ -1,5 +1,7 @@
 #include "model/broker/broker.h"
 
+#include <charconv>
+
 #include "model/admin/admin_zk_client.h"
 #include "model/admin/replica_assignment.h"
 #include "model/controller/zk_paths.h"
@@ -73,10 +75,10 @@ void Broker::Register() {
   zk_.Create("/admin", "", false, [](const ZkResult&) {});
   zk_.Create("/config", "", false, [](const ZkResult&) {});
   zk_.Create(zk_paths::kConfigTopics, "", false, [](const ZkResult&) {});
-  std::string registration = "node=" + std::to_string(env_.Self());
-  if (options_.config.elr_enabled()) {
-    registration += ";previous_epoch=" + std::to_string(previous_broker_epoch_);
-  }
+  zk_paths::BrokerRegistration data;
+  data.node = env_.Self();
+  if (options_.config.elr_enabled()) data.previous_epoch = previous_broker_epoch_;
+  const std::string registration = zk_paths::EncodeBrokerRegistration(data);
   zk_.Create(
       zk_paths::BrokerPath(id()), registration, true, [this, generation](const ZkResult& result) {
         if (generation != session_generation_) return;
@@ -108,7 +110,7 @@ void Broker::TryElect() {
   zk_.Exists(zk_paths::kController, true, [this, generation](const ZkResult& exists) {
     if (generation != session_generation_ || controller_.active()) return;
     if (exists.ok()) return;  // someone leads; our watch tells us when it goes
-    zk_.Create(zk_paths::kController, "brokerid=" + std::to_string(id()), true,
+    zk_.Create(zk_paths::kController, zk_paths::EncodeController(id()), true,
                [this, generation](const ZkResult& created) {
                  if (generation != session_generation_) return;
                  if (created.ok()) {
@@ -138,7 +140,7 @@ void Broker::BecomeController() {
                  });
       return;
     }
-    const int32_t epoch = std::atoi(current.data.c_str()) + 1;
+    const int32_t epoch = zk_paths::DecodeControllerEpoch(current.data).value_or(0) + 1;
     const int32_t version = current.stat.version;
     zk_.SetData(zk_paths::kControllerEpoch, std::to_string(epoch), version,
                 [this, generation, epoch, version](const ZkResult& set) {
@@ -290,9 +292,15 @@ int64_t Broker::ReadCleanShutdownEpoch() {
   if (!disk.Exists(kBrokerCleanShutdownFile)) return -1;
   std::string content;
   int64_t epoch = -1;
+  constexpr std::string_view kPrefix = "broker_epoch=";
   if (disk.Read(kBrokerCleanShutdownFile, 0, disk.Size(kBrokerCleanShutdownFile), &content).ok() &&
-      content.rfind("broker_epoch=", 0) == 0) {
-    epoch = std::atoll(content.c_str() + 13);
+      content.rfind(kPrefix, 0) == 0) {
+    // Unreadable (a torn write): as if there were none.
+    const char* begin = content.data() + kPrefix.size();
+    const char* end = content.data() + content.size();
+    int64_t parsed = -1;
+    auto [stop, error] = std::from_chars(begin, end, parsed);
+    if (error == std::errc() && stop == end) epoch = parsed;
   }
   // Deleted once read: a crash from here on must not find it.
   disk.Delete(kBrokerCleanShutdownFile);

@@ -216,13 +216,9 @@ Status SetTopicDefault(std::string_view name, std::string_view value, BrokerConf
     if (name == alias) topic_name = target;
   }
   std::optional<LogConfigKey> key = FindLogConfigKey(topic_name);
-  if (key && (*key == LogConfigKey::kLogRetentionCheckIntervalMs ||
-              *key == LogConfigKey::kLogCleanerBackoffMs)) {
-    // Timers of the broker's background tasks.
-    int64_t* field = *key == LogConfigKey::kLogRetentionCheckIntervalMs
-                         ? &c->topic_defaults.log.log_retention_check_interval_ms
-                         : &c->topic_defaults.log.log_cleaner_backoff_ms;
-    return Duration(name, value, *key == LogConfigKey::kLogCleanerBackoffMs ? 0 : 1, field);
+  if (key && !IsTopicLevel(*key)) {
+    // The broker's background tasks (log.retention.check.interval.ms, log.cleaner.backoff.ms).
+    return SetLogConfig(*key, value, &c->topic_defaults.log);
   }
   TopicConfig parsed = c->topic_defaults;
   Status s = SetTopicConfig(topic_name, value, &parsed);

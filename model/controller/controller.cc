@@ -126,14 +126,13 @@ void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then
     for (BrokerId id : ids) {
       zk_.GetData(zk_paths::BrokerPath(id), false,
                   [registrations, id, finish](const ZkResult& data) {
-                    if (data.ok() && data.data.rfind("node=", 0) == 0) {
+                    std::optional<zk_paths::BrokerRegistration> decoded =
+                        data.ok() ? zk_paths::DecodeBrokerRegistration(data.data) : std::nullopt;
+                    if (decoded) {
                       Registration& r = (*registrations)[id];
-                      r.node = std::atoi(data.data.c_str() + 5);
+                      r.node = decoded->node;
                       r.epoch = data.stat.czxid;
-                      const size_t at = data.data.find(";previous_epoch=");
-                      if (at != std::string::npos) {
-                        r.previous_epoch = std::atoll(data.data.c_str() + at + 16);
-                      }
+                      r.previous_epoch = decoded->previous_epoch.value_or(-1);
                     }
                     finish();
                   });

@@ -35,6 +35,11 @@ Status SetLong(std::string_view name, std::string_view value, LogConfig* c) {
   return config::ParseLong(name, value, min, INT64_MAX, &(c->*field));
 }
 
+template <int64_t LogConfig::*field, int64_t min>
+Status SetDuration(std::string_view name, std::string_view value, LogConfig* c) {
+  return config::ParseDurationMs(name, value, min, &(c->*field));
+}
+
 template <auto field>
 void Copy(const LogConfig& from, LogConfig* to) {
   to->*field = from.*field;
@@ -128,9 +133,11 @@ const std::array<Setting, kLogConfigKeyCount>& Settings() {
       {"message.timestamp.type", SetTimestampType, Copy<&LogConfig::message_timestamp_type>},
       {"max.message.bytes", SetInt<&LogConfig::max_message_bytes, 0>,
        Copy<&LogConfig::max_message_bytes>},
-      {"log.retention.check.interval.ms", SetLong<&LogConfig::log_retention_check_interval_ms, 1>,
+      // Timers: bounded to what the simulated clock holds (kafkasim's bound, said so).
+      {"log.retention.check.interval.ms",
+       SetDuration<&LogConfig::log_retention_check_interval_ms, 1>,
        Copy<&LogConfig::log_retention_check_interval_ms>},
-      {"log.cleaner.backoff.ms", SetLong<&LogConfig::log_cleaner_backoff_ms, 0>,
+      {"log.cleaner.backoff.ms", SetDuration<&LogConfig::log_cleaner_backoff_ms, 0>,
        Copy<&LogConfig::log_cleaner_backoff_ms>},
   }};
   return kSettings;

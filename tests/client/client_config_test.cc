@@ -94,6 +94,28 @@ TEST(ProducerConfigTest, BadValueNamesConfigValueAndAllowed) {
   EXPECT_NE(s.message().find("not modelled yet"), std::string::npos) << s.message();
 }
 
+TEST(ProducerConfigTest, KafkasimBoundsSayWhy) {
+  ProducerConfig c;
+  // Kafka takes request.timeout.ms 0; here it would time out and retry in one instant forever.
+  Status s = SetProducerConfig("request.timeout.ms", "0", &c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("Value must be at least 1 (kafkasim:"), std::string::npos)
+      << s.message();
+  EXPECT_TRUE(SetProducerConfig("retry.backoff.ms", "0", &c).ok()) << "Kafka's minimum";
+  // A LONG in Kafka, bounded here by the simulated clock.
+  s = SetProducerConfig("linger.ms", "9223372036854775807", &c);
+  EXPECT_NE(s.message().find("Value must be no more than 1000000000000 (kafkasim:"),
+            std::string::npos)
+      << s.message();
+  EXPECT_TRUE(SetProducerConfig("max.request.size", "0", &c).ok()) << "Kafka's minimum";
+  ConsumerConfig consumer;
+  s = SetConsumerConfig("retry.backoff.ms", "9223372036854775807", &consumer);
+  EXPECT_FALSE(s.ok());
+  ASSERT_TRUE(SetConsumerConfig("request.timeout.ms", "0", &consumer).ok());
+  EXPECT_FALSE(ValidateConsumerConfig(consumer).ok())
+      << "a request timeout must exceed fetch.max.wait.ms, so it is never 0";
+}
+
 TEST(ProducerConfigTest, UnknownNameSuggestsClosest) {
   ProducerConfig c;
   Status s = SetProducerConfig("linger.msec", "5", &c);
