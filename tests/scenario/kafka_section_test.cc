@@ -82,6 +82,25 @@ TEST_F(KafkaSectionTest, TopicErrorsSpeakKafka) {
   EXPECT_NE(e.message().find("written twice"), std::string::npos) << e.message();
 }
 
+// A value larger than max.request.size is not a scenario error: as in Kafka, each send fails
+// (MESSAGE_TOO_LARGE, the producer's RecordTooLargeException) and the run goes on.
+TEST_F(KafkaSectionTest, ARecordLargerThanMaxRequestSizeFailsItsSendAndTheRunGoesOn) {
+  auto scenario = LoadScenarioText(R"(name: large
+run_for: 2s
+kafka:
+  brokers: 1
+  topics: [{name: t}]
+  producers: [{name: p, topic: t, count: 3, value_bytes: 2MiB}]
+expect:
+  - {that: failed, producer: p, equals: 3}
+  - {that: acked, producer: p, equals: 0}
+)",
+                                   "test.yaml", registry_);
+  const RunResult result = RunScenario(*scenario, registry_, {});
+  EXPECT_TRUE(result.ok());
+  EXPECT_EQ(result.end_time_us, 2 * kSecond);
+}
+
 TEST_F(KafkaSectionTest, NodeNamesAreUniqueAcrossTheScenario) {
   ScenarioError e = LoadError(
       "name: t\nnodes: [{name: b2, kind: echo}]\nkafka:\n  brokers: 3\n");
