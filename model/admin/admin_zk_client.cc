@@ -18,18 +18,17 @@ void CreateZkParents(ZkClient& zk, const std::vector<std::string>& paths,
   }
 }
 
-void CreateTopicInZk(ZkClient& zk, const std::string& topic,
-                     const zk_paths::Assignment& assignment, const TopicConfigOverrides& config,
+void CreateTopicInZk(ZkClient& zk, const std::string& topic, const zk_paths::Assignment& assignment,
+                     const TopicConfigOverrides& config,
                      std::function<void(const ZkResult&)> done) {
-  CreateZkParents(zk, {"/brokers", zk_paths::kBrokerTopics, "/config", zk_paths::kConfigTopics},
-                  [&zk, topic, assignment, text = zk_paths::EncodeConfig(config.pairs()),
-                   done = std::move(done)] {
-                    // As Kafka's: the config first (not transactional with the assignment).
-                    zk.Create(zk_paths::TopicConfigPath(topic), text, false,
-                              [](const ZkResult&) {});
-                    zk.Create(zk_paths::TopicPath(topic), zk_paths::EncodeAssignment(assignment),
-                              false, done);
-                  });
+  CreateZkParents(
+      zk, {"/brokers", zk_paths::kBrokerTopics, "/config", zk_paths::kConfigTopics},
+      [&zk, topic, assignment, text = zk_paths::EncodeConfig(config.pairs()),
+       done = std::move(done)] {
+        // As Kafka's: the config first (not transactional with the assignment).
+        zk.Create(zk_paths::TopicConfigPath(topic), text, false, [](const ZkResult&) {});
+        zk.Create(zk_paths::TopicPath(topic), zk_paths::EncodeAssignment(assignment), false, done);
+      });
 }
 
 }  // namespace ks

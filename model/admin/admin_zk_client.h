@@ -24,8 +24,7 @@ void CreateZkParents(ZkClient& zk, const std::vector<std::string>& paths,
 // result of the assignment's create (NODEEXISTS: the topic exists already). REQUIRES: the name,
 // assignment and config were validated (ValidateTopicName, ValidateAssignment,
 // TopicConfigOverrides::Parse).
-void CreateTopicInZk(ZkClient& zk, const std::string& topic,
-                     const zk_paths::Assignment& assignment, const TopicConfigOverrides& config,
-                     std::function<void(const ZkResult&)> done);
+void CreateTopicInZk(ZkClient& zk, const std::string& topic, const zk_paths::Assignment& assignment,
+                     const TopicConfigOverrides& config, std::function<void(const ZkResult&)> done);
 
 }  // namespace ks

@@ -31,8 +31,7 @@ class KafkaAdmin final : public Process {
   // kafka-topics --create: /config/topics/<t>, then /brokers/topics/<t> with the assignment
   // (CreateTopicInZk). REQUIRES: validated (ValidateTopicName, ValidateAssignment; the config by
   // TopicConfigOverrides::Parse), as kafka-topics validates before it writes.
-  void CreateTopic(std::string topic, zk_paths::Assignment assignment,
-                   TopicConfigOverrides config);
+  void CreateTopic(std::string topic, zk_paths::Assignment assignment, TopicConfigOverrides config);
   // kafka-topics --alter --partitions: the assignment with the new partitions added.
   void SetAssignment(std::string topic, zk_paths::Assignment assignment);
   // kafka-reassign-partitions --execute.

@@ -109,9 +109,9 @@ KafkaError ValidateReassignmentReplicas(const std::vector<BrokerId>& replicas) {
                       "Empty replica list specified in partition reassignment.");
   }
   if (HasDuplicates(replicas)) {
-    return KafkaError(ErrorCode::kInvalidReplicaAssignment,
-                      "Duplicate replica ids in partition reassignment replica list: " +
-                          ListText(replicas));
+    return KafkaError(
+        ErrorCode::kInvalidReplicaAssignment,
+        "Duplicate replica ids in partition reassignment replica list: " + ListText(replicas));
   }
   for (BrokerId b : replicas) {
     if (b < 0) {

@@ -155,8 +155,7 @@ void Broker::BecomeController() {
   });
 }
 
-void Broker::CreateInternalTopic(InternalTopic topic,
-                                 std::function<void(const KafkaError&)> done) {
+void Broker::CreateInternalTopic(InternalTopic topic, std::function<void(const KafkaError&)> done) {
   const InternalTopicSpec spec = InternalTopicSpecFor(topic, options_.config);
   if (metadata_.ContainsTopic(spec.name)) {
     done(KafkaError(ErrorCode::kTopicAlreadyExists, "Topic '" + spec.name + "' already exists."));
@@ -175,18 +174,16 @@ void Broker::CreateInternalTopic(InternalTopic topic,
     done(KafkaError(ErrorCode::kInvalidConfig, status.message()));
     return;
   }
-  CreateTopicInZk(zk_, spec.name, assignment, config,
-                  [name = spec.name, done](const ZkResult& result) {
-                    if (result.error == ZkError::kNodeExists) {
-                      done(KafkaError(ErrorCode::kTopicAlreadyExists,
-                                      "Topic '" + name + "' already exists."));
-                    } else if (!result.ok()) {
-                      done(KafkaError(ErrorCode::kUnknownServerError,
-                                      std::string(ZkErrorName(result.error))));
-                    } else {
-                      done(KafkaError::None());
-                    }
-                  });
+  CreateTopicInZk(
+      zk_, spec.name, assignment, config, [name = spec.name, done](const ZkResult& result) {
+        if (result.error == ZkError::kNodeExists) {
+          done(KafkaError(ErrorCode::kTopicAlreadyExists, "Topic '" + name + "' already exists."));
+        } else if (!result.ok()) {
+          done(KafkaError(ErrorCode::kUnknownServerError, std::string(ZkErrorName(result.error))));
+        } else {
+          done(KafkaError::None());
+        }
+      });
 }
 
 void Broker::OnZkWatch(const ZkWatchEvent& event) {

@@ -11,9 +11,8 @@ namespace {
 // A bound kafkasim sets below Kafka's own (Kafka takes any value of the type).
 Status KafkasimMinimum(std::string_view name, std::string_view value, int64_t min,
                        std::string_view why) {
-  return config::Invalid(name, value,
-                         "Value must be at least " + std::to_string(min) + " (" + std::string(why) +
-                             ")");
+  return config::Invalid(
+      name, value, "Value must be at least " + std::to_string(min) + " (" + std::string(why) + ")");
 }
 
 // Kafka's INT, at least `min` (Kafka's own bound when `why` is empty, else kafkasim's).
@@ -31,9 +30,9 @@ Status Int(std::string_view name, std::string_view value, int32_t min, Field* ou
 Status Duration(std::string_view name, std::string_view value, int64_t min, int64_t* out,
                 int64_t unit_ms = 1, std::string_view why_min = {}) {
   int64_t parsed = 0;
-  Status s = config::ParseLong(name, value, why_min.empty() ? min : INT64_MIN,
-                               config::kMaxDurationMs / unit_ms, &parsed,
-                               config::kMaxDurationReason);
+  Status s =
+      config::ParseLong(name, value, why_min.empty() ? min : INT64_MIN,
+                        config::kMaxDurationMs / unit_ms, &parsed, config::kMaxDurationReason);
   if (s.ok() && parsed < min) s = KafkasimMinimum(name, value, min, why_min);
   if (s.ok()) *out = parsed;
   return s;
@@ -58,18 +57,16 @@ const std::vector<Setting>& BrokerSettings() {
        [](auto name, auto value, BrokerConfig* c) {
          return Int(name, value, 1, &c->default_replication_factor, kPositive);
        }},
-      {"num.partitions",
-       [](auto name, auto value, BrokerConfig* c) {
-         return Int(name, value, 1, &c->num_partitions);
-       }},
+      {"num.partitions", [](auto name, auto value,
+                            BrokerConfig* c) { return Int(name, value, 1, &c->num_partitions); }},
       {"replica.lag.time.max.ms",
        [](auto name, auto value, BrokerConfig* c) {
          return Duration(name, value, 1, &c->replica_lag_time_max_ms, 1, kPositive);
        }},
       {"replica.lag.max.messages",
        [](auto name, auto value, BrokerConfig* c) {
-         Status s = config::ParseLong(name, value, INT64_MIN, INT64_MAX,
-                                      &c->replica_lag_max_messages);
+         Status s =
+             config::ParseLong(name, value, INT64_MIN, INT64_MAX, &c->replica_lag_max_messages);
          if (s.ok() && c->replica_lag_max_messages < 1) {
            s = KafkasimMinimum(name, value, 1, kPositive);
          }
@@ -119,9 +116,9 @@ const std::vector<Setting>& BrokerSettings() {
        }},
       {"leader.imbalance.per.broker.percentage",
        [](auto name, auto value, BrokerConfig* c) {
-         Status s = config::ParseInt(name, value, INT32_MIN, 100,
-                                     &c->leader_imbalance_per_broker_percentage,
-                                     "kafkasim: a percentage");
+         Status s =
+             config::ParseInt(name, value, INT32_MIN, 100,
+                              &c->leader_imbalance_per_broker_percentage, "kafkasim: a percentage");
          if (s.ok() && c->leader_imbalance_per_broker_percentage < 0) {
            s = KafkasimMinimum(name, value, 0, "kafkasim: a percentage");
          }

@@ -37,16 +37,16 @@ enum class IsrLagMode { kTime, kCount };
 enum class TruncationMode { kLeaderEpoch, kKip101, kLegacyHighWatermark };
 
 struct BrokerConfig {
-  int32_t broker_id = 0;                   // broker.id
-  int32_t default_replication_factor = 1;  // default.replication.factor
-  int32_t num_partitions = 1;              // num.partitions
-  int64_t replica_lag_time_max_ms = 30000;  // replica.lag.time.max.ms
-  int64_t replica_lag_max_messages = 4000;      // replica.lag.max.messages (<= 0.8)
-  int32_t replica_fetch_wait_max_ms = 500;      // replica.fetch.wait.max.ms
-  int32_t replica_fetch_min_bytes = 1;          // replica.fetch.min.bytes
-  int32_t replica_fetch_max_bytes = 1048576;    // replica.fetch.max.bytes
-  int64_t replica_fetch_backoff_ms = 1000;      // replica.fetch.backoff.ms
-  int64_t replica_socket_timeout_ms = 30000;    // replica.socket.timeout.ms
+  int32_t broker_id = 0;                      // broker.id
+  int32_t default_replication_factor = 1;     // default.replication.factor
+  int32_t num_partitions = 1;                 // num.partitions
+  int64_t replica_lag_time_max_ms = 30000;    // replica.lag.time.max.ms
+  int64_t replica_lag_max_messages = 4000;    // replica.lag.max.messages (<= 0.8)
+  int32_t replica_fetch_wait_max_ms = 500;    // replica.fetch.wait.max.ms
+  int32_t replica_fetch_min_bytes = 1;        // replica.fetch.min.bytes
+  int32_t replica_fetch_max_bytes = 1048576;  // replica.fetch.max.bytes
+  int64_t replica_fetch_backoff_ms = 1000;    // replica.fetch.backoff.ms
+  int64_t replica_socket_timeout_ms = 30000;  // replica.socket.timeout.ms
   int64_t replica_high_watermark_checkpoint_interval_ms = 5000;
   int64_t zookeeper_session_timeout_ms = 18000;           // zookeeper.session.timeout.ms
   int64_t controller_socket_timeout_ms = 30000;           // controller.socket.timeout.ms

@@ -17,12 +17,11 @@ InternalTopicSpec InternalTopicSpecFor(InternalTopic topic, const BrokerConfig& 
       spec.name = std::string(kTransactionStateTopic);
       spec.partitions = config.transaction_state_log_num_partitions;
       spec.replication_factor = config.transaction_state_log_replication_factor;
-      spec.config = {
-          {"unclean.leader.election.enable", "false"},
-          {"compression.type", "uncompressed"},
-          {"cleanup.policy", "compact"},
-          {"min.insync.replicas", std::to_string(config.transaction_state_log_min_isr)},
-          {"segment.bytes", std::to_string(config.transaction_state_log_segment_bytes)}};
+      spec.config = {{"unclean.leader.election.enable", "false"},
+                     {"compression.type", "uncompressed"},
+                     {"cleanup.policy", "compact"},
+                     {"min.insync.replicas", std::to_string(config.transaction_state_log_min_isr)},
+                     {"segment.bytes", std::to_string(config.transaction_state_log_segment_bytes)}};
       break;
   }
   return spec;

@@ -515,14 +515,15 @@ void ReplicaManager::PeriodicHighWatermarkCheckpoint() {
 }
 
 void ReplicaManager::PeriodicRetention() {
-  env_.SetTimer(MillisecondsToUs(config_.topic_defaults.log.log_retention_check_interval_ms), [this] {
-    for (auto& [tp, partition] : partitions_) {
-      int32_t deleted = 0;
-      partition->log().DeleteOldSegments(partition->high_watermark(), &deleted);
-      partition->log().MaybeFlushByTime();
-    }
-    PeriodicRetention();
-  });
+  env_.SetTimer(MillisecondsToUs(config_.topic_defaults.log.log_retention_check_interval_ms),
+                [this] {
+                  for (auto& [tp, partition] : partitions_) {
+                    int32_t deleted = 0;
+                    partition->log().DeleteOldSegments(partition->high_watermark(), &deleted);
+                    partition->log().MaybeFlushByTime();
+                  }
+                  PeriodicRetention();
+                });
 }
 
 void ReplicaManager::Shutdown() {

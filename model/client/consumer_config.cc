@@ -47,8 +47,10 @@ Status SetConsumerConfig(std::string_view name, std::string_view value, Consumer
   if (name == "fetch.max.wait.ms") {
     return config::ParseInt(name, value, 0, INT32_MAX, &c->fetch_max_wait_ms);
   }
-  if (name == "fetch.min.bytes") return config::ParseInt(name, value, 0, INT32_MAX, &c->fetch_min_bytes);
-  if (name == "fetch.max.bytes") return config::ParseInt(name, value, 0, INT32_MAX, &c->fetch_max_bytes);
+  if (name == "fetch.min.bytes")
+    return config::ParseInt(name, value, 0, INT32_MAX, &c->fetch_min_bytes);
+  if (name == "fetch.max.bytes")
+    return config::ParseInt(name, value, 0, INT32_MAX, &c->fetch_max_bytes);
   if (name == "max.partition.fetch.bytes") {
     return config::ParseInt(name, value, 0, INT32_MAX, &c->max_partition_fetch_bytes);
   }

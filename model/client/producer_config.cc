@@ -43,7 +43,8 @@ Status SetProducerConfig(std::string_view name, std::string_view value, Producer
     if (s.ok()) c->acks = index <= 1 ? kAcksAll : index == 2 ? kAcksNone : kAcksLeader;
     return s;
   }
-  if (name == "batch.size") return config::ParseInt(name, value, 0, INT32_MAX, &c->batch_size_bytes);
+  if (name == "batch.size")
+    return config::ParseInt(name, value, 0, INT32_MAX, &c->batch_size_bytes);
   if (name == "linger.ms") return Duration(name, value, &c->linger_ms);
   if (name == "compression.type") {
     const std::vector<std::string_view> names = {"none", "gzip", "snappy", "lz4", "zstd"};
@@ -114,10 +115,11 @@ Status ValidateProducerConfig(const ProducerConfig& c) {
   // Kafka's producer refuses this at construction: a batch could never be delivered in time.
   if (c.delivery_timeout_ms < c.linger_ms + c.request_timeout_ms) {
     // KafkaProducer's ConfigException text.
-    return Status::InvalidArgument("delivery.timeout.ms should be equal to or larger than "
-                                   "linger.ms + request.timeout.ms (" +
-                                   std::to_string(c.delivery_timeout_ms) + " < " +
-                                   std::to_string(c.linger_ms + c.request_timeout_ms) + ")");
+    return Status::InvalidArgument(
+        "delivery.timeout.ms should be equal to or larger than "
+        "linger.ms + request.timeout.ms (" +
+        std::to_string(c.delivery_timeout_ms) + " < " +
+        std::to_string(c.linger_ms + c.request_timeout_ms) + ")");
   }
   return Status::Ok();
 }

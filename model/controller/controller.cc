@@ -27,7 +27,8 @@ std::shared_ptr<const TopicConfigOverrides> ParseTopicZnodeConfig(const std::str
                                                                   const ZkResult& znode) {
   if (!znode.ok() || znode.data.empty()) return nullptr;
   auto overrides = std::make_shared<TopicConfigOverrides>();
-  const Status status = TopicConfigOverrides::Parse(zk_paths::DecodeConfig(znode.data), overrides.get());
+  const Status status =
+      TopicConfigOverrides::Parse(zk_paths::DecodeConfig(znode.data), overrides.get());
   KS_CHECK_MSG(status.ok(), "the config of topic " + topic + " in ZooKeeper: " + status.message());
   return overrides;
 }

@@ -252,9 +252,8 @@ std::optional<BrokerRegistration> DecodeBrokerRegistration(const std::string& te
   constexpr std::string_view kPreviousEpoch = ";previous_epoch=";
   if (text.rfind(kNode, 0) != 0) return std::nullopt;
   const size_t at = text.find(kPreviousEpoch);
-  const std::string_view node =
-      std::string_view(text).substr(kNode.size(), at == std::string::npos ? std::string::npos
-                                                                          : at - kNode.size());
+  const std::string_view node = std::string_view(text).substr(
+      kNode.size(), at == std::string::npos ? std::string::npos : at - kNode.size());
   BrokerRegistration registration;
   std::optional<NodeId> parsed_node = ParseNumber<NodeId>(node);
   if (!parsed_node) return std::nullopt;

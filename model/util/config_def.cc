@@ -24,8 +24,8 @@ std::string DoubleText(double value) {
 
 Status OutOfRange(std::string_view name, std::string_view value, bool below,
                   const std::string& bound, std::string_view max_reason) {
-  std::string message = below ? "Value must be at least " + bound
-                              : "Value must be no more than " + bound;
+  std::string message =
+      below ? "Value must be at least " + bound : "Value must be no more than " + bound;
   if (!below && !max_reason.empty()) message += " (" + std::string(max_reason) + ")";
   return Invalid(name, value, message);
 }
@@ -79,7 +79,8 @@ Status ParseInt(std::string_view name, std::string_view value, int32_t min, int3
 Status ParseShort(std::string_view name, std::string_view value, int16_t min, int16_t max,
                   int16_t* out, std::string_view max_reason) {
   int64_t parsed = 0;
-  Status s = ParseInteger(name, value, "SHORT", INT16_MIN, INT16_MAX, min, max, max_reason, &parsed);
+  Status s =
+      ParseInteger(name, value, "SHORT", INT16_MIN, INT16_MAX, min, max, max_reason, &parsed);
   if (s.ok()) *out = static_cast<int16_t>(parsed);
   return s;
 }
@@ -143,8 +144,8 @@ Status ParseChoice(std::string_view name, std::string_view value,
 
 Status Unknown(std::string_view what, std::string_view name,
                const std::vector<std::string_view>& names) {
-  return Status::InvalidArgument("Unknown " + std::string(what) + " config name: " +
-                                 std::string(name) + DidYouMean(name, names));
+  return Status::InvalidArgument("Unknown " + std::string(what) +
+                                 " config name: " + std::string(name) + DidYouMean(name, names));
 }
 
 }  // namespace ks::config

@@ -318,8 +318,7 @@ void Args::FailConfig(std::string_view key, size_t index, const Status& status) 
     if (i != index) continue;
     // An unknown name is the name's mistake; a bad value, the value's.
     const bool unknown_name = status.message().rfind("Unknown", 0) == 0;
-    throw ScenarioError(PositionOf(file_, unknown_name ? it->first : it->second),
-                        status.message());
+    throw ScenarioError(PositionOf(file_, unknown_name ? it->first : it->second), status.message());
   }
   FailAt(key, status.message());
 }

@@ -317,8 +317,8 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
           latency->Finish();
         }
         const int64_t bandwidth = args.GetSize("bandwidth_bytes_per_s", 0);
-        const int64_t drop_ppm = args.GetIntegerIn("drop_ppm", 0, 0, 1000000,
-                                                   "drop_ppm is parts per million");
+        const int64_t drop_ppm =
+            args.GetIntegerIn("drop_ppm", 0, 0, 1000000, "drop_ppm is parts per million");
         return std::make_unique<LambdaAction>([=](ScenarioRun& run) {
           std::string error;
           const NodeId a = from->Resolve(run, &error);
@@ -354,8 +354,9 @@ void RegisterDiskActions(ScenarioRegistry& registry) {
       {"Multiplies the node's disk latencies (1 restores them).", "node: NODE, factor: INTEGER"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
         if (!args.Has("factor")) args.Fail("slow_disk needs 'factor'");
-        const int64_t factor = args.GetIntegerIn(
-            "factor", 1, 1, 1000000, "kafkasim: a slower disk's latencies must still fit the clock");
+        const int64_t factor =
+            args.GetIntegerIn("factor", 1, 1, 1000000,
+                              "kafkasim: a slower disk's latencies must still fit the clock");
         return std::make_unique<NodeAction>(
             scope.ParseNode(args, "node"), [factor](World& world, NodeId id) {
               world.disk(id).SetSlowFactor(factor);

@@ -41,8 +41,9 @@ ClientSpec ParseProducerSpec(Args& item, ParseScope& scope, const std::vector<No
   options.topic = item.GetString("topic");
   options.value_bytes = item.GetSize("value_bytes", 0);
   if (options.value_bytes > kMaxValueBytes) {
-    item.FailAt("value_bytes", "value_bytes is at most 16MiB (kafkasim: every value sent is kept "
-                               "in the run's history, in memory)");
+    item.FailAt("value_bytes",
+                "value_bytes is at most 16MiB (kafkasim: every value sent is kept "
+                "in the run's history, in memory)");
   }
   options.count = item.GetIntegerIn(
       "count", 100, 0, kMaxWorkloadBytes / std::max<int64_t>(options.value_bytes, 64),
@@ -54,8 +55,8 @@ ClientSpec ParseProducerSpec(Args& item, ParseScope& scope, const std::vector<No
   options.max_outstanding =
       item.GetIntegerIn("max_outstanding", options.max_outstanding, 1, 1000000);
   spec.start_at_us = item.GetDuration("start_at", 0);
-  options.config = ParseClientConfig<ProducerConfig>(item, SetProducerConfig,
-                                                     ValidateProducerConfig);
+  options.config =
+      ParseClientConfig<ProducerConfig>(item, SetProducerConfig, ValidateProducerConfig);
   spec.factory = [options](Env& env) -> std::unique_ptr<Process> {
     return std::make_unique<ProducerWorkload>(env, options);
   };
@@ -87,8 +88,8 @@ ClientSpec ParseConsumerSpec(Args& item, ParseScope& scope, const std::vector<No
     }
   }
   spec.start_at_us = item.GetDuration("start_at", 0);
-  options.config = ParseClientConfig<ConsumerConfig>(item, SetConsumerConfig,
-                                                     ValidateConsumerConfig);
+  options.config =
+      ParseClientConfig<ConsumerConfig>(item, SetConsumerConfig, ValidateConsumerConfig);
   spec.factory = [options](Env& env) -> std::unique_ptr<Process> {
     return std::make_unique<ConsumerWorkload>(env, options);
   };

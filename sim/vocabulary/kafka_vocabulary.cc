@@ -6,8 +6,8 @@
 #include "model/admin/kafka_admin.h"
 #include "model/admin/replica_assignment.h"
 #include "model/coord/zk_server.h"
-#include "sim/vocabulary/kafka_checks.h"
 #include "sim/scenario/world_vocabulary.h"
+#include "sim/vocabulary/kafka_checks.h"
 #include "sim/vocabulary/kafka_clients.h"
 #include "sim/vocabulary/kafka_cluster.h"
 
@@ -256,8 +256,9 @@ TopicSpec ParseTopic(Args& topic, const KafkaSection& section, int64_t* partitio
   if (KafkaError error =
           AssignReplicas(spec.partitions, spec.replication_factor, ids, 0, {}, &spec.assignment);
       !error.ok()) {
-    topic.FailAt(error.code() == ErrorCode::kInvalidPartitions ? "partitions" : "replication_factor",
-                 error.message() + " (" + std::string(ErrorName(error.code())) + ")");
+    topic.FailAt(
+        error.code() == ErrorCode::kInvalidPartitions ? "partitions" : "replication_factor",
+        error.message() + " (" + std::string(ErrorName(error.code())) + ")");
   }
   if (topic.Has("assignment")) {
     spec.assignment.clear();
@@ -337,8 +338,9 @@ std::unique_ptr<Section> ParseKafkaSection(Args& args, ParseScope& scope) {
   if (auto checker = args.GetMap("checker")) {
     section->check_interval_us_ = checker->GetDuration("interval", 100 * kMillisecond);
     if (section->check_interval_us_ != 0 && section->check_interval_us_ < kMillisecond) {
-      checker->FailAt("interval", "the checker's interval is 0 (off) or at least 1ms (kafkasim: "
-                                  "each sweep reads every replica)");
+      checker->FailAt("interval",
+                      "the checker's interval is 0 (off) or at least 1ms (kafkasim: "
+                      "each sweep reads every replica)");
     }
     checker->Finish();
   }
@@ -494,8 +496,8 @@ void RegisterActions(ScenarioRegistry& registry) {
             args.GetIntegerIn("partitions", 1, 1, kMaxClusterPartitions,
                               "kafkasim: a cluster holds at most " +
                                   std::to_string(kMaxClusterPartitions) + " partitions"));
-        spec.replication_factor = static_cast<int32_t>(
-            args.GetIntegerIn("replication_factor", 1, 1, INT16_MAX));
+        spec.replication_factor =
+            static_cast<int32_t>(args.GetIntegerIn("replication_factor", 1, 1, INT16_MAX));
         spec.config = ParseTopicOverrides(args, "config");
         return std::make_unique<KafkaAction>([spec](ScenarioRun&, KafkaCluster& cluster,
                                                     KafkaAdmin& admin) {
@@ -531,34 +533,33 @@ void RegisterActions(ScenarioRegistry& registry) {
             args.GetIntegerIn("partitions", 1, 1, kMaxClusterPartitions,
                               "kafkasim: a cluster holds at most " +
                                   std::to_string(kMaxClusterPartitions) + " partitions"));
-        return std::make_unique<KafkaAction>(
-            [topic, total](ScenarioRun&, KafkaCluster& cluster, KafkaAdmin& admin) {
-              for (TopicSpec& spec : cluster.topics) {
-                if (spec.name != topic) continue;
-                if (total <= spec.partitions) {
-                  return Status::InvalidArgument("INVALID_PARTITIONS: " + topic + " has " +
-                                                 std::to_string(spec.partitions) +
-                                                 " partitions already");
-                }
-                if (ClusterPartitions(cluster) + total - spec.partitions > kMaxClusterPartitions) {
-                  return Status::InvalidArgument("kafkasim: a cluster holds at most " +
-                                                 std::to_string(kMaxClusterPartitions) +
-                                                 " partitions");
-                }
-                zk_paths::Assignment grown;
-                if (KafkaError error =
-                        AssignReplicas(total - spec.partitions, spec.replication_factor,
-                                       BrokerIds(cluster), spec.partitions, spec.assignment, &grown);
-                    !error.ok()) {
-                  return StepError(error);
-                }
-                spec.assignment = std::move(grown);
-                spec.partitions = total;
-                admin.SetAssignment(topic, spec.assignment);
-                return Status::Ok();
-              }
-              return Status::InvalidArgument("UNKNOWN_TOPIC_OR_PARTITION: " + topic);
-            });
+        return std::make_unique<KafkaAction>([topic, total](ScenarioRun&, KafkaCluster& cluster,
+                                                            KafkaAdmin& admin) {
+          for (TopicSpec& spec : cluster.topics) {
+            if (spec.name != topic) continue;
+            if (total <= spec.partitions) {
+              return Status::InvalidArgument("INVALID_PARTITIONS: " + topic + " has " +
+                                             std::to_string(spec.partitions) +
+                                             " partitions already");
+            }
+            if (ClusterPartitions(cluster) + total - spec.partitions > kMaxClusterPartitions) {
+              return Status::InvalidArgument("kafkasim: a cluster holds at most " +
+                                             std::to_string(kMaxClusterPartitions) + " partitions");
+            }
+            zk_paths::Assignment grown;
+            if (KafkaError error =
+                    AssignReplicas(total - spec.partitions, spec.replication_factor,
+                                   BrokerIds(cluster), spec.partitions, spec.assignment, &grown);
+                !error.ok()) {
+              return StepError(error);
+            }
+            spec.assignment = std::move(grown);
+            spec.partitions = total;
+            admin.SetAssignment(topic, spec.assignment);
+            return Status::Ok();
+          }
+          return Status::InvalidArgument("UNKNOWN_TOPIC_OR_PARTITION: " + topic);
+        });
       });
   registry.AddAction(
       "reassign",
@@ -572,7 +573,8 @@ void RegisterActions(ScenarioRegistry& registry) {
         std::vector<BrokerId> replicas;
         const YAML::Node list = args.Raw("replicas");
         if (!list.IsDefined() || list.IsNull()) args.Fail("reassign needs 'replicas'");
-        if (!list.IsSequence()) args.FailAt("replicas", "expected a list of broker ids, like [1, 2, 3]");
+        if (!list.IsSequence())
+          args.FailAt("replicas", "expected a list of broker ids, like [1, 2, 3]");
         for (const YAML::Node& id : list) {
           const int64_t value = ParseInteger(args.file(), id);
           if (value < 0 || value > INT32_MAX) {
@@ -584,7 +586,8 @@ void RegisterActions(ScenarioRegistry& registry) {
         // The controller's check (KafkaController.validateReplicas): one broker twice would count
         // as several in-sync replicas.
         if (KafkaError error = ValidateReassignmentReplicas(replicas); !error.ok()) {
-          args.FailAt("replicas", error.message() + " (" + std::string(ErrorName(error.code())) + ")");
+          args.FailAt("replicas",
+                      error.message() + " (" + std::string(ErrorName(error.code())) + ")");
         }
         return std::make_unique<KafkaAction>(
             [tp, replicas](ScenarioRun&, KafkaCluster& cluster, KafkaAdmin& admin) {

@@ -66,7 +66,8 @@ TEST(ReplicaAssignmentTest, ABrokerTwiceInAPartitionIsRefused) {
 TEST(ReplicaAssignmentTest, TopicNamesFollowKafkasRule) {
   EXPECT_TRUE(ValidateTopicName("orders.v2_eu-1").ok());
   EXPECT_TRUE(ValidateTopicName("__consumer_offsets").ok());
-  EXPECT_EQ(ValidateTopicName("").message(), "Topic name is invalid: the empty string is not allowed");
+  EXPECT_EQ(ValidateTopicName("").message(),
+            "Topic name is invalid: the empty string is not allowed");
   EXPECT_EQ(ValidateTopicName("..").code(), ErrorCode::kInvalidTopicException);
   EXPECT_EQ(ValidateTopicName(std::string(250, 'a')).code(), ErrorCode::kInvalidTopicException);
   EXPECT_TRUE(ValidateTopicName(std::string(249, 'a')).ok());

@@ -112,8 +112,8 @@ TEST(BrokerConfigTest, TopicDefaultsUnderTheirServerPropertiesNames) {
   EXPECT_EQ(config.topic_defaults.log.log_retention_check_interval_ms, 1000);
   // Kafka names the config as it was written.
   size_t bad = 99;
-  Status s = ParseBrokerConfig({{"num.partitions", "3"}, {"log.segment.bytes", "10"}}, &config,
-                               &bad);
+  Status s =
+      ParseBrokerConfig({{"num.partitions", "3"}, {"log.segment.bytes", "10"}}, &config, &bad);
   EXPECT_EQ(s.message(),
             "Invalid value 10 for configuration log.segment.bytes: Value must be at least 14");
   EXPECT_EQ(bad, 1u);

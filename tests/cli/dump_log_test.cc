@@ -213,9 +213,10 @@ nodes:
     EXPECT_EQ(e.position().line, 8);
     EXPECT_EQ(e.position().column, 55);
     EXPECT_NE(e.message().find("cleanup.policy"), std::string::npos) << e.message();
-    EXPECT_NE(e.message().find("Invalid value compcat for configuration cleanup.policy: String must "
-                               "be one of: compact, delete"),
-              std::string::npos)
+    EXPECT_NE(
+        e.message().find("Invalid value compcat for configuration cleanup.policy: String must "
+                         "be one of: compact, delete"),
+        std::string::npos)
         << e.message();
   }
   std::string unknown = base;

@@ -101,8 +101,9 @@ TEST(LogConfigTest, BadValuesGetKafkasConfigExceptionMessage) {
       {"message.timestamp.type", "Now", "String must be one of: CreateTime, LogAppendTime"},
       {"flush.messages", "0",
        "Invalid value 0 for configuration flush.messages: Value must be at least 1"},
-      {"segment.ms", "10x", "Invalid value 10x for configuration segment.ms: Not a number of type "
-                            "LONG"},
+      {"segment.ms", "10x",
+       "Invalid value 10x for configuration segment.ms: Not a number of type "
+       "LONG"},
       {"max.message.bytes", "-1", "Value must be at least 0"},
   };
   for (const Case& test_case : cases) {

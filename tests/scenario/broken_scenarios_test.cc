@@ -69,9 +69,9 @@ TEST_P(BrokenScenarioTest, IsRefusedWithExitTwoAndAPosition) {
   std::ostringstream out, err;
   const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
   EXPECT_EQ(code, 2) << err.str();
-  const std::regex position(std::regex_replace(path, std::regex(R"([.^$|()\[\]{}*+?\\])"),
-                                               R"(\$&)") +
-                            R"(:[1-9][0-9]*:[1-9][0-9]*: )");
+  const std::regex position(
+      std::regex_replace(path, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+      R"(:[1-9][0-9]*:[1-9][0-9]*: )");
   EXPECT_TRUE(std::regex_search(err.str(), position)) << "no file:line:column in: " << err.str();
 }
 

@@ -102,8 +102,7 @@ expect:
 }
 
 TEST_F(KafkaSectionTest, NodeNamesAreUniqueAcrossTheScenario) {
-  ScenarioError e = LoadError(
-      "name: t\nnodes: [{name: b2, kind: echo}]\nkafka:\n  brokers: 3\n");
+  ScenarioError e = LoadError("name: t\nnodes: [{name: b2, kind: echo}]\nkafka:\n  brokers: 3\n");
   EXPECT_EQ(e.position().line, 4);
   EXPECT_EQ(e.message(), "a node named 'b2' exists already");
   e = LoadError(

@@ -94,8 +94,8 @@ void CollectKeys(YAML::Node node, const std::string& path,
 // The unit of a value like "250ms" or "64KiB" ("" for a plain number or a word).
 std::string UnitOf(const std::string& text) {
   size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.' ||
-                             text[i] == '-')) {
+  while (i < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.' || text[i] == '-')) {
     ++i;
   }
   return i == 0 ? "" : text.substr(i);
@@ -168,8 +168,8 @@ std::vector<Mutant> MutantsOf(const std::string& relative) {
     std::vector<std::tuple<std::string, YAML::Node, std::string>> keys;
     CollectKeys(root, "", &keys);
     if (keys.empty()) break;
-    auto& [path, map, key] = keys[(static_cast<size_t>(d) * 2 + 1) * keys.size() /
-                                  (2 * kDeletionsPerScenario)];
+    auto& [path, map, key] =
+        keys[(static_cast<size_t>(d) * 2 + 1) * keys.size() / (2 * kDeletionsPerScenario)];
     map.remove(key);
     mutants.push_back({relative + ": " + path + "/" + key + " deleted",
                        Bounded(root, path + "/" + key == "/max_events")});
@@ -197,7 +197,7 @@ std::vector<Mutant> MutantsOf(const std::string& relative) {
 std::string RunChild(const std::string& path) {
   const pid_t child = fork();
   if (child == 0) {
-    std::vector<const char*> argv = {"kafkasim", "run",    path.c_str(), "--no-trace",
+    std::vector<const char*> argv = {"kafkasim", "run",   path.c_str(), "--no-trace",
                                      "--until",  "200ms", "--quiet"};
     std::ostringstream out, err;
     const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
@@ -235,9 +235,8 @@ TEST_P(MutatedScenarioTest, EveryMutantRunsOrIsRefusedWithAPosition) {
   std::string name = GetParam();
   std::replace(name.begin(), name.end(), '/', '-');
   for (size_t i = 0; i < mutants.size(); ++i) {
-    const std::string path =
-        ::testing::TempDir() + "mutant-" + name.substr(0, name.size() - 5) + "-" +
-        std::to_string(i) + ".yaml";
+    const std::string path = ::testing::TempDir() + "mutant-" + name.substr(0, name.size() - 5) +
+                             "-" + std::to_string(i) + ".yaml";
     std::ofstream(path) << "# " << mutants[i].what << "\n" << mutants[i].text;
     const std::string outcome = RunChild(path);
     EXPECT_EQ(outcome, "") << mutants[i].what << " -> " << outcome << " (the mutant: " << path
