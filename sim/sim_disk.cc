@@ -426,10 +426,11 @@ Status SimDisk::Corrupt(std::string_view path, int64_t offset, int64_t length) {
   File* file = Find(path);
   if (file == nullptr) return Status::NotFound(std::string(path));
   const int64_t size = file->data.size();
-  if (offset < 0 || length <= 0 || offset + length > size) {
-    return Status::InvalidArgument("range [" + std::to_string(offset) + ", " +
-                                   std::to_string(offset + length) + ") is not inside " +
-                                   std::string(path) + " (" + std::to_string(size) + " bytes)");
+  // Written so that no sum can overflow, whatever the offset and length.
+  if (offset < 0 || length <= 0 || offset > size || length > size - offset) {
+    return Status::InvalidArgument("range of " + std::to_string(length) + " bytes at " +
+                                   std::to_string(offset) + " is not inside " + std::string(path) +
+                                   " (" + std::to_string(size) + " bytes)");
   }
   const int64_t durable_size = DurableSize(path);
   DetachDurable(*file);

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "model/admin/admin_zk_client.h"
+
 namespace ks {
 
 KafkaAdmin::KafkaAdmin(Env& env, NodeId zookeeper) : env_(env), zk_(env, zookeeper) {}
@@ -37,36 +39,15 @@ void KafkaAdmin::RunNext() {
   });
 }
 
-void KafkaAdmin::CreateParents(const std::vector<std::string>& paths, std::function<void()> then) {
-  auto remaining = std::make_shared<size_t>(paths.size());
-  if (paths.empty()) {
-    then();
-    return;
-  }
-  // ZooKeeper serves one session's requests in order: the parents exist before the child.
-  for (const std::string& path : paths) {
-    zk_.Create(path, "", false, [remaining, then](const ZkResult&) {
-      if (--*remaining == 0) then();
-    });
-  }
-}
-
 void KafkaAdmin::CreateTopic(std::string topic, zk_paths::Assignment assignment,
-                             std::vector<std::pair<std::string, std::string>> config) {
+                             TopicConfigOverrides config) {
   Enqueue("create topic " + topic, [this, topic, assignment, config](std::function<void()> done) {
-    CreateParents({"/brokers", zk_paths::kBrokerTopics, "/config", zk_paths::kConfigTopics},
-                  [this, topic, assignment, config, done] {
-                    zk_.Create(zk_paths::TopicConfigPath(topic), zk_paths::EncodeConfig(config),
-                               false, [](const ZkResult&) {});
-                    zk_.Create(zk_paths::TopicPath(topic), zk_paths::EncodeAssignment(assignment),
-                               false, [this, topic, done](const ZkResult& result) {
-                                 if (!result.ok()) {
-                                   env_.Trace(ev::AdminError{.topic = topic,
-                                                             .error = ZkErrorName(result.error)});
-                                 }
-                                 done();
-                               });
-                  });
+    CreateTopicInZk(zk_, topic, assignment, config, [this, topic, done](const ZkResult& result) {
+      if (!result.ok()) {
+        env_.Trace(ev::AdminError{.topic = topic, .error = ZkErrorName(result.error)});
+      }
+      done();
+    });
   });
 }
 
@@ -79,7 +60,7 @@ void KafkaAdmin::SetAssignment(std::string topic, zk_paths::Assignment assignmen
 
 void KafkaAdmin::Reassign(std::map<TopicPartition, std::vector<BrokerId>> moves) {
   Enqueue("reassign partitions", [this, moves](std::function<void()> done) {
-    CreateParents({"/admin"}, [this, moves, done] {
+    CreateZkParents(zk_, {"/admin"}, [this, moves, done] {
       zk_.Create(zk_paths::kReassignPartitions, zk_paths::EncodeReassignments(moves), false,
                  [done](const ZkResult&) { done(); });
     });
@@ -90,7 +71,7 @@ void KafkaAdmin::ElectPreferred(std::vector<TopicPartition> partitions) {
   std::string list;
   for (const TopicPartition& tp : partitions) list += (list.empty() ? "" : ",") + tp.Name();
   Enqueue("preferred replica election", [this, list](std::function<void()> done) {
-    CreateParents({"/admin"}, [this, list, done] {
+    CreateZkParents(zk_, {"/admin"}, [this, list, done] {
       zk_.Create(zk_paths::kPreferredElection, list, false, [done](const ZkResult&) { done(); });
     });
   });

@@ -16,6 +16,7 @@
 #include "model/controller/zk_paths.h"
 #include "model/coord/zk_client.h"
 #include "model/env/env.h"
+#include "model/kafka/topic_config.h"
 
 namespace ks {
 
@@ -50,9 +51,10 @@ class KafkaAdmin final : public Process {
   void OnMessage(NodeId from, MessagePtr message) override;
   void OnConnectionReset(NodeId peer) override;
 
-  // kafka-topics --create: /config/topics/<t>, then /brokers/topics/<t> with the assignment.
-  void CreateTopic(std::string topic, zk_paths::Assignment assignment,
-                   std::vector<std::pair<std::string, std::string>> config);
+  // kafka-topics --create: /config/topics/<t>, then /brokers/topics/<t> with the assignment
+  // (CreateTopicInZk). REQUIRES: validated (ValidateTopicName, ValidateAssignment; the config by
+  // TopicConfigOverrides::Parse), as kafka-topics validates before it writes.
+  void CreateTopic(std::string topic, zk_paths::Assignment assignment, TopicConfigOverrides config);
   // kafka-topics --alter --partitions: the assignment with the new partitions added.
   void SetAssignment(std::string topic, zk_paths::Assignment assignment);
   // kafka-reassign-partitions --execute.
@@ -67,7 +69,6 @@ class KafkaAdmin final : public Process {
   using Step = std::function<void(std::function<void()> done)>;
   void Enqueue(std::string what, Step step);
   void RunNext();
-  void CreateParents(const std::vector<std::string>& paths, std::function<void()> then);
 
   Env& env_;
   ZkClient zk_;

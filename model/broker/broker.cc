@@ -1,5 +1,9 @@
 #include "model/broker/broker.h"
 
+#include <charconv>
+
+#include "model/admin/admin_zk_client.h"
+#include "model/admin/replica_assignment.h"
 #include "model/controller/zk_paths.h"
 #include "model/log/checkpoint_file.h"
 
@@ -79,10 +83,10 @@ void Broker::Register() {
   zk_.Create("/admin", "", false, [](const ZkResult&) {});
   zk_.Create("/config", "", false, [](const ZkResult&) {});
   zk_.Create(zk_paths::kConfigTopics, "", false, [](const ZkResult&) {});
-  std::string registration = "node=" + std::to_string(env_.Self());
-  if (options_.config.elr_enabled()) {
-    registration += ";previous_epoch=" + std::to_string(previous_broker_epoch_);
-  }
+  zk_paths::BrokerRegistration data;
+  data.node = env_.Self();
+  if (options_.config.elr_enabled()) data.previous_epoch = previous_broker_epoch_;
+  const std::string registration = zk_paths::EncodeBrokerRegistration(data);
   zk_.Create(zk_paths::BrokerPath(id()), registration, true,
              session_generation_.Guard([this](const ZkResult& result) {
                if (result.ok()) {
@@ -110,7 +114,7 @@ void Broker::TryElect() {
   zk_.Exists(zk_paths::kController, true, session_generation_.Guard([this](const ZkResult& exists) {
     if (controller_.active()) return;
     if (exists.ok()) return;  // someone leads; our watch tells us when it goes
-    zk_.Create(zk_paths::kController, "brokerid=" + std::to_string(id()), true,
+    zk_.Create(zk_paths::kController, zk_paths::EncodeController(id()), true,
                session_generation_.Guard([this](const ZkResult& created) {
                  if (created.ok()) {
                    BecomeController();
@@ -137,7 +141,8 @@ void Broker::BecomeController() {
                              }));
                   return;
                 }
-                const int32_t epoch = std::atoi(current.data.c_str()) + 1;
+                const int32_t epoch =
+                    zk_paths::DecodeControllerEpoch(current.data).value_or(0) + 1;
                 const int32_t version = current.stat.version;
                 zk_.SetData(zk_paths::kControllerEpoch, std::to_string(epoch), version,
                             session_generation_.Guard([this, epoch, version](const ZkResult& set) {
@@ -149,6 +154,37 @@ void Broker::BecomeController() {
                               }
                             }));
               }));
+}
+
+void Broker::CreateInternalTopic(InternalTopic topic, std::function<void(const KafkaError&)> done) {
+  const InternalTopicSpec spec = InternalTopicSpecFor(topic, options_.config);
+  if (metadata_.ContainsTopic(spec.name)) {
+    done(KafkaError(ErrorCode::kTopicAlreadyExists, "Topic '" + spec.name + "' already exists."));
+    return;
+  }
+  zk_paths::Assignment assignment;
+  if (KafkaError error = AssignReplicas(spec.partitions, spec.replication_factor,
+                                        metadata_.LiveBrokers(), 0, {}, &assignment);
+      !error.ok()) {
+    done(error);
+    return;
+  }
+  TopicConfigOverrides config;
+  if (Status status = TopicConfigOverrides::Parse(spec.config, &config); !status.ok()) {
+    // offsets.topic.segment.bytes may be below what segment.bytes accepts (LogConfig.validate).
+    done(KafkaError(ErrorCode::kInvalidConfig, status.message()));
+    return;
+  }
+  CreateTopicInZk(
+      zk_, spec.name, assignment, config, [name = spec.name, done](const ZkResult& result) {
+        if (result.error == ZkError::kNodeExists) {
+          done(KafkaError(ErrorCode::kTopicAlreadyExists, "Topic '" + name + "' already exists."));
+        } else if (!result.ok()) {
+          done(KafkaError(ErrorCode::kUnknownServerError, std::string(ZkErrorName(result.error))));
+        } else {
+          done(KafkaError::None());
+        }
+      });
 }
 
 void Broker::OnZkWatch(const ZkWatchEvent& event) {
@@ -218,9 +254,15 @@ int64_t Broker::ReadCleanShutdownEpoch() {
   if (!disk.Exists(kBrokerCleanShutdownFile)) return -1;
   std::string content;
   int64_t epoch = -1;
+  constexpr std::string_view kPrefix = "broker_epoch=";
   if (disk.Read(kBrokerCleanShutdownFile, 0, disk.Size(kBrokerCleanShutdownFile), &content).ok() &&
-      content.rfind("broker_epoch=", 0) == 0) {
-    epoch = std::atoll(content.c_str() + 13);
+      content.rfind(kPrefix, 0) == 0) {
+    // Unreadable (a torn write): as if there were none.
+    const char* begin = content.data() + kPrefix.size();
+    const char* end = content.data() + content.size();
+    int64_t parsed = -1;
+    auto [stop, error] = std::from_chars(begin, end, parsed);
+    if (error == std::errc() && stop == end) epoch = parsed;
   }
   // Deleted once read: a crash from here on must not find it.
   disk.Delete(kBrokerCleanShutdownFile);

@@ -22,9 +22,11 @@
 // UpdateMetadata); OnMessage only dispatches. A new component claims its own the same way.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "model/broker/broker_config.h"
+#include "model/broker/internal_topics.h"
 #include "model/broker/metadata_cache.h"
 #include "model/broker/replica_manager.h"
 #include "model/controller/controller.h"
@@ -58,6 +60,17 @@ class Broker final : public Process {
   bool is_controller() const { return controller_.active(); }
   bool registered() const { return registered_; }
   ZkClient& zk() { return zk_; }
+
+  // Creates an internal topic through ZooKeeper, as a ZooKeeper-era broker does when a
+  // FindCoordinator finds no metadata for it (ZkAdminManager.createTopics, then
+  // AdminZkClient.createTopicWithAssignment): the live brokers this broker knows are assigned
+  // (AdminUtils), the config is the coordinator's (InternalTopicSpecFor), both znodes are
+  // written, and the controller elects the new partitions' leaders. `done` gets NONE once the
+  // znodes are written, or TOPIC_ALREADY_EXISTS, INVALID_REPLICATION_FACTOR (fewer live brokers
+  // than the replication factor: Kafka creates nothing and FindCoordinator answers
+  // COORDINATOR_NOT_AVAILABLE until enough brokers are up), INVALID_CONFIG, or the ZooKeeper
+  // error. Its caller comes with consumer groups and transactions.
+  void CreateInternalTopic(InternalTopic topic, std::function<void(const KafkaError&)> done);
 
  private:
   void OnZkState(ZkState state);

@@ -1,78 +1,192 @@
 #include "model/broker/broker_config.h"
 
-#include <charconv>
+#include <optional>
+
+#include "model/util/config_def.h"
 
 namespace ks {
 
 namespace {
 
-Status BadValue(std::string_view name, std::string_view value, std::string_view allowed) {
-  return Status::InvalidArgument("invalid value '" + std::string(value) + "' for " +
-                                 std::string(name) + ": expected " + std::string(allowed));
+// A bound kafkasim sets below Kafka's own (Kafka takes any value of the type).
+Status KafkasimMinimum(std::string_view name, std::string_view value, int64_t min,
+                       std::string_view why) {
+  return config::Invalid(
+      name, value, "Value must be at least " + std::to_string(min) + " (" + std::string(why) + ")");
 }
 
-Status ParseInt(std::string_view name, std::string_view value, int64_t lo, int64_t hi,
-                std::string_view allowed, int64_t* out) {
-  int64_t parsed = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-  if (ec != std::errc() || end != value.data() + value.size() || parsed < lo || parsed > hi) {
-    return BadValue(name, value, allowed);
-  }
-  *out = parsed;
-  return Status::Ok();
-}
-
-template <typename T>
-Status ParseIntInto(std::string_view name, std::string_view value, int64_t lo, int64_t hi,
-                    std::string_view allowed, T* out) {
-  int64_t parsed = 0;
-  Status s = ParseInt(name, value, lo, hi, allowed, &parsed);
-  if (s.ok()) *out = static_cast<T>(parsed);
+// Kafka's INT, at least `min` (Kafka's own bound when `why` is empty, else kafkasim's).
+template <typename Field>
+Status Int(std::string_view name, std::string_view value, int32_t min, Field* out,
+           std::string_view why = {}) {
+  int32_t parsed = 0;
+  Status s = config::ParseInt(name, value, why.empty() ? min : INT32_MIN, INT32_MAX, &parsed);
+  if (s.ok() && parsed < min) s = KafkasimMinimum(name, value, min, why);
+  if (s.ok()) *out = parsed;
   return s;
 }
 
-Status ParseBool(std::string_view name, std::string_view value, bool* out) {
-  if (value == "true") {
-    *out = true;
-  } else if (value == "false") {
-    *out = false;
-  } else {
-    return BadValue(name, value, "true or false");
-  }
-  return Status::Ok();
+// Kafka's LONG counting milliseconds (or seconds, `unit_ms` 1000) that become simulated time.
+Status Duration(std::string_view name, std::string_view value, int64_t min, int64_t* out,
+                int64_t unit_ms = 1, std::string_view why_min = {}) {
+  int64_t parsed = 0;
+  Status s =
+      config::ParseLong(name, value, why_min.empty() ? min : INT64_MIN,
+                        config::kMaxDurationMs / unit_ms, &parsed, config::kMaxDurationReason);
+  if (s.ok() && parsed < min) s = KafkasimMinimum(name, value, min, why_min);
+  if (s.ok()) *out = parsed;
+  return s;
 }
 
-const std::vector<std::string>& BrokerOnlyNames() {
-  static const std::vector<std::string> names = {
-      "broker.id",
-      "min.insync.replicas",
-      "default.replication.factor",
-      "num.partitions",
-      "unclean.leader.election.enable",
-      "replica.lag.time.max.ms",
-      "replica.lag.max.messages",
-      "replica.fetch.wait.max.ms",
-      "replica.fetch.min.bytes",
-      "replica.fetch.max.bytes",
-      "replica.fetch.backoff.ms",
-      "replica.socket.timeout.ms",
-      "replica.high.watermark.checkpoint.interval.ms",
-      "zookeeper.session.timeout.ms",
-      "controller.socket.timeout.ms",
-      "auto.leader.rebalance.enable",
-      "leader.imbalance.check.interval.seconds",
-      "leader.imbalance.per.broker.percentage",
-      "kafkasim.isr.lag.mode",
-      "kafkasim.truncation.mode",
-      "eligible.leader.replicas.version",
+using Setter = Status (*)(std::string_view name, std::string_view value, BrokerConfig* c);
+struct Setting {
+  std::string_view name;
+  Setter set;
+};
+
+constexpr std::string_view kPositive = "kafkasim: zero or less has no meaning here";
+
+// The broker's own settings, with KafkaConfig's types and bounds.
+const std::vector<Setting>& BrokerSettings() {
+  static const std::vector<Setting> kSettings = {
+      {"broker.id",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 0, &c->broker_id, "kafkasim: brokers are numbered from 0");
+       }},
+      {"default.replication.factor",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 1, &c->default_replication_factor, kPositive);
+       }},
+      {"num.partitions", [](auto name, auto value,
+                            BrokerConfig* c) { return Int(name, value, 1, &c->num_partitions); }},
+      {"replica.lag.time.max.ms",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Duration(name, value, 1, &c->replica_lag_time_max_ms, 1, kPositive);
+       }},
+      {"replica.lag.max.messages",
+       [](auto name, auto value, BrokerConfig* c) {
+         Status s =
+             config::ParseLong(name, value, INT64_MIN, INT64_MAX, &c->replica_lag_max_messages);
+         if (s.ok() && c->replica_lag_max_messages < 1) {
+           s = KafkasimMinimum(name, value, 1, kPositive);
+         }
+         return s;
+       }},
+      {"replica.fetch.wait.max.ms",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 0, &c->replica_fetch_wait_max_ms,
+                    "kafkasim: a wait cannot be negative");
+       }},
+      {"replica.fetch.min.bytes",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 1, &c->replica_fetch_min_bytes, kPositive);
+       }},
+      {"replica.fetch.max.bytes",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 0, &c->replica_fetch_max_bytes);
+       }},
+      {"replica.fetch.backoff.ms",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 0, &c->replica_fetch_backoff_ms);
+       }},
+      {"replica.socket.timeout.ms",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 1, &c->replica_socket_timeout_ms, kPositive);
+       }},
+      {"replica.high.watermark.checkpoint.interval.ms",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Duration(name, value, 1, &c->replica_high_watermark_checkpoint_interval_ms, 1,
+                         kPositive);
+       }},
+      {"zookeeper.session.timeout.ms",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 1, &c->zookeeper_session_timeout_ms, kPositive);
+       }},
+      {"controller.socket.timeout.ms",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 1, &c->controller_socket_timeout_ms, kPositive);
+       }},
+      {"auto.leader.rebalance.enable",
+       [](auto name, auto value, BrokerConfig* c) {
+         return config::ParseBoolean(name, value, &c->auto_leader_rebalance_enable);
+       }},
+      {"leader.imbalance.check.interval.seconds",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Duration(name, value, 1, &c->leader_imbalance_check_interval_seconds, 1000);
+       }},
+      {"leader.imbalance.per.broker.percentage",
+       [](auto name, auto value, BrokerConfig* c) {
+         Status s =
+             config::ParseInt(name, value, INT32_MIN, 100,
+                              &c->leader_imbalance_per_broker_percentage, "kafkasim: a percentage");
+         if (s.ok() && c->leader_imbalance_per_broker_percentage < 0) {
+           s = KafkasimMinimum(name, value, 0, "kafkasim: a percentage");
+         }
+         return s;
+       }},
+      {"kafkasim.isr.lag.mode",
+       [](auto name, auto value, BrokerConfig* c) {
+         size_t index = 0;
+         Status s = config::ParseChoice(name, value, {"time", "count"}, &index);
+         if (s.ok()) c->isr_lag_mode = index == 0 ? IsrLagMode::kTime : IsrLagMode::kCount;
+         return s;
+       }},
+      {"kafkasim.truncation.mode",
+       [](auto name, auto value, BrokerConfig* c) {
+         size_t index = 0;
+         Status s =
+             config::ParseChoice(name, value, {"leader-epoch", "kip-101", "legacy-hw"}, &index);
+         if (s.ok()) {
+           c->truncation_mode = index == 0   ? TruncationMode::kLeaderEpoch
+                                : index == 1 ? TruncationMode::kKip101
+                                             : TruncationMode::kLegacyHighWatermark;
+         }
+         return s;
+       }},
+      {"eligible.leader.replicas.version",
+       [](auto name, auto value, BrokerConfig* c) {
+         // A feature level in Kafka (kafka-features.sh): 0 (off) or 1.
+         return config::ParseInt(name, value, 0, 1, &c->eligible_leader_replicas_version,
+                                 "the feature's highest level");
+       }},
+      // GroupCoordinatorConfig and TransactionLogConfig.
+      {"offsets.topic.num.partitions",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 1, &c->offsets_topic_num_partitions);
+       }},
+      {"offsets.topic.replication.factor",
+       [](auto name, auto value, BrokerConfig* c) {
+         return config::ParseShort(name, value, 1, INT16_MAX, &c->offsets_topic_replication_factor);
+       }},
+      {"offsets.topic.segment.bytes",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 1, &c->offsets_topic_segment_bytes);
+       }},
+      {"transaction.state.log.num.partitions",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 1, &c->transaction_state_log_num_partitions);
+       }},
+      {"transaction.state.log.replication.factor",
+       [](auto name, auto value, BrokerConfig* c) {
+         return config::ParseShort(name, value, 1, INT16_MAX,
+                                   &c->transaction_state_log_replication_factor);
+       }},
+      {"transaction.state.log.min.isr",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 1, &c->transaction_state_log_min_isr);
+       }},
+      {"transaction.state.log.segment.bytes",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Int(name, value, 1, &c->transaction_state_log_segment_bytes);
+       }},
   };
-  return names;
+  return kSettings;
 }
 
 // Broker-level names of topic-level settings ("log.segment.bytes" for segment.bytes), as in
 // server.properties.
-const std::vector<std::pair<std::string, std::string>>& BrokerLogAliases() {
-  static const std::vector<std::pair<std::string, std::string>> aliases = {
+const std::vector<std::pair<std::string_view, std::string_view>>& BrokerLogAliases() {
+  static const std::vector<std::pair<std::string_view, std::string_view>> aliases = {
       {"log.segment.bytes", "segment.bytes"},
       {"log.roll.ms", "segment.ms"},
       {"log.index.size.max.bytes", "segment.index.bytes"},
@@ -91,130 +205,65 @@ const std::vector<std::pair<std::string, std::string>>& BrokerLogAliases() {
   return aliases;
 }
 
-Status SetBrokerOnly(std::string_view name, std::string_view value, BrokerConfig* c) {
-  if (name == "broker.id")
-    return ParseIntInto(name, value, 0, INT32_MAX, "an integer >= 0", &c->broker_id);
-  if (name == "min.insync.replicas") {
-    return ParseIntInto(name, value, 1, INT32_MAX, "an integer >= 1", &c->min_insync_replicas);
+// A topic-level setting (or one of the log's background tasks) under its broker or topic name;
+// NotFound if `name` is neither. Messages name the config as it was written.
+Status SetTopicDefault(std::string_view name, std::string_view value, BrokerConfig* c) {
+  std::string_view topic_name = name;
+  for (const auto& [alias, target] : BrokerLogAliases()) {
+    if (name == alias) topic_name = target;
   }
-  if (name == "default.replication.factor") {
-    return ParseIntInto(name, value, 1, INT16_MAX, "an integer >= 1",
-                        &c->default_replication_factor);
+  std::optional<LogConfigKey> key = FindLogConfigKey(topic_name);
+  if (key && !IsTopicLevel(*key)) {
+    // The broker's background tasks (log.retention.check.interval.ms, log.cleaner.backoff.ms).
+    return SetLogConfig(*key, value, &c->topic_defaults.log);
   }
-  if (name == "num.partitions") {
-    return ParseIntInto(name, value, 1, INT32_MAX, "an integer >= 1", &c->num_partitions);
+  TopicConfig parsed = c->topic_defaults;
+  Status s = SetTopicConfig(topic_name, value, &parsed);
+  if (s.IsNotFound()) return s;
+  if (!s.ok() && topic_name != name) {
+    // Kafka names the config as given: "... for configuration log.segment.bytes: ...".
+    const std::string from = "for configuration " + std::string(topic_name) + ":";
+    std::string message = s.message();
+    const size_t at = message.find(from);
+    if (at != std::string::npos) {
+      message.replace(at, from.size(), "for configuration " + std::string(name) + ":");
+    }
+    return Status::InvalidArgument(message);
   }
-  if (name == "unclean.leader.election.enable") {
-    return ParseBool(name, value, &c->unclean_leader_election_enable);
-  }
-  if (name == "replica.lag.time.max.ms") {
-    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1", &c->replica_lag_time_max_ms);
-  }
-  if (name == "replica.lag.max.messages") {
-    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1", &c->replica_lag_max_messages);
-  }
-  if (name == "replica.fetch.wait.max.ms") {
-    return ParseIntInto(name, value, 0, INT32_MAX, "an integer >= 0",
-                        &c->replica_fetch_wait_max_ms);
-  }
-  if (name == "replica.fetch.min.bytes") {
-    return ParseIntInto(name, value, 1, INT32_MAX, "an integer >= 1", &c->replica_fetch_min_bytes);
-  }
-  if (name == "replica.fetch.max.bytes") {
-    return ParseIntInto(name, value, 0, INT32_MAX, "an integer >= 0", &c->replica_fetch_max_bytes);
-  }
-  if (name == "replica.fetch.backoff.ms") {
-    return ParseInt(name, value, 0, INT64_MAX, "an integer >= 0", &c->replica_fetch_backoff_ms);
-  }
-  if (name == "replica.socket.timeout.ms") {
-    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1", &c->replica_socket_timeout_ms);
-  }
-  if (name == "replica.high.watermark.checkpoint.interval.ms") {
-    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1",
-                    &c->replica_high_watermark_checkpoint_interval_ms);
-  }
-  if (name == "zookeeper.session.timeout.ms") {
-    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1", &c->zookeeper_session_timeout_ms);
-  }
-  if (name == "controller.socket.timeout.ms") {
-    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1", &c->controller_socket_timeout_ms);
-  }
-  if (name == "auto.leader.rebalance.enable") {
-    return ParseBool(name, value, &c->auto_leader_rebalance_enable);
-  }
-  if (name == "leader.imbalance.check.interval.seconds") {
-    return ParseInt(name, value, 1, INT64_MAX, "an integer >= 1",
-                    &c->leader_imbalance_check_interval_seconds);
-  }
-  if (name == "leader.imbalance.per.broker.percentage") {
-    return ParseIntInto(name, value, 0, 100, "an integer from 0 to 100",
-                        &c->leader_imbalance_per_broker_percentage);
-  }
-  if (name == "eligible.leader.replicas.version") {
-    return ParseIntInto(name, value, 0, 1, "0 (off) or 1 (KIP-966 Eligible Leader Replicas)",
-                        &c->eligible_leader_replicas_version);
-  }
-  if (name == "kafkasim.isr.lag.mode") {
-    if (value == "time")
-      c->isr_lag_mode = IsrLagMode::kTime;
-    else if (value == "count")
-      c->isr_lag_mode = IsrLagMode::kCount;
-    else
-      return BadValue(name, value,
-                      "time (replica.lag.time.max.ms) or count (replica.lag.max.messages)");
-    return Status::Ok();
-  }
-  if (name == "kafkasim.truncation.mode") {
-    if (value == "leader-epoch")
-      c->truncation_mode = TruncationMode::kLeaderEpoch;
-    else if (value == "kip-101")
-      c->truncation_mode = TruncationMode::kKip101;
-    else if (value == "legacy-hw")
-      c->truncation_mode = TruncationMode::kLegacyHighWatermark;
-    else
-      return BadValue(name, value, "leader-epoch, kip-101 or legacy-hw");
-    return Status::Ok();
-  }
-  return Status::NotFound(std::string(name));
+  if (s.ok()) c->topic_defaults = std::move(parsed);
+  return s;
 }
 
 }  // namespace
 
 std::vector<std::string> BrokerConfigNames() {
-  std::vector<std::string> names = BrokerOnlyNames();
-  for (const auto& [alias, topic_name] : BrokerLogAliases()) names.push_back(alias);
-  for (std::string_view name : LogConfigNames()) names.emplace_back(name);
+  std::vector<std::string> names;
+  for (const Setting& setting : BrokerSettings()) names.emplace_back(setting.name);
+  for (const auto& [alias, topic_name] : BrokerLogAliases()) names.emplace_back(alias);
+  for (std::string_view name : TopicConfigNames()) names.emplace_back(name);
+  names.emplace_back("log.retention.check.interval.ms");
+  names.emplace_back("log.cleaner.backoff.ms");
   return names;
 }
 
 Status ParseBrokerConfig(const std::vector<std::pair<std::string, std::string>>& pairs,
-                         BrokerConfig* config) {
-  for (const auto& [raw_name, value] : pairs) {
-    std::string name = raw_name;
-    for (const auto& [alias, topic_name] : BrokerLogAliases()) {
-      if (name == alias) name = topic_name;
+                         BrokerConfig* config, size_t* bad_index) {
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    const auto& [name, value] = pairs[i];
+    Status s = Status::NotFound(name);
+    for (const Setting& setting : BrokerSettings()) {
+      if (setting.name == name) s = setting.set(name, value, config);
     }
-    Status s = SetBrokerOnly(name, value, config);
-    if (s.ok()) continue;
-    if (!s.IsNotFound()) return s;
-    s = SetLogConfig(name, value, &config->log);
-    if (s.ok()) continue;
-    if (s.message().rfind("unknown log config", 0) != 0) return s;
-    // Unknown everywhere: suggest among every broker and topic name.
-    std::string closest;
-    int best = 1 << 30;
-    for (const std::string& candidate : BrokerConfigNames()) {
-      const int d = EditDistance(name, candidate);
-      if (d < best) {
-        best = d;
-        closest = candidate;
-      }
+    if (s.IsNotFound()) s = SetTopicDefault(name, value, config);
+    if (s.IsNotFound()) {
+      const std::vector<std::string> known = BrokerConfigNames();
+      s = config::Unknown("broker", name,
+                          std::vector<std::string_view>(known.begin(), known.end()));
     }
-    std::string message = "unknown config '" + raw_name + "'";
-    if (best <= std::max<int>(3, static_cast<int>(raw_name.size()) / 3)) {
-      message += " (did you mean '" + closest + "'?)";
+    if (!s.ok()) {
+      if (bad_index != nullptr) *bad_index = i;
+      return s;
     }
-    return Status::InvalidArgument(message);
   }
   return Status::Ok();
 }

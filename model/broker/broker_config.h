@@ -1,5 +1,11 @@
-// BrokerConfig: a broker's settings, with Kafka's names and defaults (server.properties), plus
-// the topic-level defaults its logs start from.
+// BrokerConfig: a broker's settings, with Kafka's names, defaults and bounds (KafkaConfig,
+// server.properties), plus the topic-level defaults its topics start from (min.insync.replicas,
+// log.segment.bytes, ...: a TopicConfig, which each topic's overrides are laid over).
+//
+// Every value is parsed once, here, with Kafka's types and bounds and its ConfigException
+// messages (model/util/config_def.h). Where Kafka leaves a value open and the simulation cannot
+// hold any value, the bound is kafkasim's and its message says why: a duration must fit the
+// simulated clock (config::kMaxDurationMs).
 //
 // Where Kafka changed its design over time, the old way is kept as an option so a class can
 // reproduce the historic failures. Those options are kafkasim's own and say so in their names:
@@ -23,7 +29,7 @@
 #include <vector>
 
 #include "model/env/status.h"
-#include "model/log/log_config.h"
+#include "model/kafka/topic_config.h"
 
 namespace ks {
 
@@ -31,18 +37,16 @@ enum class IsrLagMode { kTime, kCount };
 enum class TruncationMode { kLeaderEpoch, kKip101, kLegacyHighWatermark };
 
 struct BrokerConfig {
-  int32_t broker_id = 0;                        // broker.id
-  int32_t min_insync_replicas = 1;              // min.insync.replicas (topic default)
-  int32_t default_replication_factor = 1;       // default.replication.factor
-  int32_t num_partitions = 1;                   // num.partitions
-  bool unclean_leader_election_enable = false;  // unclean.leader.election.enable
-  int64_t replica_lag_time_max_ms = 30000;      // replica.lag.time.max.ms
-  int64_t replica_lag_max_messages = 4000;      // replica.lag.max.messages (<= 0.8)
-  int32_t replica_fetch_wait_max_ms = 500;      // replica.fetch.wait.max.ms
-  int32_t replica_fetch_min_bytes = 1;          // replica.fetch.min.bytes
-  int32_t replica_fetch_max_bytes = 1048576;    // replica.fetch.max.bytes
-  int64_t replica_fetch_backoff_ms = 1000;      // replica.fetch.backoff.ms
-  int64_t replica_socket_timeout_ms = 30000;    // replica.socket.timeout.ms
+  int32_t broker_id = 0;                      // broker.id
+  int32_t default_replication_factor = 1;     // default.replication.factor
+  int32_t num_partitions = 1;                 // num.partitions
+  int64_t replica_lag_time_max_ms = 30000;    // replica.lag.time.max.ms
+  int64_t replica_lag_max_messages = 4000;    // replica.lag.max.messages (<= 0.8)
+  int32_t replica_fetch_wait_max_ms = 500;    // replica.fetch.wait.max.ms
+  int32_t replica_fetch_min_bytes = 1;        // replica.fetch.min.bytes
+  int32_t replica_fetch_max_bytes = 1048576;  // replica.fetch.max.bytes
+  int64_t replica_fetch_backoff_ms = 1000;    // replica.fetch.backoff.ms
+  int64_t replica_socket_timeout_ms = 30000;  // replica.socket.timeout.ms
   int64_t replica_high_watermark_checkpoint_interval_ms = 5000;
   int64_t zookeeper_session_timeout_ms = 18000;           // zookeeper.session.timeout.ms
   int64_t controller_socket_timeout_ms = 30000;           // controller.socket.timeout.ms
@@ -53,14 +57,27 @@ struct BrokerConfig {
   TruncationMode truncation_mode = TruncationMode::kLeaderEpoch;  // kafkasim.truncation.mode
   int32_t eligible_leader_replicas_version = 0;  // eligible.leader.replicas.version
   bool elr_enabled() const { return eligible_leader_replicas_version >= 1; }
-  LogConfig log;  // log.* / topic-level defaults (segment.bytes, retention.ms, flush.messages...)
+  // The internal topics a broker creates when they are first needed (Broker::CreateInternalTopic).
+  int32_t offsets_topic_num_partitions = 50;                // offsets.topic.num.partitions
+  int16_t offsets_topic_replication_factor = 3;             // offsets.topic.replication.factor
+  int32_t offsets_topic_segment_bytes = 104857600;          // offsets.topic.segment.bytes
+  int32_t transaction_state_log_num_partitions = 50;        // transaction.state.log.num.partitions
+  int16_t transaction_state_log_replication_factor = 3;     // ....replication.factor
+  int32_t transaction_state_log_min_isr = 2;                // transaction.state.log.min.isr
+  int32_t transaction_state_log_segment_bytes = 104857600;  // transaction.state.log.segment.bytes
+  // The topic-level defaults: min.insync.replicas, unclean.leader.election.enable and the log's
+  // (log.segment.bytes, log.retention.ms, log.flush.interval.messages, ..., and the log's
+  // background tasks, log.retention.check.interval.ms and log.cleaner.backoff.ms).
+  TopicConfig topic_defaults;
 };
 
 // Applies key/value pairs (Kafka names) on top of `config`. Unknown names are rejected with the
-// closest valid one; bad values name the config and what it accepts. Topic-level names
-// (segment.bytes, ...) and their broker-level "log." forms go to config->log.
+// closest valid one; bad values with Kafka's ConfigException message. Topic-level names
+// (min.insync.replicas, segment.bytes, ...) and the broker-level "log." forms of the log's go to
+// config->topic_defaults. On error returns InvalidArgument, sets *bad_index (if given) to the
+// offending pair, and leaves *config partially updated.
 Status ParseBrokerConfig(const std::vector<std::pair<std::string, std::string>>& pairs,
-                         BrokerConfig* config);
+                         BrokerConfig* config, size_t* bad_index = nullptr);
 
 // Every name ParseBrokerConfig accepts (for suggestions and docs).
 std::vector<std::string> BrokerConfigNames();

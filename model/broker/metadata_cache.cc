@@ -32,6 +32,17 @@ void MetadataCache::SetController(BrokerId id, int32_t epoch) {
   }
 }
 
+std::vector<BrokerId> MetadataCache::LiveBrokers() const {
+  std::vector<BrokerId> ids;
+  for (const auto& [id, node] : live_brokers_) ids.push_back(id);
+  return ids;
+}
+
+bool MetadataCache::ContainsTopic(const std::string& topic) const {
+  auto it = partitions_.lower_bound(TopicPartition{topic, INT32_MIN});
+  return it != partitions_.end() && it->first.topic == topic;
+}
+
 NodeId MetadataCache::NodeOf(BrokerId broker) const {
   auto it = known_endpoints_.find(broker);
   return it == known_endpoints_.end() ? kNoNode : it->second;

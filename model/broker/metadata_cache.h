@@ -25,6 +25,10 @@ class MetadataCache {
   void SetController(BrokerId id, int32_t epoch);
   const std::optional<LeaderAndIsrPartitionState> Partition(const TopicPartition& tp) const;
   MetadataResponse Describe(const std::vector<std::string>& topics) const;
+  // The live brokers the controller last named, by id (ascending).
+  std::vector<BrokerId> LiveBrokers() const;
+  // Whether some partition of `topic` is known (Kafka's metadataCache.contains(topic)).
+  bool ContainsTopic(const std::string& topic) const;
 
  private:
   BrokerId controller_id_ = kNoBroker;

@@ -104,10 +104,9 @@ bool Partition::AcceptState(const LeaderAndIsrPartitionState& state, std::string
   controller_epoch_ = state.controller_epoch;
   replicas_ = state.replicas;
   isr_ = state.isr;
-  min_insync_replicas_ = config_.min_insync_replicas;
-  for (const auto& [key, value] : state.topic_config) {
-    if (key == "min.insync.replicas") min_insync_replicas_ = std::atoi(value.c_str());
-  }
+  min_insync_replicas_ = state.topic_config ? state.topic_config->min_insync_replicas().value_or(
+                                                  config_.topic_defaults.min_insync_replicas)
+                                            : config_.topic_defaults.min_insync_replicas;
   pending_isr_.reset();
   pending_request_.reset();
   return true;

@@ -111,6 +111,8 @@ class Partition {
   BrokerId leader() const { return leader_; }
   int32_t leader_epoch() const { return leader_epoch_; }
   int32_t partition_epoch() const { return partition_epoch_; }
+  // The topic's min.insync.replicas as its last LeaderAndIsr gave it (or the broker default).
+  int32_t min_insync_replicas() const { return min_insync_replicas_; }
   const std::vector<BrokerId>& replicas() const { return replicas_; }
   const std::vector<BrokerId>& isr() const { return isr_; }
   // The committed ISR plus a pending addition: who counts for HW and acks=all.

@@ -39,10 +39,7 @@ void ReplicaManager::LoadLogs() {
   for (const std::string& directory : directories) {
     TopicPartition tp;
     if (!ParsePartitionDirectory(directory, &tp)) continue;
-    TopicSettings settings;
-    settings.log = config_.log;
-    settings.min_insync_replicas = config_.min_insync_replicas;
-    GetOrCreatePartition(tp, settings);
+    GetOrCreatePartition(tp, config_.topic_defaults);
   }
 }
 
@@ -52,7 +49,7 @@ Partition* ReplicaManager::GetPartition(const TopicPartition& tp) {
 }
 
 Partition* ReplicaManager::GetOrCreatePartition(const TopicPartition& tp,
-                                                const TopicSettings& settings) {
+                                                const TopicConfig& settings) {
   settings_[tp] = settings;
   if (Partition* existing = GetPartition(tp)) {
     existing->log().SetConfig(settings.log);
@@ -79,15 +76,10 @@ void ReplicaManager::SetAlterPartitionSink(Partition::IsrProposalSink sink) {
   alter_partition_sink_ = std::move(sink);
 }
 
-ReplicaManager::TopicSettings ReplicaManager::SettingsFor(const LeaderAndIsrPartitionState& state) {
-  TopicSettings settings;
-  BrokerConfig topic = config_;
-  // Topic overrides were validated when the scenario was loaded; a bad one here is a bug.
-  Status status = ParseBrokerConfig(state.topic_config, &topic);
-  KS_CHECK_MSG(status.ok(), status.ToString());
-  settings.log = topic.log;
-  settings.min_insync_replicas = topic.min_insync_replicas;
-  return settings;
+TopicConfig ReplicaManager::SettingsFor(const LeaderAndIsrPartitionState& state) const {
+  // The overrides were parsed and validated once, by the controller (TopicConfigOverrides).
+  if (!state.topic_config) return config_.topic_defaults;
+  return state.topic_config->ApplyTo(config_.topic_defaults);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +172,7 @@ ProducePartitionResponse ReplicaManager::AppendToPartition(
 
 int32_t ReplicaManager::MinInsyncReplicasOf(const TopicPartition& tp) const {
   auto settings = settings_.find(tp);
-  return settings == settings_.end() ? config_.min_insync_replicas
+  return settings == settings_.end() ? config_.topic_defaults.min_insync_replicas
                                      : settings->second.min_insync_replicas;
 }
 
@@ -623,14 +615,15 @@ void ReplicaManager::PeriodicHighWatermarkCheckpoint() {
 }
 
 void ReplicaManager::PeriodicRetention() {
-  env_.SetTimer(MillisecondsToUs(config_.log.log_retention_check_interval_ms), [this] {
-    for (auto& [tp, partition] : partitions_) {
-      int32_t deleted = 0;
-      partition->log().DeleteOldSegments(partition->high_watermark(), &deleted);
-      partition->log().MaybeFlushByTime();
-    }
-    PeriodicRetention();
-  });
+  env_.SetTimer(MillisecondsToUs(config_.topic_defaults.log.log_retention_check_interval_ms),
+                [this] {
+                  for (auto& [tp, partition] : partitions_) {
+                    int32_t deleted = 0;
+                    partition->log().DeleteOldSegments(partition->high_watermark(), &deleted);
+                    partition->log().MaybeFlushByTime();
+                  }
+                  PeriodicRetention();
+                });
 }
 
 void ReplicaManager::Shutdown() {

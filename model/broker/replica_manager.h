@@ -134,11 +134,6 @@ class ReplicaManager {
     FetchRequest request;
     TimeUs deadline_us = 0;
   };
-  struct TopicSettings {
-    LogConfig log;
-    int32_t min_insync_replicas = 1;
-  };
-
   // AppendRecords for a client (`client`: dropped if its connection resets) or, with kNoNode,
   // for an internal caller.
   void AppendRecordsFor(NodeId client, int32_t timeout_ms, int16_t required_acks,
@@ -151,8 +146,9 @@ class ReplicaManager {
   int32_t MinInsyncReplicasOf(const TopicPartition& tp) const;
   void NotifyBecomeLeader(const TopicPartition& tp, int32_t leader_epoch);
   void NotifyResign(const TopicPartition& tp, int32_t leader_epoch);
-  Partition* GetOrCreatePartition(const TopicPartition& tp, const TopicSettings& settings);
-  TopicSettings SettingsFor(const LeaderAndIsrPartitionState& state);
+  Partition* GetOrCreatePartition(const TopicPartition& tp, const TopicConfig& settings);
+  // The topic's settings on this broker: its overrides laid over this broker's defaults.
+  TopicConfig SettingsFor(const LeaderAndIsrPartitionState& state) const;
   void ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
                          std::vector<std::pair<TopicPartition, ErrorCode>>* results);
   void StopFetching(const TopicPartition& tp);
@@ -174,7 +170,7 @@ class ReplicaManager {
   const BrokerConfig& config_;
   MetadataCache& metadata_;
   std::map<TopicPartition, std::unique_ptr<Partition>> partitions_;
-  std::map<TopicPartition, TopicSettings> settings_;
+  std::map<TopicPartition, TopicConfig> settings_;
   std::map<BrokerId, std::unique_ptr<ReplicaFetcher>> fetchers_;
   std::vector<DelayedProduce> delayed_produces_;
   std::vector<DelayedFetch> delayed_fetches_;

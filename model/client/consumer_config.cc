@@ -1,17 +1,15 @@
 #include "model/client/consumer_config.h"
 
-#include "model/client/config_parsing.h"
+#include "model/util/config_def.h"
 
 namespace ks {
 
 namespace {
 
-constexpr std::string_view kKind = "consumer";
-constexpr int64_t kLongMax = INT64_MAX;
-
-using client_config::Invalid;
-using client_config::ParseInteger;
-using client_config::ParseInteger32;
+// Kafka's LONG of milliseconds (at least 0) that becomes simulated time.
+Status Duration(std::string_view name, std::string_view value, int64_t* out) {
+  return config::ParseDurationMs(name, value, 0, out);
+}
 
 }  // namespace
 
@@ -37,41 +35,38 @@ const std::vector<std::string_view>& ConsumerConfigNames() {
 }
 
 Status SetConsumerConfig(std::string_view name, std::string_view value, ConsumerConfig* c) {
+  // Types and bounds: Kafka's ConsumerConfig.
   if (name == "auto.offset.reset") {
-    for (OffsetResetPolicy policy :
-         {OffsetResetPolicy::kEarliest, OffsetResetPolicy::kLatest, OffsetResetPolicy::kNone}) {
-      if (value == OffsetResetPolicyName(policy)) {
-        c->auto_offset_reset = policy;
-        return Status::Ok();
-      }
-    }
-    return Invalid(kKind, name, value, "earliest, latest, none");
+    const std::vector<OffsetResetPolicy> policies = {
+        OffsetResetPolicy::kLatest, OffsetResetPolicy::kEarliest, OffsetResetPolicy::kNone};
+    size_t index = 0;
+    Status s = config::ParseChoice(name, value, {"latest", "earliest", "none"}, &index);
+    if (s.ok()) c->auto_offset_reset = policies[index];
+    return s;
   }
   if (name == "fetch.max.wait.ms") {
-    return ParseInteger32(kKind, name, value, 0, INT32_MAX, &c->fetch_max_wait_ms);
+    return config::ParseInt(name, value, 0, INT32_MAX, &c->fetch_max_wait_ms);
   }
-  if (name == "fetch.min.bytes") {
-    return ParseInteger32(kKind, name, value, 0, INT32_MAX, &c->fetch_min_bytes);
-  }
-  if (name == "fetch.max.bytes") {
-    return ParseInteger32(kKind, name, value, 0, INT32_MAX, &c->fetch_max_bytes);
-  }
+  if (name == "fetch.min.bytes")
+    return config::ParseInt(name, value, 0, INT32_MAX, &c->fetch_min_bytes);
+  if (name == "fetch.max.bytes")
+    return config::ParseInt(name, value, 0, INT32_MAX, &c->fetch_max_bytes);
   if (name == "max.partition.fetch.bytes") {
-    return ParseInteger32(kKind, name, value, 0, INT32_MAX, &c->max_partition_fetch_bytes);
+    return config::ParseInt(name, value, 0, INT32_MAX, &c->max_partition_fetch_bytes);
   }
   if (name == "max.poll.records") {
-    return ParseInteger32(kKind, name, value, 1, INT32_MAX, &c->max_poll_records);
+    return config::ParseInt(name, value, 1, INT32_MAX, &c->max_poll_records);
   }
   if (name == "request.timeout.ms") {
-    return ParseInteger(kKind, name, value, 0, INT32_MAX, &c->request_timeout_ms);
+    // Kafka takes 0; ValidateConsumerConfig requires more than fetch.max.wait.ms.
+    int32_t parsed = 0;
+    Status s = config::ParseInt(name, value, 0, INT32_MAX, &parsed);
+    if (s.ok()) c->request_timeout_ms = parsed;
+    return s;
   }
-  if (name == "retry.backoff.ms") {
-    return ParseInteger(kKind, name, value, 0, kLongMax, &c->retry_backoff_ms);
-  }
-  if (name == "metadata.max.age.ms") {
-    return ParseInteger(kKind, name, value, 0, kLongMax, &c->metadata_max_age_ms);
-  }
-  return client_config::Unknown(kKind, name, ConsumerConfigNames());
+  if (name == "retry.backoff.ms") return Duration(name, value, &c->retry_backoff_ms);
+  if (name == "metadata.max.age.ms") return Duration(name, value, &c->metadata_max_age_ms);
+  return config::Unknown("consumer", name, ConsumerConfigNames());
 }
 
 Status ValidateConsumerConfig(const ConsumerConfig& c) {

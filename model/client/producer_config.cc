@@ -1,17 +1,15 @@
 #include "model/client/producer_config.h"
 
-#include "model/client/config_parsing.h"
+#include "model/util/config_def.h"
 
 namespace ks {
 
 namespace {
 
-constexpr std::string_view kKind = "producer";
-constexpr int64_t kLongMax = INT64_MAX;
-
-using client_config::Invalid;
-using client_config::ParseInteger;
-using client_config::ParseInteger32;
+// Kafka's LONG of milliseconds (at least 0) that becomes simulated time.
+Status Duration(std::string_view name, std::string_view value, int64_t* out) {
+  return config::ParseDurationMs(name, value, 0, out);
+}
 
 }  // namespace
 
@@ -38,81 +36,90 @@ const std::vector<std::string_view>& ProducerConfigNames() {
 std::string AcksName(int16_t acks) { return acks == kAcksAll ? "all" : std::to_string(acks); }
 
 Status SetProducerConfig(std::string_view name, std::string_view value, ProducerConfig* c) {
+  // Types and bounds: Kafka's ProducerConfig.
   if (name == "acks") {
-    if (value == "0") {
-      c->acks = kAcksNone;
-    } else if (value == "1") {
-      c->acks = kAcksLeader;
-    } else if (value == "all" || value == "-1") {
-      c->acks = kAcksAll;
-    } else {
-      return Invalid(kKind, name, value, "0, 1, all, -1");
-    }
-    return Status::Ok();
+    size_t index = 0;
+    Status s = config::ParseChoice(name, value, {"all", "-1", "0", "1"}, &index);
+    if (s.ok()) c->acks = index <= 1 ? kAcksAll : index == 2 ? kAcksNone : kAcksLeader;
+    return s;
   }
-  if (name == "batch.size") {
-    return ParseInteger32(kKind, name, value, 0, INT32_MAX, &c->batch_size_bytes);
-  }
-  if (name == "linger.ms") return ParseInteger(kKind, name, value, 0, kLongMax, &c->linger_ms);
+  if (name == "batch.size")
+    return config::ParseInt(name, value, 0, INT32_MAX, &c->batch_size_bytes);
+  if (name == "linger.ms") return Duration(name, value, &c->linger_ms);
   if (name == "compression.type") {
-    const std::optional<CompressionType> type = ParseCompressionName(value);
-    if (!type || !CompressionSupported(*type)) {
-      return Invalid(kKind, name, value, "none, gzip, lz4, zstd (snappy is not built in)");
+    const std::vector<std::string_view> names = {"none", "gzip", "snappy", "lz4", "zstd"};
+    size_t index = 0;
+    if (Status s = config::ParseChoice(name, value, names, &index); !s.ok()) return s;
+    const CompressionType type = *ParseCompressionName(names[index]);
+    if (!CompressionSupported(type)) {
+      return config::Invalid(name, value, "snappy is not built into kafkasim");
     }
-    c->compression = *type;
+    c->compression = type;
     return Status::Ok();
   }
-  if (name == "retries") return ParseInteger32(kKind, name, value, 0, INT32_MAX, &c->retries);
-  if (name == "retry.backoff.ms") {
-    return ParseInteger(kKind, name, value, 0, kLongMax, &c->retry_backoff_ms);
-  }
+  if (name == "retries") return config::ParseInt(name, value, 0, INT32_MAX, &c->retries);
+  if (name == "retry.backoff.ms") return Duration(name, value, &c->retry_backoff_ms);
   if (name == "max.in.flight.requests.per.connection") {
-    return ParseInteger32(kKind, name, value, 1, INT32_MAX,
-                          &c->max_in_flight_requests_per_connection);
+    return config::ParseInt(name, value, 1, INT32_MAX, &c->max_in_flight_requests_per_connection);
   }
   if (name == "delivery.timeout.ms") {
-    return ParseInteger(kKind, name, value, 0, INT32_MAX, &c->delivery_timeout_ms);
+    int32_t parsed = 0;
+    Status s = config::ParseInt(name, value, 0, INT32_MAX, &parsed);
+    if (s.ok()) c->delivery_timeout_ms = parsed;
+    return s;
   }
   if (name == "request.timeout.ms") {
-    return ParseInteger(kKind, name, value, 0, INT32_MAX, &c->request_timeout_ms);
+    int32_t parsed = 0;
+    Status s = config::ParseInt(name, value, 0, INT32_MAX, &parsed);
+    if (s.ok() && parsed < 1) {
+      // Kafka takes 0, and real time moves on between two polls; here a request that times out
+      // the instant it is sent would be retried in that same instant, forever.
+      s = config::Invalid(name, value,
+                          "Value must be at least 1 (kafkasim: at 0 a request times out the "
+                          "instant it is sent and is retried in that instant, forever)");
+    }
+    if (s.ok()) c->request_timeout_ms = parsed;
+    return s;
   }
-  if (name == "metadata.max.age.ms") {
-    return ParseInteger(kKind, name, value, 0, kLongMax, &c->metadata_max_age_ms);
-  }
+  if (name == "metadata.max.age.ms") return Duration(name, value, &c->metadata_max_age_ms);
   if (name == "max.request.size") {
-    return ParseInteger32(kKind, name, value, 1, INT32_MAX, &c->max_request_size_bytes);
+    return config::ParseInt(name, value, 0, INT32_MAX, &c->max_request_size_bytes);
   }
   if (name == "buffer.memory") {
-    return ParseInteger(kKind, name, value, 0, kLongMax, &c->buffer_memory_bytes);
+    return config::ParseLong(name, value, 0, INT64_MAX, &c->buffer_memory_bytes);
   }
   if (name == "partitioner.class") {
-    const std::optional<PartitionerKind> kind = ParsePartitionerName(value);
-    if (!kind) {
-      return Invalid(kKind, name, value, "default, uniform_sticky, round_robin, random");
-    }
-    c->partitioner = *kind;
+    // kafkasim's short names for Kafka's partitioner classes.
+    const std::vector<std::string_view> names = {"default", "uniform_sticky", "round_robin",
+                                                 "random"};
+    size_t index = 0;
+    if (Status s = config::ParseChoice(name, value, names, &index); !s.ok()) return s;
+    c->partitioner = *ParsePartitionerName(names[index]);
     return Status::Ok();
   }
   if (name == "enable.idempotence") {
     bool enabled = false;
-    if (Status s = client_config::ParseBoolean(kKind, name, value, &enabled); !s.ok()) return s;
+    if (Status s = config::ParseBoolean(name, value, &enabled); !s.ok()) return s;
     if (enabled) {
-      return Invalid(kKind, name, value,
-                     "false (idempotent and transactional producers are not modelled yet)");
+      return config::Invalid(name, value,
+                             "only false: idempotent and transactional producers are not "
+                             "modelled yet");
     }
     c->enable_idempotence = false;
     return Status::Ok();
   }
-  return client_config::Unknown(kKind, name, ProducerConfigNames());
+  return config::Unknown("producer", name, ProducerConfigNames());
 }
 
 Status ValidateProducerConfig(const ProducerConfig& c) {
   // Kafka's producer refuses this at construction: a batch could never be delivered in time.
   if (c.delivery_timeout_ms < c.linger_ms + c.request_timeout_ms) {
-    return Status::InvalidArgument("producer config 'delivery.timeout.ms' (" +
-                                   std::to_string(c.delivery_timeout_ms) +
-                                   ") must be at least linger.ms + request.timeout.ms (" +
-                                   std::to_string(c.linger_ms + c.request_timeout_ms) + ")");
+    // KafkaProducer's ConfigException text.
+    return Status::InvalidArgument(
+        "delivery.timeout.ms should be equal to or larger than "
+        "linger.ms + request.timeout.ms (" +
+        std::to_string(c.delivery_timeout_ms) + " < " +
+        std::to_string(c.linger_ms + c.request_timeout_ms) + ")");
   }
   return Status::Ok();
 }

@@ -45,6 +45,19 @@ std::string BrokersJson(const std::vector<BrokerId>& brokers) {
   return "[" + zk_paths::EncodeBrokers(brokers) + "]";
 }
 
+// A topic's overrides from its /config/topics znode (the text kafka-topics or a broker wrote),
+// parsed once; null if the topic has none. Every writer validated them (TopicConfigOverrides)
+// before writing, so text that does not parse is a bug.
+std::shared_ptr<const TopicConfigOverrides> ParseTopicZnodeConfig(const std::string& topic,
+                                                                  const ZkResult& znode) {
+  if (!znode.ok() || znode.data.empty()) return nullptr;
+  auto overrides = std::make_shared<TopicConfigOverrides>();
+  const Status status =
+      TopicConfigOverrides::Parse(zk_paths::DecodeConfig(znode.data), overrides.get());
+  KS_CHECK_MSG(status.ok(), "the config of topic " + topic + " in ZooKeeper: " + status.message());
+  return overrides;
+}
+
 // Calls `then` once `count` completions have been reported through the returned function.
 std::function<void()> Countdown(size_t count, std::function<void()> then) {
   if (count == 0) {
@@ -134,14 +147,14 @@ void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then
         for (BrokerId id : ids) {
           zk_.GetData(zk_paths::BrokerPath(id), false,
                       [registrations, id, finish](const ZkResult& data) {
-                        if (data.ok() && data.data.rfind("node=", 0) == 0) {
+                        std::optional<zk_paths::BrokerRegistration> decoded =
+                            data.ok() ? zk_paths::DecodeBrokerRegistration(data.data)
+                                      : std::nullopt;
+                        if (decoded) {
                           Registration& r = (*registrations)[id];
-                          r.node = std::atoi(data.data.c_str() + 5);
+                          r.node = decoded->node;
                           r.epoch = data.stat.czxid;
-                          const size_t at = data.data.find(";previous_epoch=");
-                          if (at != std::string::npos) {
-                            r.previous_epoch = std::atoll(data.data.c_str() + at + 16);
-                          }
+                          r.previous_epoch = decoded->previous_epoch.value_or(-1);
                         }
                         finish();
                       });
@@ -163,9 +176,7 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
                 zk_.GetData(
                     zk_paths::TopicConfigPath(topic), false,
                     generation_.Guard([this, topic, assignment, then](const ZkResult& config) {
-                      topic_configs_[topic] =
-                          config.ok() ? zk_paths::DecodeConfig(config.data)
-                                      : std::vector<std::pair<std::string, std::string>>{};
+                      topic_configs_[topic] = ParseTopicZnodeConfig(topic, config);
                       auto finish = Countdown(assignment->size(), then);
                       for (const auto& [partition, replicas] : *assignment) {
                         const TopicPartition tp{topic, partition};
@@ -385,19 +396,14 @@ void Controller::OnTopicModification(const std::string& topic, Done done) {
 }
 
 partition_rules::TopicSettings Controller::SettingsFor(const std::string& topic) const {
+  auto it = topic_configs_.find(topic);
+  const TopicConfig config = it == topic_configs_.end() || !it->second
+                                 ? config_.topic_defaults
+                                 : it->second->ApplyTo(config_.topic_defaults);
   partition_rules::TopicSettings settings;
   settings.elr_enabled = ElrEnabled();
-  settings.min_insync_replicas = config_.min_insync_replicas;
-  settings.unclean_leader_election_enable = config_.unclean_leader_election_enable;
-  auto it = topic_configs_.find(topic);
-  if (it != topic_configs_.end()) {
-    for (const auto& [key, value] : it->second) {
-      if (key == "unclean.leader.election.enable") {
-        settings.unclean_leader_election_enable = value == "true";
-      }
-      if (key == "min.insync.replicas") settings.min_insync_replicas = std::atoi(value.c_str());
-    }
-  }
+  settings.min_insync_replicas = config.min_insync_replicas;
+  settings.unclean_leader_election_enable = config.unclean_leader_election_enable;
   return settings;
 }
 

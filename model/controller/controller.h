@@ -39,6 +39,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -189,7 +190,8 @@ class Controller {
   // name for a restart to count as clean.
   std::map<BrokerId, int64_t> last_broker_epochs_;
   std::map<std::string, zk_paths::Assignment> assignments_;
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> topic_configs_;
+  // Each topic's config overrides, parsed once from /config/topics/<topic> (absent: none).
+  std::map<std::string, std::shared_ptr<const TopicConfigOverrides>> topic_configs_;
   std::map<TopicPartition, PartitionView> partitions_;
   // Adding and removing replicas as the topic znodes record them (KIP-455).
   std::map<std::string, zk_paths::OngoingReassignments> ongoing_;

@@ -21,12 +21,15 @@ std::vector<std::string> Split(const std::string& text, char separator) {
   return parts;
 }
 
-std::optional<int32_t> ParseInt32(const std::string& text) {
-  int32_t value = 0;
+template <typename T>
+std::optional<T> ParseNumber(std::string_view text) {
+  T value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return value;
 }
+
+std::optional<int32_t> ParseInt32(const std::string& text) { return ParseNumber<int32_t>(text); }
 
 }  // namespace
 
@@ -222,6 +225,45 @@ std::vector<TopicPartition> DecodePartitionList(const std::string& text) {
     if (std::optional<TopicPartition> tp = ParseTopicPartition(name)) partitions.push_back(*tp);
   }
   return partitions;
+}
+
+std::string EncodeController(BrokerId id) { return "brokerid=" + std::to_string(id); }
+
+std::optional<BrokerId> DecodeController(const std::string& text) {
+  constexpr std::string_view kPrefix = "brokerid=";
+  if (text.rfind(kPrefix, 0) != 0) return std::nullopt;
+  return ParseNumber<BrokerId>(std::string_view(text).substr(kPrefix.size()));
+}
+
+std::optional<int32_t> DecodeControllerEpoch(const std::string& text) {
+  return ParseNumber<int32_t>(text);
+}
+
+std::string EncodeBrokerRegistration(const BrokerRegistration& registration) {
+  std::string text = "node=" + std::to_string(registration.node);
+  if (registration.previous_epoch) {
+    text += ";previous_epoch=" + std::to_string(*registration.previous_epoch);
+  }
+  return text;
+}
+
+std::optional<BrokerRegistration> DecodeBrokerRegistration(const std::string& text) {
+  constexpr std::string_view kNode = "node=";
+  constexpr std::string_view kPreviousEpoch = ";previous_epoch=";
+  if (text.rfind(kNode, 0) != 0) return std::nullopt;
+  const size_t at = text.find(kPreviousEpoch);
+  const std::string_view node = std::string_view(text).substr(
+      kNode.size(), at == std::string::npos ? std::string::npos : at - kNode.size());
+  BrokerRegistration registration;
+  std::optional<NodeId> parsed_node = ParseNumber<NodeId>(node);
+  if (!parsed_node) return std::nullopt;
+  registration.node = *parsed_node;
+  if (at != std::string::npos) {
+    registration.previous_epoch =
+        ParseNumber<int64_t>(std::string_view(text).substr(at + kPreviousEpoch.size()));
+    if (!registration.previous_epoch) return std::nullopt;
+  }
+  return registration;
 }
 
 }  // namespace ks::zk_paths

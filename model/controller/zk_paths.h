@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/env/message.h"  // NodeId
 #include "model/kafka/topic_partition.h"
 
 namespace ks::zk_paths {
@@ -83,5 +84,19 @@ std::map<TopicPartition, std::vector<BrokerId>> DecodeReassignments(const std::s
 std::string EncodeReassignments(const std::map<TopicPartition, std::vector<BrokerId>>& moves);
 std::vector<TopicPartition> DecodePartitionList(const std::string& text);
 std::optional<TopicPartition> ParseTopicPartition(const std::string& name);
+
+// /controller: "brokerid=<id>".
+std::string EncodeController(BrokerId id);
+std::optional<BrokerId> DecodeController(const std::string& text);
+// /controller_epoch: the epoch in decimal.
+std::optional<int32_t> DecodeControllerEpoch(const std::string& text);
+// /brokers/ids/<id>: "node=<node>", with eligible.leader.replicas.version 1
+// ";previous_epoch=<the epoch of the clean-shutdown file, -1: none>".
+struct BrokerRegistration {
+  NodeId node = kNoNode;
+  std::optional<int64_t> previous_epoch;
+};
+std::string EncodeBrokerRegistration(const BrokerRegistration& registration);
+std::optional<BrokerRegistration> DecodeBrokerRegistration(const std::string& text);
 
 }  // namespace ks::zk_paths

@@ -64,6 +64,8 @@ std::string_view ErrorName(ErrorCode code) {
       return "INVALID_PARTITIONS";
     case ErrorCode::kInvalidReplicationFactor:
       return "INVALID_REPLICATION_FACTOR";
+    case ErrorCode::kInvalidReplicaAssignment:
+      return "INVALID_REPLICA_ASSIGNMENT";
     case ErrorCode::kInvalidConfig:
       return "INVALID_CONFIG";
     case ErrorCode::kNotController:

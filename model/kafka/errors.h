@@ -46,6 +46,7 @@ enum class ErrorCode : int16_t {
   kTopicAlreadyExists = 36,
   kInvalidPartitions = 37,
   kInvalidReplicationFactor = 38,
+  kInvalidReplicaAssignment = 39,
   kInvalidConfig = 40,
   kNotController = 41,
   kInvalidRequest = 42,

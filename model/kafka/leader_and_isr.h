@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,7 @@
 
 #include "model/kafka/kafka_request.h"
 #include "model/kafka/metadata.h"
+#include "model/kafka/topic_config.h"
 
 namespace ks {
 
@@ -25,8 +27,10 @@ struct LeaderAndIsrPartitionState {
   std::vector<BrokerId> replicas;
   bool is_new = false;
   // kafkasim's simplification: the topic's config overrides travel with the partition state
-  // (Kafka's brokers read them from ZooKeeper's /config/topics/<topic>).
-  std::vector<std::pair<std::string, std::string>> topic_config;
+  // (Kafka's brokers read them from ZooKeeper's /config/topics/<topic>), parsed once by the
+  // controller; null when the topic overrides nothing. Shared: every state of a topic, in every
+  // request, points at the same overrides.
+  std::shared_ptr<const TopicConfigOverrides> topic_config;
 };
 struct LeaderAndIsrRequest final : KafkaRequest {
   BrokerId controller_id = kNoBroker;

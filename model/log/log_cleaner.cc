@@ -367,7 +367,11 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
 
   // 3-4. Rewrite the segments below end_offset, group by group, and swap each group in.
   const int64_t now_ms = env_.WallClockMs();
-  BatchRewriter rewriter(latest, now_ms, now_ms + log.config().delete_retention_ms, result);
+  // Saturating: delete.retention.ms may be as large as Kafka's LONG.
+  const int64_t retention_ms = log.config().delete_retention_ms;
+  const int64_t new_horizon_ms =
+      now_ms > INT64_MAX - retention_ms ? INT64_MAX : now_ms + retention_ms;
+  BatchRewriter rewriter(latest, now_ms, new_horizon_ms, result);
   std::vector<CleanedSegment> cleaned_segments;
   for (const std::vector<const Segment*>& group : GroupSegments(inactive, end_offset, log)) {
     if (KafkaError error = CleanGroup(env_, log, group, rewriter, result, &cleaned_segments);

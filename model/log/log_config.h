@@ -1,13 +1,19 @@
 // LogConfig: the topic-level settings of one partition's log, with Kafka's names and defaults,
 // and the broker-level settings of the log's background tasks.
 //
-// Configs arrive as text key/value pairs (from a scenario file). ParseLogConfig applies them on
-// top of the defaults and rejects what Kafka would reject: an unknown name (the error suggests
-// the closest valid name), a value that is not a number, or one outside the allowed range — each
-// message names the config and the values it accepts. Errors are Status values, never exceptions.
+// Configs arrive as text key/value pairs (from a scenario file, or a topic's znode). Each value is
+// parsed once, as Kafka's LogConfig defines it (type and bounds: segment.bytes an INT of at least
+// 14, LegacyRecord.RECORD_OVERHEAD_V0; retention.ms a LONG of at least -1; ...), and a bad one is
+// refused with Kafka's ConfigException message (model/util/config_def.h); an unknown name is
+// refused with the closest valid one. Errors are Status values, never exceptions.
+//
+// Each setting has a LogConfigKey, so a set of parsed overrides can be applied to other defaults
+// (CopyLogConfig) without reading text again: that is how a topic's overrides meet each broker's
+// own defaults (model/kafka/topic_config.h).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,7 +22,7 @@
 #include "model/env/status.h"
 #include "model/log/compression.h"
 #include "model/log/record_batch.h"
-#include "model/util/names.h"  // EditDistance, for suggestions
+#include "model/util/names.h"  // EditDistance (tests use it from here)
 
 namespace ks {
 
@@ -48,7 +54,8 @@ struct LogConfig {
   // (Long.MAX) is never: durability comes from replication.
   int64_t flush_messages = kLongMax;
   int64_t flush_ms = kLongMax;
-  // compression.type: "producer" keeps the producer's codec; else the log recompresses.
+  // compression.type: "producer" keeps the producer's codec; else uncompressed, gzip, lz4 or zstd
+  // (Kafka's names; snappy is not built in).
   std::string compression_type = "producer";
   // message.timestamp.type: CreateTime or LogAppendTime.
   TimestampType message_timestamp_type = TimestampType::kCreateTime;
@@ -62,14 +69,50 @@ struct LogConfig {
   std::string CleanupPolicyName() const;
 };
 
+// One setting of LogConfig, in the order of LogConfigNames().
+enum class LogConfigKey : uint8_t {
+  kSegmentBytes,
+  kSegmentMs,
+  kSegmentIndexBytes,
+  kIndexIntervalBytes,
+  kRetentionMs,
+  kRetentionBytes,
+  kCleanupPolicy,
+  kMinCleanableDirtyRatio,
+  kDeleteRetentionMs,
+  kMinCompactionLagMs,
+  kFlushMessages,
+  kFlushMs,
+  kCompressionType,
+  kMessageTimestampType,
+  kMaxMessageBytes,
+  // Broker-level settings of the background tasks (log.retention.check.interval.ms,
+  // log.cleaner.backoff.ms): not topic configs in Kafka; a log_host takes them per log.
+  kLogRetentionCheckIntervalMs,
+  kLogCleanerBackoffMs,
+};
+inline constexpr size_t kLogConfigKeyCount = 17;
+
+// The key of a config name (nullopt: not a log config).
+std::optional<LogConfigKey> FindLogConfigKey(std::string_view name);
+std::string_view LogConfigKeyName(LogConfigKey key);
+// Whether Kafka knows the setting as a topic config (every key but the two broker-level ones).
+bool IsTopicLevel(LogConfigKey key);
+
+// Parses `value` as Kafka defines the setting and stores it in *config; on a bad value returns
+// InvalidArgument with Kafka's ConfigException message and leaves *config unchanged.
+Status SetLogConfig(LogConfigKey key, std::string_view value, LogConfig* config);
+// Copies one setting's parsed value.
+void CopyLogConfig(LogConfigKey key, const LogConfig& from, LogConfig* to);
+
 // Applies `pairs` (config name, value text) to *config, in order. On the first bad pair returns
-// InvalidArgument naming the config and what it accepts; *config is then partially updated.
+// InvalidArgument; *config is then partially updated.
 Status ParseLogConfig(const std::vector<std::pair<std::string, std::string>>& pairs,
                       LogConfig* config);
-// One pair.
+// One pair; an unknown name is "Unknown log config name: ..." with the closest valid one.
 Status SetLogConfig(std::string_view name, std::string_view value, LogConfig* config);
 
-// Every accepted config name, for help texts and suggestions.
+// Every accepted config name (in LogConfigKey order), for help texts and suggestions.
 const std::vector<std::string_view>& LogConfigNames();
 
 }  // namespace ks

@@ -27,4 +27,44 @@ int EditDistance(std::string_view a, std::string_view b) {
   return d[n][m];
 }
 
+namespace {
+
+template <typename Name>
+std::string Closest(std::string_view name, const std::vector<Name>& candidates) {
+  std::string_view best;
+  int best_distance = 1 << 30;
+  for (const Name& candidate : candidates) {
+    const int d = EditDistance(name, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  // Plausible misspelling: a few edits, and fewer than half the letters.
+  const int limit = std::max<int>(1, std::min<int>(3, static_cast<int>(name.size()) / 2));
+  return best_distance <= limit ? std::string(best) : std::string();
+}
+
+std::string Suggestion(const std::string& closest) {
+  return closest.empty() ? std::string() : " (did you mean '" + closest + "'?)";
+}
+
+}  // namespace
+
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates) {
+  return Closest(name, candidates);
+}
+
+std::string ClosestName(std::string_view name, const std::vector<std::string_view>& candidates) {
+  return Closest(name, candidates);
+}
+
+std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates) {
+  return Suggestion(ClosestName(name, candidates));
+}
+
+std::string DidYouMean(std::string_view name, const std::vector<std::string_view>& candidates) {
+  return Suggestion(ClosestName(name, candidates));
+}
+
 }  // namespace ks

@@ -96,7 +96,7 @@ void RegisterPingPongVocabulary(ScenarioRegistry& registry) {
        "target: NODE, [interval: DURATION=10ms], [payload_bytes: SIZE=100], "
        "[fsync_every: INTEGER=0 (never)]"},
       [](Args& args, ParseScope& scope) -> ProcessFactory {
-        scope.ParseNodeValue(args.Raw("target"));  // validates the name
+        scope.ParseNode(args, "target");  // validates the name, at its position
         PingerOptions options;
         options.target = scope.NodeIdOf(args.GetString("target"));
         options.interval_us = args.GetDuration("interval", options.interval_us);

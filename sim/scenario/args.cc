@@ -43,6 +43,7 @@ bool SplitNumberUnit(const std::string& text, double* number, std::string* unit)
 }  // namespace
 
 std::string FormatDuration(DurationUs d) {
+  if (d != 0 && d % (3600 * kSecond) == 0) return std::to_string(d / (3600 * kSecond)) + "h";
   if (d % kSecond == 0) return std::to_string(d / kSecond) + "s";
   if (d % kMillisecond == 0) return std::to_string(d / kMillisecond) + "ms";
   return std::to_string(d) + "us";
@@ -73,6 +74,12 @@ DurationUs ParseDuration(const std::string& file, const YAML::Node& node) {
   if (number < 0) {
     throw ScenarioError(PositionOf(file, node), "a duration cannot be negative: '" + text + "'");
   }
+  if (number * scale > static_cast<double>(kMaxDurationUs)) {
+    throw ScenarioError(PositionOf(file, node),
+                        "'" + text + "' is longer than the longest duration kafkasim holds, " +
+                            FormatDuration(kMaxDurationUs) +
+                            " (simulated time counts microseconds in 64 bits)");
+  }
   return static_cast<DurationUs>(std::llround(number * scale));
 }
 
@@ -101,6 +108,10 @@ int64_t ParseSize(const std::string& file, const YAML::Node& node) {
     scale = 1024.0 * 1024 * 1024;
   else
     throw ScenarioError(PositionOf(file, node), expected);
+  if (std::fabs(number * scale) > static_cast<double>(kMaxSizeBytes)) {
+    throw ScenarioError(PositionOf(file, node), "'" + text + "' is larger than kafkasim holds: " +
+                                                    "at most 8PiB (2^53 bytes)");
+  }
   return static_cast<int64_t>(std::llround(number * scale));
 }
 
@@ -140,6 +151,23 @@ Args::Args(std::string file, YAML::Node node, std::string what)
   if (!node_.IsMap()) {
     throw ScenarioError(PositionOf(file_, node_),
                         "expected a mapping (key: value lines) for " + what_);
+  }
+  // YAML keeps both of two equal keys; which one a reader sees would be an accident.
+  std::vector<YAML::Node> keys;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      throw ScenarioError(PositionOf(file_, it->first),
+                          "a key of " + what_ + " must be a plain name");
+    }
+    for (const YAML::Node& earlier : keys) {
+      if (earlier.Scalar() == it->first.Scalar()) {
+        throw ScenarioError(PositionOf(file_, it->first),
+                            "'" + it->first.Scalar() + "' is written twice in " + what_ +
+                                " (first at line " +
+                                std::to_string(PositionOf(file_, earlier).line) + ")");
+      }
+    }
+    keys.push_back(it->first);
   }
 }
 
@@ -219,7 +247,26 @@ DurationUs Args::GetDuration(std::string_view key, DurationUs fallback) {
   return Has(key) ? GetDuration(key) : (Allow(key), fallback);
 }
 int64_t Args::GetSize(std::string_view key, int64_t fallback) {
-  return Has(key) ? ParseSize(file_, Require(key)) : (Allow(key), fallback);
+  if (!Has(key)) return Allow(key), fallback;
+  const YAML::Node value = Require(key);
+  const int64_t size = ParseSize(file_, value);
+  if (size < 0) {
+    throw ScenarioError(PositionOf(file_, value),
+                        "'" + std::string(key) + "' is a size: it cannot be negative");
+  }
+  return size;
+}
+
+int64_t Args::GetIntegerIn(std::string_view key, int64_t fallback, int64_t min, int64_t max,
+                           std::string_view why) {
+  const int64_t value = GetInteger(key, fallback);
+  if (value < min || value > max) {
+    std::string message = "'" + std::string(key) + "' is an integer from " + std::to_string(min) +
+                          " to " + std::to_string(max) + ", found " + std::to_string(value);
+    if (!why.empty()) message += " (" + std::string(why) + ")";
+    throw ScenarioError(PositionOf(file_, Raw(key)), message);
+  }
+  return value;
 }
 
 std::vector<std::string> Args::GetStringList(std::string_view key) {
@@ -240,6 +287,40 @@ std::optional<Args> Args::GetMap(std::string_view key) {
   const YAML::Node value = Raw(key);
   if (!value.IsDefined() || value.IsNull()) return std::nullopt;
   return Args(file_, value, what_ + "." + std::string(key));
+}
+
+ConfigPairs Args::GetConfigPairs(std::string_view key) {
+  ConfigPairs pairs;
+  const YAML::Node node = Raw(key);
+  if (!node.IsDefined() || node.IsNull()) return pairs;
+  if (!node.IsMap()) {
+    FailAt(key, "'" + std::string(key) + "' is a mapping of config names to values, like " +
+                    "{min.insync.replicas: 2}");
+  }
+  Args names(file_, node, "'" + std::string(key) + "'");  // refuses a name written twice
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (!it->second.IsScalar()) {
+      throw ScenarioError(PositionOf(file_, it->second),
+                          "config " + it->first.Scalar() + " needs a single value");
+    }
+    pairs.emplace_back(it->first.Scalar(), it->second.Scalar());
+  }
+  return pairs;
+}
+
+void Args::FailConfig(std::string_view key, size_t index, const Status& status) const {
+  YAML::Node node(YAML::NodeType::Undefined);
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (it->first.Scalar() == key) node = it->second;
+  }
+  size_t i = 0;
+  for (auto it = node.begin(); node.IsMap() && it != node.end(); ++it, ++i) {
+    if (i != index) continue;
+    // An unknown name is the name's mistake; a bad value, the value's.
+    const bool unknown_name = status.message().rfind("Unknown", 0) == 0;
+    throw ScenarioError(PositionOf(file_, unknown_name ? it->first : it->second), status.message());
+  }
+  FailAt(key, status.message());
 }
 
 void Args::Finish() const {

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/scenario/world_vocabulary.h"
+
 namespace ks {
 
 namespace {
@@ -31,23 +33,6 @@ LinkOptions ParseLinkOptions(Args& args, LinkOptions link) {
   }
   link.drop_ppm = static_cast<uint32_t>(drop_ppm);
   return link;
-}
-
-DiskOptions ParseDiskOptions(Args& args, DiskOptions disk) {
-  disk.write_latency_us = args.GetDuration("write_latency", disk.write_latency_us);
-  disk.read_latency_us = args.GetDuration("read_latency", disk.read_latency_us);
-  disk.fsync_latency_us = args.GetDuration("fsync_latency", disk.fsync_latency_us);
-  disk.throughput_bytes_per_s = args.GetSize("throughput_bytes_per_s", disk.throughput_bytes_per_s);
-  disk.capacity_bytes = args.GetSize("capacity", disk.capacity_bytes);
-  const std::string torn = args.GetChoice("torn_tail", {"none", "prefix", "garbage"},
-                                          disk.torn_tail == TornTail::kPrefix    ? "prefix"
-                                          : disk.torn_tail == TornTail::kGarbage ? "garbage"
-                                                                                 : "none");
-  disk.torn_tail = torn == "prefix"    ? TornTail::kPrefix
-                   : torn == "garbage" ? TornTail::kGarbage
-                                       : TornTail::kNone;
-  args.Finish();
-  return disk;
 }
 
 void ParseWorld(Args& args, Scenario& scenario) {
@@ -86,16 +71,12 @@ void ParseNodes(const YAML::Node& list, Scenario& scenario, ParseScope& scope) {
     NodeSpec spec;
     spec.position = args.position();
     spec.name = args.GetString("name");
-    for (const std::string& existing : scope.node_names) {
-      if (existing == spec.name)
-        args.FailAt("name", "a node named '" + spec.name + "' exists already");
-    }
     const std::vector<std::string> kinds = KeysOf(scope.registry.node_kinds());
     spec.kind = args.GetChoice("kind", kinds);
     spec.start = args.GetBool("start", true);
     spec.disk = scenario.world.disk_defaults;
     if (auto disk = args.GetMap("disk")) spec.disk = ParseDiskOptions(*disk, spec.disk);
-    scope.node_names.push_back(spec.name);
+    scope.AddNode(args.PositionOfKey("name"), spec.name);
     scenario.nodes.push_back(std::move(spec));
   }
   // Kind-specific keys are parsed once every name is known, so nodes may refer to each other.
@@ -223,6 +204,7 @@ std::unique_ptr<Scenario> LoadScenarioText(const std::string& text, const std::s
   scenario->max_events = top.GetInteger("max_events", scenario->max_events);
   if (scenario->max_events <= 0) top.FailAt("max_events", "max_events must be positive");
   if (auto world = top.GetMap("world")) ParseWorld(*world, *scenario);
+  scope.disk_defaults = scenario->world.disk_defaults;
   const YAML::Node nodes = top.Raw("nodes");
   if (nodes.IsDefined() && !nodes.IsNull()) ParseNodes(nodes, *scenario, scope);
   // Sections registered by subsystems, in file order (they may declare more nodes).
@@ -230,7 +212,17 @@ std::unique_ptr<Scenario> LoadScenarioText(const std::string& text, const std::s
     const std::string key = it->first.Scalar();
     auto section = registry.sections().find(key);
     if (section == registry.sections().end()) continue;
+    if (!it->second.IsMap()) {
+      // Empty, null or a scalar: a section is its keys.
+      throw ScenarioError(PositionOf(path, it->first),
+                          "'" + key + ":' is a section: a mapping of its keys (see " +
+                              "docs/scenario-format.md), found " +
+                              (it->second.IsNull()       ? "nothing"
+                               : it->second.IsSequence() ? "a list"
+                                                         : "'" + it->second.Scalar() + "'"));
+    }
     Args args = *top.GetMap(key);
+    scope.sections.insert(key);
     scenario->sections.push_back(section->second.parse(args, scope));
     args.Finish();
   }

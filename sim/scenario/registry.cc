@@ -25,6 +25,24 @@ class NamedNode final : public NodeSelector {
 
 }  // namespace
 
+void ParseScope::AddNode(const SourcePosition& where, std::string name) {
+  for (const std::string& existing : node_names) {
+    if (existing == name) throw ScenarioError(where, "a node named '" + name + "' exists already");
+  }
+  if (node_names.size() >= kMaxNodes) {
+    throw ScenarioError(where, "a scenario holds at most " + std::to_string(kMaxNodes) +
+                                   " nodes (the network keeps a link for every pair of nodes)");
+  }
+  node_names.push_back(std::move(name));
+}
+
+void ParseScope::RequireSection(const SourcePosition& where, std::string_view name,
+                                std::string_view word) const {
+  if (sections.count(name) != 0) return;
+  throw ScenarioError(where, "'" + std::string(word) + "' needs a '" + std::string(name) +
+                                 ":' section in the scenario");
+}
+
 NodeId ParseScope::NodeIdOf(std::string_view name) const {
   for (size_t i = 0; i < node_names.size(); ++i) {
     if (node_names[i] == name) return static_cast<NodeId>(i);

@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,11 +75,27 @@ class Section {
   virtual void Setup(ScenarioRun& run) = 0;
 };
 
+// The most nodes a scenario may declare: the network keeps a connection and link options for
+// every ordered pair of nodes, and grows that table as nodes are added.
+inline constexpr size_t kMaxNodes = 256;
+
 // Parse-time context: who is reading and which nodes exist.
 struct ParseScope {
   const ScenarioRegistry& registry;
   std::string file;
   std::vector<std::string> node_names;  // from `nodes:` and sections, in declaration order
+  // The sections declared so far (they are read before the timeline and the expectations), so a
+  // word that needs one refuses to be used without it.
+  std::set<std::string, std::less<>> sections;
+  // world.disk: the disk every node has unless it sets its own.
+  DiskOptions disk_defaults;
+
+  // Declares a node: fails at `where` if a node has that name already, or if there would be
+  // more than kMaxNodes.
+  void AddNode(const SourcePosition& where, std::string name);
+  // Fails at `where` unless the section `name` is declared.
+  void RequireSection(const SourcePosition& where, std::string_view name,
+                      std::string_view word) const;
 
   // The id the node will have in the world: nodes are added in declaration order (the `nodes:`
   // list first, then sections in file order), so ids are known while parsing and factories can

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/util/names.h"  // EditDistance
+#include "model/util/names.h"  // EditDistance, ClosestName, DidYouMean
 
 namespace YAML {
 class Node;
@@ -32,10 +32,5 @@ class ScenarioError : public std::runtime_error {
   SourcePosition position_;
   std::string message_;
 };
-
-// The candidate closest to `name`, or "" if none is close enough to be a plausible misspelling.
-std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates);
-// " (did you mean 'x'?)" or "" — ready to append to a message.
-std::string DidYouMean(std::string_view name, const std::vector<std::string>& candidates);
 
 }  // namespace ks

@@ -1,5 +1,6 @@
 #include "sim/scenario/world_vocabulary.h"
 
+#include "model/util/config_def.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario_events.h"
 #include "sim/world_events.h"
@@ -154,7 +155,10 @@ void RegisterLifecycleActions(ScenarioRegistry& registry) {
                      {"Shifts the node's wall clock (record timestamps), not its timers.",
                       "node: NODE, skew_ms: INTEGER (may be negative)"},
                      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-                       const int64_t skew_ms = args.GetInteger("skew_ms");
+                       if (!args.Has("skew_ms")) args.Fail("clock_skew needs 'skew_ms'");
+                       const int64_t skew_ms = args.GetIntegerIn(
+                           "skew_ms", 0, -config::kMaxDurationMs, config::kMaxDurationMs,
+                           "kafkasim: a wall clock must fit 64 bits");
                        return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
                                                            [skew_ms](World& world, NodeId id) {
                                                              world.SetClockSkew(id, skew_ms);
@@ -304,10 +308,15 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
         if (latency) {
           min_us = latency->GetDuration("min");
           max_us = latency->GetDuration("max", min_us);
+          if (max_us < min_us) {
+            latency->FailAt("max", "latency max (" + FormatDuration(max_us) + ") is below min (" +
+                                       FormatDuration(min_us) + ")");
+          }
           latency->Finish();
         }
         const int64_t bandwidth = args.GetSize("bandwidth_bytes_per_s", 0);
-        const int64_t drop_ppm = args.GetInteger("drop_ppm", 0);
+        const int64_t drop_ppm =
+            args.GetIntegerIn("drop_ppm", 0, 0, 1000000, "drop_ppm is parts per million");
         return std::make_unique<LambdaAction>([=](ScenarioRun& run) {
           std::string error;
           const NodeId a = from->Resolve(run, &error);
@@ -340,8 +349,10 @@ void RegisterDiskActions(ScenarioRegistry& registry) {
       "slow_disk",
       {"Multiplies the node's disk latencies (1 restores them).", "node: NODE, factor: INTEGER"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-        const int64_t factor = args.GetInteger("factor");
-        if (factor < 1) args.FailAt("factor", "factor must be 1 or more");
+        if (!args.Has("factor")) args.Fail("slow_disk needs 'factor'");
+        const int64_t factor =
+            args.GetIntegerIn("factor", 1, 1, 1000000,
+                              "kafkasim: a slower disk's latencies must still fit the clock");
         return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
                                             [factor](World& world, NodeId id) {
                                               world.disk(id).SetSlowFactor(factor);
@@ -367,8 +378,8 @@ void RegisterDiskActions(ScenarioRegistry& registry) {
        "node: NODE, file: PATH, offset: INTEGER, length: INTEGER"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
         const std::string file = args.GetString("file");
-        const int64_t offset = args.GetInteger("offset");
-        const int64_t length = args.GetInteger("length", 1);
+        const int64_t offset = args.GetIntegerIn("offset", 0, 0, kMaxSizeBytes);
+        const int64_t length = args.GetIntegerIn("length", 1, 1, kMaxSizeBytes);
         return std::make_unique<NodeAction>(
             scope.ParseNode(args, "node"), [=](World& world, NodeId id) {
               Status s = world.disk(id).Corrupt(file, offset, length);
@@ -486,6 +497,23 @@ void RegisterWorldSummary(ScenarioRegistry& registry) {
 }
 
 }  // namespace
+
+DiskOptions ParseDiskOptions(Args& args, DiskOptions disk) {
+  disk.write_latency_us = args.GetDuration("write_latency", disk.write_latency_us);
+  disk.read_latency_us = args.GetDuration("read_latency", disk.read_latency_us);
+  disk.fsync_latency_us = args.GetDuration("fsync_latency", disk.fsync_latency_us);
+  disk.throughput_bytes_per_s = args.GetSize("throughput_bytes_per_s", disk.throughput_bytes_per_s);
+  disk.capacity_bytes = args.GetSize("capacity", disk.capacity_bytes);
+  const std::string torn = args.GetChoice("torn_tail", {"none", "prefix", "garbage"},
+                                          disk.torn_tail == TornTail::kPrefix    ? "prefix"
+                                          : disk.torn_tail == TornTail::kGarbage ? "garbage"
+                                                                                 : "none");
+  disk.torn_tail = torn == "prefix"    ? TornTail::kPrefix
+                   : torn == "garbage" ? TornTail::kGarbage
+                                       : TornTail::kNone;
+  args.Finish();
+  return disk;
+}
 
 void RegisterWorldVocabulary(ScenarioRegistry& registry) {
   RegisterLifecycleActions(registry);

@@ -9,4 +9,9 @@ namespace ks {
 
 void RegisterWorldVocabulary(ScenarioRegistry& registry);
 
+// Reads a disk's options (world.disk, a node's `disk:`, the kafka section's `broker_disk:`) on
+// top of `defaults`: write_latency, read_latency, fsync_latency, throughput_bytes_per_s,
+// capacity, torn_tail. The one parser of these keys; finishes `args`.
+DiskOptions ParseDiskOptions(Args& args, DiskOptions defaults);
+
 }  // namespace ks

@@ -1,5 +1,7 @@
 #include "sim/vocabulary/kafka_clients.h"
 
+#include <algorithm>
+
 #include "model/client/workloads.h"
 #include "sim/scenario/runner.h"
 
@@ -7,29 +9,24 @@ namespace ks {
 
 namespace {
 
-using Pairs = std::vector<std::pair<std::string, std::string>>;
+// The largest value a producer workload sends: each value is kept in the run's history (and
+// traced), in memory. Large enough to go past max.request.size (1 MiB by default), which fails
+// the send with MESSAGE_TOO_LARGE (Kafka's RecordTooLargeException), as in Kafka.
+constexpr int64_t kMaxValueBytes = 16 * 1024 * 1024;
+// The most bytes of values one workload sends: count * value_bytes.
+constexpr int64_t kMaxWorkloadBytes = int64_t{1} << 30;
 
-Pairs ReadConfig(Args& args) {
-  Pairs pairs;
-  const YAML::Node node = args.Raw("config");
-  if (!node.IsDefined() || node.IsNull()) return pairs;
-  if (!node.IsMap()) args.FailAt("config", "'config' is a mapping of Kafka client config names");
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    pairs.emplace_back(it->first.Scalar(), ParseString(args.file(), it->second));
-  }
-  return pairs;
-}
-
-// Parses config pairs one by one so an error points at the offending key.
-template <typename Config, typename Parse>
-Config ParseClientConfig(Args& args, const Pairs& pairs, Parse parse) {
+// A client's `config` mapping, parsed one pair at a time so that an error points at it.
+template <typename Config, typename Set, typename Validate>
+Config ParseClientConfig(Args& args, Set set, Validate validate) {
   Config config;
-  const YAML::Node node = args.Raw("config");
-  size_t index = 0;
-  for (auto it = node.begin(); node.IsMap() && it != node.end(); ++it, ++index) {
-    Status s = parse(Pairs{pairs[index]}, &config);
-    if (!s.ok()) throw ScenarioError(PositionOf(args.file(), it->first), s.message());
+  const ConfigPairs pairs = args.GetConfigPairs("config");
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (Status s = set(pairs[i].first, pairs[i].second, &config); !s.ok()) {
+      args.FailConfig("config", i, s);
+    }
   }
+  if (Status s = validate(config); !s.ok()) args.FailAt("config", s.message());
   return config;
 }
 
@@ -42,19 +39,24 @@ ClientSpec ParseProducerSpec(Args& item, ParseScope& scope, const std::vector<No
   options.client_name = spec.name;
   options.bootstrap = bootstrap;
   options.topic = item.GetString("topic");
-  options.count = item.GetInteger("count", 100);
-  options.rate_per_s = item.GetInteger("rate", 0);
-  options.key_count = static_cast<int32_t>(item.GetInteger("key_count", 0));
   options.value_bytes = item.GetSize("value_bytes", 0);
-  options.max_outstanding = item.GetInteger("max_outstanding", options.max_outstanding);
-  if (options.count < 0 || options.rate_per_s < 0 || options.key_count < 0) {
-    item.Fail("count, rate and key_count cannot be negative");
+  if (options.value_bytes > kMaxValueBytes) {
+    item.FailAt("value_bytes",
+                "value_bytes is at most 16MiB (kafkasim: every value sent is kept "
+                "in the run's history, in memory)");
   }
+  options.count = item.GetIntegerIn(
+      "count", 100, 0, kMaxWorkloadBytes / std::max<int64_t>(options.value_bytes, 64),
+      "kafkasim: every value sent is kept in the run's history; count * value_bytes is at most "
+      "1GiB");
+  options.rate_per_s = item.GetIntegerIn("rate", 0, 0, 1000000,
+                                         "kafkasim: at most one send per simulated microsecond");
+  options.key_count = static_cast<int32_t>(item.GetIntegerIn("key_count", 0, 0, INT32_MAX));
+  options.max_outstanding =
+      item.GetIntegerIn("max_outstanding", options.max_outstanding, 1, 1000000);
   spec.start_at_us = item.GetDuration("start_at", 0);
-  const Pairs pairs = ReadConfig(item);
-  options.config = ParseClientConfig<ProducerConfig>(item, pairs, ParseProducerConfig);
-  if (Status s = ValidateProducerConfig(options.config); !s.ok())
-    item.FailAt("config", s.message());
+  options.config =
+      ParseClientConfig<ProducerConfig>(item, SetProducerConfig, ValidateProducerConfig);
   spec.factory = [options](Env& env) -> std::unique_ptr<Process> {
     return std::make_unique<ProducerWorkload>(env, options);
   };
@@ -69,18 +71,25 @@ ClientSpec ParseConsumerSpec(Args& item, ParseScope& scope, const std::vector<No
   options.client_name = spec.name;
   options.bootstrap = bootstrap;
   options.topic = item.GetString("topic");
-  if (item.Has("partitions")) {
-    for (const std::string& p : item.GetStringList("partitions")) {
-      options.partitions.push_back(std::atoi(p.c_str()));
+  const YAML::Node partitions = item.Raw("partitions");
+  if (partitions.IsDefined() && !partitions.IsNull()) {
+    auto add = [&](const YAML::Node& node) {
+      const int64_t p = ParseInteger(item.file(), node);
+      if (p < 0 || p > INT32_MAX) {
+        throw ScenarioError(PositionOf(item.file(), node),
+                            "a partition is an integer from 0 to 2147483647");
+      }
+      options.partitions.push_back(static_cast<int32_t>(p));
+    };
+    if (partitions.IsSequence()) {
+      for (const YAML::Node& p : partitions) add(p);
+    } else {
+      add(partitions);
     }
-  } else {
-    item.Allow("partitions");
   }
   spec.start_at_us = item.GetDuration("start_at", 0);
-  const Pairs pairs = ReadConfig(item);
-  options.config = ParseClientConfig<ConsumerConfig>(item, pairs, ParseConsumerConfig);
-  if (Status s = ValidateConsumerConfig(options.config); !s.ok())
-    item.FailAt("config", s.message());
+  options.config =
+      ParseClientConfig<ConsumerConfig>(item, SetConsumerConfig, ValidateConsumerConfig);
   spec.factory = [options](Env& env) -> std::unique_ptr<Process> {
     return std::make_unique<ConsumerWorkload>(env, options);
   };

@@ -57,13 +57,14 @@ std::optional<std::vector<BrokerId>> KafkaCluster::Replicas(World& world,
 
 BrokerId KafkaCluster::ControllerId(World& world) const {
   std::optional<std::string> data = ReadZnode(world, zookeeper, zk_paths::kController);
-  if (!data || data->rfind("brokerid=", 0) != 0) return kNoBroker;
-  return std::atoi(data->c_str() + 9);
+  std::optional<BrokerId> id = data ? zk_paths::DecodeController(*data) : std::nullopt;
+  return id.value_or(kNoBroker);
 }
 
 int64_t KafkaCluster::ControllerEpoch(World& world) const {
   std::optional<std::string> data = ReadZnode(world, zookeeper, zk_paths::kControllerEpoch);
-  return data ? std::atoll(data->c_str()) : -1;
+  std::optional<int32_t> epoch = data ? zk_paths::DecodeControllerEpoch(*data) : std::nullopt;
+  return epoch.value_or(-1);
 }
 
 std::vector<TopicPartition> KafkaCluster::AllPartitions() const {

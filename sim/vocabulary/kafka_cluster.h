@@ -21,7 +21,7 @@ struct TopicSpec {
   std::string name;
   int32_t partitions = 1;
   int32_t replication_factor = 1;
-  std::vector<std::pair<std::string, std::string>> config;
+  TopicConfigOverrides config;  // parsed and validated once, when the scenario is loaded
   zk_paths::Assignment assignment;
 };
 

@@ -4,10 +4,12 @@
 #include <set>
 
 #include "model/admin/kafka_admin.h"
+#include "model/admin/replica_assignment.h"
 #include "model/check/checker_events.h"
 #include "model/client/client_events.h"
 #include "model/coord/zk_events.h"
 #include "model/coord/zk_server.h"
+#include "sim/scenario/world_vocabulary.h"
 #include "sim/vocabulary/kafka_checks.h"
 #include "sim/vocabulary/kafka_clients.h"
 #include "sim/vocabulary/kafka_cluster.h"
@@ -16,77 +18,60 @@ namespace ks {
 
 namespace {
 
-using Pairs = std::vector<std::pair<std::string, std::string>>;
+// The most partitions a cluster may hold, over all its topics: the runtime checks sweep every
+// partition every checker interval, and each replica is a log on a simulated disk.
+constexpr int64_t kMaxClusterPartitions = 10000;
+// ZooKeeper's tickTime is an int of milliseconds, and sessions may last up to 20 ticks.
+constexpr DurationUs kMaxZooKeeperTickUs = MillisecondsToUs(INT32_MAX / 20);
 
-// Reads a mapping of Kafka config names to values (`config: {min.insync.replicas: 2}`).
-Pairs ParseConfigPairs(Args& args, std::string_view key) {
-  Pairs pairs;
-  const YAML::Node node = args.Raw(key);
-  if (!node.IsDefined() || node.IsNull()) return pairs;
-  if (!node.IsMap())
-    args.FailAt(key, "'" + std::string(key) + "' is a mapping of config names to values");
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    pairs.emplace_back(it->first.Scalar(), ParseString(args.file(), it->second));
-  }
-  return pairs;
+// Kafka's scenario words need the section that declares the cluster.
+void RequireKafka(const Args& args, ParseScope& scope, std::string_view word) {
+  scope.RequireSection(args.position(), "kafka", word);
 }
 
-// Validates config pairs with `validate`, reporting a failure at the offending key.
-template <typename Validate>
-void CheckConfig(Args& args, std::string_view key, const Pairs& pairs, Validate validate) {
-  Status status = validate(pairs);
-  if (status.ok()) return;
-  const YAML::Node node = args.Raw(key);
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    if (!validate(Pairs{{it->first.Scalar(), it->second.Scalar()}}).ok()) {
-      throw ScenarioError(PositionOf(args.file(), it->first), status.message());
-    }
-  }
-  args.FailAt(key, status.message());
+// A broker config mapping (`broker_config`, an override's `config`) applied on `config`; a bad
+// pair is an error at its position.
+void ApplyBrokerConfig(Args& args, std::string_view key, BrokerConfig* config) {
+  const ConfigPairs pairs = args.GetConfigPairs(key);
+  size_t bad = 0;
+  if (Status s = ParseBrokerConfig(pairs, config, &bad); !s.ok()) args.FailConfig(key, bad, s);
 }
 
-Status ValidateTopicConfig(const Pairs& pairs) {
-  std::vector<std::string> allowed = {"min.insync.replicas", "unclean.leader.election.enable"};
-  for (std::string_view name : LogConfigNames()) allowed.emplace_back(name);
-  for (const auto& [name, value] : pairs) {
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      std::string closest;
-      int best = 1 << 30;
-      for (const std::string& candidate : allowed) {
-        const int d = EditDistance(name, candidate);
-        if (d < best) {
-          best = d;
-          closest = candidate;
-        }
-      }
-      return Status::InvalidArgument("unknown topic config '" + name + "'" +
-                                     (best <= 3 ? " (did you mean '" + closest + "'?)" : ""));
-    }
+// A topic's `config` mapping, parsed and validated once into its overrides.
+TopicConfigOverrides ParseTopicOverrides(Args& args, std::string_view key) {
+  TopicConfigOverrides overrides;
+  size_t bad = 0;
+  if (Status s = TopicConfigOverrides::Parse(args.GetConfigPairs(key), &overrides, &bad); !s.ok()) {
+    args.FailConfig(key, bad, s);
   }
-  BrokerConfig scratch;
-  return ParseBrokerConfig(pairs, &scratch);
+  return overrides;
 }
 
-// Kafka's rack-unaware assignment (AdminUtils.assignReplicasToBrokers) with its random start
-// index and shift fixed at 0, so every seed draws the same picture.
-zk_paths::Assignment AssignReplicas(int32_t partitions, int32_t replication_factor,
-                                    const std::vector<BrokerId>& brokers, int32_t first_partition,
-                                    const zk_paths::Assignment& existing) {
-  zk_paths::Assignment assignment = existing;
-  const int32_t n = static_cast<int32_t>(brokers.size());
-  int32_t shift = 0;
-  for (int32_t p = 0; p < first_partition + partitions; ++p) {
-    if (p > 0 && p % n == 0) ++shift;
-    if (p < first_partition) continue;
-    const int32_t first = p % n;
-    std::vector<BrokerId> replicas = {brokers[first]};
-    for (int32_t j = 0; j < replication_factor - 1; ++j) {
-      const int32_t offset = 1 + (shift + j) % (n - 1);
-      replicas.push_back(brokers[(first + offset) % n]);
-    }
-    assignment[p] = replicas;
+std::string TopicName(Args& args, std::string_view key) {
+  const std::string name = args.GetString(key);
+  if (KafkaError error = ValidateTopicName(name); !error.ok()) {
+    args.FailAt(key, error.message() + " (" + std::string(ErrorName(error.code())) + ")");
   }
-  return assignment;
+  return name;
+}
+
+// The broker ids of a YAML list (`[1, 2, 3]`), each a broker of the cluster.
+std::vector<BrokerId> ParseBrokerIds(const std::string& file, const YAML::Node& list,
+                                     int64_t broker_count) {
+  if (!list.IsSequence()) {
+    throw ScenarioError(PositionOf(file, list), "expected a list of broker ids, like [1, 2, 3]");
+  }
+  std::vector<BrokerId> ids;
+  for (const YAML::Node& b : list) {
+    const int64_t id = ParseInteger(file, b);
+    if (id < 1 || id > broker_count) {
+      throw ScenarioError(PositionOf(file, b), "no broker " + std::to_string(id) +
+                                                   " (brokers are 1 to " +
+                                                   std::to_string(broker_count) + ")");
+    }
+    ids.push_back(static_cast<BrokerId>(id));
+  }
+  return ids;
 }
 
 std::optional<TopicPartition> ParsePartitionName(Args& args, std::string_view key,
@@ -192,42 +177,36 @@ class KafkaSection final : public Section {
   std::shared_ptr<HistoryCollector> history_;
 };
 
-std::unique_ptr<Section> ParseKafkaSection(Args& args, ParseScope& scope) {
-  auto section = std::make_unique<KafkaSection>();
-  // ZooKeeper.
+// zookeeper: {name, tick, force_sync}
+void ParseZooKeeper(Args& args, ParseScope& scope, KafkaSection* section) {
+  SourcePosition where = args.PositionOfKey("brokers");
   if (auto zk = args.GetMap("zookeeper")) {
     section->zookeeper_name_ = zk->GetString("name", "zk");
-    section->zk_options_.tick_ms =
-        static_cast<int32_t>(zk->GetDuration("tick", 2 * kSecond) / kMillisecond);
+    where = zk->PositionOfKey("name");
+    const DurationUs tick = zk->GetDuration("tick", 2 * kSecond);
+    if (tick < kMillisecond || tick % kMillisecond != 0 || tick > kMaxZooKeeperTickUs) {
+      zk->FailAt("tick", "ZooKeeper's tickTime is a whole number of milliseconds from 1ms to " +
+                             FormatDuration(kMaxZooKeeperTickUs) +
+                             " (sessions last up to 20 ticks, in an int of ms); found " +
+                             FormatDuration(tick));
+    }
+    section->zk_options_.tick_ms = static_cast<int32_t>(tick / kMillisecond);
     section->zk_options_.force_sync = zk->GetBool("force_sync", true);
     zk->Finish();
   }
-  const size_t first_id = scope.node_names.size();
-  scope.node_names.push_back(section->zookeeper_name_);
-  // Brokers: a count, with shared config.
-  const int64_t broker_count = args.GetInteger("brokers", 3);
-  if (broker_count < 1 || broker_count > 64) args.FailAt("brokers", "brokers: 1 to 64");
-  const Pairs broker_config = ParseConfigPairs(args, "broker_config");
-  CheckConfig(args, "broker_config", broker_config, [](const Pairs& pairs) {
-    BrokerConfig scratch;
-    return ParseBrokerConfig(pairs, &scratch);
-  });
-  DiskOptions disk;
-  if (auto disk_args = args.GetMap("broker_disk")) {
-    // Same keys as world.disk.
-    disk.write_latency_us = disk_args->GetDuration("write_latency", disk.write_latency_us);
-    disk.read_latency_us = disk_args->GetDuration("read_latency", disk.read_latency_us);
-    disk.fsync_latency_us = disk_args->GetDuration("fsync_latency", disk.fsync_latency_us);
-    disk.capacity_bytes = disk_args->GetSize("capacity", 0);
-    const std::string torn =
-        disk_args->GetChoice("torn_tail", {"none", "prefix", "garbage"}, "none");
-    disk.torn_tail = torn == "prefix"    ? TornTail::kPrefix
-                     : torn == "garbage" ? TornTail::kGarbage
-                                         : TornTail::kNone;
-    disk_args->Finish();
-  }
+  scope.AddNode(where, section->zookeeper_name_);
+}
+
+// brokers, broker_config, broker_overrides, broker_disk: one BrokerSpec per broker.
+void ParseBrokers(Args& args, ParseScope& scope, KafkaSection* section) {
+  const int64_t broker_count = args.GetIntegerIn("brokers", 3, 1, 64);
+  BrokerConfig shared;
+  ApplyBrokerConfig(args, "broker_config", &shared);
+  // Brokers' disks: world.disk, with broker_disk's keys on top.
+  DiskOptions disk = scope.disk_defaults;
+  if (auto disk_args = args.GetMap("broker_disk")) disk = ParseDiskOptions(*disk_args, disk);
   // Per-broker overrides: [{broker: 2, config: {flush.messages: 1}}].
-  std::map<BrokerId, Pairs> overrides;
+  std::vector<BrokerConfig> configs(static_cast<size_t>(broker_count), shared);
   const YAML::Node override_list = args.Raw("broker_overrides");
   if (override_list.IsDefined() && !override_list.IsNull()) {
     if (!override_list.IsSequence()) {
@@ -240,94 +219,108 @@ std::unique_ptr<Section> ParseKafkaSection(Args& args, ParseScope& scope) {
         entry.FailAt("broker", "no broker " + std::to_string(id) + " (brokers are 1 to " +
                                    std::to_string(broker_count) + ")");
       }
-      Pairs pairs = ParseConfigPairs(entry, "config");
-      CheckConfig(entry, "config", pairs, [](const Pairs& p) {
-        BrokerConfig scratch;
-        return ParseBrokerConfig(p, &scratch);
-      });
+      ApplyBrokerConfig(entry, "config", &configs[static_cast<size_t>(id - 1)]);
       entry.Finish();
-      overrides[static_cast<BrokerId>(id)] = std::move(pairs);
     }
   }
-  std::vector<BrokerId> broker_ids;
   for (int32_t i = 1; i <= broker_count; ++i) {
     KafkaSection::BrokerSpec spec;
     spec.name = "b" + std::to_string(i);
     spec.id = i;
-    ParseBrokerConfig(broker_config, &spec.config);
-    ParseBrokerConfig(overrides[i], &spec.config);
+    spec.config = configs[static_cast<size_t>(i - 1)];
     spec.config.broker_id = i;
     spec.disk = disk;
-    section->brokers_.push_back(spec);
-    broker_ids.push_back(i);
-    scope.node_names.push_back(spec.name);
+    scope.AddNode(args.PositionOfKey("brokers"), spec.name);
+    section->brokers_.push_back(std::move(spec));
   }
-  scope.node_names.push_back("admin");
+}
+
+// One entry of `topics:`, created by the admin tool at t=0.
+TopicSpec ParseTopic(Args& topic, const KafkaSection& section, int64_t* partitions_so_far) {
+  const int64_t broker_count = static_cast<int64_t>(section.brokers_.size());
+  TopicSpec spec;
+  spec.name = TopicName(topic, "name");
+  for (const TopicSpec& other : section.topics_) {
+    if (other.name == spec.name) {
+      topic.FailAt("name", "a topic named '" + spec.name + "' is declared already " +
+                               "(TOPIC_ALREADY_EXISTS)");
+    }
+  }
+  spec.partitions = static_cast<int32_t>(
+      topic.GetIntegerIn("partitions", 1, 1, kMaxClusterPartitions - *partitions_so_far,
+                         "kafkasim: a cluster holds at most " +
+                             std::to_string(kMaxClusterPartitions) + " partitions"));
+  *partitions_so_far += spec.partitions;
+  spec.replication_factor = static_cast<int32_t>(topic.GetInteger("replication_factor", 1));
+  spec.config = ParseTopicOverrides(topic, "config");
+  // Kafka's assignment, also the check of the partition count and the replication factor.
+  std::vector<BrokerId> ids;
+  for (const KafkaSection::BrokerSpec& broker : section.brokers_) ids.push_back(broker.id);
+  if (KafkaError error =
+          AssignReplicas(spec.partitions, spec.replication_factor, ids, 0, {}, &spec.assignment);
+      !error.ok()) {
+    topic.FailAt(
+        error.code() == ErrorCode::kInvalidPartitions ? "partitions" : "replication_factor",
+        error.message() + " (" + std::string(ErrorName(error.code())) + ")");
+  }
+  if (topic.Has("assignment")) {
+    spec.assignment.clear();
+    const YAML::Node lists = topic.Raw("assignment");
+    if (!lists.IsSequence() || static_cast<int32_t>(lists.size()) != spec.partitions) {
+      topic.FailAt("assignment",
+                   "'assignment' lists the replicas of each partition, one list per partition, "
+                   "like [[1,2,3],[2,3,1]]");
+    }
+    int32_t p = 0;
+    for (const YAML::Node& replicas : lists) {
+      std::vector<BrokerId> list = ParseBrokerIds(topic.file(), replicas, broker_count);
+      if (static_cast<int32_t>(list.size()) != spec.replication_factor) {
+        throw ScenarioError(PositionOf(topic.file(), replicas),
+                            "each partition needs replication_factor (" +
+                                std::to_string(spec.replication_factor) + ") replicas");
+      }
+      spec.assignment[p++] = std::move(list);
+      // Kafka's AdminZkClient refuses a broker named twice: it would count as several replicas.
+      if (KafkaError error = ValidateAssignment(spec.assignment); !error.ok()) {
+        throw ScenarioError(PositionOf(topic.file(), replicas),
+                            error.message() + " (" + std::string(ErrorName(error.code())) + ")");
+      }
+    }
+  } else {
+    topic.Allow("assignment");
+  }
+  // Every broker's view of the topic: its overrides over that broker's defaults.
+  for (const KafkaSection::BrokerSpec& broker : section.brokers_) {
+    const int32_t min_isr = spec.config.ApplyTo(broker.config.topic_defaults).min_insync_replicas;
+    if (min_isr > spec.replication_factor) {
+      topic.Fail("min.insync.replicas " + std::to_string(min_isr) +
+                 " is larger than the replication factor " +
+                 std::to_string(spec.replication_factor) +
+                 ": every acks=all produce would fail with NOT_ENOUGH_REPLICAS");
+    }
+  }
+  topic.Finish();
+  return spec;
+}
+
+std::unique_ptr<Section> ParseKafkaSection(Args& args, ParseScope& scope) {
+  auto section = std::make_unique<KafkaSection>();
+  const size_t first_id = scope.node_names.size();
+  ParseZooKeeper(args, scope, section.get());
+  ParseBrokers(args, scope, section.get());
+  scope.AddNode(args.PositionOfKey("brokers"), "admin");
   std::vector<NodeId> bootstrap;
-  for (size_t i = 0; i < broker_ids.size(); ++i) {
+  for (size_t i = 0; i < section->brokers_.size(); ++i) {
     bootstrap.push_back(static_cast<NodeId>(first_id + 1 + i));
   }
   // Topics.
   const YAML::Node topics = args.Raw("topics");
   if (topics.IsDefined() && !topics.IsNull()) {
     if (!topics.IsSequence()) args.FailAt("topics", "expected a list of topics");
+    int64_t partitions = 0;
     for (const YAML::Node& item : topics) {
       Args topic(args.file(), item, "topic");
-      TopicSpec spec;
-      spec.name = topic.GetString("name");
-      spec.partitions = static_cast<int32_t>(topic.GetInteger("partitions", 1));
-      if (spec.partitions < 1) topic.FailAt("partitions", "a topic has at least one partition");
-      spec.replication_factor = static_cast<int32_t>(topic.GetInteger("replication_factor", 1));
-      if (spec.replication_factor < 1 || spec.replication_factor > broker_count) {
-        topic.FailAt("replication_factor",
-                     "replication factor " + std::to_string(spec.replication_factor) +
-                         " needs that many brokers; the cluster has " +
-                         std::to_string(broker_count) + " (INVALID_REPLICATION_FACTOR)");
-      }
-      spec.config = ParseConfigPairs(topic, "config");
-      CheckConfig(topic, "config", spec.config, ValidateTopicConfig);
-      BrokerConfig effective;
-      ParseBrokerConfig(broker_config, &effective);
-      ParseBrokerConfig(spec.config, &effective);
-      if (effective.min_insync_replicas > spec.replication_factor) {
-        topic.Fail("min.insync.replicas " + std::to_string(effective.min_insync_replicas) +
-                   " is larger than the replication factor " +
-                   std::to_string(spec.replication_factor) +
-                   ": every acks=all produce would fail with NOT_ENOUGH_REPLICAS");
-      }
-      if (topic.Has("assignment")) {
-        const YAML::Node explicit_assignment = topic.Raw("assignment");
-        if (!explicit_assignment.IsSequence() ||
-            static_cast<int32_t>(explicit_assignment.size()) != spec.partitions) {
-          topic.FailAt("assignment",
-                       "'assignment' lists the replicas of each partition, one "
-                       "list per partition, like [[1,2,3],[2,3,1]]");
-        }
-        int32_t p = 0;
-        for (const YAML::Node& replicas : explicit_assignment) {
-          std::vector<BrokerId> list;
-          for (const YAML::Node& b : replicas) {
-            const int64_t id = ParseInteger(args.file(), b);
-            if (id < 1 || id > broker_count) {
-              throw ScenarioError(PositionOf(args.file(), b),
-                                  "no broker " + std::to_string(id) + " (brokers are 1 to " +
-                                      std::to_string(broker_count) + ")");
-            }
-            list.push_back(static_cast<BrokerId>(id));
-          }
-          if (static_cast<int32_t>(list.size()) != spec.replication_factor) {
-            throw ScenarioError(PositionOf(args.file(), replicas),
-                                "each partition needs replication_factor replicas");
-          }
-          spec.assignment[p++] = list;
-        }
-      } else {
-        topic.Allow("assignment");
-        spec.assignment =
-            AssignReplicas(spec.partitions, spec.replication_factor, broker_ids, 0, {});
-      }
-      topic.Finish();
-      section->topics_.push_back(std::move(spec));
+      section->topics_.push_back(ParseTopic(topic, *section, &partitions));
     }
   }
   // Clients.
@@ -340,13 +333,18 @@ std::unique_ptr<Section> ParseKafkaSection(Args& args, ParseScope& scope) {
     for (const YAML::Node& item : list) {
       Args client(args.file(), item, std::string(key).substr(0, std::strlen(key) - 1));
       // Its name first, so clients may be named in the timeline.
-      scope.node_names.push_back(client.GetString("name"));
+      scope.AddNode(client.PositionOfKey("name"), client.GetString("name"));
       specs->push_back(parse(client, scope, bootstrap));
       client.Finish();
     }
   }
   if (auto checker = args.GetMap("checker")) {
     section->check_interval_us_ = checker->GetDuration("interval", 100 * kMillisecond);
+    if (section->check_interval_us_ != 0 && section->check_interval_us_ < kMillisecond) {
+      checker->FailAt("interval",
+                      "the checker's interval is 0 (off) or at least 1ms (kafkasim: "
+                      "each sweep reads every replica)");
+    }
     checker->Finish();
   }
   return section;
@@ -425,27 +423,31 @@ void RegisterSelectors(ScenarioRegistry& registry) {
   registry.AddSelector(
       "leader_of",
       {"The broker leading a partition when the step runs.", "{leader_of: TOPIC-PARTITION}"},
-      [](Args& args, ParseScope&) -> std::unique_ptr<NodeSelector> {
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<NodeSelector> {
+        RequireKafka(args, scope, "leader_of");
         return std::make_unique<PartitionRoleSelector>(PartitionRoleSelector::Role::kLeader,
                                                        *ParsePartitionName(args, "leader_of"));
       });
   registry.AddSelector("follower_of",
                        {"The first replica of a partition (assignment order) that does not lead.",
                         "{follower_of: TOPIC-PARTITION}"},
-                       [](Args& args, ParseScope&) -> std::unique_ptr<NodeSelector> {
+                       [](Args& args, ParseScope& scope) -> std::unique_ptr<NodeSelector> {
+                         RequireKafka(args, scope, "follower_of");
                          return std::make_unique<PartitionRoleSelector>(
                              PartitionRoleSelector::Role::kFollower,
                              *ParsePartitionName(args, "follower_of"));
                        });
   registry.AddSelector(
       "controller", {"The broker that is the controller when the step runs.", "{controller: any}"},
-      [](Args& args, ParseScope&) -> std::unique_ptr<NodeSelector> {
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<NodeSelector> {
+        RequireKafka(args, scope, "controller");
         args.Allow("controller");
         return std::make_unique<ControllerSelector>();
       });
   registry.AddSelector(
       "broker", {"The broker with this broker.id.", "{broker: ID}"},
-      [](Args& args, ParseScope&) -> std::unique_ptr<NodeSelector> {
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<NodeSelector> {
+        RequireKafka(args, scope, "broker");
         return std::make_unique<BrokerIdSelector>(static_cast<BrokerId>(args.GetInteger("broker")));
       });
 }
@@ -468,29 +470,56 @@ class KafkaAction final : public Action {
   std::function<Status(ScenarioRun&, KafkaCluster&, KafkaAdmin&)> body_;
 };
 
+int64_t ClusterPartitions(const KafkaCluster& cluster) {
+  int64_t total = 0;
+  for (const TopicSpec& spec : cluster.topics) total += spec.partitions;
+  return total;
+}
+
+std::vector<BrokerId> BrokerIds(const KafkaCluster& cluster) {
+  std::vector<BrokerId> ids;
+  for (const auto& [id, node] : cluster.brokers) ids.push_back(id);
+  return ids;
+}
+
+Status StepError(const KafkaError& error) {
+  return Status::InvalidArgument(std::string(ErrorName(error.code())) + ": " + error.message());
+}
+
 void RegisterActions(ScenarioRegistry& registry) {
   registry.AddAction(
       "create_topic",
       {"kafka-topics --create: a topic with its partitions, replication factor and config.",
        "name: TOPIC, [partitions: N=1], [replication_factor: N=1], [config: {NAME: VALUE}]"},
-      [](Args& args, ParseScope&) -> std::unique_ptr<Action> {
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        RequireKafka(args, scope, "create_topic");
         TopicSpec spec;
-        spec.name = args.GetString("name");
-        spec.partitions = static_cast<int32_t>(args.GetInteger("partitions", 1));
-        spec.replication_factor = static_cast<int32_t>(args.GetInteger("replication_factor", 1));
-        spec.config = ParseConfigPairs(args, "config");
-        CheckConfig(args, "config", spec.config, ValidateTopicConfig);
+        spec.name = TopicName(args, "name");
+        spec.partitions = static_cast<int32_t>(
+            args.GetIntegerIn("partitions", 1, 1, kMaxClusterPartitions,
+                              "kafkasim: a cluster holds at most " +
+                                  std::to_string(kMaxClusterPartitions) + " partitions"));
+        spec.replication_factor =
+            static_cast<int32_t>(args.GetIntegerIn("replication_factor", 1, 1, INT16_MAX));
+        spec.config = ParseTopicOverrides(args, "config");
         return std::make_unique<KafkaAction>([spec](ScenarioRun&, KafkaCluster& cluster,
                                                     KafkaAdmin& admin) {
-          std::vector<BrokerId> ids;
-          for (const auto& [id, node] : cluster.brokers) ids.push_back(id);
-          if (spec.replication_factor > static_cast<int32_t>(ids.size())) {
-            return Status::InvalidArgument(
-                "INVALID_REPLICATION_FACTOR: " + std::to_string(spec.replication_factor) + " > " +
-                std::to_string(ids.size()) + " brokers");
+          for (const TopicSpec& other : cluster.topics) {
+            if (other.name == spec.name) {
+              return StepError(KafkaError(ErrorCode::kTopicAlreadyExists,
+                                          "Topic '" + spec.name + "' already exists."));
+            }
+          }
+          if (ClusterPartitions(cluster) + spec.partitions > kMaxClusterPartitions) {
+            return Status::InvalidArgument("kafkasim: a cluster holds at most " +
+                                           std::to_string(kMaxClusterPartitions) + " partitions");
           }
           TopicSpec created = spec;
-          created.assignment = AssignReplicas(spec.partitions, spec.replication_factor, ids, 0, {});
+          if (KafkaError error = AssignReplicas(spec.partitions, spec.replication_factor,
+                                                BrokerIds(cluster), 0, {}, &created.assignment);
+              !error.ok()) {
+            return StepError(error);
+          }
           cluster.topics.push_back(created);
           admin.CreateTopic(created.name, created.assignment, created.config);
           return Status::Ok();
@@ -500,28 +529,40 @@ void RegisterActions(ScenarioRegistry& registry) {
       "add_partitions",
       {"kafka-topics --alter --partitions: grows a topic (online).",
        "topic: TOPIC, partitions: NEW_TOTAL"},
-      [](Args& args, ParseScope&) -> std::unique_ptr<Action> {
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        RequireKafka(args, scope, "add_partitions");
         const std::string topic = args.GetString("topic");
-        const int32_t total = static_cast<int32_t>(args.GetInteger("partitions"));
-        return std::make_unique<KafkaAction>(
-            [topic, total](ScenarioRun&, KafkaCluster& cluster, KafkaAdmin& admin) {
-              for (TopicSpec& spec : cluster.topics) {
-                if (spec.name != topic) continue;
-                if (total <= spec.partitions) {
-                  return Status::InvalidArgument("INVALID_PARTITIONS: " + topic + " has " +
-                                                 std::to_string(spec.partitions) +
-                                                 " partitions already");
-                }
-                std::vector<BrokerId> ids;
-                for (const auto& [id, node] : cluster.brokers) ids.push_back(id);
-                spec.assignment = AssignReplicas(total - spec.partitions, spec.replication_factor,
-                                                 ids, spec.partitions, spec.assignment);
-                spec.partitions = total;
-                admin.SetAssignment(topic, spec.assignment);
-                return Status::Ok();
-              }
-              return Status::InvalidArgument("UNKNOWN_TOPIC_OR_PARTITION: " + topic);
-            });
+        const int32_t total = static_cast<int32_t>(
+            args.GetIntegerIn("partitions", 1, 1, kMaxClusterPartitions,
+                              "kafkasim: a cluster holds at most " +
+                                  std::to_string(kMaxClusterPartitions) + " partitions"));
+        return std::make_unique<KafkaAction>([topic, total](ScenarioRun&, KafkaCluster& cluster,
+                                                            KafkaAdmin& admin) {
+          for (TopicSpec& spec : cluster.topics) {
+            if (spec.name != topic) continue;
+            if (total <= spec.partitions) {
+              return Status::InvalidArgument("INVALID_PARTITIONS: " + topic + " has " +
+                                             std::to_string(spec.partitions) +
+                                             " partitions already");
+            }
+            if (ClusterPartitions(cluster) + total - spec.partitions > kMaxClusterPartitions) {
+              return Status::InvalidArgument("kafkasim: a cluster holds at most " +
+                                             std::to_string(kMaxClusterPartitions) + " partitions");
+            }
+            zk_paths::Assignment grown;
+            if (KafkaError error =
+                    AssignReplicas(total - spec.partitions, spec.replication_factor,
+                                   BrokerIds(cluster), spec.partitions, spec.assignment, &grown);
+                !error.ok()) {
+              return StepError(error);
+            }
+            spec.assignment = std::move(grown);
+            spec.partitions = total;
+            admin.SetAssignment(topic, spec.assignment);
+            return Status::Ok();
+          }
+          return Status::InvalidArgument("UNKNOWN_TOPIC_OR_PARTITION: " + topic);
+        });
       });
   registry.AddAction(
       "reassign",
@@ -529,11 +570,27 @@ void RegisterActions(ScenarioRegistry& registry) {
        "controller's steps A1-A4 (old + new replicas, new ones catch up and join the ISR) and "
        "B1-B8 (leadership moves, old ones are dropped, the assignment becomes the target).",
        "partition: TOPIC-PARTITION, replicas: [ID, ...]"},
-      [](Args& args, ParseScope&) -> std::unique_ptr<Action> {
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        RequireKafka(args, scope, "reassign");
         const TopicPartition tp = *ParsePartitionName(args, "partition");
         std::vector<BrokerId> replicas;
-        for (const std::string& id : args.GetStringList("replicas")) {
-          replicas.push_back(std::atoi(id.c_str()));
+        const YAML::Node list = args.Raw("replicas");
+        if (!list.IsDefined() || list.IsNull()) args.Fail("reassign needs 'replicas'");
+        if (!list.IsSequence())
+          args.FailAt("replicas", "expected a list of broker ids, like [1, 2, 3]");
+        for (const YAML::Node& id : list) {
+          const int64_t value = ParseInteger(args.file(), id);
+          if (value < 0 || value > INT32_MAX) {
+            throw ScenarioError(PositionOf(args.file(), id),
+                                "a broker id is an integer from 0 to 2147483647");
+          }
+          replicas.push_back(static_cast<BrokerId>(value));
+        }
+        // The controller's check (KafkaController.validateReplicas): one broker twice would count
+        // as several in-sync replicas.
+        if (KafkaError error = ValidateReassignmentReplicas(replicas); !error.ok()) {
+          args.FailAt("replicas",
+                      error.message() + " (" + std::string(ErrorName(error.code())) + ")");
         }
         return std::make_unique<KafkaAction>(
             [tp, replicas](ScenarioRun&, KafkaCluster& cluster, KafkaAdmin& admin) {
@@ -555,7 +612,8 @@ void RegisterActions(ScenarioRegistry& registry) {
       "elect_preferred",
       {"kafka-preferred-replica-election: leadership back to each partition's first replica.",
        "[partition: TOPIC-PARTITION] (default: every partition)"},
-      [](Args& args, ParseScope&) -> std::unique_ptr<Action> {
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        RequireKafka(args, scope, "elect_preferred");
         std::optional<TopicPartition> tp = ParsePartitionName(args, "partition", false);
         return std::make_unique<KafkaAction>([tp](ScenarioRun&, KafkaCluster&, KafkaAdmin& admin) {
           admin.ElectPreferred(tp ? std::vector<TopicPartition>{*tp}
@@ -590,7 +648,8 @@ void AddPartitionProbe(ScenarioRegistry& registry, const char* name, const char*
                                                 const std::optional<zk_paths::PartitionStateData>&)>
                            read) {
   registry.AddProbe(name, {summary, "partition: TOPIC-PARTITION"},
-                    [name, read](Args& args, ParseScope&) -> std::unique_ptr<Probe> {
+                    [name, read](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+                      RequireKafka(args, scope, name);
                       const TopicPartition tp = *ParsePartitionName(args, "partition");
                       return std::make_unique<KafkaProbe>(
                           std::string(name) + "(" + tp.Name() + ")",
@@ -605,6 +664,7 @@ void AddReplicaProbe(ScenarioRegistry& registry, const char* name, const char* s
                      std::function<ProbeValue(Partition&)> read) {
   registry.AddProbe(name, {summary, "broker: NODE, partition: TOPIC-PARTITION"},
                     [name, read](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+                      RequireKafka(args, scope, name);
                       std::shared_ptr<NodeSelector> broker = scope.ParseNode(args, "broker");
                       const TopicPartition tp = *ParsePartitionName(args, "partition");
                       return std::make_unique<KafkaProbe>(
@@ -653,7 +713,8 @@ void RegisterProbes(ScenarioRegistry& registry) {
       {"The partition's replicas as ZooKeeper's topic znode assigns them, like 4,3,2 (during a "
        "reassignment: the target's and the original's, RS = ORS + TRS).",
        "partition: TOPIC-PARTITION"},
-      [](Args& args, ParseScope&) -> std::unique_ptr<Probe> {
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+        RequireKafka(args, scope, "replicas");
         const TopicPartition tp = *ParsePartitionName(args, "partition");
         return std::make_unique<KafkaProbe>(
             "replicas(" + tp.Name() + ")", [tp](ScenarioRun& run, KafkaCluster& cluster) {
@@ -670,7 +731,8 @@ void RegisterProbes(ScenarioRegistry& registry) {
       [](Partition& p) { return ProbeValue::Text(std::string(ReplicaRoleName(p.role()))); });
   registry.AddProbe("controller",
                     {"The broker that is the controller (a broker name, or none).", ""},
-                    [](Args&, ParseScope&) -> std::unique_ptr<Probe> {
+                    [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+                      RequireKafka(args, scope, "controller");
                       return std::make_unique<KafkaProbe>(
                           "controller", [](ScenarioRun& run, KafkaCluster& cluster) {
                             return ProbeValue::Text(BrokerName(cluster, run.world(),
@@ -681,7 +743,8 @@ void RegisterProbes(ScenarioRegistry& registry) {
                     {"The controller epoch: /controller_epoch in ZooKeeper, one more with every "
                      "controller election (-1: none yet).",
                      ""},
-                    [](Args&, ParseScope&) -> std::unique_ptr<Probe> {
+                    [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+                      RequireKafka(args, scope, "controller_epoch");
                       return std::make_unique<KafkaProbe>(
                           "controller_epoch", [](ScenarioRun& run, KafkaCluster& cluster) {
                             return ProbeValue::Number(cluster.ControllerEpoch(run.world()));
@@ -692,7 +755,8 @@ void RegisterProbes(ScenarioRegistry& registry) {
       {"true if every live replica of the partition holds the same records up to its LEO and all "
        "LEOs are equal.",
        "partition: TOPIC-PARTITION"},
-      [](Args& args, ParseScope&) -> std::unique_ptr<Probe> {
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+        RequireKafka(args, scope, "logs_equal");
         const TopicPartition tp = *ParsePartitionName(args, "partition");
         return std::make_unique<KafkaProbe>(
             "logs_equal(" + tp.Name() + ")", [tp](ScenarioRun& run, KafkaCluster& cluster) {
@@ -721,7 +785,8 @@ void RegisterProbes(ScenarioRegistry& registry) {
        "checkers run when the run ends; expecting a violation is how a scenario demonstrates a "
        "historic bug.",
        "[checker: NAME=all], [partition: TOPIC-PARTITION]"},
-      [](Args& args, ParseScope&) -> std::unique_ptr<Probe> {
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+        RequireKafka(args, scope, "violations");
         const std::string checker = args.GetChoice(
             "checker",
             {"all", "lost_writes", "duplicates", "order", "divergence", "unreadable_log",

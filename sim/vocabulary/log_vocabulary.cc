@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/admin/replica_assignment.h"  // ValidateTopicName
 #include "model/log/batch_scanner.h"
 #include "model/log/record_batch.h"
 #include "sim/scenario/runner.h"
@@ -339,14 +340,6 @@ std::string Keys(const std::string& extra) {
 
 // ---- the node kind ----
 
-bool IsValidTopicName(const std::string& topic) {
-  // Kafka's rule: 1 to 249 characters of [a-zA-Z0-9._-], and not "." or "..".
-  if (topic.empty() || topic.size() > 249 || topic == "." || topic == "..") return false;
-  return std::all_of(topic.begin(), topic.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-  });
-}
-
 // config: {name: value, ...} applied on Kafka's defaults; a bad pair is an error at its position.
 LogConfig ParseConfig(const std::string& file, const YAML::Node& config_node) {
   LogConfig config;
@@ -388,11 +381,8 @@ std::vector<HostedLogSpec> ParseHostedLogs(Args& node) {
     Args log(node.file(), item, "log");
     HostedLogSpec spec;
     spec.topic = log.GetString("topic");
-    if (!IsValidTopicName(spec.topic)) {
-      log.FailAt("topic",
-                 "a topic name is 1 to 249 characters of letters, digits, '.', '_' and "
-                 "'-'; found '" +
-                     spec.topic + "'");
+    if (KafkaError error = ValidateTopicName(spec.topic); !error.ok()) {
+      log.FailAt("topic", error.message());
     }
     const int64_t partition = log.GetInteger("partition", 0);
     if (partition < 0 || partition > INT32_MAX) {

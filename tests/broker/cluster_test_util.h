@@ -142,7 +142,9 @@ class KafkaTestCluster {
                    std::vector<std::pair<std::string, std::string>> config = {}) {
     zk_paths::Assignment assignment;
     assignment[0] = replicas;
-    world_.ProcessAs<KafkaAdmin>(admin_)->CreateTopic(topic, assignment, config);
+    TopicConfigOverrides overrides;
+    ASSERT_TRUE(TopicConfigOverrides::Parse(config, &overrides).ok());
+    world_.ProcessAs<KafkaAdmin>(admin_)->CreateTopic(topic, assignment, overrides);
     const TopicPartition tp{topic, 0};
     ASSERT_TRUE(RunUntil(
         [&] {

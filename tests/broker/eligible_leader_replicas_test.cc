@@ -58,7 +58,7 @@ TEST(ElrRulesTest, OnlyAFileNamingTheKnownEpochMakesAShutdownClean) {
 BrokerConfig ElrConfig() {
   BrokerConfig config = TestBrokerConfig();
   config.eligible_leader_replicas_version = 1;
-  config.min_insync_replicas = 2;
+  config.topic_defaults.min_insync_replicas = 2;
   config.replica_lag_time_max_ms = 2000;
   return config;
 }

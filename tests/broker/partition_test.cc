@@ -34,7 +34,7 @@ class PartitionTest : public ::testing::Test {
 
   void Create(BrokerId local = 1) {
     std::unique_ptr<Log> log;
-    KafkaError error = Log::Open(env_, "orders", 0, config_.log, &log);
+    KafkaError error = Log::Open(env_, "orders", 0, config_.topic_defaults.log, &log);
     ASSERT_TRUE(error.ok()) << error.ToString();
     partition_ = std::make_unique<Partition>(env_, config_, local, TopicPartition{"orders", 0},
                                              std::move(log));

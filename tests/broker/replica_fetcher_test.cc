@@ -58,7 +58,8 @@ class ReplicaNode final : public Process {
 
   void Start() override {
     std::unique_ptr<Log> log;
-    KS_CHECK(Log::Open(env_, kTp.topic, kTp.partition, script_->config.log, &log).ok());
+    KS_CHECK(
+        Log::Open(env_, kTp.topic, kTp.partition, script_->config.topic_defaults.log, &log).ok());
     partition_ =
         std::make_unique<Partition>(env_, script_->config, script_->id, kTp, std::move(log));
     script_->partition = partition_.get();

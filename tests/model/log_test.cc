@@ -207,6 +207,27 @@ TEST_F(LogTest, RollsOnAFullIndex) {
   EXPECT_EQ(ReadAll().size(), 20u);
 }
 
+// Kafka's minimums, segment.bytes 14 and segment.index.bytes 4, are below one batch and one
+// index entry; the log holds them without aborting.
+TEST_F(LogTest, KafkasSmallestSegmentRefusesEveryBatch) {
+  config_.segment_bytes = 14;
+  Open();
+  LogAppendInfo info;
+  std::string batch = testing::MakeSimpleBatch(1, 1000);
+  EXPECT_EQ(log_->AppendAsLeader(&batch, 0, &info).code(), ErrorCode::kRecordListTooLarge);
+  EXPECT_EQ(log_->log_end_offset(), 0);
+}
+
+TEST_F(LogTest, KafkasSmallestIndexRollsBeforeEveryAppend) {
+  config_.segment_index_bytes = 4;
+  config_.index_interval_bytes = 0;
+  Open();
+  for (int i = 0; i < 5; ++i) Append(1, 1000 + i);
+  EXPECT_GE(log_->segment_count(), 3);
+  EXPECT_NE(LastEvent("log.roll").find(R"("reason":"index_full")"), std::string::npos);
+  EXPECT_EQ(ReadAll().size(), 5u);
+}
+
 TEST_F(LogTest, RollsWhenOffsetsOverflowTheRelativeOffset) {
   Open();
   std::string first = testing::MakeSimpleBatch(1, 1000);

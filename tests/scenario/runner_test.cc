@@ -177,6 +177,34 @@ TEST_F(RunnerTest, InterruptStopsBetweenEvents) {
   EXPECT_LT(result.end_time_us, 2 * kSecond);
 }
 
+// Regression: the interrupt flag was read every 1024 events, so a first Ctrl-C during a long
+// step (one event creating thousands of partitions, say) went unnoticed while fewer than 1024
+// further events ran — here, the whole rest of the run.
+TEST_F(RunnerTest, InterruptDuringAStepStopsRightAfterIt) {
+  std::atomic<bool> interrupt{false};
+  registry_.AddAction("ctrl_c", {"Test only: Ctrl-C arrives while the step runs.", ""},
+                      [&interrupt](Args&, ParseScope&) -> std::unique_ptr<Action> {
+                        class CtrlC final : public Action {
+                         public:
+                          explicit CtrlC(std::atomic<bool>* flag) : flag_(flag) {}
+                          Status Execute(ScenarioRun&) override {
+                            flag_->store(true);
+                            return Status::Ok();
+                          }
+
+                         private:
+                          std::atomic<bool>* flag_;
+                        };
+                        return std::make_unique<CtrlC>(&interrupt);
+                      });
+  auto scenario = Load("timeline:\n  - {at: 500ms, do: ctrl_c}\n");
+  RunOptions options;
+  options.interrupt = &interrupt;
+  const RunResult result = RunScenario(*scenario, registry_, options);
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_EQ(result.end_time_us, 500 * kMillisecond) << "no event runs after the one interrupted";
+}
+
 TEST_F(RunnerTest, UntilOverridesRunFor) {
   auto scenario = Load("");
   RunOptions options;
