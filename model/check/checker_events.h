@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "model/check/checkers.h"
 #include "model/env/trace_event.h"
 
 namespace ks::ev {
@@ -11,7 +12,7 @@ namespace ks::ev {
 // A checker found a violation (model/check/checkers.h, sim/vocabulary/kafka_checks.h).
 struct CheckerViolation {
   static constexpr std::string_view kName = "checker.violation";
-  std::string_view checker;
+  Checker checker = Checker::kLostWrites;
   std::string_view tp;
   IntList<int64_t> offsets;
   IntList<int32_t> replicas;

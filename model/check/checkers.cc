@@ -11,6 +11,37 @@
 
 namespace ks {
 
+std::string_view CheckerName(Checker checker) {
+  switch (checker) {
+    case Checker::kLostWrites:
+      return "lost_writes";
+    case Checker::kDuplicates:
+      return "duplicates";
+    case Checker::kOrder:
+      return "order";
+    case Checker::kDivergence:
+      return "divergence";
+    case Checker::kUnreadableLog:
+      return "unreadable_log";
+    case Checker::kOneLeaderPerEpoch:
+      return "one_leader_per_epoch";
+    case Checker::kHwAboveLeo:
+      return "hw_above_leo";
+    case Checker::kIsrInvalid:
+      return "isr_invalid";
+    case Checker::kIsrLogsDiffer:
+      return "isr_logs_differ";
+  }
+  return "unknown";
+}
+
+std::optional<Checker> ParseCheckerName(std::string_view name) {
+  for (Checker checker : kAllCheckers) {
+    if (CheckerName(checker) == name) return checker;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 // True if `part` is null or lies within `bytes`.
@@ -273,8 +304,8 @@ std::vector<Violation> CheckHistory(
     const bool found = p != positions.end() && p->second.first.Find(op.value) != nullptr;
     if (found) continue;
     Violation v;
-    v.checker = "lost_writes";
-    v.tp = tp.Name();
+    v.checker = Checker::kLostWrites;
+    v.tp = tp;
     v.offsets = {op.offset};
     v.time_us = now_us;
     v.detail = op.process + " was told value '" + op.value + "' is at offset " +
@@ -286,8 +317,8 @@ std::vector<Violation> CheckHistory(
     for (const auto& [value, offsets] : by_value.repeated) {
       if (offsets.size() < 2 || !ParseWorkloadValue(value)) continue;
       Violation v;
-      v.checker = "duplicates";
-      v.tp = tp.Name();
+      v.checker = Checker::kDuplicates;
+      v.tp = tp;
       v.offsets = offsets;
       v.time_us = now_us;
       v.detail = "value '" + std::string(value) + "' is in the log " +
@@ -306,8 +337,8 @@ std::vector<Violation> CheckHistory(
       auto it = last.find(producer);
       if (it != last.end() && seq < it->second.first) {
         Violation v;
-        v.checker = "order";
-        v.tp = tp.Name();
+        v.checker = Checker::kOrder;
+        v.tp = tp;
         v.offsets = {it->second.second, r.offset};
         v.time_us = now_us;
         v.detail = std::string(producer) + "'s message " + std::to_string(seq) + " (offset " +
@@ -332,8 +363,8 @@ std::optional<Violation> CheckPairDivergence(const TopicPartition& tp, const Rep
     while (it != y.records.end() && it->offset < r.offset) ++it;
     if (it == y.records.end() || it->offset != r.offset || *it == r) continue;
     Violation v;
-    v.checker = "divergence";
-    v.tp = tp.Name();
+    v.checker = Checker::kDivergence;
+    v.tp = tp;
     v.offsets = {r.offset};
     v.replicas = {x.broker, y.broker};
     v.time_us = now_us;

@@ -74,9 +74,31 @@ class LogBatches {
   KafkaError status_ = KafkaError::None();
 };
 
+// The checkers, by the names traces and scenarios use (checker.violation's `checker`, the
+// `violations` probe's `checker:`).
+enum class Checker {
+  kLostWrites,         // an acknowledged send is nowhere in the committed log
+  kDuplicates,         // one sent value at two offsets of a partition
+  kOrder,              // one producer's values out of the order it sent them
+  kDivergence,         // two replicas differ below both their high watermarks (final check)
+  kUnreadableLog,      // a replica's log could not be read back (final check)
+  kOneLeaderPerEpoch,  // two brokers lead one partition in one leader epoch
+  kHwAboveLeo,         // a replica's high watermark above its log end offset
+  kIsrInvalid,         // the committed ISR empty, or not within the replicas (ELR likewise)
+  kIsrLogsDiffer,      // an in-sync follower holds other records than the leader below the HW
+};
+inline constexpr Checker kAllCheckers[] = {
+    Checker::kLostWrites, Checker::kDuplicates,    Checker::kOrder,
+    Checker::kDivergence, Checker::kUnreadableLog, Checker::kOneLeaderPerEpoch,
+    Checker::kHwAboveLeo, Checker::kIsrInvalid,    Checker::kIsrLogsDiffer};
+std::string_view CheckerName(Checker checker);  // "lost_writes", ...
+inline std::string_view TraceName(Checker checker) { return CheckerName(checker); }
+std::optional<Checker> ParseCheckerName(std::string_view name);
+
+// What a checker found: which check, where (partition, offsets, replicas), when, and in words.
 struct Violation {
-  std::string checker;  // lost_writes, duplicates, order, divergence, one_leader_per_epoch, ...
-  std::string tp;
+  Checker checker = Checker::kLostWrites;
+  TopicPartition tp;
   std::string detail;
   std::vector<int64_t> offsets;
   std::vector<BrokerId> replicas;

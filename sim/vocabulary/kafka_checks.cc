@@ -62,9 +62,10 @@ void HistoryCollector::OnEvent(const TraceEventView& event) {
 }
 
 void ReportViolation(ScenarioRun& run, KafkaCluster& cluster, Violation violation) {
+  const std::string tp = violation.tp.Name();
   run.world().Trace(kNoNode,
                     ev::CheckerViolation{.checker = violation.checker,
-                                         .tp = violation.tp,
+                                         .tp = tp,
                                          .offsets = violation.offsets,
                                          .replicas = violation.replicas,
                                          .detail = violation.detail,
@@ -114,8 +115,8 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
       while (it != b.end() && it->offset < r.offset) ++it;
       if (it != b.end() && it->offset == r.offset && !(*it == r)) {
         ReportViolation(run, cluster,
-                        Violation{"isr_logs_differ",
-                                  tp.Name(),
+                        Violation{Checker::kIsrLogsDiffer,
+                                  tp,
                                   "in-sync follower " + std::to_string(follower_id) +
                                       " holds a different record than leader " +
                                       std::to_string(leader_broker.id()) + " at offset " +
@@ -144,8 +145,8 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
     for (const auto& [tp, partition] : broker->replica_manager().partitions()) {
       if (partition->high_watermark() > partition->log_end_offset()) {
         ReportViolation(run, cluster,
-                        Violation{"hw_above_leo",
-                                  tp.Name(),
+                        Violation{Checker::kHwAboveLeo,
+                                  tp,
                                   "HW " + std::to_string(partition->high_watermark()) +
                                       " above LEO " + std::to_string(partition->log_end_offset()),
                                   {partition->high_watermark()},
@@ -157,8 +158,8 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
       auto [it, inserted] = cluster.leader_claims.emplace(key, broker_id);
       if (!inserted && it->second != broker_id) {
         ReportViolation(run, cluster,
-                        Violation{"one_leader_per_epoch",
-                                  tp.Name(),
+                        Violation{Checker::kOneLeaderPerEpoch,
+                                  tp,
                                   "brokers " + std::to_string(it->second) + " and " +
                                       std::to_string(broker_id) + " both lead epoch " +
                                       std::to_string(partition->leader_epoch()),
@@ -186,8 +187,8 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
     const bool empty_illegal = state->isr.empty() && !cluster.elr_enabled;
     if (empty_illegal || !subset || !elr_valid) {
       ReportViolation(run, cluster,
-                      Violation{"isr_invalid",
-                                tp.Name(),
+                      Violation{Checker::kIsrInvalid,
+                                tp,
                                 empty_illegal ? "the ISR is empty"
                                 : !subset     ? "the ISR holds a broker that is not a replica"
                                               : "the ELR holds an ISR member or a non-replica",
@@ -229,8 +230,8 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
       if (!read.ok()) {
         ReportViolation(
             run, cluster,
-            Violation{"unreadable_log",
-                      tp.Name(),
+            Violation{Checker::kUnreadableLog,
+                      tp,
                       "replica " + std::to_string(broker_id) +
                           "'s log could not be read back from offset " +
                           std::to_string(partition->log_start_offset()) + " to " +

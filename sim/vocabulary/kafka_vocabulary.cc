@@ -638,6 +638,31 @@ class KafkaProbe final : public Probe {
   std::function<ProbeValue(ScenarioRun&, KafkaCluster&)> read_;
 };
 
+// violations(checker) [of partition]: how many violations a checker (or every checker) found.
+// The run's end asks it which checker a scenario expects to fire.
+class ViolationsProbe final : public Probe {
+ public:
+  ViolationsProbe(std::optional<Checker> checker, std::optional<TopicPartition> tp)
+      : checker_(checker), tp_(std::move(tp)) {}
+  ProbeValue Read(ScenarioRun& run) const override {
+    const std::vector<Violation>& violations = run.State<KafkaCluster>().violations;
+    return ProbeValue::Number(
+        std::count_if(violations.begin(), violations.end(), [&](const Violation& v) {
+          return (!checker_ || v.checker == *checker_) && (!tp_ || v.tp == *tp_);
+        }));
+  }
+  std::string Describe() const override {
+    return "violations(" + std::string(checker_ ? CheckerName(*checker_) : "all") + ")" +
+           (tp_ ? " of " + tp_->Name() : "");
+  }
+  // The checker counted; nullopt: all of them.
+  const std::optional<Checker>& checker() const { return checker_; }
+
+ private:
+  std::optional<Checker> checker_;
+  std::optional<TopicPartition> tp_;
+};
+
 std::string BrokerName(KafkaCluster& cluster, World& world, BrokerId id) {
   auto it = cluster.brokers.find(id);
   return it == cluster.brokers.end() ? "none" : world.NodeName(it->second);
@@ -787,22 +812,12 @@ void RegisterProbes(ScenarioRegistry& registry) {
        "[checker: NAME=all], [partition: TOPIC-PARTITION]"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
         RequireKafka(args, scope, "violations");
-        const std::string checker = args.GetChoice(
-            "checker",
-            {"all", "lost_writes", "duplicates", "order", "divergence", "unreadable_log",
-             "one_leader_per_epoch", "hw_above_leo", "isr_invalid", "isr_logs_differ"},
-            "all");
-        std::optional<TopicPartition> tp = ParsePartitionName(args, "partition", false);
-        const std::string name = tp ? tp->Name() : "";
-        return std::make_unique<KafkaProbe>(
-            "violations(" + checker + ")" + (tp ? " of " + name : ""),
-            [checker, name](ScenarioRun&, KafkaCluster& cluster) {
-              return ProbeValue::Number(std::count_if(
-                  cluster.violations.begin(), cluster.violations.end(), [&](const Violation& v) {
-                    return (checker == "all" || v.checker == checker) &&
-                           (name.empty() || v.tp == name);
-                  }));
-            });
+        std::vector<std::string> choices = {"all"};
+        for (Checker c : kAllCheckers) choices.emplace_back(CheckerName(c));
+        const std::optional<Checker> checker =
+            ParseCheckerName(args.GetChoice("checker", choices, "all"));
+        return std::make_unique<ViolationsProbe>(checker,
+                                                 ParsePartitionName(args, "partition", false));
       });
   RegisterClientProbes(registry);
 }
@@ -818,28 +833,27 @@ void FinishRun(ScenarioRun& run, std::vector<std::string>* failures) {
   RunFinalChecks(run, cluster, history ? history->ops : std::vector<HistoryOp>{});
   if (history) run.world().trace().RemoveSink(history.get());
   // A violation fails the run unless the scenario expects that checker's count.
-  std::set<std::string> expected;
+  std::set<Checker> expected;
+  bool all_expected = false;
   for (const Condition& condition : run.scenario().expectations) {
-    const std::string text = condition.probe->Describe();
-    if (text.rfind("violations(", 0) == 0) {
-      expected.insert(text.substr(11, text.find(')') - 11));
+    const auto* probe = dynamic_cast<const ViolationsProbe*>(condition.probe.get());
+    if (probe == nullptr) continue;
+    if (probe->checker()) {
+      expected.insert(*probe->checker());
+    } else {
+      all_expected = true;
     }
   }
-  std::map<std::string, int> counts;
-  for (const Violation& v : cluster.violations) counts[v.checker]++;
-  for (const auto& [checker, count] : counts) {
-    if (expected.count(checker) || expected.count("all")) continue;
-    const Violation* first = nullptr;
-    for (const Violation& v : cluster.violations) {
-      if (v.checker == checker) {
-        first = &v;
-        break;
-      }
-    }
-    failures->push_back("checker " + checker + " found " + std::to_string(count) +
-                        " violation(s); first: " + first->tp +
-                        " at t=" + std::to_string(first->time_us) + "us: " + first->detail +
-                        " (seed " + std::to_string(run.world().seed()) + ")");
+  // By checker name, so failures are listed in a stable, readable order.
+  std::map<std::string_view, std::vector<const Violation*>> found;
+  for (const Violation& v : cluster.violations) found[CheckerName(v.checker)].push_back(&v);
+  for (const auto& [name, violations] : found) {
+    const Violation& first = *violations.front();
+    if (all_expected || expected.count(first.checker)) continue;
+    failures->push_back(
+        "checker " + std::string(name) + " found " + std::to_string(violations.size()) +
+        " violation(s); first: " + first.tp.Name() + " at t=" + std::to_string(first.time_us) +
+        "us: " + first.detail + " (seed " + std::to_string(run.world().seed()) + ")");
   }
 }
 
@@ -873,11 +887,11 @@ void Summarize(ScenarioRun& run, std::vector<std::string>* lines) {
                      BrokerName(cluster, world, cluster.ControllerId(world)));
   }
   AddClientSummary(run, cluster.producers, cluster.consumers, lines);
-  std::map<std::string, int> counts;
-  for (const Violation& v : cluster.violations) counts[v.checker]++;
+  std::map<std::string_view, int> counts;
+  for (const Violation& v : cluster.violations) counts[CheckerName(v.checker)]++;
   std::string text;
   for (const auto& [checker, count] : counts) {
-    text += (text.empty() ? "" : ", ") + checker + " " + std::to_string(count);
+    text += (text.empty() ? "" : ", ") + std::string(checker) + " " + std::to_string(count);
   }
   lines->push_back("checkers   " + (text.empty() ? std::string("no violations") : text));
 }

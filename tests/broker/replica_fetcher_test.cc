@@ -235,7 +235,7 @@ std::vector<Violation> RunKip101Scenario2(TruncationMode mode) {
 TEST(ReplicaFetcherTest, Kip101Scenario2LegacyDiverges) {
   std::vector<Violation> violations = RunKip101Scenario2(TruncationMode::kLegacyHighWatermark);
   ASSERT_EQ(violations.size(), 1u);
-  EXPECT_EQ(violations[0].checker, "divergence");
+  EXPECT_EQ(violations[0].checker, Checker::kDivergence);
   EXPECT_EQ(violations[0].offsets.front(), 1);
 }
 

@@ -170,11 +170,11 @@ TEST(CheckHistoryTest, FindsLostWritesDuplicatesAndOrderAmongManyValues) {
   }
   std::vector<Violation> violations = CheckHistory(history, committed, 0);
   ASSERT_EQ(violations.size(), 3u);
-  EXPECT_EQ(violations[0].checker, "lost_writes");
+  EXPECT_EQ(violations[0].checker, Checker::kLostWrites);
   EXPECT_EQ(violations[0].offsets, std::vector<int64_t>{6000});
-  EXPECT_EQ(violations[1].checker, "duplicates");
+  EXPECT_EQ(violations[1].checker, Checker::kDuplicates);
   EXPECT_EQ(violations[1].offsets, (std::vector<int64_t>{17, 5000}));
-  EXPECT_EQ(violations[2].checker, "order");
+  EXPECT_EQ(violations[2].checker, Checker::kOrder);
   EXPECT_EQ(violations[2].offsets, (std::vector<int64_t>{4999, 5000}));
 }
 
