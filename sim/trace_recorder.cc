@@ -211,17 +211,19 @@ void TraceRecorder::OnEvent(const TraceEventView& event) {
   if (current_.rows.size() >= static_cast<size_t>(kBatchEvents)) HandOver();
 }
 
-void TraceRecorder::RecordNode(int32_t id, const std::string& name, const std::string& role) {
-  nodes_.emplace_back(id, name, role);  // written by Close, once the writer is done
-}
-
-bool TraceRecorder::Close(const std::string& status, const Digest& digest, int64_t event_count,
-                          int64_t end_time_us,
-                          const std::vector<std::pair<std::string, std::string>>& extra) {
-  if (db_ == nullptr) return !failed_;
+void TraceRecorder::Abort(const std::string& reason) {
+  if (db_ == nullptr) return;
   HandOver();
   StopWriter();
-  const bool was_failed = failed_;
+  WriteNodes();
+  const bool ok = Exec("BEGIN") && SetMeta("status", failed_ ? "truncated" : "aborted") &&
+                  SetMeta("abort_reason", reason) &&
+                  SetMeta("recorded_events", std::to_string(committed_events_)) && Exec("COMMIT");
+  if (!ok) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  CloseFile();
+}
+
+void TraceRecorder::WriteNodes() {
   for (const auto& [id, name, role] : nodes_) {
     if (failed_) break;
     sqlite3_stmt* statement = nullptr;
@@ -235,15 +237,9 @@ bool TraceRecorder::Close(const std::string& status, const Digest& digest, int64
     if (sqlite3_step(statement) != SQLITE_DONE) Fail("cannot record node " + name);
     sqlite3_finalize(statement);
   }
-  // Final metadata: attempted even after a failure, so a truncated trace says so if it can.
-  const std::string final_status = failed_ ? "truncated" : status;
-  bool ok = Exec("BEGIN") && SetMeta("status", final_status) && SetMeta("digest", digest.Hex()) &&
-            SetMeta("event_count", std::to_string(event_count)) &&
-            SetMeta("recorded_events", std::to_string(committed_events_)) &&
-            SetMeta("end_time_us", std::to_string(end_time_us));
-  for (const auto& [key, value] : extra) ok = ok && SetMeta(key, value);
-  ok = ok && Exec("COMMIT");
-  if (!ok) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void TraceRecorder::CloseFile() {
   // Back to a single self-contained file.
   sqlite3_exec(db_, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
   sqlite3_exec(db_, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
@@ -255,6 +251,30 @@ bool TraceRecorder::Close(const std::string& status, const Digest& digest, int64
     failed_ = true;
     error_ = "closing the trace failed";
   }
+}
+
+void TraceRecorder::RecordNode(int32_t id, const std::string& name, const std::string& role) {
+  nodes_.emplace_back(id, name, role);  // written by Close, once the writer is done
+}
+
+bool TraceRecorder::Close(const std::string& status, const Digest& digest, int64_t event_count,
+                          int64_t end_time_us,
+                          const std::vector<std::pair<std::string, std::string>>& extra) {
+  if (db_ == nullptr) return !failed_;
+  HandOver();
+  StopWriter();
+  const bool was_failed = failed_;
+  WriteNodes();
+  // Final metadata: attempted even after a failure, so a truncated trace says so if it can.
+  const std::string final_status = failed_ ? "truncated" : status;
+  bool ok = Exec("BEGIN") && SetMeta("status", final_status) && SetMeta("digest", digest.Hex()) &&
+            SetMeta("event_count", std::to_string(event_count)) &&
+            SetMeta("recorded_events", std::to_string(committed_events_)) &&
+            SetMeta("end_time_us", std::to_string(end_time_us));
+  for (const auto& [key, value] : extra) ok = ok && SetMeta(key, value);
+  ok = ok && Exec("COMMIT");
+  if (!ok) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  CloseFile();
   return !was_failed && !failed_ && ok;
 }
 

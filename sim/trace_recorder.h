@@ -62,6 +62,11 @@ class TraceRecorder final : public TraceSink {
   bool Close(const std::string& status, const Digest& digest, int64_t event_count,
              int64_t end_time_us, const std::vector<std::pair<std::string, std::string>>& extra);
 
+  // The process is about to die (a broken invariant): commits every event recorded so far, marks
+  // the trace `aborted` with `reason` and closes it, so the file shows what led to the failure.
+  // Nothing is recorded after it.
+  void Abort(const std::string& reason);
+
   // Recording stopped early (disk full, I/O error): error() says why. Meaningful after Close.
   bool failed() const { return failed_; }
   const std::string& error() const { return error_; }
@@ -90,6 +95,8 @@ class TraceRecorder final : public TraceSink {
   void WriteBatch(const Batch& batch);  // on the writer thread
   void HandOver();                      // the current batch to the writer
   void StopWriter();
+  void WriteNodes();  // the nodes table (after the writer stopped)
+  void CloseFile();   // checkpoint the WAL into the file, close it
 
   std::string path_;
   sqlite3* db_ = nullptr;

@@ -2,10 +2,13 @@
 //
 // A failed KS_CHECK is a bug in kafkasim, never an expected error: expected errors are values
 // (Status, Kafka error codes). The failure handler prints the condition and location, and, when a
-// simulation is running, the seed and command that reproduce it (see SetCheckFailureContext), then
-// aborts. "A broken invariant is a bug with a seed, not a log line."
+// simulation is running, the seed and command that reproduce it (ScopedCheckFailureContext), lets
+// whoever registered a hook save what it must (a trace recorder commits the events that led to
+// the failure), then aborts: "a broken invariant is a bug with a seed, not a log line". A driver
+// running many seeds runs each in a child process and reads the abort from its exit status.
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace ks {
@@ -14,9 +17,29 @@ namespace ks {
 [[noreturn]] void CheckFailed(const char* condition, const char* file, int line,
                               const std::string& message);
 
-// Text printed after a failed check, e.g. "seed=42; reproduce: kafkasim run x.yaml --seed 42".
-// The simulation runner sets it before a run starts.
-void SetCheckFailureContext(std::string context);
+// While one lives, a failed check on this thread also prints `context`, e.g.
+// "seed=42; reproduce: kafkasim run x.yaml --seed 42". Nests (the innermost is printed); one per
+// thread, so runs on several threads each name their own seed.
+class ScopedCheckFailureContext {
+ public:
+  explicit ScopedCheckFailureContext(std::string context);
+  ~ScopedCheckFailureContext();
+  ScopedCheckFailureContext(const ScopedCheckFailureContext&) = delete;
+  ScopedCheckFailureContext& operator=(const ScopedCheckFailureContext&) = delete;
+
+ private:
+  std::string previous_;
+};
+
+// While one lives, a failed check on this thread calls `hook` before aborting (innermost first).
+// A hook that itself fails a check ends the process at once.
+class ScopedCheckFailureHook {
+ public:
+  explicit ScopedCheckFailureHook(std::function<void()> hook);
+  ~ScopedCheckFailureHook();
+  ScopedCheckFailureHook(const ScopedCheckFailureHook&) = delete;
+  ScopedCheckFailureHook& operator=(const ScopedCheckFailureHook&) = delete;
+};
 
 }  // namespace ks
 

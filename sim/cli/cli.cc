@@ -5,11 +5,13 @@
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
+#include "model/env/check.h"
 #include "sim/cli/version.h"
 #include "sim/cli/vocabulary.h"
 #include "sim/scenario/loader.h"
@@ -84,7 +86,16 @@ struct CommonOptions {
   bool no_trace = false;
   bool quiet = false;
   int64_t trace_max_bytes = 0;
+  const CliExtensions* extensions = nullptr;
 };
+
+// The words scenarios may use: everything registered, plus a test's extensions.
+void RegisterVocabulary(const CommonOptions& options, ScenarioRegistry& registry) {
+  RegisterAllVocabulary(registry);
+  if (options.extensions != nullptr && options.extensions->vocabulary) {
+    options.extensions->vocabulary(registry);
+  }
+}
 
 // dump-log's own options.
 struct DumpLogOptions {
@@ -156,7 +167,7 @@ std::unique_ptr<Scenario> Load(const std::string& path, const ScenarioRegistry& 
 int CommandRun(const CommonOptions& options, const std::string& program, std::ostream& out,
                std::ostream& err) {
   ScenarioRegistry registry;
-  RegisterAllVocabulary(registry);
+  RegisterVocabulary(options, registry);
   std::unique_ptr<Scenario> scenario = Load(options.scenario, registry, err);
   if (!scenario) return kExitBadInput;
   const uint64_t seed = options.seed.value_or(scenario->seed);
@@ -191,9 +202,21 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
   run_options.seed = seed;
   run_options.until_us = options.until_us;
   run_options.interrupt = &InterruptFlag();
+  run_options.reproduce = reproduce;
   if (recorder) run_options.sinks.push_back(recorder.get());
   const auto wall_start = std::chrono::steady_clock::now();
   ScenarioRunner runner(*scenario, registry, run_options);
+  // A broken invariant aborts the process: first the trace keeps every event that led to it.
+  const ScopedCheckFailureHook save_trace([&] {
+    if (!recorder) return;
+    if (runner.has_world()) {
+      for (NodeId id = 0; id < runner.world().node_count(); ++id) {
+        recorder->RecordNode(id, runner.world().NodeName(id), runner.world().NodeRole(id));
+      }
+    }
+    recorder->Abort("an invariant broke; reproduce: " + reproduce);
+    std::fprintf(stderr, "kafkasim: the trace of the events until then: %s\n", trace_path.c_str());
+  });
   runner.Begin();
   runner.AdvanceTo(kTimeNever);
   RunResult result = runner.Finish();
@@ -248,6 +271,16 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
     out << "  reproduce  " << reproduce << "\n";
   }
   if (!trace_ok) err << "kafkasim: the trace is incomplete: " << trace_error << "\n";
+  if (options.quiet && !result.ok() && !result.interrupted) {
+    // The summary (with its reproduce line) was not printed: a failure still names its seed.
+    for (const ExpectationResult& e : result.expectations) {
+      if (!e.passed)
+        err << "kafkasim: FAIL " << e.position.ToString() << "  " << e.description << " (was "
+            << e.actual << ")\n";
+    }
+    for (const std::string& failure : result.failures) err << "kafkasim: FAIL " << failure << "\n";
+    err << "kafkasim: seed " << seed << " failed; reproduce: " << reproduce << "\n";
+  }
   out << "seed=" << seed << " events=" << result.event_count << " digest=" << result.digest.Hex()
       << "\n";
   if (result.interrupted) return kExitInterrupted;
@@ -277,7 +310,7 @@ std::string DescribeEvent(const std::optional<TraceEvent>& event) {
 
 int CommandCheckDeterminism(const CommonOptions& options, std::ostream& out, std::ostream& err) {
   ScenarioRegistry registry;
-  RegisterAllVocabulary(registry);
+  RegisterVocabulary(options, registry);
   std::unique_ptr<Scenario> scenario = Load(options.scenario, registry, err);
   if (!scenario) return kExitBadInput;
   RunOptions run_options;
@@ -378,7 +411,7 @@ void ListNodeFiles(SimDisk& disk, const std::string& node, std::ostream& out) {
 int CommandDumpLog(const CommonOptions& options, const DumpLogOptions& dump, std::ostream& out,
                    std::ostream& err) {
   ScenarioRegistry registry;
-  RegisterAllVocabulary(registry);
+  RegisterVocabulary(options, registry);
   std::unique_ptr<Scenario> scenario = Load(options.scenario, registry, err);
   if (!scenario) return kExitBadInput;
   RunOptions run_options;
@@ -464,8 +497,10 @@ void InstallInterruptHandlers() {
   std::signal(SIGTERM, OnInterruptSignal);
 }
 
-int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+           const CliExtensions& extensions) {
   CommonOptions options;
+  options.extensions = &extensions;
   std::string command;
   std::vector<std::string> positional;
   std::string seed_text, until_text, max_bytes_text;

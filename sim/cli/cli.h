@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <iosfwd>
 
 namespace ks {
@@ -18,6 +19,15 @@ constexpr int kExitInterrupted = 130;
 std::atomic<bool>& InterruptFlag();
 void InstallInterruptHandlers();
 
-int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+class ScenarioRegistry;
+
+// What a test may add to the command line: words for its own scenarios (an action that breaks an
+// invariant on purpose, say), registered after the standard vocabulary.
+struct CliExtensions {
+  std::function<void(ScenarioRegistry&)> vocabulary;
+};
+
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+           const CliExtensions& extensions = {});
 
 }  // namespace ks

@@ -68,8 +68,16 @@ ScenarioRunner::ScenarioRunner(const Scenario& scenario, const ScenarioRegistry&
 
 ScenarioRunner::~ScenarioRunner() = default;
 
+std::string ScenarioRunner::FailureContext() const {
+  return "seed=" + std::to_string(seed_) + "; reproduce: " +
+         (options_.reproduce.empty()
+              ? "the scenario '" + scenario_.name + "' with --seed " + std::to_string(seed_)
+              : options_.reproduce);
+}
+
 void ScenarioRunner::Begin() {
   seed_ = options_.seed.value_or(scenario_.seed);
+  const ScopedCheckFailureContext context(FailureContext());
   end_time_us_ = options_.until_us.value_or(scenario_.run_for_us);
   WorldOptions world_options = scenario_.world;
   world_options.seed = seed_;
@@ -109,6 +117,7 @@ void ScenarioRunner::ScheduleInjected(const Step& step, size_t index) {
 }
 
 std::optional<TimeUs> ScenarioRunner::AdvanceToQuietInstant() {
+  const ScopedCheckFailureContext context(FailureContext());
   Scheduler& scheduler = world_->scheduler();
   while (!finished_) {
     const TimeUs candidate = scheduler.Now() + 1;
@@ -210,6 +219,7 @@ bool ScenarioRunner::Stopped() {
 
 bool ScenarioRunner::StepOne() {
   if (finished_ || Stopped()) return false;
+  const ScopedCheckFailureContext context(FailureContext());
   Scheduler& scheduler = world_->scheduler();
   if (scheduler.NextTime() > end_time_us_) {
     scheduler.RunUntil(end_time_us_);
@@ -222,6 +232,7 @@ bool ScenarioRunner::StepOne() {
 }
 
 bool ScenarioRunner::AdvanceTo(TimeUs limit) {
+  const ScopedCheckFailureContext context(FailureContext());
   const TimeUs target = std::min(limit, end_time_us_);
   Scheduler& scheduler = world_->scheduler();
   while (!finished_) {
@@ -247,6 +258,7 @@ bool ScenarioRunner::AdvanceTo(TimeUs limit) {
 }
 
 RunResult ScenarioRunner::Finish() {
+  const ScopedCheckFailureContext context(FailureContext());
   RunResult result;
   result.seed = seed_;
   for (const FinishHook& hook : registry_.finish_hooks()) hook(*run_, &failures_);

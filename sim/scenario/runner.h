@@ -56,6 +56,9 @@ struct RunOptions {
   bool keep_event_hashes = false;                // for check-determinism
   const std::atomic<bool>* interrupt = nullptr;  // Ctrl-C: stop between events
   bool tracing = true;
+  // The command that reproduces this run, printed with the seed if an invariant breaks while
+  // the run executes (ScopedCheckFailureContext). Empty: the scenario's name stands in.
+  std::string reproduce;
 };
 
 struct ExpectationResult {
@@ -116,6 +119,7 @@ class ScenarioRunner {
   RunResult Finish();
 
   World& world() { return *world_; }
+  bool has_world() const { return world_ != nullptr; }
   ScenarioRun& run() { return *run_; }
   uint64_t seed() const { return seed_; }
 
@@ -127,6 +131,8 @@ class ScenarioRunner {
   void ScheduleInjected(const Step& step, size_t index);
   void CheckWaitingStep();
   bool Stopped();
+  // What a failed invariant prints while this run executes.
+  std::string FailureContext() const;
 
   const Scenario& scenario_;
   const ScenarioRegistry& registry_;
