@@ -11,6 +11,15 @@ namespace {
 const char* kSchema = R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE nodes (id INTEGER PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL);
+CREATE TABLE kinds (name TEXT PRIMARY KEY);
+CREATE TABLE fields (
+  kind     TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  name     TEXT NOT NULL,
+  type     TEXT NOT NULL,
+  optional INTEGER NOT NULL,
+  PRIMARY KEY (kind, position)
+);
 CREATE TABLE events (
   seq     INTEGER PRIMARY KEY,
   time_us INTEGER NOT NULL,
@@ -63,7 +72,8 @@ std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
                        recorder->SetMeta("seed", std::to_string(metadata.seed)) &&
                        recorder->SetMeta("config", metadata.config_json) &&
                        recorder->SetMeta("reproduce", metadata.reproduce) &&
-                       recorder->SetMeta("status", "running") && recorder->Exec("COMMIT");
+                       recorder->SetMeta("status", "running") &&
+                       recorder->WriteSchema(metadata.events) && recorder->Exec("COMMIT");
   if (!meta_ok) {
     *error = "cannot write the trace file '" + path + "': " + recorder->error_;
     return nullptr;
@@ -221,6 +231,42 @@ void TraceRecorder::Abort(const std::string& reason) {
                   SetMeta("recorded_events", std::to_string(committed_events_)) && Exec("COMMIT");
   if (!ok) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   CloseFile();
+}
+
+bool TraceRecorder::WriteSchema(const EventCatalog* catalog) {
+  if (catalog == nullptr) return true;
+  sqlite3_stmt* kind_row = nullptr;
+  sqlite3_stmt* field_row = nullptr;
+  bool ok = sqlite3_prepare_v2(db_, "INSERT INTO kinds(name) VALUES (?)", -1, &kind_row, nullptr) ==
+                SQLITE_OK &&
+            sqlite3_prepare_v2(db_,
+                               "INSERT INTO fields(kind, position, name, type, optional) "
+                               "VALUES (?, ?, ?, ?, ?)",
+                               -1, &field_row, nullptr) == SQLITE_OK;
+  for (const EventKind* kind : catalog->kinds()) {
+    if (!ok) break;
+    sqlite3_bind_text(kind_row, 1, kind->name.data(), static_cast<int>(kind->name.size()),
+                      SQLITE_STATIC);
+    ok = sqlite3_step(kind_row) == SQLITE_DONE;
+    sqlite3_reset(kind_row);
+    for (size_t i = 0; ok && i < kind->fields.size(); ++i) {
+      const EventField& field = kind->fields[i];
+      sqlite3_bind_text(field_row, 1, kind->name.data(), static_cast<int>(kind->name.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_int(field_row, 2, static_cast<int>(i));
+      sqlite3_bind_text(field_row, 3, field.key.data(), static_cast<int>(field.key.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_text(field_row, 4, field.type.data(), static_cast<int>(field.type.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_int(field_row, 5, field.optional ? 1 : 0);
+      ok = sqlite3_step(field_row) == SQLITE_DONE;
+      sqlite3_reset(field_row);
+    }
+  }
+  if (!ok) error_ = sqlite3_errmsg(db_);
+  sqlite3_finalize(kind_row);
+  sqlite3_finalize(field_row);
+  return ok;
 }
 
 void TraceRecorder::WriteNodes() {

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/event_catalog.h"
 #include "sim/trace_stream.h"
 
 struct sqlite3;
@@ -40,6 +41,9 @@ struct TraceMetadata {
   uint64_t seed = 0;
   std::string config_json;  // the world's options, as JSON
   std::string reproduce;    // the command that reproduces the run
+  // Every event kind the program knows, written to the `kinds` and `fields` tables so that a
+  // reader without the program (a notebook) knows each kind's fields and their types.
+  const EventCatalog* events = nullptr;
 };
 
 class TraceRecorder final : public TraceSink {
@@ -95,8 +99,9 @@ class TraceRecorder final : public TraceSink {
   void WriteBatch(const Batch& batch);  // on the writer thread
   void HandOver();                      // the current batch to the writer
   void StopWriter();
-  void WriteNodes();  // the nodes table (after the writer stopped)
-  void CloseFile();   // checkpoint the WAL into the file, close it
+  bool WriteSchema(const EventCatalog* catalog);  // the kinds and fields tables
+  void WriteNodes();                              // the nodes table (after the writer stopped)
+  void CloseFile();                               // checkpoint the WAL into the file, close it
 
   std::string path_;
   sqlite3* db_ = nullptr;

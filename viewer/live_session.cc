@@ -167,9 +167,9 @@ bool LiveSession::RecordTrace(const std::string& path, const RunResult& result,
                               const std::string& program_version, const std::string& reproduce,
                               std::string* error) const {
   const std::string config = "{\"seed\":" + std::to_string(seed_) + "}";
-  TraceMetadata metadata{program_version, scenario_path_, scenarios_.front()->name,
-                         SavedText(),     seed_,          config,
-                         reproduce};
+  TraceMetadata metadata{
+      program_version, scenario_path_, scenarios_.front()->name, SavedText(), seed_,
+      config,          reproduce,      &registry_.events()};
   std::unique_ptr<TraceRecorder> recorder = TraceRecorder::Create(path, metadata, 0, error);
   if (recorder == nullptr) return false;
   for (size_t i = 0; i < store_->size(); ++i) {

@@ -188,7 +188,8 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
                            scenario->text,
                            seed,
                            ConfigJson(*scenario, seed),
-                           reproduce};
+                           reproduce,
+                           &registry.events()};
     std::string error;
     recorder = TraceRecorder::Create(trace_path, metadata, options.trace_max_bytes, &error);
     if (!recorder) {

@@ -42,14 +42,35 @@ void Sql(const std::string& path, const std::string& sql) {
   sqlite3_close(db);
 }
 
+// The rows of a query, each row's columns joined by '|'.
+std::vector<std::string> Rows(const std::string& path, const std::string& sql) {
+  std::vector<std::string> rows;
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr), SQLITE_OK);
+  while (statement != nullptr && sqlite3_step(statement) == SQLITE_ROW) {
+    std::string row;
+    for (int i = 0; i < sqlite3_column_count(statement); ++i) {
+      if (i > 0) row += "|";
+      const unsigned char* text = sqlite3_column_text(statement, i);
+      row += text ? reinterpret_cast<const char*>(text) : "NULL";
+    }
+    rows.push_back(row);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return rows;
+}
+
 TEST(TraceFileTest, RoundTripEventsEqualTheRunsEvents) {
   ScenarioRegistry registry;
   RegisterAllVocabulary(registry);
   auto scenario = LoadScenarioFile(kPingPong, registry);
   const std::string path = ::testing::TempDir() + "roundtrip.sqlite";
   std::string error;
-  TraceMetadata metadata{"test-version", kPingPong,       scenario->name, scenario->text, 1,
-                         "{}",           "kafkasim run x"};
+  TraceMetadata metadata{"test-version", kPingPong,        scenario->name,    scenario->text, 1,
+                         "{}",           "kafkasim run x", &registry.events()};
   auto recorder = TraceRecorder::Create(path, metadata, 0, &error);
   ASSERT_NE(recorder, nullptr) << error;
   TraceCollector collector;
@@ -66,6 +87,15 @@ TEST(TraceFileTest, RoundTripEventsEqualTheRunsEvents) {
   EXPECT_EQ(reader->Meta("program_version"), "test-version");
   EXPECT_EQ(reader->Meta("digest"), result.digest.Hex());
   EXPECT_EQ(reader->Meta("status"), "complete");
+  // The schema of every kind the program knows, for readers without the program.
+  EXPECT_EQ(Rows(path,
+                 "SELECT position, name, type, optional FROM fields "
+                 "WHERE kind = 'scenario.step' ORDER BY position"),
+            (std::vector<std::string>{"0|index|int64|0", "1|line|int32|0", "2|action|string|0",
+                                      "3|caption|string|1", "4|injected|bool|1"}));
+  EXPECT_EQ(Rows(path, "SELECT count(*) FROM kinds")[0],
+            std::to_string(registry.events().kinds().size()));
+  EXPECT_EQ(Rows(path, "SELECT count(*) FROM kinds WHERE name = 'node.stop'")[0], "1");
 }
 
 TEST(TraceFileTest, VerifyTraceRecomputesTheDigestAndCatchesTampering) {
