@@ -8,6 +8,7 @@
 #include "model/client/client_events.h"
 #include "model/coord/zk_events.h"
 #include "model/coord/zk_server.h"
+#include "model/log/log_events.h"
 #include "sim/vocabulary/kafka_checks.h"
 #include "sim/vocabulary/kafka_clients.h"
 #include "sim/vocabulary/kafka_cluster.h"
@@ -829,6 +830,9 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
            ev::ProducerResponse, ev::ProducerRequestTimeout, ev::ProducerRetry,
            ev::ProducerBatchFailed, ev::ConsumerFetch, ev::ConsumerReset, ev::ConsumerError>();
   registry.events().Add<ev::AdminRequest, ev::AdminDone, ev::AdminError, ev::CheckerViolation>();
+  registry.events()
+      .Add<ev::LogAppend, ev::LogIndexEntry, ev::LogRoll, ev::LogFlush, ev::LogRetentionDelete,
+           ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery, ev::LogClean, ev::LogOffline>();
   registry.AddSection(
       "kafka",
       {"A Kafka cluster (ZooKeeper mode): a ZooKeeper node (zk), brokers b1..bN, an admin tool, "
