@@ -1,5 +1,6 @@
 #include "model/broker/broker.h"
 
+#include "model/broker/broker_events.h"
 #include "model/controller/zk_paths.h"
 #include "model/log/checkpoint_file.h"
 
@@ -38,11 +39,9 @@ Broker::Broker(Env& env, BrokerOptions options)
 Broker::~Broker() = default;
 
 void Broker::Start() {
-  env_.Trace("broker.starting",
-             TraceFields()
-                 .Add("broker", id())
-                 .Add("truncation_mode", TruncationModeName(options_.config.truncation_mode))
-                 .Add("isr_lag_mode", IsrLagModeName(options_.config.isr_lag_mode)));
+  env_.Trace(ev::BrokerStarting{.broker = id(),
+                                .truncation_mode = options_.config.truncation_mode,
+                                .isr_lag_mode = options_.config.isr_lag_mode});
   if (options_.config.elr_enabled()) previous_broker_epoch_ = ReadCleanShutdownEpoch();
   replica_manager_.LoadLogs();
   replica_manager_.SetAlterPartitionSink(
@@ -63,7 +62,7 @@ void Broker::OnZkState(ZkState state) {
       registered_ = false;
       session_generation_.Advance();
       controller_.Deactivate("ZooKeeper session expired");
-      env_.Trace("broker.session_expired", TraceFields().Add("broker", id()));
+      env_.Trace(ev::BrokerSessionExpired{{.broker = id()}});
       zk_.Reconnect();
       break;
     default:
@@ -91,14 +90,12 @@ void Broker::Register() {
                  // A later registration in this incarnation (after a session expiry) follows no
                  // shutdown at all: it reports this epoch, as a clean one would.
                  previous_broker_epoch_ = broker_epoch_;
-                 env_.Trace("broker.registered", TraceFields().Add("broker", id()));
+                 env_.Trace(ev::BrokerRegistered{{.broker = id()}});
                  TryElect();
                  return;
                }
                // An older session of ours still holds the node: wait for it to expire.
-               env_.Trace(
-                   "broker.register_failed",
-                   TraceFields().Add("broker", id()).Add("error", ZkErrorName(result.error)));
+               env_.Trace(ev::BrokerRegisterFailed{.broker = id(), .error = result.error});
                env_.SetTimer(kSecond, session_generation_.Guard([this] {
                  if (!registered_ && zk_.state() == ZkState::kConnected) Register();
                }));
@@ -144,8 +141,7 @@ void Broker::BecomeController() {
                               if (set.ok()) {
                                 controller_.Activate(epoch, version + 1);
                               } else {
-                                env_.Trace("broker.controller_epoch_conflict",
-                                           TraceFields().Add("broker", id()));
+                                env_.Trace(ev::BrokerControllerEpochConflict{{.broker = id()}});
                               }
                             }));
               }));
@@ -206,7 +202,7 @@ void Broker::OnConnectionReset(NodeId peer) {
 void Broker::Shutdown() {
   // A clean shutdown: checkpoints and closed logs (no recovery on restart), and the session
   // closed so that the controller learns of it at once.
-  env_.Trace("broker.shutdown", TraceFields().Add("broker", id()));
+  env_.Trace(ev::BrokerShutdown{{.broker = id()}});
   controller_.Deactivate("shutdown");
   replica_manager_.Shutdown();
   if (options_.config.elr_enabled()) WriteCleanShutdownEpoch();

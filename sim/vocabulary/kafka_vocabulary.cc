@@ -4,6 +4,7 @@
 #include <set>
 
 #include "model/admin/kafka_admin.h"
+#include "model/broker/broker_events.h"
 #include "model/check/checker_events.h"
 #include "model/client/client_events.h"
 #include "model/coord/zk_events.h"
@@ -833,6 +834,15 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
   registry.events()
       .Add<ev::LogAppend, ev::LogIndexEntry, ev::LogRoll, ev::LogFlush, ev::LogRetentionDelete,
            ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery, ev::LogClean, ev::LogOffline>();
+  registry.events()
+      .Add<ev::BrokerStarting, ev::BrokerRegistered, ev::BrokerRegisterFailed,
+           ev::BrokerSessionExpired, ev::BrokerShutdown, ev::BrokerControllerEpochConflict,
+           ev::BrokerProduce, ev::BrokerEpochQuery, ev::BrokerStaleController, ev::BrokerLogOffline,
+           ev::BrokerPartitionDeleted, ev::BrokerNoLeaderEndpoint>();
+  registry.events()
+      .Add<ev::ReplicaRoleChange, ev::ReplicaLeo, ev::ReplicaHw, ev::ReplicaFollowerLeo,
+           ev::ReplicaOutOfSync, ev::ReplicaIsrProposed, ev::ReplicaIsr, ev::ReplicaIsrRejected,
+           ev::ReplicaTruncate, ev::ReplicaStaleState, ev::ReplicaError, ev::FetcherError>();
   registry.AddSection(
       "kafka",
       {"A Kafka cluster (ZooKeeper mode): a ZooKeeper node (zk), brokers b1..bN, an admin tool, "
