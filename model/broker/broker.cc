@@ -61,7 +61,7 @@ void Broker::OnZkState(ZkState state) {
       // Our ephemeral nodes are gone: the cluster has seen us die. Start a new session.
       registered_ = false;
       session_generation_.Advance();
-      controller_.Deactivate("ZooKeeper session expired");
+      controller_.Deactivate(ControllerResignReason::kSessionExpired);
       env_.Trace(ev::BrokerSessionExpired{{.broker = id()}});
       zk_.Reconnect();
       break;
@@ -150,7 +150,7 @@ void Broker::BecomeController() {
 void Broker::OnZkWatch(const ZkWatchEvent& event) {
   if (event.path == zk_paths::kController) {
     if (event.type == ZkWatchType::kNodeDeleted) {
-      controller_.Deactivate("/controller deleted");
+      controller_.Deactivate(ControllerResignReason::kControllerDeleted);
       TryElect();
     } else {
       zk_.Exists(zk_paths::kController, true, [](const ZkResult&) {});
@@ -203,7 +203,7 @@ void Broker::Shutdown() {
   // A clean shutdown: checkpoints and closed logs (no recovery on restart), and the session
   // closed so that the controller learns of it at once.
   env_.Trace(ev::BrokerShutdown{{.broker = id()}});
-  controller_.Deactivate("shutdown");
+  controller_.Deactivate(ControllerResignReason::kShutdown);
   replica_manager_.Shutdown();
   if (options_.config.elr_enabled()) WriteCleanShutdownEpoch();
   zk_.Close();

@@ -7,6 +7,7 @@
 #include "model/broker/broker_events.h"
 #include "model/check/checker_events.h"
 #include "model/client/client_events.h"
+#include "model/controller/controller_events.h"
 #include "model/coord/zk_events.h"
 #include "model/coord/zk_server.h"
 #include "model/log/log_events.h"
@@ -843,6 +844,12 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
       .Add<ev::ReplicaRoleChange, ev::ReplicaLeo, ev::ReplicaHw, ev::ReplicaFollowerLeo,
            ev::ReplicaOutOfSync, ev::ReplicaIsrProposed, ev::ReplicaIsr, ev::ReplicaIsrRejected,
            ev::ReplicaTruncate, ev::ReplicaStaleState, ev::ReplicaError, ev::FetcherError>();
+  registry.events()
+      .Add<ev::ControllerActive, ev::ControllerResign, ev::ControllerBrokers,
+           ev::ControllerBrokerFailure, ev::ControllerBrokerStartup, ev::ControllerUncleanShutdown,
+           ev::ControllerElection, ev::ControllerElr, ev::ControllerPartitionState,
+           ev::ControllerResend, ev::ControllerAlterPartition, ev::ControllerReassignmentStarted,
+           ev::ControllerReassignmentStep, ev::ControllerReassignmentCompleted>();
   registry.AddSection(
       "kafka",
       {"A Kafka cluster (ZooKeeper mode): a ZooKeeper node (zk), brokers b1..bN, an admin tool, "
