@@ -60,13 +60,13 @@ Partition::Partition(Env& env, const BrokerConfig& config, BrokerId local_id, To
 
 void Partition::TraceRole() {
   env_.Trace(ev::ReplicaRoleChange{.tp = tp_.Name(),
-                                    .role = role_,
-                                    .leader = leader_,
-                                    .leader_epoch = leader_epoch_,
-                                    .isr = isr_,
-                                    .replicas = replicas_,
-                                    .hw = high_watermark_,
-                                    .leo = log_->log_end_offset()});
+                                   .role = role_,
+                                   .leader = leader_,
+                                   .leader_epoch = leader_epoch_,
+                                   .isr = isr_,
+                                   .replicas = replicas_,
+                                   .hw = high_watermark_,
+                                   .leo = log_->log_end_offset()});
 }
 
 void Partition::TraceIsr(IsrChange change) {

@@ -441,11 +441,11 @@ Controller::StateChanges Controller::ChangesForNewOrOfflinePartitions() {
 void Controller::TraceElection(const TopicPartition& tp, const PartitionStateData& state,
                                Election election) {
   env_.Trace(ev::ControllerElection{.tp = tp.Name(),
-                                     .leader = state.leader,
-                                     .leader_epoch = state.leader_epoch,
-                                     .isr = state.isr,
-                                     .how = election,
-                                     .unclean = election == Election::kUnclean});
+                                    .leader = state.leader,
+                                    .leader_epoch = state.leader_epoch,
+                                    .isr = state.isr,
+                                    .how = election,
+                                    .unclean = election == Election::kUnclean});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -624,8 +624,7 @@ void Controller::HandleConnectionReset(NodeId peer) {
   for (auto& [correlation_id, pending] : unanswered_) {
     auto it = live_brokers_.find(pending.broker);
     if (it == live_brokers_.end() || it->second != peer) continue;
-    env_.Trace(
-        ev::ControllerResend{.broker = pending.broker, .correlation_id = correlation_id});
+    env_.Trace(ev::ControllerResend{.broker = pending.broker, .correlation_id = correlation_id});
     env_.Send(peer, pending.copy());
   }
 }

@@ -153,12 +153,14 @@ void Controller::StartReassignment(const TopicPartition& tp, Done then) {
   env_.Trace(
       ev::ControllerReassignmentStarted{.tp = tp.Name(), .target = move.target, .replicas = all});
   WriteAssignment(tp.topic, generation_.Guard([this, tp, then] {
-    TraceReassignmentStep(tp, ReassignmentStep::kA1, "ZooKeeper: replicas RS = ORS + TRS, with adding and removing");
+    TraceReassignmentStep(tp, ReassignmentStep::kA1,
+                          "ZooKeeper: replicas RS = ORS + TRS, with adding and removing");
     TraceReassignmentStep(tp, ReassignmentStep::kA2, "the same in the controller's memory");
     PartitionStateData next = partitions_.at(tp).state;
     next.leader_epoch += 1;
     WriteStates({{tp, next}}, generation_.Guard([this, tp, then] {
-      TraceReassignmentStep(tp, ReassignmentStep::kA3, "new leader epoch; LeaderAndIsr to every replica in RS");
+      TraceReassignmentStep(tp, ReassignmentStep::kA3,
+                            "new leader epoch; LeaderAndIsr to every replica in RS");
       TraceReassignmentStep(tp, ReassignmentStep::kA4,
                             "the adding replicas start (NewReplica): they follow and fetch; "
                             "phase B waits until every target replica is in the ISR");
@@ -186,7 +188,8 @@ void Controller::CheckReassignments(Done done) {
 void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
   const std::vector<BrokerId> target = reassigning_.at(tp).target;
   const std::vector<BrokerId> removed = Minus(partitions_.at(tp).replicas, target);
-  TraceReassignmentStep(tp, ReassignmentStep::kB1, "every target replica is in the ISR: the adding ones are online");
+  TraceReassignmentStep(tp, ReassignmentStep::kB1,
+                        "every target replica is in the ISR: the adding ones are online");
   TraceReassignmentStep(tp, ReassignmentStep::kB2,
                         "RS = TRS in the controller's memory (the removing replicas stay listed "
                         "until B4 takes them out of the ISR)");
@@ -202,7 +205,8 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
     assignments_[tp.topic][tp.partition] = target;
     ongoing_[tp.topic].erase(tp.partition);
     WriteAssignment(tp.topic, generation_.Guard([this, tp, target, then] {
-      TraceReassignmentStep(tp, ReassignmentStep::kB6, "ZooKeeper: replicas RS = TRS, no adding or removing");
+      TraceReassignmentStep(tp, ReassignmentStep::kB6,
+                            "ZooKeeper: replicas RS = TRS, no adding or removing");
       env_.Trace(ev::ControllerReassignmentCompleted{.tp = tp.Name(), .replicas = target});
       RemoveFromReassignPath(tp, generation_.Guard([this, tp, then] {
         reassigning_.erase(tp);
@@ -235,7 +239,8 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
                             "the removing replicas leave the ISR (LeaderAndIsr to the rest) and "
                             "are stopped (StopReplica, delete=false)");
       for (BrokerId b : removed) SendStopReplica(b, {tp}, /*delete_partitions=*/true);
-      TraceReassignmentStep(tp, ReassignmentStep::kB5, "StopReplica (delete=true): their logs are deleted");
+      TraceReassignmentStep(tp, ReassignmentStep::kB5,
+                            "StopReplica (delete=true): their logs are deleted");
       finish();
     }));
   }));
@@ -245,10 +250,10 @@ void Controller::RemoveFromReassignPath(const TopicPartition& tp, Done then) {
   zk_.GetData(
       zk_paths::kReassignPartitions, false, generation_.Guard([this, tp, then](const ZkResult& r) {
         auto report = [this, tp, then] {
-          env_.Trace(ev::ControllerReassignmentStep{
-              .tp = tp.Name(),
-              .step = ReassignmentStep::kB7,
-              .action = "removed from /admin/reassign_partitions"});
+          env_.Trace(
+              ev::ControllerReassignmentStep{.tp = tp.Name(),
+                                             .step = ReassignmentStep::kB7,
+                                             .action = "removed from /admin/reassign_partitions"});
           then();
         };
         if (!r.ok()) {

@@ -73,8 +73,8 @@ void AppendJsonString(std::string* out, std::string_view text) {
 }
 
 namespace {
-// The buffers of destroyed TraceBuffers, reused by the next ones (per thread: no locking). Bounded in
-// count and in the size of a buffer kept.
+// The buffers of destroyed TraceBuffers, reused by the next ones (per thread: no locking). Bounded
+// in count and in the size of a buffer kept.
 constexpr size_t kPooledBuffersMax = 16;
 constexpr size_t kPooledBufferBytesMax = 4096;
 thread_local std::vector<std::string> pooled_buffers;

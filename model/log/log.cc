@@ -575,7 +575,9 @@ KafkaError Log::TruncateFullyAndStartAt(int64_t offset) {
   if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
   if (Status s = epoch_cache_.Clear(); !s.ok()) return StorageError(s);
   log_start_offset_ = -1;  // force the change to be recorded
-  if (Status s = SetLogStartOffset(offset, LogStartOffsetReason::kTruncateFully); !s.ok()) return StorageError(s);
+  if (Status s = SetLogStartOffset(offset, LogStartOffsetReason::kTruncateFully); !s.ok()) {
+    return StorageError(s);
+  }
   env_.Trace(ev::LogTruncate{.topic_partition = name_,
                              .to_offset = offset,
                              .bytes_removed = bytes_removed,
@@ -645,7 +647,9 @@ KafkaError Log::IncrementLogStartOffset(int64_t offset, int64_t high_watermark) 
                           " above the high watermark " + std::to_string(high_watermark));
   }
   if (offset <= log_start_offset_) return KafkaError::None();
-  if (Status s = SetLogStartOffset(offset, LogStartOffsetReason::kDeleteRecords); !s.ok()) return StorageError(s);
+  if (Status s = SetLogStartOffset(offset, LogStartOffsetReason::kDeleteRecords); !s.ok()) {
+    return StorageError(s);
+  }
   return KafkaError::None();
 }
 
@@ -654,8 +658,8 @@ Status Log::SetLogStartOffset(int64_t offset, LogStartOffsetReason reason) {
   log_start_offset_ = offset;
   if (Status s = WriteLogStartOffset(); !s.ok()) return s;
   if (Status s = epoch_cache_.TruncateFromStart(offset); !s.ok()) return s;
-  env_.Trace(ev::LogStartOffset{
-      .topic_partition = name_, .log_start_offset = offset, .reason = reason});
+  env_.Trace(
+      ev::LogStartOffset{.topic_partition = name_, .log_start_offset = offset, .reason = reason});
   return Status::Ok();
 }
 

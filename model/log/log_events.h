@@ -12,7 +12,9 @@
 
 namespace ks {
 
-inline std::string_view TraceName(SegmentRollReason reason) { return SegmentRollReasonName(reason); }
+inline std::string_view TraceName(SegmentRollReason reason) {
+  return SegmentRollReasonName(reason);
+}
 
 // Why retention deleted a segment: older than retention.ms, beyond retention.bytes, or wholly
 // below the log start offset.

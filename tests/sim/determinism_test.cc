@@ -66,9 +66,7 @@ class PingPong final : public Process {
     if (round < 50) env_.Send(from, std::make_unique<Ping>(round + 1));
   }
 
-  void OnConnectionReset(NodeId peer) override {
-    env_.Trace(ev::PingPongReset{.peer = peer});
-  }
+  void OnConnectionReset(NodeId peer) override { env_.Trace(ev::PingPongReset{.peer = peer}); }
 
  private:
   void Tick() {
