@@ -40,13 +40,6 @@ void SimEnv::ResetConnection(NodeId peer) { world_.network().ResetConnection(sel
 
 Disk& SimEnv::LocalDisk() { return world_.disk(self_); }
 
-void SimEnv::Trace(std::string_view kind, TraceFields fields) {
-  if (!world_.tracing()) return;
-  world_.trace().Emit(Now(), self_, kind, fields.View());
-}
-
-bool SimEnv::Tracing() const { return world_.tracing(); }
-
 bool SimEnv::Observes(const EventKind& kind) const { return world_.Observes(kind); }
 
 void SimEnv::TraceEncoded(const EventKind& kind, std::string_view data) {

@@ -23,11 +23,8 @@ class SimEnv final : public Env {
   void Send(NodeId to, MessagePtr message) override;
   void ResetConnection(NodeId peer) override;
   Disk& LocalDisk() override;
-  using Env::Trace;
-  void Trace(std::string_view kind, TraceFields fields) override;
   bool Observes(const EventKind& kind) const override;
   void TraceEncoded(const EventKind& kind, std::string_view data) override;
-  bool Tracing() const override;
 
  private:
   World& world_;

@@ -112,11 +112,6 @@ TimeUs World::LocalNow(const Node& node) const {
   return std::max(scheduler_.Now(), node.busy_until);
 }
 
-void World::Trace(NodeId node, std::string_view kind, TraceFields fields) {
-  if (!options_.tracing) return;
-  trace_.Emit(scheduler_.Now(), node, kind, fields.View());
-}
-
 Scheduler::GateDecision World::Gate(int32_t owner, uint32_t epoch, EventId id) {
   Node& node = node_at(owner);
   if (epoch != node.incarnation ||

@@ -95,7 +95,6 @@ class World final : private NetworkHost {
   Rng& FaultRng() { return fault_rng_; }
 
   // Records a world-level event (node = kNoNode) or one about `node`, at Now().
-  void Trace(NodeId node, std::string_view kind, TraceFields fields);
   template <typename E>
   void Trace(NodeId node, const E& event) {
     const EventKind& kind = EventKindOf<E>();
@@ -104,7 +103,6 @@ class World final : private NetworkHost {
     EncodeEvent(event, &buffer.bytes());
     trace_.EmitTyped(scheduler_.Now(), node, kind, buffer.bytes());
   }
-  bool tracing() const { return options_.tracing; }
   // True if events of `kind` are recorded or observed (Env::Observes).
   bool Observes(const EventKind& kind) const { return trace_.Wants(kind); }
 

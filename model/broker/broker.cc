@@ -4,6 +4,7 @@
 
 #include "model/admin/admin_zk_client.h"
 #include "model/admin/replica_assignment.h"
+#include "model/broker/broker_events.h"
 #include "model/controller/zk_paths.h"
 #include "model/log/checkpoint_file.h"
 
@@ -42,11 +43,9 @@ Broker::Broker(Env& env, BrokerOptions options)
 Broker::~Broker() = default;
 
 void Broker::Start() {
-  env_.Trace("broker.starting",
-             TraceFields()
-                 .Add("broker", id())
-                 .Add("truncation_mode", TruncationModeName(options_.config.truncation_mode))
-                 .Add("isr_lag_mode", IsrLagModeName(options_.config.isr_lag_mode)));
+  env_.Trace(ev::BrokerStarting{.broker = id(),
+                                .truncation_mode = options_.config.truncation_mode,
+                                .isr_lag_mode = options_.config.isr_lag_mode});
   if (options_.config.elr_enabled()) previous_broker_epoch_ = ReadCleanShutdownEpoch();
   replica_manager_.LoadLogs();
   replica_manager_.SetAlterPartitionSink(
@@ -66,8 +65,8 @@ void Broker::OnZkState(ZkState state) {
       // Our ephemeral nodes are gone: the cluster has seen us die. Start a new session.
       registered_ = false;
       session_generation_.Advance();
-      controller_.Deactivate("ZooKeeper session expired");
-      env_.Trace("broker.session_expired", TraceFields().Add("broker", id()));
+      controller_.Deactivate(ControllerResignReason::kSessionExpired);
+      env_.Trace(ev::BrokerSessionExpired{{.broker = id()}});
       zk_.Reconnect();
       break;
     default:
@@ -95,14 +94,12 @@ void Broker::Register() {
                  // A later registration in this incarnation (after a session expiry) follows no
                  // shutdown at all: it reports this epoch, as a clean one would.
                  previous_broker_epoch_ = broker_epoch_;
-                 env_.Trace("broker.registered", TraceFields().Add("broker", id()));
+                 env_.Trace(ev::BrokerRegistered{{.broker = id()}});
                  TryElect();
                  return;
                }
                // An older session of ours still holds the node: wait for it to expire.
-               env_.Trace(
-                   "broker.register_failed",
-                   TraceFields().Add("broker", id()).Add("error", ZkErrorName(result.error)));
+               env_.Trace(ev::BrokerRegisterFailed{.broker = id(), .error = result.error});
                env_.SetTimer(kSecond, session_generation_.Guard([this] {
                  if (!registered_ && zk_.state() == ZkState::kConnected) Register();
                }));
@@ -149,8 +146,7 @@ void Broker::BecomeController() {
                               if (set.ok()) {
                                 controller_.Activate(epoch, version + 1);
                               } else {
-                                env_.Trace("broker.controller_epoch_conflict",
-                                           TraceFields().Add("broker", id()));
+                                env_.Trace(ev::BrokerControllerEpochConflict{{.broker = id()}});
                               }
                             }));
               }));
@@ -190,7 +186,7 @@ void Broker::CreateInternalTopic(InternalTopic topic, std::function<void(const K
 void Broker::OnZkWatch(const ZkWatchEvent& event) {
   if (event.path == zk_paths::kController) {
     if (event.type == ZkWatchType::kNodeDeleted) {
-      controller_.Deactivate("/controller deleted");
+      controller_.Deactivate(ControllerResignReason::kControllerDeleted);
       TryElect();
     } else {
       zk_.Exists(zk_paths::kController, true, [](const ZkResult&) {});
@@ -242,8 +238,8 @@ void Broker::OnConnectionReset(NodeId peer) {
 void Broker::Shutdown() {
   // A clean shutdown: checkpoints and closed logs (no recovery on restart), and the session
   // closed so that the controller learns of it at once.
-  env_.Trace("broker.shutdown", TraceFields().Add("broker", id()));
-  controller_.Deactivate("shutdown");
+  env_.Trace(ev::BrokerShutdown{{.broker = id()}});
+  controller_.Deactivate(ControllerResignReason::kShutdown);
   replica_manager_.Shutdown();
   if (options_.config.elr_enabled()) WriteCleanShutdownEpoch();
   zk_.Close();

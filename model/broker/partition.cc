@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "model/broker/broker_events.h"
 #include "model/env/check.h"
 
 namespace ks {
@@ -20,16 +21,23 @@ std::string_view ReplicaRoleName(ReplicaRole role) {
   return "?";
 }
 
-std::string BrokerListText(const std::vector<BrokerId>& brokers) {
-  std::string text;
-  for (BrokerId id : brokers) text += (text.empty() ? "" : ",") + std::to_string(id);
-  return text;
+std::string_view HwSourceName(HwSource source) {
+  switch (source) {
+    case HwSource::kLeader:
+      return "leader";
+    case HwSource::kLeaderFetchResponse:
+      return "leader's fetch response";
+    case HwSource::kTruncation:
+      return "truncation";
+  }
+  return "?";
+}
+
+std::string_view IsrChangeName(IsrChange change) {
+  return change == IsrChange::kExpand ? "expand" : "shrink";
 }
 
 namespace {
-std::string BrokerListJson(const std::vector<BrokerId>& brokers) {
-  return "[" + BrokerListText(brokers) + "]";
-}
 bool Contains(const std::vector<BrokerId>& list, BrokerId id) {
   return std::find(list.begin(), list.end(), id) != list.end();
 }
@@ -51,24 +59,22 @@ Partition::Partition(Env& env, const BrokerConfig& config, BrokerId local_id, To
 }
 
 void Partition::TraceRole() {
-  env_.Trace("replica.role", TraceFields()
-                                 .Add("tp", tp_.Name())
-                                 .Add("role", ReplicaRoleName(role_))
-                                 .Add("leader", leader_)
-                                 .Add("leader_epoch", leader_epoch_)
-                                 .AddRaw("isr", BrokerListJson(isr_))
-                                 .AddRaw("replicas", BrokerListJson(replicas_))
-                                 .Add("hw", high_watermark_)
-                                 .Add("leo", log_->log_end_offset()));
+  env_.Trace(ev::ReplicaRoleChange{.tp = tp_.Name(),
+                                   .role = role_,
+                                   .leader = leader_,
+                                   .leader_epoch = leader_epoch_,
+                                   .isr = isr_,
+                                   .replicas = replicas_,
+                                   .hw = high_watermark_,
+                                   .leo = log_->log_end_offset()});
 }
 
-void Partition::TraceIsr(std::string_view change) {
-  env_.Trace("replica.isr", TraceFields()
-                                .Add("tp", tp_.Name())
-                                .Add("change", change)
-                                .AddRaw("isr", BrokerListJson(isr_))
-                                .Add("partition_epoch", partition_epoch_)
-                                .Add("leader_epoch", leader_epoch_));
+void Partition::TraceIsr(IsrChange change) {
+  env_.Trace(ev::ReplicaIsr{.tp = tp_.Name(),
+                            .change = change,
+                            .isr = isr_,
+                            .partition_epoch = partition_epoch_,
+                            .leader_epoch = leader_epoch_});
 }
 
 void Partition::CheckInvariants() const {
@@ -84,18 +90,17 @@ void Partition::CheckInvariants() const {
   }
 }
 
-bool Partition::AcceptState(const LeaderAndIsrPartitionState& state, std::string_view role) {
+bool Partition::AcceptState(const LeaderAndIsrPartitionState& state, ReplicaRole role) {
   // Kafka applies a LeaderAndIsr only with a newer leader epoch (or the same epoch, for a
   // replica that has no role yet, e.g. after a restart).
   if (state.leader_epoch < leader_epoch_ ||
       (state.leader_epoch == leader_epoch_ && role_ != ReplicaRole::kNone)) {
     // The same epoch again is normal (a new controller re-sends every state): ignore quietly.
     if (state.leader_epoch == leader_epoch_) return false;
-    env_.Trace("replica.stale_state", TraceFields()
-                                          .Add("tp", tp_.Name())
-                                          .Add("role", role)
-                                          .Add("state_epoch", state.leader_epoch)
-                                          .Add("leader_epoch", leader_epoch_));
+    env_.Trace(ev::ReplicaStaleState{.tp = tp_.Name(),
+                                     .role = role,
+                                     .state_epoch = state.leader_epoch,
+                                     .leader_epoch = leader_epoch_});
     return false;
   }
   leader_ = state.leader;
@@ -113,13 +118,13 @@ bool Partition::AcceptState(const LeaderAndIsrPartitionState& state, std::string
 }
 
 bool Partition::MakeLeader(const LeaderAndIsrPartitionState& state) {
-  if (!AcceptState(state, "leader")) return false;
+  if (!AcceptState(state, ReplicaRole::kLeader)) return false;
   role_ = ReplicaRole::kLeader;
   // The new epoch starts at our LEO: everything we have is what this epoch builds on.
   leader_epoch_start_offset_ = log_->log_end_offset();
   if (Status s = log_->leader_epoch_cache().Assign(leader_epoch_, leader_epoch_start_offset_);
       !s.ok()) {
-    env_.Trace("replica.error", TraceFields().Add("tp", tp_.Name()).Add("error", s.ToString()));
+    env_.Trace(ev::ReplicaError{.tp = tp_.Name(), .error = s.ToString()});
   }
   // Followers' LEOs are unknown until they fetch in this epoch; a replica in the ISR is
   // presumed caught up now, so it is not shrunk before it had a chance to fetch.
@@ -144,7 +149,7 @@ bool Partition::MakeLeader(const LeaderAndIsrPartitionState& state) {
 }
 
 bool Partition::MakeFollower(const LeaderAndIsrPartitionState& state) {
-  if (!AcceptState(state, "follower")) return false;
+  if (!AcceptState(state, ReplicaRole::kFollower)) return false;
   role_ = ReplicaRole::kFollower;
   followers_.clear();
   leader_epoch_start_offset_ = -1;
@@ -192,7 +197,7 @@ KafkaError Partition::AppendAsLeader(std::string* records, int16_t acks,
   }
   KafkaError error = log_->AppendAsLeader(records, leader_epoch_, info, origin);
   if (!error.ok()) return error;
-  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo", log_->log_end_offset()));
+  env_.Trace(ev::ReplicaLeo{.tp = tp_.Name(), .leo = log_->log_end_offset()});
   // With no follower in the maximal ISR the HW moves at once (a single-replica ISR).
   MaybeIncrementHighWatermark();
   CheckInvariants();
@@ -254,16 +259,14 @@ bool Partition::UpdateFollowerFetchState(BrokerId follower, int64_t fetch_offset
   state.last_fetch_us = now;
   state.last_fetch_leader_log_end_offset = leader_leo;
   if (leo_changed) {
-    env_.Trace(
-        "replica.follower_leo",
-        TraceFields().Add("tp", tp_.Name()).Add("follower", follower).Add("leo", fetch_offset));
+    env_.Trace(ev::ReplicaFollowerLeo{.tp = tp_.Name(), .follower = follower, .leo = fetch_offset});
   }
   // Expansion: a follower outside the ISR that has caught up joins it (one proposal at a time).
   if (!pending_isr_ && !Contains(isr_, follower) && Contains(replicas_, follower) &&
       IsFollowerInSync(follower)) {
     std::vector<BrokerId> expanded = isr_;
     expanded.push_back(follower);
-    ProposeIsr(expanded, "expand");
+    ProposeIsr(expanded, IsrChange::kExpand);
   }
   return MaybeIncrementHighWatermark();
 }
@@ -288,20 +291,17 @@ bool Partition::MaybeIncrementHighWatermark() {
     new_hw = std::min(new_hw, leo);
   }
   if (new_hw > high_watermark_) {
-    SetHighWatermark(new_hw, "leader");
+    SetHighWatermark(new_hw, HwSource::kLeader);
     return true;
   }
   return false;
 }
 
-void Partition::SetHighWatermark(int64_t high_watermark, std::string_view reason) {
+void Partition::SetHighWatermark(int64_t high_watermark, HwSource source) {
   if (high_watermark == high_watermark_) return;
   high_watermark_ = high_watermark;
-  env_.Trace("replica.hw", TraceFields()
-                               .Add("tp", tp_.Name())
-                               .Add("hw", high_watermark_)
-                               .Add("leo", log_->log_end_offset())
-                               .Add("by", reason));
+  env_.Trace(ev::ReplicaHw{
+      .tp = tp_.Name(), .hw = high_watermark_, .leo = log_->log_end_offset(), .by = source});
   CheckInvariants();
 }
 
@@ -334,14 +334,12 @@ void Partition::MaybeShrinkIsr() {
     (out_of_sync ? removed : kept).push_back(id);
   }
   if (removed.empty()) return;
-  env_.Trace("replica.out_of_sync", TraceFields()
-                                        .Add("tp", tp_.Name())
-                                        .AddRaw("replicas", BrokerListJson(removed))
-                                        .Add("mode", IsrLagModeName(config_.isr_lag_mode)));
-  ProposeIsr(kept, "shrink");
+  env_.Trace(
+      ev::ReplicaOutOfSync{.tp = tp_.Name(), .replicas = removed, .mode = config_.isr_lag_mode});
+  ProposeIsr(kept, IsrChange::kShrink);
 }
 
-void Partition::ProposeIsr(std::vector<BrokerId> new_isr, std::string_view reason) {
+void Partition::ProposeIsr(std::vector<BrokerId> new_isr, IsrChange change) {
   AlterPartitionRequest request;
   request.broker_id = local_id_;
   request.tp = tp_;
@@ -350,11 +348,8 @@ void Partition::ProposeIsr(std::vector<BrokerId> new_isr, std::string_view reaso
   request.partition_epoch = partition_epoch_;
   pending_isr_ = std::move(new_isr);
   pending_request_ = request;
-  env_.Trace("replica.isr_proposed", TraceFields()
-                                         .Add("tp", tp_.Name())
-                                         .Add("change", reason)
-                                         .AddRaw("proposed", BrokerListJson(*pending_isr_))
-                                         .AddRaw("isr", BrokerListJson(isr_)));
+  env_.Trace(ev::ReplicaIsrProposed{
+      .tp = tp_.Name(), .change = change, .proposed = *pending_isr_, .isr = isr_});
   if (propose_isr_) propose_isr_(request);
   // An expansion counts at once for the HW (the maximal ISR).
   MaybeIncrementHighWatermark();
@@ -369,8 +364,7 @@ void Partition::RetryPendingIsrChange() {
 void Partition::OnAlterPartitionResponse(const AlterPartitionResponse& response) {
   if (!pending_isr_ || role_ != ReplicaRole::kLeader) return;
   if (response.error != ErrorCode::kNone) {
-    env_.Trace("replica.isr_rejected",
-               TraceFields().Add("tp", tp_.Name()).Add("error", ErrorName(response.error)));
+    env_.Trace(ev::ReplicaIsrRejected{.tp = tp_.Name(), .error = response.error});
     pending_isr_.reset();
     pending_request_.reset();
     return;
@@ -381,7 +375,7 @@ void Partition::OnAlterPartitionResponse(const AlterPartitionResponse& response)
   partition_epoch_ = response.partition_epoch;
   pending_isr_.reset();
   pending_request_.reset();
-  TraceIsr(expanded ? "expand" : "shrink");
+  TraceIsr(expanded ? IsrChange::kExpand : IsrChange::kShrink);
   MaybeIncrementHighWatermark();
   CheckInvariants();
 }
@@ -409,7 +403,7 @@ EpochEndOffset Partition::EndOffsetForEpoch(int32_t leader_epoch) const {
 KafkaError Partition::AppendAsFollower(std::string_view records, LogAppendInfo* info) {
   KafkaError error = log_->AppendAsFollower(records, info);
   if (!error.ok()) return error;
-  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo", log_->log_end_offset()));
+  env_.Trace(ev::ReplicaLeo{.tp = tp_.Name(), .leo = log_->log_end_offset()});
   CheckInvariants();
   return KafkaError::None();
 }
@@ -421,7 +415,7 @@ void Partition::UpdateHighWatermarkFromLeader(int64_t leader_high_watermark) {
   if (leader_high_watermark < 0) return;  // no HW in the response (an error answer)
   const int64_t hw =
       std::max(std::min(leader_high_watermark, log_->log_end_offset()), log_->log_start_offset());
-  SetHighWatermark(hw, "leader's fetch response");
+  SetHighWatermark(hw, HwSource::kLeaderFetchResponse);
 }
 
 KafkaError Partition::TruncateTo(int64_t offset, std::string_view reason) {
@@ -429,14 +423,13 @@ KafkaError Partition::TruncateTo(int64_t offset, std::string_view reason) {
   if (offset >= leo) return KafkaError::None();
   KafkaError error = log_->Truncate(offset);
   if (!error.ok()) return error;
-  env_.Trace("replica.truncate", TraceFields()
-                                     .Add("tp", tp_.Name())
-                                     .Add("from_leo", leo)
-                                     .Add("to", offset)
-                                     .Add("reason", reason)
-                                     .Add("mode", TruncationModeName(config_.truncation_mode)));
-  if (high_watermark_ > offset) SetHighWatermark(offset, "truncation");
-  env_.Trace("replica.leo", TraceFields().Add("tp", tp_.Name()).Add("leo", log_->log_end_offset()));
+  env_.Trace(ev::ReplicaTruncate{.tp = tp_.Name(),
+                                 .from_leo = leo,
+                                 .to = offset,
+                                 .reason = reason,
+                                 .mode = config_.truncation_mode});
+  if (high_watermark_ > offset) SetHighWatermark(offset, HwSource::kTruncation);
+  env_.Trace(ev::ReplicaLeo{.tp = tp_.Name(), .leo = log_->log_end_offset()});
   CheckInvariants();
   return KafkaError::None();
 }

@@ -47,6 +47,16 @@ namespace ks {
 enum class ReplicaRole { kNone, kLeader, kFollower };
 std::string_view ReplicaRoleName(ReplicaRole role);
 
+// What moved a replica's high watermark: the leader's own rule, the leader's HW in a fetch
+// response (a follower), or a truncation below it.
+enum class HwSource { kLeader, kLeaderFetchResponse, kTruncation };
+// "leader", "leader's fetch response", "truncation"
+std::string_view HwSourceName(HwSource source);
+
+// An ISR change a leader proposes (and the controller accepts).
+enum class IsrChange { kExpand, kShrink };
+std::string_view IsrChangeName(IsrChange change);  // "expand", "shrink"
+
 class Partition {
  public:
   Partition(Env& env, const BrokerConfig& config, BrokerId local_id, TopicPartition tp,
@@ -134,13 +144,13 @@ class Partition {
     TimeUs last_caught_up_us = 0;
   };
 
-  bool AcceptState(const LeaderAndIsrPartitionState& state, std::string_view role);
+  bool AcceptState(const LeaderAndIsrPartitionState& state, ReplicaRole role);
   bool MaybeIncrementHighWatermark();
-  void SetHighWatermark(int64_t high_watermark, std::string_view reason);
+  void SetHighWatermark(int64_t high_watermark, HwSource source);
   bool IsFollowerInSync(BrokerId follower) const;
-  void ProposeIsr(std::vector<BrokerId> new_isr, std::string_view reason);
+  void ProposeIsr(std::vector<BrokerId> new_isr, IsrChange change);
   void TraceRole();
-  void TraceIsr(std::string_view change);
+  void TraceIsr(IsrChange change);
   void CheckInvariants() const;
 
   Env& env_;
@@ -163,8 +173,5 @@ class Partition {
   std::map<BrokerId, FollowerState> followers_;
   IsrProposalSink propose_isr_;
 };
-
-// "1,2,3"
-std::string BrokerListText(const std::vector<BrokerId>& brokers);
 
 }  // namespace ks

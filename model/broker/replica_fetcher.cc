@@ -1,5 +1,6 @@
 #include "model/broker/replica_fetcher.h"
 
+#include "model/broker/broker_events.h"
 #include "model/broker/partition.h"
 #include "model/env/check.h"
 
@@ -107,7 +108,7 @@ void ReplicaFetcher::OnRequestFailed(std::string_view reason) {
   in_flight_ = 0;
   env_.CancelTimer(timeout_timer_);
   timeout_timer_ = kNoTimer;
-  env_.Trace("fetcher.error", TraceFields().Add("leader", leader_).Add("reason", reason));
+  env_.Trace(ev::FetcherError{.leader = leader_, .reason = reason});
   ScheduleNext(MillisecondsToUs(config_.replica_fetch_backoff_ms));
 }
 
@@ -169,8 +170,7 @@ void ReplicaFetcher::TruncateOnEpochAnswer(Partition& partition, State& state,
   }
   KafkaError error = partition.TruncateTo(truncate_to, reason);
   if (!error.ok()) {
-    env_.Trace("fetcher.error",
-               TraceFields().Add("tp", partition.tp().Name()).Add("reason", error.ToString()));
+    env_.Trace(ev::FetcherError{.tp = partition.tp().Name(), .reason = error.ToString()});
   }
   state.truncating = false;
   state.fetch_offset = partition.log_end_offset();
@@ -189,8 +189,7 @@ void ReplicaFetcher::WalkBack(Partition& partition, State& state, int64_t trunca
     if (!status.ok()) error = KafkaError(ErrorCode::kKafkaStorageError, status.ToString());
   }
   if (!error.ok()) {
-    env_.Trace("fetcher.error",
-               TraceFields().Add("tp", partition.tp().Name()).Add("reason", error.ToString()));
+    env_.Trace(ev::FetcherError{.tp = partition.tp().Name(), .reason = error.ToString()});
   }
   state.fetch_offset = partition.log_end_offset();
   // Each step lowers our latest epoch; if it could not, stop rather than ask forever.
@@ -205,8 +204,7 @@ void ReplicaFetcher::OnEpochResponse(const OffsetsForLeaderEpochResponse& respon
     Partition* partition = lookup_(answer.tp);
     if (partition == nullptr) continue;
     if (answer.error != ErrorCode::kNone) {
-      env_.Trace("fetcher.error",
-                 TraceFields().Add("tp", answer.tp.Name()).Add("reason", ErrorName(answer.error)));
+      env_.Trace(ev::FetcherError{.tp = answer.tp.Name(), .reason = ErrorName(answer.error)});
       any_error = true;
       continue;  // retried after the backoff, or replaced by a newer LeaderAndIsr
     }
@@ -237,8 +235,7 @@ void ReplicaFetcher::OnFetchResponse(const FetchResponse& response) {
     }
     if (data.error != ErrorCode::kNone) {
       had_error = true;
-      env_.Trace("fetcher.error",
-                 TraceFields().Add("tp", data.tp.Name()).Add("reason", ErrorName(data.error)));
+      env_.Trace(ev::FetcherError{.tp = data.tp.Name(), .reason = ErrorName(data.error)});
       continue;
     }
     if (!data.records.empty()) {
@@ -246,8 +243,7 @@ void ReplicaFetcher::OnFetchResponse(const FetchResponse& response) {
       KafkaError error = partition->AppendAsFollower(data.records, &info);
       if (!error.ok()) {
         had_error = true;
-        env_.Trace("fetcher.error",
-                   TraceFields().Add("tp", data.tp.Name()).Add("reason", error.ToString()));
+        env_.Trace(ev::FetcherError{.tp = data.tp.Name(), .reason = error.ToString()});
         continue;
       }
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "model/broker/broker_events.h"
 #include "model/env/check.h"
 
 namespace ks {
@@ -58,8 +59,7 @@ Partition* ReplicaManager::GetOrCreatePartition(const TopicPartition& tp,
   std::unique_ptr<Log> log;
   KafkaError error = Log::Open(env_, tp.topic, tp.partition, settings.log, &log);
   if (!error.ok()) {
-    env_.Trace("broker.log_offline",
-               TraceFields().Add("tp", tp.Name()).Add("error", error.ToString()));
+    env_.Trace(ev::BrokerLogOffline{.tp = tp.Name(), .error = error.ToString()});
     return nullptr;
   }
   auto partition =
@@ -160,13 +160,12 @@ ProducePartitionResponse ReplicaManager::AppendToPartition(
     result.log_start_offset = partition->log_start_offset();
     if (required_acks == kAcksAll) *required_offset = info.last_offset + 1;
   }
-  env_.Trace("broker.produce", TraceFields()
-                                   .Add("tp", entry.tp.Name())
-                                   .Add("acks", static_cast<int64_t>(required_acks))
-                                   .Add("client", client_id)
-                                   .Add("base_offset", result.base_offset)
-                                   .Add("last_offset", error.ok() ? info.last_offset : -1)
-                                   .Add("error", ErrorName(result.error)));
+  env_.Trace(ev::BrokerProduce{.tp = entry.tp.Name(),
+                               .acks = required_acks,
+                               .client = client_id,
+                               .base_offset = result.base_offset,
+                               .last_offset = error.ok() ? info.last_offset : -1,
+                               .error = result.error});
   return result;
 }
 
@@ -367,13 +366,12 @@ void ReplicaManager::HandleOffsetsForLeaderEpoch(NodeId from,
       if (answer.error == ErrorCode::kNone)
         answer = partition->EndOffsetForEpoch(query.leader_epoch);
     }
-    env_.Trace("broker.epoch_query", TraceFields()
-                                         .Add("tp", query.tp.Name())
-                                         .Add("from_broker", request.replica_id)
-                                         .Add("epoch", query.leader_epoch)
-                                         .Add("answer_epoch", answer.leader_epoch)
-                                         .Add("end_offset", answer.end_offset)
-                                         .Add("error", ErrorName(answer.error)));
+    env_.Trace(ev::BrokerEpochQuery{.tp = query.tp.Name(),
+                                    .from_broker = request.replica_id,
+                                    .epoch = query.leader_epoch,
+                                    .answer_epoch = answer.leader_epoch,
+                                    .end_offset = answer.end_offset,
+                                    .error = answer.error});
     response->partitions.push_back(answer);
   }
   env_.Send(from, std::move(response));
@@ -398,8 +396,7 @@ void ReplicaManager::StartFetching(const TopicPartition& tp, BrokerId leader,
   StopFetching(tp);
   const NodeId node = metadata_.NodeOf(leader);
   if (node == kNoNode) {
-    env_.Trace("broker.no_leader_endpoint",
-               TraceFields().Add("tp", tp.Name()).Add("leader", leader));
+    env_.Trace(ev::BrokerNoLeaderEndpoint{.tp = tp.Name(), .leader = leader});
     return;
   }
   auto& fetcher = fetchers_[leader];
@@ -462,10 +459,9 @@ void ReplicaManager::HandleLeaderAndIsr(NodeId from, const LeaderAndIsrRequest& 
   if (request.controller_epoch < metadata_.controller_epoch()) {
     // A deposed controller: its word no longer counts.
     response->error = ErrorCode::kStaleControllerEpoch;
-    env_.Trace("broker.stale_controller", TraceFields()
-                                              .Add("controller", request.controller_id)
-                                              .Add("epoch", request.controller_epoch)
-                                              .Add("known_epoch", metadata_.controller_epoch()));
+    env_.Trace(ev::BrokerStaleController{.controller = request.controller_id,
+                                         .epoch = request.controller_epoch,
+                                         .known_epoch = metadata_.controller_epoch()});
     env_.Send(from, std::move(response));
     return;
   }
@@ -496,7 +492,7 @@ void ReplicaManager::HandleStopReplica(NodeId from, const StopReplicaRequest& re
       for (const std::string& file : disk.List(tp.Name() + "/")) disk.Delete(file);
       partitions_.erase(tp);
       settings_.erase(tp);
-      env_.Trace("broker.partition_deleted", TraceFields().Add("tp", tp.Name()));
+      env_.Trace(ev::BrokerPartitionDeleted{.tp = tp.Name()});
     }
     NotifyResign(tp, /*leader_epoch=*/-1);  // StopReplica carries no epoch (Kafka's None)
   }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "model/env/env.h"
+#include "model/env/trace.h"
 #include "model/kafka/errors.h"
 
 namespace ks {

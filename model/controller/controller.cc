@@ -12,10 +12,9 @@ using partition_rules::Contains;
 using partition_rules::Election;
 using zk_paths::PartitionStateData;
 
-namespace {
+namespace partition_rules {
 
-// The words controller.election's `how` gives each kind of election.
-std::string_view How(Election election) {
+std::string_view TraceName(Election election) {
   switch (election) {
     case Election::kNewPartition:
       return "new partition";
@@ -41,9 +40,23 @@ std::string_view How(Election election) {
   return "";
 }
 
-std::string BrokersJson(const std::vector<BrokerId>& brokers) {
-  return "[" + zk_paths::EncodeBrokers(brokers) + "]";
+}  // namespace partition_rules
+
+std::string_view TraceName(ControllerResignReason reason) {
+  switch (reason) {
+    case ControllerResignReason::kSessionExpired:
+      return "ZooKeeper session expired";
+    case ControllerResignReason::kControllerDeleted:
+      return "/controller deleted";
+    case ControllerResignReason::kShutdown:
+      return "shutdown";
+    case ControllerResignReason::kFenced:
+      return "fenced: /controller_epoch moved on";
+  }
+  return "unknown";
 }
+
+namespace {
 
 // A topic's overrides from its /config/topics znode (the text kafka-topics or a broker wrote),
 // parsed once; null if the topic has none. Every writer validated them (TopicConfigOverrides)
@@ -94,13 +107,12 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
   reassigning_.clear();
   ongoing_.clear();
   last_broker_epochs_.clear();
-  env_.Trace("controller.active",
-             TraceFields().Add("broker", config_.broker_id).Add("epoch", epoch));
+  env_.Trace(ev::ControllerActive{.broker = config_.broker_id, .epoch = epoch});
   Enqueue("failover", [this](Done done) { OnFailover(std::move(done)); });
   ScheduleAutoRebalance();
 }
 
-void Controller::Deactivate(std::string_view reason) {
+void Controller::Deactivate(ControllerResignReason reason) {
   if (!active_) return;
   active_ = false;
   generation_.Advance();
@@ -109,9 +121,7 @@ void Controller::Deactivate(std::string_view reason) {
   unanswered_.clear();
   env_.CancelTimer(rebalance_timer_);
   rebalance_timer_ = kNoTimer;
-  env_.Trace(
-      "controller.resign",
-      TraceFields().Add("broker", config_.broker_id).Add("epoch", epoch_).Add("reason", reason));
+  env_.Trace(ev::ControllerResign{.broker = config_.broker_id, .epoch = epoch_, .reason = reason});
 }
 
 void Controller::Enqueue(std::string name, Event event) {
@@ -222,11 +232,9 @@ void Controller::OnFailover(Done done) {
       broker_epochs_[id] = r.epoch;
       last_broker_epochs_[id] = r.epoch;
     }
-    env_.Trace("controller.brokers", TraceFields().AddRaw("live", [&] {
-      std::vector<BrokerId> ids;
-      for (const auto& [id, node] : live_brokers_) ids.push_back(id);
-      return BrokersJson(ids);
-    }()));
+    std::vector<BrokerId> live;
+    for (const auto& [id, node] : live_brokers_) live.push_back(id);
+    env_.Trace(ev::ControllerBrokers{.live = live});
     LoadTopics([this, done] {
       // Tell every broker what it hosts (a new controller re-sends everything), then elect.
       std::vector<TopicPartition> all;
@@ -300,7 +308,7 @@ void Controller::OnBrokerChange(Done done) {
     std::erase_if(unanswered_, [&](const auto& entry) { return dead.count(entry.second.broker); });
     for (BrokerId id : dead) {
       live_brokers_.erase(id);
-      env_.Trace("controller.broker_failure", TraceFields().Add("broker", id));
+      env_.Trace(ev::ControllerBrokerFailure{{.broker = id}});
     }
     StateChanges changes;
     const partition_rules::BrokerSet live = LiveSet();
@@ -316,7 +324,7 @@ void Controller::OnBrokerChange(Done done) {
     const std::set<BrokerId> unclean = UncleanShutdowns(started, registrations);
     for (BrokerId id : started) {
       live_brokers_[id] = registrations[id].node;
-      env_.Trace("controller.broker_startup", TraceFields().Add("broker", id));
+      env_.Trace(ev::ControllerBrokerStartup{{.broker = id}});
     }
     broker_epochs_.clear();
     for (const auto& [id, r] : registrations) {
@@ -362,10 +370,8 @@ std::set<BrokerId> Controller::UncleanShutdowns(const std::set<BrokerId>& starte
         known == last_broker_epochs_.end() ? std::nullopt : std::optional<int64_t>(known->second);
     if (!elr::UncleanShutdown(previous, known_epoch)) continue;
     unclean.insert(id);
-    env_.Trace("controller.unclean_shutdown", TraceFields()
-                                                  .Add("broker", id)
-                                                  .Add("previous_epoch", previous)
-                                                  .Add("known_epoch", known_epoch.value_or(-1)));
+    env_.Trace(ev::ControllerUncleanShutdown{
+        .broker = id, .previous_epoch = previous, .known_epoch = known_epoch.value_or(-1)});
   }
   return unclean;
 }
@@ -440,14 +446,12 @@ Controller::StateChanges Controller::ChangesForNewOrOfflinePartitions() {
 
 void Controller::TraceElection(const TopicPartition& tp, const PartitionStateData& state,
                                Election election) {
-  const std::string_view how = How(election);
-  env_.Trace("controller.election", TraceFields()
-                                        .Add("tp", tp.Name())
-                                        .Add("leader", state.leader)
-                                        .Add("leader_epoch", state.leader_epoch)
-                                        .AddRaw("isr", BrokersJson(state.isr))
-                                        .Add("how", how)
-                                        .Add("unclean", how.rfind("UNCLEAN", 0) == 0));
+  env_.Trace(ev::ControllerElection{.tp = tp.Name(),
+                                    .leader = state.leader,
+                                    .leader_epoch = state.leader_epoch,
+                                    .isr = state.isr,
+                                    .how = election,
+                                    .unclean = election == Election::kUnclean});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -462,7 +466,7 @@ void Controller::FencedMulti(std::vector<ZkOp> ops, std::function<void(const ZkR
   zk_.Multi(ops, generation_.Guard([this, then](const ZkResult& result) {
     if (!result.ok() && !result.results.empty() &&
         result.results[0].error == ZkError::kBadVersion) {
-      Deactivate("fenced: /controller_epoch moved on");
+      Deactivate(ControllerResignReason::kFenced);
       return;
     }
     then(result);
@@ -545,24 +549,21 @@ void Controller::WriteStatesReporting(StateChanges changes,
           } else {
             PartitionView& view = partitions_[tp];
             if (view.state.elr != with_epoch.elr) {
-              env_.Trace("controller.elr", TraceFields()
-                                               .Add("tp", tp.Name())
-                                               .AddRaw("elr", BrokersJson(with_epoch.elr))
-                                               .AddRaw("isr", BrokersJson(with_epoch.isr))
-                                               .Add("leader", with_epoch.leader)
-                                               .Add("leader_epoch", with_epoch.leader_epoch));
+              env_.Trace(ev::ControllerElr{.tp = tp.Name(),
+                                           .elr = with_epoch.elr,
+                                           .isr = with_epoch.isr,
+                                           .leader = with_epoch.leader,
+                                           .leader_epoch = with_epoch.leader_epoch});
             }
             view.state = with_epoch;
             view.zk_version = version;
             written->push_back(tp);
-            env_.Trace("controller.partition_state",
-                       TraceFields()
-                           .Add("tp", tp.Name())
-                           .Add("leader", with_epoch.leader)
-                           .Add("leader_epoch", with_epoch.leader_epoch)
-                           .AddRaw("isr", BrokersJson(with_epoch.isr))
-                           .AddRaw("replicas", BrokersJson(view.replicas))
-                           .Add("partition_epoch", version));
+            env_.Trace(ev::ControllerPartitionState{.tp = tp.Name(),
+                                                    .leader = with_epoch.leader,
+                                                    .leader_epoch = with_epoch.leader_epoch,
+                                                    .isr = with_epoch.isr,
+                                                    .replicas = view.replicas,
+                                                    .partition_epoch = version});
           }
           finish();
         });
@@ -629,8 +630,7 @@ void Controller::HandleConnectionReset(NodeId peer) {
   for (auto& [correlation_id, pending] : unanswered_) {
     auto it = live_brokers_.find(pending.broker);
     if (it == live_brokers_.end() || it->second != peer) continue;
-    env_.Trace("controller.resend",
-               TraceFields().Add("broker", pending.broker).Add("correlation_id", correlation_id));
+    env_.Trace(ev::ControllerResend{.broker = pending.broker, .correlation_id = correlation_id});
     env_.Send(peer, pending.copy());
   }
 }
@@ -703,11 +703,10 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
       response->isr = it->second.state.isr;
       response->partition_epoch = it->second.zk_version;
     }
-    env_.Trace("controller.alter_partition", TraceFields()
-                                                 .Add("tp", request.tp.Name())
-                                                 .Add("from_broker", request.broker_id)
-                                                 .AddRaw("proposed", BrokersJson(request.new_isr))
-                                                 .Add("error", ErrorName(error)));
+    env_.Trace(ev::ControllerAlterPartition{.tp = request.tp.Name(),
+                                            .from_broker = request.broker_id,
+                                            .proposed = request.new_isr,
+                                            .error = error});
     env_.Send(from, std::move(response));
   };
   if (!active_) {

@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "model/broker/broker_config.h"
+#include "model/controller/controller_events.h"
 #include "model/controller/partition_rules.h"
 #include "model/controller/zk_paths.h"
 #include "model/coord/zk_client.h"
@@ -68,7 +69,7 @@ class Controller {
   // /controller_epoch is `epoch_zk_version`).
   void Activate(int32_t epoch, int32_t epoch_zk_version);
   // Lost the election (session expired, fenced by a newer controller): stop everything.
-  void Deactivate(std::string_view reason);
+  void Deactivate(ControllerResignReason reason);
   bool active() const { return active_; }
   int32_t epoch() const { return epoch_; }
 
@@ -120,7 +121,7 @@ class Controller {
   bool ReassignmentCaughtUp(const TopicPartition& tp) const;
   void RemoveFromReassignPath(const TopicPartition& tp, Done then);
   void WriteAssignment(const std::string& topic, Done then);
-  void TraceReassignmentStep(const TopicPartition& tp, std::string_view step,
+  void TraceReassignmentStep(const TopicPartition& tp, ReassignmentStep step,
                              std::string_view action);
   void AutoRebalance(Done done);
   void ScheduleAutoRebalance();

@@ -43,10 +43,6 @@ using zk_paths::PartitionStateData;
 
 namespace {
 
-std::string BrokersJson(const std::vector<BrokerId>& brokers) {
-  return "[" + zk_paths::EncodeBrokers(brokers) + "]";
-}
-
 // Runs `step` on each item in turn (each calls its continuation when done), then `done`.
 template <typename T>
 void ForEachInOrder(std::shared_ptr<const std::vector<T>> items, size_t index,
@@ -69,24 +65,32 @@ void ForEachInOrder(std::vector<T> items, std::function<void(const T&, std::func
 
 }  // namespace
 
-void Controller::TraceReassignmentStep(const TopicPartition& tp, std::string_view step,
+std::string_view TraceName(ReassignmentStep step) {
+  static constexpr std::string_view kNames[] = {"A1", "A2", "A3", "A4", "B1", "B2",
+                                                "B3", "B4", "B5", "B6", "B7", "B8"};
+  const auto index = static_cast<size_t>(step);
+  return index < std::size(kNames) ? kNames[index] : "unknown";
+}
+
+void Controller::TraceReassignmentStep(const TopicPartition& tp, ReassignmentStep step,
                                        std::string_view action) {
+  if (!env_.Observes<ev::ControllerReassignmentStep>()) return;
   const PartitionView& view = partitions_.at(tp);
   auto r = reassigning_.find(tp);
   const std::vector<BrokerId> target = r == reassigning_.end() ? view.replicas : r->second.target;
   const std::vector<BrokerId> original =
       r == reassigning_.end() ? view.replicas : r->second.original;
-  env_.Trace("controller.reassignment_step",
-             TraceFields()
-                 .Add("tp", tp.Name())
-                 .Add("step", step)
-                 .Add("action", action)
-                 .AddRaw("replicas", BrokersJson(view.replicas))
-                 .AddRaw("adding", BrokersJson(reassignment_rules::Adding(original, target)))
-                 .AddRaw("removing", BrokersJson(reassignment_rules::Removing(original, target)))
-                 .AddRaw("isr", BrokersJson(view.state.isr))
-                 .Add("leader", view.state.leader)
-                 .Add("leader_epoch", view.state.leader_epoch));
+  const std::vector<BrokerId> adding = reassignment_rules::Adding(original, target);
+  const std::vector<BrokerId> removing = reassignment_rules::Removing(original, target);
+  env_.Trace(ev::ControllerReassignmentStep{.tp = tp.Name(),
+                                            .step = step,
+                                            .action = action,
+                                            .replicas = view.replicas,
+                                            .adding = adding,
+                                            .removing = removing,
+                                            .isr = view.state.isr,
+                                            .leader = view.state.leader,
+                                            .leader_epoch = view.state.leader_epoch});
 }
 
 void Controller::OnReassignment(Done done) {
@@ -146,18 +150,18 @@ void Controller::StartReassignment(const TopicPartition& tp, Done then) {
   assignments_[tp.topic][tp.partition] = all;
   ongoing_[tp.topic][tp.partition] = {reassignment_rules::Adding(move.original, move.target),
                                       reassignment_rules::Removing(move.original, move.target)};
-  env_.Trace("controller.reassignment_started", TraceFields()
-                                                    .Add("tp", tp.Name())
-                                                    .AddRaw("target", BrokersJson(move.target))
-                                                    .AddRaw("replicas", BrokersJson(all)));
+  env_.Trace(
+      ev::ControllerReassignmentStarted{.tp = tp.Name(), .target = move.target, .replicas = all});
   WriteAssignment(tp.topic, generation_.Guard([this, tp, then] {
-    TraceReassignmentStep(tp, "A1", "ZooKeeper: replicas RS = ORS + TRS, with adding and removing");
-    TraceReassignmentStep(tp, "A2", "the same in the controller's memory");
+    TraceReassignmentStep(tp, ReassignmentStep::kA1,
+                          "ZooKeeper: replicas RS = ORS + TRS, with adding and removing");
+    TraceReassignmentStep(tp, ReassignmentStep::kA2, "the same in the controller's memory");
     PartitionStateData next = partitions_.at(tp).state;
     next.leader_epoch += 1;
     WriteStates({{tp, next}}, generation_.Guard([this, tp, then] {
-      TraceReassignmentStep(tp, "A3", "new leader epoch; LeaderAndIsr to every replica in RS");
-      TraceReassignmentStep(tp, "A4",
+      TraceReassignmentStep(tp, ReassignmentStep::kA3,
+                            "new leader epoch; LeaderAndIsr to every replica in RS");
+      TraceReassignmentStep(tp, ReassignmentStep::kA4,
                             "the adding replicas start (NewReplica): they follow and fetch; "
                             "phase B waits until every target replica is in the ISR");
       then();
@@ -184,8 +188,9 @@ void Controller::CheckReassignments(Done done) {
 void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
   const std::vector<BrokerId> target = reassigning_.at(tp).target;
   const std::vector<BrokerId> removed = Minus(partitions_.at(tp).replicas, target);
-  TraceReassignmentStep(tp, "B1", "every target replica is in the ISR: the adding ones are online");
-  TraceReassignmentStep(tp, "B2",
+  TraceReassignmentStep(tp, ReassignmentStep::kB1,
+                        "every target replica is in the ISR: the adding ones are online");
+  TraceReassignmentStep(tp, ReassignmentStep::kB2,
                         "RS = TRS in the controller's memory (the removing replicas stay listed "
                         "until B4 takes them out of the ISR)");
   // B3: leadership into TRS (Kafka's ReassignPartitionLeaderElectionStrategy), or a new epoch.
@@ -200,27 +205,26 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
     assignments_[tp.topic][tp.partition] = target;
     ongoing_[tp.topic].erase(tp.partition);
     WriteAssignment(tp.topic, generation_.Guard([this, tp, target, then] {
-      TraceReassignmentStep(tp, "B6", "ZooKeeper: replicas RS = TRS, no adding or removing");
-      env_.Trace("controller.reassignment_completed",
-                 TraceFields().Add("tp", tp.Name()).AddRaw("replicas", BrokersJson(target)));
+      TraceReassignmentStep(tp, ReassignmentStep::kB6,
+                            "ZooKeeper: replicas RS = TRS, no adding or removing");
+      env_.Trace(ev::ControllerReassignmentCompleted{.tp = tp.Name(), .replicas = target});
       RemoveFromReassignPath(tp, generation_.Guard([this, tp, then] {
         reassigning_.erase(tp);
         SendUpdateMetadata();
-        env_.Trace("controller.reassignment_step",
-                   TraceFields()
-                       .Add("tp", tp.Name())
-                       .Add("step", "B8")
-                       .Add("action", "UpdateMetadata to every broker; the reassignment is done"));
+        env_.Trace(ev::ControllerReassignmentStep{
+            .tp = tp.Name(),
+            .step = ReassignmentStep::kB8,
+            .action = "UpdateMetadata to every broker; the reassignment is done"});
         then();
       }));
     }));
   });
   WriteStates({{tp, moved}}, generation_.Guard([this, tp, target, removed, finish] {
-    TraceReassignmentStep(tp, "B3",
+    TraceReassignmentStep(tp, ReassignmentStep::kB3,
                           "leader in TRS (moved there if it was not), new leader epoch, "
                           "LeaderAndIsr");
     if (removed.empty()) {
-      TraceReassignmentStep(tp, "B4", "no replica to remove");
+      TraceReassignmentStep(tp, ReassignmentStep::kB4, "no replica to remove");
       finish();
       return;
     }
@@ -231,11 +235,12 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
     view.replicas = target;
     WriteStates({{tp, shrunk}}, generation_.Guard([this, tp, removed, finish] {
       for (BrokerId b : removed) SendStopReplica(b, {tp}, /*delete_partitions=*/false);
-      TraceReassignmentStep(tp, "B4",
+      TraceReassignmentStep(tp, ReassignmentStep::kB4,
                             "the removing replicas leave the ISR (LeaderAndIsr to the rest) and "
                             "are stopped (StopReplica, delete=false)");
       for (BrokerId b : removed) SendStopReplica(b, {tp}, /*delete_partitions=*/true);
-      TraceReassignmentStep(tp, "B5", "StopReplica (delete=true): their logs are deleted");
+      TraceReassignmentStep(tp, ReassignmentStep::kB5,
+                            "StopReplica (delete=true): their logs are deleted");
       finish();
     }));
   }));
@@ -245,11 +250,10 @@ void Controller::RemoveFromReassignPath(const TopicPartition& tp, Done then) {
   zk_.GetData(
       zk_paths::kReassignPartitions, false, generation_.Guard([this, tp, then](const ZkResult& r) {
         auto report = [this, tp, then] {
-          env_.Trace("controller.reassignment_step",
-                     TraceFields()
-                         .Add("tp", tp.Name())
-                         .Add("step", "B7")
-                         .Add("action", "removed from /admin/reassign_partitions"));
+          env_.Trace(
+              ev::ControllerReassignmentStep{.tp = tp.Name(),
+                                             .step = ReassignmentStep::kB7,
+                                             .action = "removed from /admin/reassign_partitions"});
           then();
         };
         if (!r.ok()) {

@@ -14,6 +14,7 @@ namespace ks {
 
 inline std::string_view TraceName(ZkState state) { return ZkStateName(state); }
 inline std::string_view TraceName(ZkWatchType type) { return ZkWatchTypeName(type); }
+inline std::string_view TraceName(ZkError error) { return ZkErrorName(error); }
 
 // Why a znode was deleted.
 enum class ZkDeleteReason { kRequest, kSessionEnded };

@@ -295,7 +295,7 @@ void ZkServer::Apply(const ZkTxn& txn, bool recovering, std::vector<ZkOpResult>*
       // The transaction was validated against this very tree before it was logged.
       KS_CHECK_MSG(error == ZkError::kOk,
                    "logged transaction failed: " + std::string(ZkErrorName(error)));
-      if (recovering || !env_.Tracing()) return;
+      if (recovering) return;
       for (size_t i = 0; i < txn.ops.size(); ++i) {
         const ZkOp& op = txn.ops[i];
         if (op.type == ZkOpType::kCreate) {

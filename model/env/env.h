@@ -19,7 +19,7 @@
 #include "model/env/message.h"
 #include "model/env/rng.h"
 #include "model/env/time.h"
-#include "model/env/trace.h"
+#include "model/env/trace_event.h"
 
 namespace ks {
 
@@ -77,11 +77,6 @@ class Env {
   }
   // An event already encoded (Trace encodes, then calls this).
   virtual void TraceEncoded(const EventKind& kind, std::string_view data) = 0;
-
-  // The untyped way, while the last emitters move to typed events.
-  virtual void Trace(std::string_view kind, TraceFields fields) = 0;
-  // False when nobody listens to traces (benchmarks): callers may skip building fields.
-  virtual bool Tracing() const = 0;
 };
 
 // Process: the logic of one node, driven by the world. The world calls Start once per incarnation

@@ -1,6 +1,6 @@
 #include "model/env/trace.h"
 
-#include <charconv>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -73,8 +73,8 @@ void AppendJsonString(std::string* out, std::string_view text) {
 }
 
 namespace {
-// Buffers of finished TraceFields, reused by the next ones (per thread: no locking). Bounded in
-// count and in the size of a buffer kept.
+// The buffers of destroyed TraceBuffers, reused by the next ones (per thread: no locking). Bounded
+// in count and in the size of a buffer kept.
 constexpr size_t kPooledBuffersMax = 16;
 constexpr size_t kPooledBufferBytesMax = 4096;
 thread_local std::vector<std::string> pooled_buffers;
@@ -100,78 +100,6 @@ TraceBuffer::~TraceBuffer() {
       pooled_buffers.size() < kPooledBuffersMax) {
     pooled_buffers.push_back(std::move(bytes_));
   }
-}
-
-TraceFields::TraceFields() {
-  if (!pooled_buffers.empty()) {
-    json_ = std::move(pooled_buffers.back());
-    pooled_buffers.pop_back();
-    json_.clear();
-  } else {
-    json_.reserve(64);
-  }
-  json_.push_back('{');
-}
-
-TraceFields::~TraceFields() {
-  if (json_.capacity() > 15 && json_.capacity() <= kPooledBufferBytesMax &&
-      pooled_buffers.size() < kPooledBuffersMax) {
-    pooled_buffers.push_back(std::move(json_));
-  }
-}
-
-void TraceFields::Key(TraceKey key) {
-  // ,"name":  (no comma before the first field)
-  const std::string_view name = key.name();
-  const size_t at = json_.size();
-  const size_t comma = at > 1 ? 1 : 0;
-  json_.resize(at + comma + name.size() + 3);
-  char* p = json_.data() + at;
-  if (comma != 0) *p++ = ',';
-  *p++ = '"';
-  std::memcpy(p, name.data(), name.size());
-  p += name.size();
-  p[0] = '"';
-  p[1] = ':';
-}
-
-TraceFields& TraceFields::Add(TraceKey key, int64_t value) {
-  Key(key);
-  char buffer[24];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  json_.append(buffer, end);
-  return *this;
-}
-
-TraceFields& TraceFields::Add(TraceKey key, bool value) {
-  Key(key);
-  json_.append(value ? "true" : "false");
-  return *this;
-}
-
-TraceFields& TraceFields::Add(TraceKey key, std::string_view value) {
-  Key(key);
-  AppendJsonString(&json_, value);
-  return *this;
-}
-
-TraceFields& TraceFields::AddRaw(TraceKey key, std::string_view json) {
-  Key(key);
-  json_.append(json);
-  return *this;
-}
-
-std::string_view TraceFields::View() {
-  if (!closed_) {
-    json_.push_back('}');
-    closed_ = true;
-  }
-  return json_;
-}
-
-std::string TraceFields::Finish() && {
-  View();
-  return std::move(json_);
 }
 
 }  // namespace ks

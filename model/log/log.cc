@@ -27,6 +27,30 @@ std::optional<int64_t> BaseOffsetOf(std::string_view path, std::string_view exte
 
 }  // namespace
 
+std::string_view TraceName(RetentionDeleteReason reason) {
+  switch (reason) {
+    case RetentionDeleteReason::kTime:
+      return "time";
+    case RetentionDeleteReason::kSize:
+      return "size";
+    case RetentionDeleteReason::kLogStartOffset:
+      return "log_start_offset";
+  }
+  return "unknown";
+}
+
+std::string_view TraceName(LogStartOffsetReason reason) {
+  switch (reason) {
+    case LogStartOffsetReason::kRetention:
+      return "retention";
+    case LogStartOffsetReason::kDeleteRecords:
+      return "delete_records";
+    case LogStartOffsetReason::kTruncateFully:
+      return "truncate_fully";
+  }
+  return "unknown";
+}
+
 Log::Log(Env& env, std::string topic, int32_t partition, const LogConfig& config)
     : env_(env),
       disk_(env.LocalDisk()),
@@ -50,9 +74,8 @@ KafkaError Log::Open(Env& env, std::string topic, int32_t partition, const LogCo
 KafkaError Log::StorageError(const Status& status) {
   if (!offline_) {
     offline_ = true;
-    env_.Trace(
-        "log.offline",
-        std::move(TraceFields().Add("topic_partition", name_).Add("error", status.ToString())));
+    const std::string error = status.ToString();
+    env_.Trace(ev::LogOffline{.topic_partition = name_, .error = error});
   }
   return KafkaError(ErrorCode::kKafkaStorageError, name_ + ": " + status.ToString());
 }
@@ -224,15 +247,14 @@ Status Log::RecoverSegments(int64_t recovery_point, bool clean_shutdown) {
   }
   last_recovery_ = report;
   if (report.segments_scanned > 0 || !report.reason.empty()) {
-    env_.Trace("log.recovery", std::move(TraceFields()
-                                             .Add("topic_partition", name_)
-                                             .Add("recovery_point", recovery_point)
-                                             .Add("segments_scanned", report.segments_scanned)
-                                             .Add("batches_dropped", report.batches_dropped)
-                                             .Add("bytes_dropped", report.bytes_dropped)
-                                             .Add("segments_deleted", report.segments_deleted)
-                                             .Add("log_end_offset", log_end_offset())
-                                             .Add("reason", report.reason)));
+    env_.Trace(ev::LogRecovery{.topic_partition = name_,
+                               .recovery_point = recovery_point,
+                               .segments_scanned = report.segments_scanned,
+                               .batches_dropped = report.batches_dropped,
+                               .bytes_dropped = report.bytes_dropped,
+                               .segments_deleted = report.segments_deleted,
+                               .log_end_offset = log_end_offset(),
+                               .reason = report.reason});
   }
   return Status::Ok();
 }
@@ -389,15 +411,12 @@ KafkaError Log::AppendValidated(std::string_view records, const LogAppendInfo& i
   }
   Segment& segment = mutable_active();
   if (Status s = segment.Append(records); !s.ok()) return StorageError(s);
-  if (env_.Tracing()) {
-    env_.Trace("log.append", std::move(TraceFields()
-                                           .Add("topic_partition", name_)
-                                           .Add("base_offset", info.first_offset)
-                                           .Add("last_offset", info.last_offset)
-                                           .Add("records", info.record_count)
-                                           .Add("bytes", info.bytes)
-                                           .Add("segment", segment.base_offset())));
-  }
+  env_.Trace(ev::LogAppend{.topic_partition = name_,
+                           .base_offset = info.first_offset,
+                           .last_offset = info.last_offset,
+                           .records = info.record_count,
+                           .bytes = info.bytes,
+                           .segment = segment.base_offset()});
   unflushed_records_ += info.record_count;
   if (unflushed_records_ >= config_.flush_messages) {
     if (Status s = FlushStatus(); !s.ok()) return StorageError(s);
@@ -408,13 +427,14 @@ KafkaError Log::AppendValidated(std::string_view records, const LogAppendInfo& i
 KafkaError Log::MaybeRoll(int64_t bytes, int64_t first_offset, int64_t last_offset,
                           int64_t max_timestamp_ms) {
   const Segment& segment = active();
-  std::string_view reason = segment.RollReason(bytes, last_offset, max_timestamp_ms);
-  if (reason.empty()) return KafkaError::None();
-  if (Status s = Roll(first_offset, reason); !s.ok()) return StorageError(s);
+  std::optional<SegmentRollReason> reason =
+      segment.RollReason(bytes, last_offset, max_timestamp_ms);
+  if (!reason) return KafkaError::None();
+  if (Status s = Roll(first_offset, *reason); !s.ok()) return StorageError(s);
   return KafkaError::None();
 }
 
-Status Log::Roll(int64_t new_base_offset, std::string_view reason) {
+Status Log::Roll(int64_t new_base_offset, SegmentRollReason reason) {
   Segment& old = mutable_active();
   const int64_t old_base = old.base_offset();
   const int64_t old_size = old.size_bytes();
@@ -433,12 +453,11 @@ Status Log::Roll(int64_t new_base_offset, std::string_view reason) {
   // Everything below the new segment was just fsynced.
   recovery_point_ = std::max(recovery_point_, std::min(new_base_offset, log_end_offset()));
   if (Status s = WriteRecoveryPoint(); !s.ok()) return s;
-  env_.Trace("log.roll", std::move(TraceFields()
-                                       .Add("topic_partition", name_)
-                                       .Add("segment", new_base_offset)
-                                       .Add("reason", reason)
-                                       .Add("previous_segment", old_base)
-                                       .Add("previous_bytes", old_size)));
+  env_.Trace(ev::LogRoll{.topic_partition = name_,
+                         .segment = new_base_offset,
+                         .reason = reason,
+                         .previous_segment = old_base,
+                         .previous_bytes = old_size});
   return Status::Ok();
 }
 
@@ -532,12 +551,11 @@ KafkaError Log::Truncate(int64_t to_offset) {
   recovery_point_ = std::min(recovery_point_, log_end_offset());
   if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
   if (Status s = epoch_cache_.TruncateFromEnd(log_end_offset()); !s.ok()) return StorageError(s);
-  env_.Trace("log.truncate", std::move(TraceFields()
-                                           .Add("topic_partition", name_)
-                                           .Add("to_offset", to_offset)
-                                           .Add("bytes_removed", bytes_removed)
-                                           .Add("log_end_offset", log_end_offset())
-                                           .Add("full", false)));
+  env_.Trace(ev::LogTruncate{.topic_partition = name_,
+                             .to_offset = to_offset,
+                             .bytes_removed = bytes_removed,
+                             .log_end_offset = log_end_offset(),
+                             .full = false});
   return KafkaError::None();
 }
 
@@ -557,13 +575,14 @@ KafkaError Log::TruncateFullyAndStartAt(int64_t offset) {
   if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
   if (Status s = epoch_cache_.Clear(); !s.ok()) return StorageError(s);
   log_start_offset_ = -1;  // force the change to be recorded
-  if (Status s = SetLogStartOffset(offset, "truncate_fully"); !s.ok()) return StorageError(s);
-  env_.Trace("log.truncate", std::move(TraceFields()
-                                           .Add("topic_partition", name_)
-                                           .Add("to_offset", offset)
-                                           .Add("bytes_removed", bytes_removed)
-                                           .Add("log_end_offset", log_end_offset())
-                                           .Add("full", true)));
+  if (Status s = SetLogStartOffset(offset, LogStartOffsetReason::kTruncateFully); !s.ok()) {
+    return StorageError(s);
+  }
+  env_.Trace(ev::LogTruncate{.topic_partition = name_,
+                             .to_offset = offset,
+                             .bytes_removed = bytes_removed,
+                             .log_end_offset = log_end_offset(),
+                             .full = true});
   return KafkaError::None();
 }
 
@@ -574,21 +593,21 @@ KafkaError Log::DeleteOldSegments(int64_t high_watermark, int32_t* deleted) {
   int64_t excess_bytes = config_.retention_bytes >= 0 ? size_bytes() - config_.retention_bytes : -1;
   struct Doomed {
     int64_t base;
-    std::string_view reason;
+    RetentionDeleteReason reason;
   };
   std::vector<Doomed> doomed;
   for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) {
     const Segment& segment = *it->second;
     const int64_t upper_bound_offset = std::next(it)->first;
     if (upper_bound_offset > high_watermark) break;  // never data the consumers cannot see yet
-    std::string_view reason;
+    RetentionDeleteReason reason;
     if (upper_bound_offset <= log_start_offset_) {
-      reason = "log_start_offset";
+      reason = RetentionDeleteReason::kLogStartOffset;
     } else if (config_.cleanup_delete && config_.retention_ms >= 0 &&
                now_ms - segment.max_timestamp_ms() > config_.retention_ms) {
-      reason = "time";
+      reason = RetentionDeleteReason::kTime;
     } else if (config_.cleanup_delete && excess_bytes >= segment.size_bytes()) {
-      reason = "size";
+      reason = RetentionDeleteReason::kSize;
     } else {
       break;
     }
@@ -599,7 +618,9 @@ KafkaError Log::DeleteOldSegments(int64_t high_watermark, int32_t* deleted) {
   // First move the log start past the doomed segments (readers stop asking for them), then
   // delete their files.
   const int64_t new_start = segments_.upper_bound(doomed.back().base)->first;
-  if (Status s = SetLogStartOffset(std::max(log_start_offset_, new_start), "retention"); !s.ok()) {
+  if (Status s = SetLogStartOffset(std::max(log_start_offset_, new_start),
+                                   LogStartOffsetReason::kRetention);
+      !s.ok()) {
     return StorageError(s);
   }
   for (const Doomed& entry : doomed) {
@@ -609,12 +630,11 @@ KafkaError Log::DeleteOldSegments(int64_t high_watermark, int32_t* deleted) {
     if (Status s = segment.DeleteFiles(); !s.ok()) return StorageError(s);
     segments_.erase(entry.base);
     ++*deleted;
-    env_.Trace("log.retention_delete", std::move(TraceFields()
-                                                     .Add("topic_partition", name_)
-                                                     .Add("segment", entry.base)
-                                                     .Add("reason", entry.reason)
-                                                     .Add("bytes", bytes)
-                                                     .Add("max_timestamp_ms", max_timestamp_ms)));
+    env_.Trace(ev::LogRetentionDelete{.topic_partition = name_,
+                                      .segment = entry.base,
+                                      .reason = entry.reason,
+                                      .bytes = bytes,
+                                      .max_timestamp_ms = max_timestamp_ms});
   }
   return KafkaError::None();
 }
@@ -627,19 +647,19 @@ KafkaError Log::IncrementLogStartOffset(int64_t offset, int64_t high_watermark) 
                           " above the high watermark " + std::to_string(high_watermark));
   }
   if (offset <= log_start_offset_) return KafkaError::None();
-  if (Status s = SetLogStartOffset(offset, "delete_records"); !s.ok()) return StorageError(s);
+  if (Status s = SetLogStartOffset(offset, LogStartOffsetReason::kDeleteRecords); !s.ok()) {
+    return StorageError(s);
+  }
   return KafkaError::None();
 }
 
-Status Log::SetLogStartOffset(int64_t offset, std::string_view reason) {
+Status Log::SetLogStartOffset(int64_t offset, LogStartOffsetReason reason) {
   if (offset == log_start_offset_) return Status::Ok();
   log_start_offset_ = offset;
   if (Status s = WriteLogStartOffset(); !s.ok()) return s;
   if (Status s = epoch_cache_.TruncateFromStart(offset); !s.ok()) return s;
-  env_.Trace("log.start_offset", std::move(TraceFields()
-                                               .Add("topic_partition", name_)
-                                               .Add("log_start_offset", offset)
-                                               .Add("reason", reason)));
+  env_.Trace(
+      ev::LogStartOffset{.topic_partition = name_, .log_start_offset = offset, .reason = reason});
   return Status::Ok();
 }
 
@@ -656,8 +676,7 @@ Status Log::FlushStatus() {
   unflushed_records_ = 0;
   last_flush_us_ = env_.Now();
   if (Status s = WriteRecoveryPoint(); !s.ok()) return s;
-  env_.Trace("log.flush",
-             std::move(TraceFields().Add("topic_partition", name_).Add("offset", flushed_to)));
+  env_.Trace(ev::LogFlush{.topic_partition = name_, .offset = flushed_to});
   return Status::Ok();
 }
 

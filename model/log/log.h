@@ -35,6 +35,7 @@
 #include "model/kafka/errors.h"
 #include "model/log/leader_epoch_cache.h"
 #include "model/log/log_config.h"
+#include "model/log/log_events.h"
 #include "model/log/producer_state.h"
 #include "model/log/segment.h"
 
@@ -172,10 +173,10 @@ class Log {
   KafkaError AppendValidated(std::string_view records, const LogAppendInfo& info);
   KafkaError MaybeRoll(int64_t bytes, int64_t first_offset, int64_t last_offset,
                        int64_t max_timestamp_ms);
-  Status Roll(int64_t new_base_offset, std::string_view reason);
+  Status Roll(int64_t new_base_offset, SegmentRollReason reason);
   Status WriteRecoveryPoint();
   Status WriteLogStartOffset();
-  Status SetLogStartOffset(int64_t offset, std::string_view reason);
+  Status SetLogStartOffset(int64_t offset, LogStartOffsetReason reason);
   Status FlushStatus();
   KafkaError StorageError(const Status& status);
   KafkaError CheckOnline() const;

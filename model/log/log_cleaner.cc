@@ -6,6 +6,7 @@
 #include "model/env/check.h"
 #include "model/log/batch_scanner.h"
 #include "model/log/checkpoint_file.h"
+#include "model/log/log_events.h"
 
 namespace ks {
 namespace {
@@ -130,24 +131,6 @@ RecordFate FateOf(const Record& record, const OffsetMap& latest,
   return RecordFate::kKept;
 }
 
-// One cleaned segment, for the log.clean event.
-struct CleanedSegment {
-  int64_t base_offset;
-  int64_t next_offset;
-  int64_t size_bytes;
-};
-
-// "[[base, next_offset, bytes], ...]"
-std::string SegmentListJson(const std::vector<CleanedSegment>& segments) {
-  std::string json = "[";
-  for (const CleanedSegment& segment : segments) {
-    if (json.size() > 1) json.push_back(',');
-    json += "[" + std::to_string(segment.base_offset) + "," + std::to_string(segment.next_offset) +
-            "," + std::to_string(segment.size_bytes) + "]";
-  }
-  return json + "]";
-}
-
 // Step 3's rewrite of batches into a cleaned segment: a control batch and a batch that loses
 // nothing are copied byte for byte, a batch that loses every record is dropped, any other is
 // rebuilt from its survivors (same base offset, codec and producer fields). The first pass that
@@ -238,7 +221,7 @@ class BatchRewriter {
 // swapped in for the originals (Log::ReplaceSegments).
 KafkaError CleanGroup(Env& env, Log& log, const std::vector<const Segment*>& group,
                       BatchRewriter& rewriter, CleanResult* result,
-                      std::vector<CleanedSegment>* cleaned_segments) {
+                      std::vector<ev::CleanedSegment>* cleaned_segments) {
   auto cleaned = std::make_unique<Segment>(env, log.name(), group.front()->base_offset(),
                                            log.config(), ".cleaned");
   if (Status s = cleaned->Create(); !s.ok()) return KafkaError::FromStatus(s);
@@ -372,7 +355,7 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
   const int64_t new_horizon_ms =
       now_ms > INT64_MAX - retention_ms ? INT64_MAX : now_ms + retention_ms;
   BatchRewriter rewriter(latest, now_ms, new_horizon_ms, result);
-  std::vector<CleanedSegment> cleaned_segments;
+  std::vector<ev::CleanedSegment> cleaned_segments;
   for (const std::vector<const Segment*>& group : GroupSegments(inactive, end_offset, log)) {
     if (KafkaError error = CleanGroup(env_, log, group, rewriter, result, &cleaned_segments);
         !error.ok()) {
@@ -388,17 +371,16 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
   }
   result->cleaned = true;
   result->end_offset = end_offset;
-  env_.Trace("log.clean", std::move(TraceFields()
-                                        .Add("topic_partition", log.name())
-                                        .Add("first_dirty_offset", result->first_dirty_offset)
-                                        .Add("end_offset", end_offset)
-                                        .Add("segments_before", result->segments_before)
-                                        .Add("segments_after", result->segments_after)
-                                        .Add("bytes_before", result->bytes_before)
-                                        .Add("bytes_after", result->bytes_after)
-                                        .Add("records_removed", result->records_removed)
-                                        .Add("tombstones_removed", result->tombstones_removed)
-                                        .AddRaw("segments", SegmentListJson(cleaned_segments))));
+  env_.Trace(ev::LogClean{.topic_partition = log.name(),
+                          .first_dirty_offset = result->first_dirty_offset,
+                          .end_offset = end_offset,
+                          .segments_before = result->segments_before,
+                          .segments_after = result->segments_after,
+                          .bytes_before = result->bytes_before,
+                          .bytes_after = result->bytes_after,
+                          .records_removed = result->records_removed,
+                          .tombstones_removed = result->tombstones_removed,
+                          .segments = cleaned_segments});
   return KafkaError::None();
 }
 

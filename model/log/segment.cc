@@ -5,6 +5,7 @@
 
 #include "model/env/check.h"
 #include "model/log/batch_scanner.h"
+#include "model/log/log_events.h"
 
 namespace ks {
 namespace {
@@ -89,14 +90,10 @@ Status Segment::Account(const BatchHeader& header, int64_t position, bool write_
             !s.ok()) {
           return s;
         }
-        if (env_.Tracing()) {
-          env_.Trace("log.index_entry",
-                     std::move(TraceFields()
-                                   .Add("segment", base_offset_)
-                                   .Add("relative_offset", header.last_offset() - base_offset_)
-                                   .Add("position", position)
-                                   .Add("timestamp_ms", max_timestamp_ms_)));
-        }
+        env_.Trace(ev::LogIndexEntry{.segment = base_offset_,
+                                     .relative_offset = header.last_offset() - base_offset_,
+                                     .position = position,
+                                     .timestamp_ms = max_timestamp_ms_});
       } else {
         offset_entries->push_back({header.last_offset(), static_cast<int32_t>(position)});
         if (max_timestamp_ms_ >= 0 &&
@@ -366,16 +363,30 @@ Status Segment::DeleteFiles() {
   return time_index_.Delete();
 }
 
-std::string_view Segment::RollReason(int64_t bytes, int64_t last_offset,
-                                     int64_t max_timestamp_ms) const {
-  if (last_offset - base_offset_ > INT32_MAX) return "offset_overflow";
-  if (size_bytes_ == 0) return {};
-  if (size_bytes_ + bytes > config_.segment_bytes) return "size";
+std::optional<SegmentRollReason> Segment::RollReason(int64_t bytes, int64_t last_offset,
+                                                     int64_t max_timestamp_ms) const {
+  if (last_offset - base_offset_ > INT32_MAX) return SegmentRollReason::kOffsetOverflow;
+  if (size_bytes_ == 0) return std::nullopt;
+  if (size_bytes_ + bytes > config_.segment_bytes) return SegmentRollReason::kSize;
   if (rolling_timestamp_ms_ >= 0 && max_timestamp_ms - rolling_timestamp_ms_ > config_.segment_ms) {
-    return "time";
+    return SegmentRollReason::kTime;
   }
-  if (offset_index_.IsFull() || time_index_.IsFull()) return "index_full";
-  return {};
+  if (offset_index_.IsFull() || time_index_.IsFull()) return SegmentRollReason::kIndexFull;
+  return std::nullopt;
+}
+
+std::string_view SegmentRollReasonName(SegmentRollReason reason) {
+  switch (reason) {
+    case SegmentRollReason::kSize:
+      return "size";
+    case SegmentRollReason::kTime:
+      return "time";
+    case SegmentRollReason::kIndexFull:
+      return "index_full";
+    case SegmentRollReason::kOffsetOverflow:
+      return "offset_overflow";
+  }
+  return "unknown";
 }
 
 }  // namespace ks

@@ -26,6 +26,11 @@
 
 namespace ks {
 
+// Why a new segment must be rolled before an append (Segment::RollReason).
+enum class SegmentRollReason { kSize, kTime, kIndexFull, kOffsetOverflow };
+// "size", "time", "index_full", "offset_overflow"
+std::string_view SegmentRollReasonName(SegmentRollReason reason);
+
 // What a scan of the .log found; filled by Recover.
 struct SegmentScanReport {
   int64_t batches_valid = 0;
@@ -95,9 +100,9 @@ class Segment {
   Status DeleteFiles();
 
   // Would appending `bytes` of batches ending at `last_offset` with largest timestamp
-  // `max_timestamp_ms` need a new segment first? Returns the reason ("size", "time",
-  // "index_full", "offset_overflow") or empty.
-  std::string_view RollReason(int64_t bytes, int64_t last_offset, int64_t max_timestamp_ms) const;
+  // `max_timestamp_ms` need a new segment first? Returns the reason, or nullopt.
+  std::optional<SegmentRollReason> RollReason(int64_t bytes, int64_t last_offset,
+                                              int64_t max_timestamp_ms) const;
 
   int64_t base_offset() const { return base_offset_; }
   // One past the last offset held; base_offset() if the segment is empty.

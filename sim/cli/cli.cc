@@ -117,28 +117,47 @@ bool ParseTimeArgument(const std::string& text, TimeUs* out, std::string* error)
   }
 }
 
+// A JSON object from members whose values are already JSON text: {"a":1,"b":{"c":2}}. The keys
+// are plain names that need no escaping.
+std::string JsonObject(std::initializer_list<std::pair<std::string_view, std::string>> members) {
+  std::string json = "{";
+  for (const auto& [key, value] : members) {
+    if (json.size() > 1) json.push_back(',');
+    json.push_back('"');
+    json.append(key);
+    json.append("\":");
+    json.append(value);
+  }
+  json.push_back('}');
+  return json;
+}
+
 std::string ConfigJson(const Scenario& scenario, uint64_t seed) {
   const WorldOptions& w = scenario.world;
-  TraceFields link, disk;
-  link.Add("latency_min_us", w.link_defaults.latency_min_us)
-      .Add("latency_max_us", w.link_defaults.latency_max_us)
-      .Add("bandwidth_bytes_per_s", w.link_defaults.bandwidth_bytes_per_s)
-      .Add("drop_ppm", w.link_defaults.drop_ppm);
-  disk.Add("write_latency_us", w.disk_defaults.write_latency_us)
-      .Add("read_latency_us", w.disk_defaults.read_latency_us)
-      .Add("fsync_latency_us", w.disk_defaults.fsync_latency_us)
-      .Add("throughput_bytes_per_s", w.disk_defaults.throughput_bytes_per_s)
-      .Add("capacity_bytes", w.disk_defaults.capacity_bytes)
-      .Add("torn_tail", static_cast<int64_t>(w.disk_defaults.torn_tail));
-  TraceFields config;
-  config.Add("seed", static_cast<int64_t>(seed))
-      .Add("wall_clock_start_ms", w.wall_clock_start_ms)
-      .Add("trace_messages", w.trace_messages)
-      .Add("run_for_us", scenario.run_for_us)
-      .Add("max_events", scenario.max_events)
-      .AddRaw("network", link.View())
-      .AddRaw("disk", disk.View());
-  return std::move(config).Finish();
+  const auto number = [](int64_t value) { return std::to_string(value); };
+  const std::string link = JsonObject({
+      {"latency_min_us", number(w.link_defaults.latency_min_us)},
+      {"latency_max_us", number(w.link_defaults.latency_max_us)},
+      {"bandwidth_bytes_per_s", number(w.link_defaults.bandwidth_bytes_per_s)},
+      {"drop_ppm", number(w.link_defaults.drop_ppm)},
+  });
+  const std::string disk = JsonObject({
+      {"write_latency_us", number(w.disk_defaults.write_latency_us)},
+      {"read_latency_us", number(w.disk_defaults.read_latency_us)},
+      {"fsync_latency_us", number(w.disk_defaults.fsync_latency_us)},
+      {"throughput_bytes_per_s", number(w.disk_defaults.throughput_bytes_per_s)},
+      {"capacity_bytes", number(w.disk_defaults.capacity_bytes)},
+      {"torn_tail", number(static_cast<int64_t>(w.disk_defaults.torn_tail))},
+  });
+  return JsonObject({
+      {"seed", number(static_cast<int64_t>(seed))},
+      {"wall_clock_start_ms", number(w.wall_clock_start_ms)},
+      {"trace_messages", w.trace_messages ? "true" : "false"},
+      {"run_for_us", number(scenario.run_for_us)},
+      {"max_events", number(scenario.max_events)},
+      {"network", link},
+      {"disk", disk},
+  });
 }
 
 std::string ReproduceCommand(const std::string& program, const CommonOptions& options,

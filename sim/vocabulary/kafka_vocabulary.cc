@@ -5,10 +5,13 @@
 
 #include "model/admin/kafka_admin.h"
 #include "model/admin/replica_assignment.h"
+#include "model/broker/broker_events.h"
 #include "model/check/checker_events.h"
 #include "model/client/client_events.h"
+#include "model/controller/controller_events.h"
 #include "model/coord/zk_events.h"
 #include "model/coord/zk_server.h"
+#include "model/log/log_events.h"
 #include "sim/scenario/world_vocabulary.h"
 #include "sim/vocabulary/kafka_checks.h"
 #include "sim/vocabulary/kafka_clients.h"
@@ -908,6 +911,24 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
            ev::ProducerResponse, ev::ProducerRequestTimeout, ev::ProducerRetry,
            ev::ProducerBatchFailed, ev::ConsumerFetch, ev::ConsumerReset, ev::ConsumerError>();
   registry.events().Add<ev::AdminRequest, ev::AdminDone, ev::AdminError, ev::CheckerViolation>();
+  registry.events()
+      .Add<ev::LogAppend, ev::LogIndexEntry, ev::LogRoll, ev::LogFlush, ev::LogRetentionDelete,
+           ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery, ev::LogClean, ev::LogOffline>();
+  registry.events()
+      .Add<ev::BrokerStarting, ev::BrokerRegistered, ev::BrokerRegisterFailed,
+           ev::BrokerSessionExpired, ev::BrokerShutdown, ev::BrokerControllerEpochConflict,
+           ev::BrokerProduce, ev::BrokerEpochQuery, ev::BrokerStaleController, ev::BrokerLogOffline,
+           ev::BrokerPartitionDeleted, ev::BrokerNoLeaderEndpoint>();
+  registry.events()
+      .Add<ev::ReplicaRoleChange, ev::ReplicaLeo, ev::ReplicaHw, ev::ReplicaFollowerLeo,
+           ev::ReplicaOutOfSync, ev::ReplicaIsrProposed, ev::ReplicaIsr, ev::ReplicaIsrRejected,
+           ev::ReplicaTruncate, ev::ReplicaStaleState, ev::ReplicaError, ev::FetcherError>();
+  registry.events()
+      .Add<ev::ControllerActive, ev::ControllerResign, ev::ControllerBrokers,
+           ev::ControllerBrokerFailure, ev::ControllerBrokerStartup, ev::ControllerUncleanShutdown,
+           ev::ControllerElection, ev::ControllerElr, ev::ControllerPartitionState,
+           ev::ControllerResend, ev::ControllerAlterPartition, ev::ControllerReassignmentStarted,
+           ev::ControllerReassignmentStep, ev::ControllerReassignmentCompleted>();
   registry.AddSection(
       "kafka",
       {"A Kafka cluster (ZooKeeper mode): a ZooKeeper node (zk), brokers b1..bN, an admin tool, "

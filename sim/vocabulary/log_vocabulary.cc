@@ -5,6 +5,7 @@
 
 #include "model/admin/replica_assignment.h"  // ValidateTopicName
 #include "model/log/batch_scanner.h"
+#include "model/log/log_events.h"
 #include "model/log/record_batch.h"
 #include "sim/scenario/runner.h"
 #include "sim/sim_disk.h"
@@ -713,6 +714,9 @@ void RegisterSummary(ScenarioRegistry& registry) {
 
 void RegisterLogVocabulary(ScenarioRegistry& registry) {
   registry.events().Add<ev::LogHostOpenFailed, ev::LogHostCloseFailed>();
+  registry.events()
+      .Add<ev::LogAppend, ev::LogIndexEntry, ev::LogRoll, ev::LogFlush, ev::LogRetentionDelete,
+           ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery, ev::LogClean, ev::LogOffline>();
   RegisterNodeKind(registry);
   RegisterActions(registry);
   RegisterProbes(registry);

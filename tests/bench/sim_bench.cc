@@ -114,6 +114,17 @@ class Ball final : public Message {
   int64_t hits_;
 };
 
+// The event a player traces for each ball it receives.
+struct BallHit {
+  static constexpr std::string_view kName = "ball.hit";
+  int32_t from = -1;
+  int64_t hits = 0;
+  static void Fields(auto& e, auto& v) {
+    v("from", e.from);
+    v("hits", e.hits);
+  }
+};
+
 // Each node starts one ball towards its neighbour; whoever receives a ball sends it back to the
 // sender (ping-pong), so `nodes` balls are always in flight. Traces one event per receipt, as
 // model code would, when tracing is on.
@@ -123,9 +134,7 @@ class PingPongPlayer final : public Process {
   void Start() override { env_.Send((env_.Self() + 1) % node_count_, std::make_unique<Ball>(0)); }
   void OnMessage(NodeId from, MessagePtr message) override {
     const int64_t hits = static_cast<const Ball&>(*message).hits() + 1;
-    if (env_.Tracing()) {
-      env_.Trace("ball.hit", TraceFields().Add("from", from).Add("hits", hits));
-    }
+    env_.Trace(BallHit{.from = from, .hits = hits});
     env_.Send(from, std::make_unique<Ball>(hits));
   }
 

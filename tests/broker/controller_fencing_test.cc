@@ -16,6 +16,7 @@
 // the replicas and the trace.
 #include <gtest/gtest.h>
 
+#include "model/controller/controller_events.h"
 #include "tests/broker/cluster_test_util.h"
 
 namespace ks::testing {
@@ -86,8 +87,9 @@ TEST_F(ControllerFencingTest, AfterANewerElectionItsWriteFailsOnTheEpochAndItRes
   const std::vector<TraceEvent> resigned =
       EventsOf(cluster_, "controller.resign", cluster_.node(1), deposed_at);
   ASSERT_EQ(resigned.size(), 1u);
-  EXPECT_TRUE(HasField(resigned[0], "reason", "\"fenced: /controller_epoch moved on\""))
-      << resigned[0].fields_json;
+  const std::optional<ev::ControllerResign> fenced = resigned[0].As<ev::ControllerResign>();
+  ASSERT_TRUE(fenced.has_value()) << resigned[0].fields_json;
+  EXPECT_EQ(fenced->reason, ControllerResignReason::kFenced) << resigned[0].fields_json;
 
   // Nothing it wanted was written, and the leader heard nothing from it.
   const ZkResult after = cluster_.ZkGet(2, state_path);
@@ -184,8 +186,9 @@ TEST_F(ControllerFencingTest, APausedControllerWhoseSessionExpiredResignsAndChan
   const std::vector<TraceEvent> resigned =
       EventsOf(cluster_, "controller.resign", cluster_.node(1), paused_at);
   ASSERT_EQ(resigned.size(), 1u);
-  EXPECT_TRUE(HasField(resigned[0], "reason", "\"ZooKeeper session expired\""))
-      << resigned[0].fields_json;
+  const std::optional<ev::ControllerResign> expired = resigned[0].As<ev::ControllerResign>();
+  ASSERT_TRUE(expired.has_value()) << resigned[0].fields_json;
+  EXPECT_EQ(expired->reason, ControllerResignReason::kSessionExpired) << resigned[0].fields_json;
   EXPECT_TRUE(
       EventsOf(cluster_, "controller.partition_state", cluster_.node(1), paused_at).empty());
   // The partition's state is the successor's, written with its epoch.

@@ -8,6 +8,7 @@
 // right after the event that traced the chosen step.
 #include <gtest/gtest.h>
 
+#include "model/controller/controller_events.h"
 #include "tests/broker/cluster_test_util.h"
 
 namespace ks::testing {
@@ -25,12 +26,10 @@ BrokerId ControllerOf(KafkaTestCluster& cluster, int brokers) {
   return kNoBroker;
 }
 
+// The step of a controller.reassignment_step ("A1"...), "" for another event.
 std::string StepOf(const TraceEvent& e) {
-  const std::string key = "\"step\":\"";
-  const size_t at = e.fields_json.find(key);
-  if (at == std::string::npos) return "";
-  return e.fields_json.substr(at + key.size(),
-                              e.fields_json.find('"', at + key.size()) - at - key.size());
+  const std::optional<ev::ControllerReassignmentStep> step = e.As<ev::ControllerReassignmentStep>();
+  return step ? std::string(TraceName(step->step)) : "";
 }
 
 // Crashes the controller once a reassignment step named `step` has been traced.

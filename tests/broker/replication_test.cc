@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "model/check/checkers.h"
+#include "model/controller/controller_events.h"
 #include "tests/broker/cluster_test_util.h"
 
 namespace ks {
@@ -162,7 +163,8 @@ UncleanOutcome RunOutOfSyncReplicaReturns(bool unclean_enabled) {
   if (Partition* p = cluster.Replica(2, kTp))
     outcome.new_leader_log_end_offset = p->log_end_offset();
   for (const TraceEvent& e : cluster.Events("controller.election")) {
-    outcome.unclean_traced |= e.fields_json.find("\"unclean\":true") != std::string::npos;
+    const std::optional<ev::ControllerElection> election = e.As<ev::ControllerElection>();
+    outcome.unclean_traced |= election && election->unclean;
   }
   return outcome;
 }

@@ -12,6 +12,29 @@
 namespace ks {
 namespace {
 
+// The ping-pong processes' own events.
+namespace ev {
+struct PingPongStart {
+  static constexpr std::string_view kName = "pingpong.start";
+  int64_t recovered_bytes = 0;
+  static void Fields(auto& e, auto& v) { v("recovered_bytes", e.recovered_bytes); }
+};
+struct PingPongRecv {
+  static constexpr std::string_view kName = "pingpong.recv";
+  int32_t from = -1;
+  int64_t round = 0;
+  static void Fields(auto& e, auto& v) {
+    v("from", e.from);
+    v("round", e.round);
+  }
+};
+struct PingPongReset {
+  static constexpr std::string_view kName = "pingpong.reset";
+  int32_t peer = -1;
+  static void Fields(auto& e, auto& v) { v("peer", e.peer); }
+};
+}  // namespace ev
+
 class Ping final : public Message {
  public:
   explicit Ping(int64_t round) : round_(round) {}
@@ -31,22 +54,19 @@ class PingPong final : public Process {
   void Start() override {
     std::string recovered;
     (void)env_.LocalDisk().Read("rounds", 0, 1 << 20, &recovered);
-    env_.Trace("pingpong.start",
-               TraceFields().Add("recovered_bytes", static_cast<int64_t>(recovered.size())));
+    env_.Trace(ev::PingPongStart{.recovered_bytes = static_cast<int64_t>(recovered.size())});
     Tick();
   }
 
   void OnMessage(NodeId from, MessagePtr message) override {
     const int64_t round = static_cast<const Ping&>(*message).round();
-    env_.Trace("pingpong.recv", TraceFields().Add("from", from).Add("round", round));
+    env_.Trace(ev::PingPongRecv{.from = from, .round = round});
     (void)env_.LocalDisk().Append("rounds", std::to_string(round) + ";");
     if (env_.Random("sync").ChancePpm(300'000)) (void)env_.LocalDisk().Fsync("rounds");
     if (round < 50) env_.Send(from, std::make_unique<Ping>(round + 1));
   }
 
-  void OnConnectionReset(NodeId peer) override {
-    env_.Trace("pingpong.reset", TraceFields().Add("peer", peer));
-  }
+  void OnConnectionReset(NodeId peer) override { env_.Trace(ev::PingPongReset{.peer = peer}); }
 
  private:
   void Tick() {

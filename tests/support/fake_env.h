@@ -16,6 +16,7 @@
 
 #include "model/env/check.h"
 #include "model/env/env.h"
+#include "model/env/trace.h"
 #include "sim/sim_disk.h"
 
 namespace ks::testing {
@@ -57,17 +58,6 @@ class FakeEnv final : public Env {
     KS_CHECK_MSG(false, "FakeEnv::ResetConnection is not supported");
   }
   Disk& LocalDisk() override { return disk_; }
-  void Trace(std::string_view kind, TraceFields fields) override {
-    TraceEvent event;
-    event.seq = static_cast<int64_t>(events.size());
-    event.time_us = now_us_;
-    event.node = 0;
-    event.kind = std::string(kind);
-    event.fields_json = std::move(fields).Finish();
-    events.push_back(std::move(event));
-  }
-  bool Tracing() const override { return tracing; }
-  using Env::Trace;
   bool Observes(const EventKind&) const override { return tracing; }
   void TraceEncoded(const EventKind& kind, std::string_view data) override {
     TraceEvent event;

@@ -1,0 +1,221 @@
+// The controller's trace events (docs/trace-schema.md, "Brokers, replication and the
+// controller"): controller.*. Node: the broker the controller runs in. `tp` is the partition's
+// name ("orders-0"); broker lists are lists of ids.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "model/controller/partition_rules.h"
+#include "model/env/trace_event.h"
+#include "model/kafka/errors.h"
+
+namespace ks {
+
+namespace partition_rules {
+// The words controller.election's `how` gives each kind of election ("new partition", "clean:
+// first live in-sync replica", "UNCLEAN: ...", "preferred replica"...).
+std::string_view TraceName(Election election);
+}  // namespace partition_rules
+
+// Why the controller stopped being the controller.
+enum class ControllerResignReason { kSessionExpired, kControllerDeleted, kShutdown, kFenced };
+// "ZooKeeper session expired", "/controller deleted", "shutdown",
+// "fenced: /controller_epoch moved on"
+std::string_view TraceName(ControllerResignReason reason);
+
+// A step of a partition reassignment, as Kafka's onPartitionReassignment numbers them
+// (model/controller/controller_reassignment.cc).
+enum class ReassignmentStep { kA1, kA2, kA3, kA4, kB1, kB2, kB3, kB4, kB5, kB6, kB7, kB8 };
+std::string_view TraceName(ReassignmentStep step);  // "A1" ... "B8"
+
+namespace ev {
+
+// Won the /controller election.
+struct ControllerActive {
+  static constexpr std::string_view kName = "controller.active";
+  int32_t broker = -1;
+  int32_t epoch = 0;
+  static void Fields(auto& e, auto& v) {
+    v("broker", e.broker);
+    v("epoch", e.epoch);
+  }
+};
+
+struct ControllerResign {
+  static constexpr std::string_view kName = "controller.resign";
+  int32_t broker = -1;
+  int32_t epoch = 0;
+  ControllerResignReason reason = ControllerResignReason::kShutdown;
+  static void Fields(auto& e, auto& v) {
+    v("broker", e.broker);
+    v("epoch", e.epoch);
+    v("reason", e.reason);
+  }
+};
+
+// The live brokers a new controller found.
+struct ControllerBrokers {
+  static constexpr std::string_view kName = "controller.brokers";
+  IntList<int32_t> live;
+  static void Fields(auto& e, auto& v) { v("live", e.live); }
+};
+
+// A broker's registration went away, or appeared.
+struct ControllerBrokerChange {
+  int32_t broker = -1;
+  static void Fields(auto& e, auto& v) { v("broker", e.broker); }
+};
+struct ControllerBrokerFailure : ControllerBrokerChange {
+  static constexpr std::string_view kName = "controller.broker_failure";
+};
+struct ControllerBrokerStartup : ControllerBrokerChange {
+  static constexpr std::string_view kName = "controller.broker_startup";
+};
+
+// A broker came back from an unclean shutdown (KIP-966): it leaves every ISR and ELR.
+struct ControllerUncleanShutdown {
+  static constexpr std::string_view kName = "controller.unclean_shutdown";
+  int32_t broker = -1;
+  int64_t previous_epoch = -1;  // from its clean-shutdown file; -1: none
+  int64_t known_epoch = -1;     // the last the controller saw; -1: unknown
+  static void Fields(auto& e, auto& v) {
+    v("broker", e.broker);
+    v("previous_epoch", e.previous_epoch);
+    v("known_epoch", e.known_epoch);
+  }
+};
+
+struct ControllerElection {
+  static constexpr std::string_view kName = "controller.election";
+  std::string_view tp;
+  int32_t leader = -1;
+  int32_t leader_epoch = -1;
+  IntList<int32_t> isr;
+  partition_rules::Election how = partition_rules::Election::kNone;
+  bool unclean = false;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("leader", e.leader);
+    v("leader_epoch", e.leader_epoch);
+    v("isr", e.isr);
+    v("how", e.how);
+    v("unclean", e.unclean);
+  }
+};
+
+// The eligible leader replicas changed (eligible.leader.replicas.version 1).
+struct ControllerElr {
+  static constexpr std::string_view kName = "controller.elr";
+  std::string_view tp;
+  IntList<int32_t> elr;
+  IntList<int32_t> isr;
+  int32_t leader = -1;
+  int32_t leader_epoch = -1;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("elr", e.elr);
+    v("isr", e.isr);
+    v("leader", e.leader);
+    v("leader_epoch", e.leader_epoch);
+  }
+};
+
+// A partition's state written to ZooKeeper.
+struct ControllerPartitionState {
+  static constexpr std::string_view kName = "controller.partition_state";
+  std::string_view tp;
+  int32_t leader = -1;
+  int32_t leader_epoch = -1;
+  IntList<int32_t> isr;
+  IntList<int32_t> replicas;
+  int32_t partition_epoch = -1;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("leader", e.leader);
+    v("leader_epoch", e.leader_epoch);
+    v("isr", e.isr);
+    v("replicas", e.replicas);
+    v("partition_epoch", e.partition_epoch);
+  }
+};
+
+// A request re-sent after a connection reset.
+struct ControllerResend {
+  static constexpr std::string_view kName = "controller.resend";
+  int32_t broker = -1;
+  int64_t correlation_id = 0;
+  static void Fields(auto& e, auto& v) {
+    v("broker", e.broker);
+    v("correlation_id", e.correlation_id);
+  }
+};
+
+// An AlterPartition answered.
+struct ControllerAlterPartition {
+  static constexpr std::string_view kName = "controller.alter_partition";
+  std::string_view tp;
+  int32_t from_broker = -1;
+  IntList<int32_t> proposed;
+  ErrorCode error = ErrorCode::kNone;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("from_broker", e.from_broker);
+    v("proposed", e.proposed);
+    v("error", e.error);
+  }
+};
+
+// Step A1 begins: RS = ORS + TRS.
+struct ControllerReassignmentStarted {
+  static constexpr std::string_view kName = "controller.reassignment_started";
+  std::string_view tp;
+  IntList<int32_t> target;
+  IntList<int32_t> replicas;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("target", e.target);
+    v("replicas", e.replicas);
+  }
+};
+
+// A reassignment step done. Except for B7 and B8 it carries the controller's view of the
+// partition: RS, the adding and removing replicas, the ISR, the leader and its epoch.
+struct ControllerReassignmentStep {
+  static constexpr std::string_view kName = "controller.reassignment_step";
+  std::string_view tp;
+  ReassignmentStep step = ReassignmentStep::kA1;
+  std::string_view action;
+  std::optional<IntList<int32_t>> replicas;
+  std::optional<IntList<int32_t>> adding;
+  std::optional<IntList<int32_t>> removing;
+  std::optional<IntList<int32_t>> isr;
+  std::optional<int32_t> leader;
+  std::optional<int32_t> leader_epoch;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("step", e.step);
+    v("action", e.action);
+    v("replicas", e.replicas);
+    v("adding", e.adding);
+    v("removing", e.removing);
+    v("isr", e.isr);
+    v("leader", e.leader);
+    v("leader_epoch", e.leader_epoch);
+  }
+};
+
+// Step B6: the assignment is the target.
+struct ControllerReassignmentCompleted {
+  static constexpr std::string_view kName = "controller.reassignment_completed";
+  std::string_view tp;
+  IntList<int32_t> replicas;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("replicas", e.replicas);
+  }
+};
+
+}  // namespace ev
+}  // namespace ks

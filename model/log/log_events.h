@@ -1,0 +1,214 @@
+// The log's trace events (docs/trace-schema.md, "The log"): log.append, log.index_entry, log.roll,
+// log.flush, log.retention_delete, log.start_offset, log.truncate, log.recovery, log.clean and
+// log.offline. Node: the node holding the log (a broker, or a log_host). Offsets are absolute;
+// `segment` is a segment's base offset; sizes are bytes on disk.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "model/env/trace_event.h"
+#include "model/log/segment.h"
+
+namespace ks {
+
+inline std::string_view TraceName(SegmentRollReason reason) {
+  return SegmentRollReasonName(reason);
+}
+
+// Why retention deleted a segment: older than retention.ms, beyond retention.bytes, or wholly
+// below the log start offset.
+enum class RetentionDeleteReason { kTime, kSize, kLogStartOffset };
+std::string_view TraceName(RetentionDeleteReason reason);  // "time", "size", "log_start_offset"
+
+// Why the log start offset moved.
+enum class LogStartOffsetReason { kRetention, kDeleteRecords, kTruncateFully };
+// "retention", "delete_records", "truncate_fully"
+std::string_view TraceName(LogStartOffsetReason reason);
+
+namespace ev {
+
+// Batches appended (leader or follower).
+struct LogAppend {
+  static constexpr std::string_view kName = "log.append";
+  std::string_view topic_partition;
+  int64_t base_offset = 0;
+  int64_t last_offset = 0;
+  int64_t records = 0;
+  int64_t bytes = 0;
+  int64_t segment = 0;
+  static void Fields(auto& e, auto& v) {
+    v("topic_partition", e.topic_partition);
+    v("base_offset", e.base_offset);
+    v("last_offset", e.last_offset);
+    v("records", e.records);
+    v("bytes", e.bytes);
+    v("segment", e.segment);
+  }
+};
+
+// An offset-index entry (and maybe a time-index entry) was added. No topic_partition: it is on
+// the hot path.
+struct LogIndexEntry {
+  static constexpr std::string_view kName = "log.index_entry";
+  int64_t segment = 0;
+  int64_t relative_offset = 0;
+  int64_t position = 0;
+  int64_t timestamp_ms = 0;
+  static void Fields(auto& e, auto& v) {
+    v("segment", e.segment);
+    v("relative_offset", e.relative_offset);
+    v("position", e.position);
+    v("timestamp_ms", e.timestamp_ms);
+  }
+};
+
+// A new active segment.
+struct LogRoll {
+  static constexpr std::string_view kName = "log.roll";
+  std::string_view topic_partition;
+  int64_t segment = 0;  // the new base
+  SegmentRollReason reason = SegmentRollReason::kSize;
+  int64_t previous_segment = 0;
+  int64_t previous_bytes = 0;
+  static void Fields(auto& e, auto& v) {
+    v("topic_partition", e.topic_partition);
+    v("segment", e.segment);
+    v("reason", e.reason);
+    v("previous_segment", e.previous_segment);
+    v("previous_bytes", e.previous_bytes);
+  }
+};
+
+// An fsync of the log (flush policy, roll excluded, Close, after Open).
+struct LogFlush {
+  static constexpr std::string_view kName = "log.flush";
+  std::string_view topic_partition;
+  int64_t offset = 0;  // the recovery point: the LEO flushed up to, exclusive
+  static void Fields(auto& e, auto& v) {
+    v("topic_partition", e.topic_partition);
+    v("offset", e.offset);
+  }
+};
+
+struct LogRetentionDelete {
+  static constexpr std::string_view kName = "log.retention_delete";
+  std::string_view topic_partition;
+  int64_t segment = 0;
+  RetentionDeleteReason reason = RetentionDeleteReason::kTime;
+  int64_t bytes = 0;
+  int64_t max_timestamp_ms = 0;
+  static void Fields(auto& e, auto& v) {
+    v("topic_partition", e.topic_partition);
+    v("segment", e.segment);
+    v("reason", e.reason);
+    v("bytes", e.bytes);
+    v("max_timestamp_ms", e.max_timestamp_ms);
+  }
+};
+
+struct LogStartOffset {
+  static constexpr std::string_view kName = "log.start_offset";
+  std::string_view topic_partition;
+  int64_t log_start_offset = 0;
+  LogStartOffsetReason reason = LogStartOffsetReason::kRetention;
+  static void Fields(auto& e, auto& v) {
+    v("topic_partition", e.topic_partition);
+    v("log_start_offset", e.log_start_offset);
+    v("reason", e.reason);
+  }
+};
+
+// Tail truncation (replication), or a full reset (TruncateFullyAndStartAt: `full`).
+struct LogTruncate {
+  static constexpr std::string_view kName = "log.truncate";
+  std::string_view topic_partition;
+  int64_t to_offset = 0;
+  int64_t bytes_removed = 0;
+  int64_t log_end_offset = 0;
+  bool full = false;
+  static void Fields(auto& e, auto& v) {
+    v("topic_partition", e.topic_partition);
+    v("to_offset", e.to_offset);
+    v("bytes_removed", e.bytes_removed);
+    v("log_end_offset", e.log_end_offset);
+    v("full", e.full);
+  }
+};
+
+// Open scanned segments after an unclean shutdown, or found corruption.
+struct LogRecovery {
+  static constexpr std::string_view kName = "log.recovery";
+  std::string_view topic_partition;
+  int64_t recovery_point = 0;
+  int64_t segments_scanned = 0;
+  int64_t batches_dropped = 0;
+  int64_t bytes_dropped = 0;
+  int64_t segments_deleted = 0;
+  int64_t log_end_offset = 0;
+  std::string_view reason;  // the first corruption: file, position and cause; empty if none
+  static void Fields(auto& e, auto& v) {
+    v("topic_partition", e.topic_partition);
+    v("recovery_point", e.recovery_point);
+    v("segments_scanned", e.segments_scanned);
+    v("batches_dropped", e.batches_dropped);
+    v("bytes_dropped", e.bytes_dropped);
+    v("segments_deleted", e.segments_deleted);
+    v("log_end_offset", e.log_end_offset);
+    v("reason", e.reason);
+  }
+};
+
+// One segment a compaction pass wrote: [base_offset, next_offset, bytes]. It replaces the
+// segments from its base to the next one's.
+struct CleanedSegment {
+  int64_t base_offset = 0;
+  int64_t next_offset = 0;
+  int64_t bytes = 0;
+  static void Fields(auto& e, auto& v) {
+    v("base_offset", e.base_offset);
+    v("next_offset", e.next_offset);
+    v("bytes", e.bytes);
+  }
+};
+
+// A compaction pass replaced segments. records_removed counts tombstones too.
+struct LogClean {
+  static constexpr std::string_view kName = "log.clean";
+  std::string_view topic_partition;
+  int64_t first_dirty_offset = 0;
+  int64_t end_offset = 0;
+  int32_t segments_before = 0;
+  int32_t segments_after = 0;
+  int64_t bytes_before = 0;
+  int64_t bytes_after = 0;
+  int64_t records_removed = 0;
+  int64_t tombstones_removed = 0;
+  TraceList<CleanedSegment> segments;
+  static void Fields(auto& e, auto& v) {
+    v("topic_partition", e.topic_partition);
+    v("first_dirty_offset", e.first_dirty_offset);
+    v("end_offset", e.end_offset);
+    v("segments_before", e.segments_before);
+    v("segments_after", e.segments_after);
+    v("bytes_before", e.bytes_before);
+    v("bytes_after", e.bytes_after);
+    v("records_removed", e.records_removed);
+    v("tombstones_removed", e.tombstones_removed);
+    v("segments", e.segments);
+  }
+};
+
+// A disk error took the log offline (KAFKA_STORAGE_ERROR from then on).
+struct LogOffline {
+  static constexpr std::string_view kName = "log.offline";
+  std::string_view topic_partition;
+  std::string_view error;  // the Status text, e.g. "NO_SPACE: ..."
+  static void Fields(auto& e, auto& v) {
+    v("topic_partition", e.topic_partition);
+    v("error", e.error);
+  }
+};
+
+}  // namespace ev
+}  // namespace ks
