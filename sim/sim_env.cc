@@ -43,7 +43,7 @@ Disk& SimEnv::LocalDisk() { return world_.disk(self_); }
 bool SimEnv::Observes(const EventKind& kind) const { return world_.Observes(kind); }
 
 void SimEnv::TraceEncoded(const EventKind& kind, std::string_view data) {
-  world_.trace().EmitTyped(Now(), self_, kind, data);
+  world_.trace().Emit(Now(), self_, kind, data);
 }
 
 }  // namespace ks

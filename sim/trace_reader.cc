@@ -90,7 +90,6 @@ bool TraceReader::ForEachEvent(const std::function<bool(const TraceEvent&)>& vis
         event.time_us = view.time_us;
         event.node = view.node;
         event.kind.assign(view.kind);
-        event.fields_json.assign(view.fields_json);
         event.kind_info = view.kind_info;
         event.data.assign(view.data);
         return visit(event);
@@ -101,9 +100,8 @@ bool TraceReader::ForEachEvent(const std::function<bool(const TraceEvent&)>& vis
 bool TraceReader::ForEachEventView(const std::function<bool(const TraceEventView&)>& visit,
                                    std::string* error) const {
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db_,
-                         "SELECT seq, time_us, node, kind, fields, data FROM events ORDER BY seq",
-                         -1, &statement, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, "SELECT seq, time_us, node, kind, data FROM events ORDER BY seq", -1,
+                         &statement, nullptr) != SQLITE_OK) {
     *error = std::string("cannot read events: ") + sqlite3_errmsg(db_);
     return false;
   }
@@ -115,21 +113,59 @@ bool TraceReader::ForEachEventView(const std::function<bool(const TraceEventView
     return data == nullptr ? std::string_view() : std::string_view(data, static_cast<size_t>(size));
   };
   int rc;
+  bool known = true;
   while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
     const std::string_view kind = text(3);
-    const char* blob = static_cast<const char*>(sqlite3_column_blob(statement, 5));
+    const char* blob = static_cast<const char*>(sqlite3_column_blob(statement, 4));
     const std::string_view data =
         blob == nullptr
             ? std::string_view()
-            : std::string_view(blob, static_cast<size_t>(sqlite3_column_bytes(statement, 5)));
+            : std::string_view(blob, static_cast<size_t>(sqlite3_column_bytes(statement, 4)));
+    const EventKind* kind_info = catalog_ != nullptr ? catalog_->Find(kind) : nullptr;
+    if (catalog_ != nullptr && kind_info == nullptr) {
+      *error = "event " + std::to_string(sqlite3_column_int64(statement, 0)) +
+               " is of a kind this kafkasim does not know ('" + std::string(kind) +
+               "'): another version of kafkasim wrote the trace";
+      known = false;
+      break;
+    }
     const TraceEventView event{sqlite3_column_int64(statement, 0),
                                sqlite3_column_int64(statement, 1),
                                sqlite3_column_int(statement, 2),
                                kind,
-                               text(4),
-                               catalog_ != nullptr ? catalog_->Find(kind) : nullptr,
+                               kind_info,
                                data};
     if (!visit(event)) break;
+  }
+  const bool ok = known && (rc == SQLITE_ROW || rc == SQLITE_DONE);
+  if (known && !ok) *error = std::string("cannot read events: ") + sqlite3_errmsg(db_);
+  sqlite3_finalize(statement);
+  return ok;
+}
+
+bool TraceReader::ForEachStoredJson(
+    const std::function<bool(int64_t seq, std::string_view json, std::string_view rendered)>& visit,
+    std::string* error) const {
+  sqlite3_stmt* statement = nullptr;
+  if (catalog_ == nullptr ||
+      sqlite3_prepare_v2(db_, "SELECT seq, kind, fields, data FROM events ORDER BY seq", -1,
+                         &statement, nullptr) != SQLITE_OK) {
+    *error = catalog_ == nullptr ? "no event catalog"
+                                 : std::string("cannot read events: ") + sqlite3_errmsg(db_);
+    return false;
+  }
+  std::string rendered;
+  int rc;
+  while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+    auto column = [statement](int i) {
+      const char* data = static_cast<const char*>(sqlite3_column_blob(statement, i));
+      return data == nullptr
+                 ? std::string_view()
+                 : std::string_view(data, static_cast<size_t>(sqlite3_column_bytes(statement, i)));
+    };
+    const EventKind* kind = catalog_->Find(column(1));
+    rendered = RenderEventJson(kind, column(3));
+    if (!visit(sqlite3_column_int64(statement, 0), column(2), rendered)) break;
   }
   const bool ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
   if (!ok) *error = std::string("cannot read events: ") + sqlite3_errmsg(db_);

@@ -20,8 +20,9 @@ namespace ks {
 class TraceReader {
  public:
   // Null with *error if the file is missing, not SQLite, not a kafkasim trace, or of another
-  // schema version. With a catalog, events of kinds it knows are read as typed events (their
-  // views' kind_info set), the others keep only their JSON.
+  // schema version. With a catalog (every kind the program knows), events are typed (their
+  // kind_info set) and an event of an unknown kind stops the reading with an error; without one,
+  // kind_info is null (only the kind's name and the encoded fields are read).
   static std::unique_ptr<TraceReader> Open(const std::string& path, std::string* error,
                                            const EventCatalog* catalog = nullptr);
   ~TraceReader();
@@ -42,6 +43,11 @@ class TraceReader {
   bool ForEachEventView(const std::function<bool(const TraceEventView&)>& visit,
                         std::string* error) const;
   std::vector<TraceEvent> ReadAllEvents(std::string* error) const;
+  // For every event: its stored JSON text and the JSON its encoded fields render to (they must be
+  // equal; verify-trace checks). Needs the catalog.
+  bool ForEachStoredJson(const std::function<bool(int64_t seq, std::string_view json,
+                                                  std::string_view rendered)>& visit,
+                         std::string* error) const;
 
  private:
   TraceReader() = default;

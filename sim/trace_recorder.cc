@@ -18,6 +18,7 @@ CREATE TABLE fields (
   name     TEXT NOT NULL,
   type     TEXT NOT NULL,
   optional INTEGER NOT NULL,
+  elements TEXT NOT NULL,
   PRIMARY KEY (kind, position)
 );
 CREATE TABLE events (
@@ -63,17 +64,19 @@ std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
     recorder->Exec("PRAGMA page_size=4096");
     recorder->Exec(pragma.c_str());
   }
-  const bool meta_ok = recorder->Exec("BEGIN") && recorder->SetMeta("format", kTraceFormatName) &&
-                       recorder->SetMeta("schema_version", std::to_string(kTraceSchemaVersion)) &&
-                       recorder->SetMeta("program_version", metadata.program_version) &&
-                       recorder->SetMeta("scenario_path", metadata.scenario_path) &&
-                       recorder->SetMeta("scenario_name", metadata.scenario_name) &&
-                       recorder->SetMeta("scenario_text", metadata.scenario_text) &&
-                       recorder->SetMeta("seed", std::to_string(metadata.seed)) &&
-                       recorder->SetMeta("config", metadata.config_json) &&
-                       recorder->SetMeta("reproduce", metadata.reproduce) &&
-                       recorder->SetMeta("status", "running") &&
-                       recorder->WriteSchema(metadata.events) && recorder->Exec("COMMIT");
+  const bool meta_ok =
+      recorder->Exec("BEGIN") && recorder->SetMeta("format", kTraceFormatName) &&
+      recorder->SetMeta("schema_version", std::to_string(kTraceSchemaVersion)) &&
+      recorder->SetMeta("program_version", metadata.program_version) &&
+      recorder->SetMeta("scenario_path", metadata.scenario_path) &&
+      recorder->SetMeta("scenario_name", metadata.scenario_name) &&
+      recorder->SetMeta("scenario_text", metadata.scenario_text) &&
+      recorder->SetMeta("seed", std::to_string(metadata.seed)) &&
+      recorder->SetMeta("config", metadata.config_json) &&
+      recorder->SetMeta("reproduce", metadata.reproduce) &&
+      recorder->SetMeta("wall_clock_start_ms", std::to_string(metadata.wall_clock_start_ms)) &&
+      recorder->SetMeta("status", "running") && recorder->WriteSchema(metadata.events) &&
+      recorder->Exec("COMMIT");
   if (!meta_ok) {
     *error = "cannot write the trace file '" + path + "': " + recorder->error_;
     return nullptr;
@@ -148,12 +151,13 @@ void TraceRecorder::WriteBatch(const Batch& batch) {
     sqlite3_bind_int64(insert_, 1, row.seq);
     sqlite3_bind_int64(insert_, 2, row.time_us);
     sqlite3_bind_int(insert_, 3, row.node);
-    sqlite3_bind_text(insert_, 4, batch.text.data() + row.kind_offset,
-                      static_cast<int>(row.kind_size), SQLITE_STATIC);
-    sqlite3_bind_text(insert_, 5, batch.text.data() + row.fields_offset,
-                      static_cast<int>(row.fields_size), SQLITE_STATIC);
-    sqlite3_bind_blob(insert_, 6, batch.text.data() + row.data_offset,
-                      static_cast<int>(row.data_size), SQLITE_STATIC);
+    const std::string_view data(batch.data.data() + row.data_offset, row.data_size);
+    json_.clear();
+    if (!row.kind->render_json(data, &json_)) json_ = "{}";
+    sqlite3_bind_text(insert_, 4, row.kind->name.data(), static_cast<int>(row.kind->name.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_text(insert_, 5, json_.data(), static_cast<int>(json_.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(insert_, 6, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
     const int rc = sqlite3_step(insert_);
     sqlite3_reset(insert_);
     if (rc != SQLITE_DONE) {
@@ -208,15 +212,10 @@ void TraceRecorder::OnEvent(const TraceEventView& event) {
   row.seq = event.seq;
   row.time_us = event.time_us;
   row.node = event.node;
-  row.kind_offset = static_cast<uint32_t>(current_.text.size());
-  row.kind_size = static_cast<uint32_t>(event.kind.size());
-  current_.text.append(event.kind);
-  row.fields_offset = static_cast<uint32_t>(current_.text.size());
-  row.fields_size = static_cast<uint32_t>(event.fields_json.size());
-  current_.text.append(event.fields_json);
-  row.data_offset = static_cast<uint32_t>(current_.text.size());
+  row.kind = event.kind_info;
+  row.data_offset = static_cast<uint32_t>(current_.data.size());
   row.data_size = static_cast<uint32_t>(event.data.size());
-  current_.text.append(event.data);
+  current_.data.append(event.data);
   current_.rows.push_back(row);
   if (current_.rows.size() >= static_cast<size_t>(kBatchEvents)) HandOver();
 }
@@ -240,8 +239,8 @@ bool TraceRecorder::WriteSchema(const EventCatalog* catalog) {
   bool ok = sqlite3_prepare_v2(db_, "INSERT INTO kinds(name) VALUES (?)", -1, &kind_row, nullptr) ==
                 SQLITE_OK &&
             sqlite3_prepare_v2(db_,
-                               "INSERT INTO fields(kind, position, name, type, optional) "
-                               "VALUES (?, ?, ?, ?, ?)",
+                               "INSERT INTO fields(kind, position, name, type, optional, "
+                               "elements) VALUES (?, ?, ?, ?, ?, ?)",
                                -1, &field_row, nullptr) == SQLITE_OK;
   for (const EventKind* kind : catalog->kinds()) {
     if (!ok) break;
@@ -259,6 +258,14 @@ bool TraceRecorder::WriteSchema(const EventCatalog* catalog) {
       sqlite3_bind_text(field_row, 4, field.type.data(), static_cast<int>(field.type.size()),
                         SQLITE_STATIC);
       sqlite3_bind_int(field_row, 5, field.optional ? 1 : 0);
+      // A list's elements as "name:type,name:type" (positions in each element's JSON array).
+      std::string elements;
+      for (const EventField& element : field.elements) {
+        elements += (elements.empty() ? "" : ",") + std::string(element.key) + ":" +
+                    std::string(element.type) + (element.optional ? "?" : "");
+      }
+      sqlite3_bind_text(field_row, 6, elements.data(), static_cast<int>(elements.size()),
+                        SQLITE_TRANSIENT);
       ok = sqlite3_step(field_row) == SQLITE_DONE;
       sqlite3_reset(field_row);
     }

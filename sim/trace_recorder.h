@@ -41,6 +41,8 @@ struct TraceMetadata {
   uint64_t seed = 0;
   std::string config_json;  // the world's options, as JSON
   std::string reproduce;    // the command that reproduces the run
+  // The world's wall clock at time 0 (ms since the Unix epoch): record timestamps are on it.
+  int64_t wall_clock_start_ms = 0;
   // Every event kind the program knows, written to the `kinds` and `fields` tables so that a
   // reader without the program (a notebook) knows each kind's fields and their types.
   const EventCatalog* events = nullptr;
@@ -78,16 +80,19 @@ class TraceRecorder final : public TraceSink {
   const std::string& path() const { return path_; }
 
  private:
-  // A batch of events: their text in one arena, offsets beside it (few allocations per batch).
+  // A batch of events: their encoded fields in one arena, offsets beside it (few allocations per
+  // batch). The writer thread renders each event's JSON from its kind and fields: the simulation
+  // only copies bytes.
   struct Batch {
     struct Row {
       int64_t seq;
       int64_t time_us;
       int32_t node;
-      uint32_t kind_offset, kind_size, fields_offset, fields_size, data_offset, data_size;
+      const EventKind* kind;  // a kind lives as long as the program
+      uint32_t data_offset, data_size;
     };
     std::vector<Row> rows;
-    std::string text;
+    std::string data;
   };
 
   explicit TraceRecorder(std::string path) : path_(std::move(path)) {}
@@ -97,6 +102,7 @@ class TraceRecorder final : public TraceSink {
   void StartWriter();
   void WriterLoop();
   void WriteBatch(const Batch& batch);  // on the writer thread
+  std::string json_;                    // the writer thread's JSON buffer
   void HandOver();                      // the current batch to the writer
   void StopWriter();
   bool WriteSchema(const EventCatalog* catalog);  // the kinds and fields tables

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "model/env/check.h"
-
 namespace ks {
 
 struct TraceStream::State {
@@ -51,49 +49,33 @@ char* PutLittleEndian(char* out, uint64_t value, int bytes) {
 }
 }  // namespace
 
-void TraceStream::Emit(TimeUs time_us, NodeId node, std::string_view kind,
-                       std::string_view fields_json) {
-  EmitWith(time_us, node, kind, fields_json, nullptr, {});
-}
-
-void TraceStream::EmitTyped(TimeUs time_us, NodeId node, const EventKind& kind,
-                            std::string_view data) {
+void TraceStream::Emit(TimeUs time_us, NodeId node, const EventKind& kind, std::string_view data) {
   if (!recording_) {
     if (kind.id >= observers_.size()) return;
-    const TraceEventView view{-1, time_us, node, kind.name, {}, &kind, data};
+    const TraceEventView view{-1, time_us, node, kind.name, &kind, data};
     for (TraceSink* sink : observers_[kind.id]) sink->OnEvent(view);
     return;
   }
-  // Sinks may emit while being handed this event: the JSON gets its own buffer then.
-  std::string json;
-  json.swap(json_scratch_);
-  json.clear();
-  KS_CHECK_MSG(kind.render_json(data, &json),
-               "an event of kind " + std::string(kind.name) + " does not decode");
-  EmitWith(time_us, node, kind.name, json, &kind, data);
-  json_scratch_.swap(json);
-}
-
-void TraceStream::EmitWith(TimeUs time_us, NodeId node, std::string_view kind,
-                           std::string_view fields_json, const EventKind* kind_info,
-                           std::string_view data) {
-  // The canonical encoding, written in one pass into the reused scratch buffer.
-  scratch_.resize(8 + 4 + kind.size() + 1 + fields_json.size() + 1);
+  // The canonical encoding's head, written into the reused scratch buffer; the fields are hashed
+  // where they are (one copy less), unless each event's own hash is kept too.
+  scratch_.resize(8 + 4 + kind.name.size() + 1 + 4);
   char* p = scratch_.data();
   p = PutLittleEndian(p, static_cast<uint64_t>(time_us), 8);
   p = PutLittleEndian(p, static_cast<uint32_t>(node), 4);
-  std::memcpy(p, kind.data(), kind.size());
-  p += kind.size();
+  std::memcpy(p, kind.name.data(), kind.name.size());
+  p += kind.name.size();
   *p++ = '\0';
-  std::memcpy(p, fields_json.data(), fields_json.size());
-  p += fields_json.size();
-  *p = '\0';
+  PutLittleEndian(p, static_cast<uint32_t>(data.size()), 4);
   XXH3_128bits_update(state_->xxh, scratch_.data(), scratch_.size());
-  if (keep_event_hashes_) event_hashes_.push_back(XXH3_64bits(scratch_.data(), scratch_.size()));
-  const TraceEventView view{next_seq_++, time_us, node, kind, fields_json, kind_info, data};
+  XXH3_128bits_update(state_->xxh, data.data(), data.size());
+  if (keep_event_hashes_) {
+    scratch_.append(data);
+    event_hashes_.push_back(XXH3_64bits(scratch_.data(), scratch_.size()));
+  }
+  const TraceEventView view{next_seq_++, time_us, node, kind.name, &kind, data};
   for (TraceSink* sink : sinks_) sink->OnEvent(view);
-  if (kind_info != nullptr && kind_info->id < observers_.size()) {
-    for (TraceSink* sink : observers_[kind_info->id]) sink->OnEvent(view);
+  if (kind.id < observers_.size()) {
+    for (TraceSink* sink : observers_[kind.id]) sink->OnEvent(view);
   }
 }
 

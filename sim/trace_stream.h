@@ -2,11 +2,14 @@
 //
 // Every event (from a node's Env or from the world) passes through Emit, which numbers it
 // (seq from 0), folds it into the run's digest and hands it to the sinks (the SQLite recorder,
-// a live viewer, a test's collector). The digest is XXH3-128 over the canonical encoding of each
-// event in order:
+// a live viewer, a test's collector) and to the observers of its kind (the checkers' history).
+// The digest is XXH3-128 over the canonical encoding of each event in order:
 //     time_us (8 bytes, little-endian) | node (4 bytes, LE, -1 for the world) |
-//     kind bytes | 0x00 | fields JSON bytes | 0x00
-// Same scenario + seed + binary => same events => same digest; docs/trace-schema.md repeats this.
+//     kind name bytes | 0x00 | fields length (4 bytes, LE) | fields (the typed event's encoding,
+//     model/env/trace_event.h)
+// JSON plays no part in it: it is rendered from the fields for people (the SQLite trace, printed
+// output, the viewer). Same scenario + seed + binary => same events => same digest;
+// docs/trace-schema.md repeats this.
 #pragma once
 
 #include <cstdint>
@@ -20,15 +23,14 @@
 
 namespace ks {
 
+// An event as the stream hands it to sinks: valid during the call only (copy with ToEvent).
 struct TraceEventView {
   int64_t seq;
   TimeUs time_us;
   NodeId node;
-  std::string_view kind;
-  std::string_view fields_json;
-  // A typed event's kind and encoded fields (null and empty for an untyped one).
+  std::string_view kind;  // its kind's name
   const EventKind* kind_info = nullptr;
-  std::string_view data;
+  std::string_view data;  // its fields, encoded
 
   // The event as an E (its strings and lists view this event's bytes: valid as long as they
   // are); nullopt if it is of another kind.
@@ -42,16 +44,17 @@ struct TraceEventView {
     return kind_info == &EventKindOf<E>();
   }
 
+  // Its fields as a JSON object.
+  std::string Json() const { return RenderEventJson(kind_info, data); }
+
   // A view of an owned event.
   static TraceEventView Of(const TraceEvent& event) {
-    return TraceEventView{event.seq,         event.time_us,   event.node, event.kind,
-                          event.fields_json, event.kind_info, event.data};
+    return TraceEventView{event.seq,  event.time_us,   event.node,
+                          event.kind, event.kind_info, event.data};
   }
 
   TraceEvent ToEvent() const {
-    return TraceEvent{
-        seq,       time_us,          node, std::string(kind), std::string(fields_json),
-        kind_info, std::string(data)};
+    return TraceEvent{seq, time_us, node, std::string(kind), kind_info, std::string(data)};
   }
 };
 
@@ -99,9 +102,8 @@ class TraceStream {
     return recording_ || (kind.id < observers_.size() && !observers_[kind.id].empty());
   }
 
-  void Emit(TimeUs time_us, NodeId node, std::string_view kind, std::string_view fields_json);
-  // A typed event: `data` is its encoded fields.
-  void EmitTyped(TimeUs time_us, NodeId node, const EventKind& kind, std::string_view data);
+  // An event of `kind` whose encoded fields are `data`.
+  void Emit(TimeUs time_us, NodeId node, const EventKind& kind, std::string_view data);
 
   int64_t event_count() const { return next_seq_; }
   Digest CurrentDigest() const;
@@ -121,9 +123,6 @@ class TraceStream {
   std::vector<TraceSink*> sinks_;
   std::vector<std::vector<TraceSink*>> observers_;  // by EventKind::id
   std::string scratch_;
-  std::string json_scratch_;
-  void EmitWith(TimeUs time_us, NodeId node, std::string_view kind, std::string_view fields_json,
-                const EventKind* kind_info, std::string_view data);
 };
 
 // A sink that keeps every event in memory (tests, the viewer's live mode).

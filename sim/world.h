@@ -101,7 +101,7 @@ class World final : private NetworkHost {
     if (!Observes(kind)) return;
     TraceBuffer buffer;
     EncodeEvent(event, &buffer.bytes());
-    trace_.EmitTyped(scheduler_.Now(), node, kind, buffer.bytes());
+    trace_.Emit(scheduler_.Now(), node, kind, buffer.bytes());
   }
   // True if events of `kind` are recorded or observed (Env::Observes).
   bool Observes(const EventKind& kind) const { return trace_.Wants(kind); }

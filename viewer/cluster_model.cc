@@ -2,14 +2,16 @@
 
 #include <algorithm>
 
-#include "viewer/json_fields.h"
+#include "model/broker/broker_events.h"
+#include "model/check/checker_events.h"
+#include "model/client/client_events.h"
+#include "model/controller/controller_events.h"
+#include "model/log/log_events.h"
+#include "sim/scenario/scenario_events.h"
+#include "sim/world_events.h"
 
 namespace ks {
 namespace {
-
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
 
 std::string Trim(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
@@ -136,332 +138,341 @@ void ClusterModel::SetIsr(PartitionView& partition, std::vector<int32_t> isr) {
 void ClusterModel::Apply(const TraceEventView& event) {
   ++events_applied_;
   time_us_ = std::max(time_us_, event.time_us);
-  const std::string_view kind = event.kind;
   const bool index_entries_pending = !pending_index_entries_.empty();
-  if (StartsWith(kind, "replica.")) {
-    ApplyReplica(event);
-  } else if (kind == "history.op") {
-    ApplyHistory(event);
-  } else if (StartsWith(kind, "controller.")) {
-    ApplyController(event);
-  } else if (StartsWith(kind, "node.")) {
-    ApplyNode(event);
-  } else if (StartsWith(kind, "log.")) {
-    ApplyLog(event);
-  } else if (StartsWith(kind, "scenario.")) {
-    ApplyScenario(event);
-  } else if (StartsWith(kind, "net.")) {
-    ApplyNetwork(event);
-  } else if (StartsWith(kind, "consumer.")) {
-    ApplyConsumer(event);
-  } else if (kind == "disk.crash_loss") {
-    ApplyCrashLoss(event);
-  } else if (kind == "checker.violation") {
-    JsonFields fields(event.fields_json);
-    violations_.push_back({event.seq, event.time_us, fields.String("checker"), fields.String("tp"),
-                           fields.String("detail")});
+  const bool index_entry = event.Is<ev::LogIndexEntry>();
+  if (!ApplyReplica(event) && !ApplyHistory(event) && !ApplyController(event) &&
+      !ApplyNode(event) && !ApplyLog(event) && !ApplyScenario(event) && !ApplyNetwork(event) &&
+      !ApplyConsumer(event)) {
+    if (auto loss = event.As<ev::DiskCrashLoss>()) {
+      ApplyCrashLoss(event.node, *loss);
+    } else if (auto violation = event.As<ev::CheckerViolation>()) {
+      violations_.push_back({event.seq, event.time_us, std::string(CheckerName(violation->checker)),
+                             violation->tp.Name(), std::string(violation->detail)});
+    }
   }
   // Index entries belong to the event right after them; any other event ends the wait.
-  if (index_entries_pending && kind != "log.index_entry") pending_index_entries_.clear();
+  if (index_entries_pending && !index_entry) pending_index_entries_.clear();
 }
 
-void ClusterModel::ApplyNode(const TraceEventView& event) {
-  NodeView& node = nodes_[event.node];
-  node.id = event.node;
-  const std::string_view kind = event.kind;
-  JsonFields fields(event.fields_json);
-  if (kind == "node.add") {
-    node.name = fields.String("name");
-    node.role = fields.String("role");
-  } else if (kind == "node.start" || kind == "node.restart") {
+bool ClusterModel::ApplyNode(const TraceEventView& event) {
+  auto node_view = [&]() -> NodeView& {
+    NodeView& node = nodes_[event.node];
+    node.id = event.node;
+    return node;
+  };
+  if (auto add = event.As<ev::NodeAdd>()) {
+    NodeView& node = node_view();
+    node.name = std::string(add->name);
+    node.role = std::string(add->role);
+  } else if (auto start = event.As<ev::NodeStart>()) {
+    NodeView& node = node_view();
     node.up = true;
     node.crashed = false;
     node.paused = false;
-    node.incarnation = fields.Int("incarnation", node.incarnation + 1);
-  } else if (kind == "node.crash") {
+    node.incarnation = start->incarnation;
+  } else if (auto restart = event.As<ev::NodeRestart>()) {
+    NodeView& node = node_view();
+    node.up = true;
+    node.crashed = false;
+    node.paused = false;
+    node.incarnation = restart->incarnation;
+  } else if (event.Is<ev::NodeCrash>()) {
+    NodeView& node = node_view();
     node.up = false;
     node.crashed = true;
     node.paused = false;
-  } else if (kind == "node.stop") {
+  } else if (event.Is<ev::NodeStop>()) {
+    NodeView& node = node_view();
     node.up = false;
     node.paused = false;
-  } else if (kind == "node.pause") {
-    node.paused = true;
-  } else if (kind == "node.resume") {
-    node.paused = false;
+  } else if (event.Is<ev::NodePause>()) {
+    node_view().paused = true;
+  } else if (event.Is<ev::NodeResume>()) {
+    node_view().paused = false;
+  } else {
+    return false;
   }
+  return true;
 }
 
-void ClusterModel::ApplyReplica(const TraceEventView& event) {
-  JsonFields fields(event.fields_json);
-  const std::string tp = fields.String("tp");
-  if (tp.empty()) return;
-  const std::string_view kind = event.kind;
-  if (kind == "replica.leo") {
-    Replica(tp, event.node).leo = fields.Int("leo");
-  } else if (kind == "replica.hw") {
-    ReplicaView& replica = Replica(tp, event.node);
-    replica.hw = fields.Int("hw");
-    replica.leo = fields.Int("leo", replica.leo);
-  } else if (kind == "replica.follower_leo") {
+bool ClusterModel::ApplyReplica(const TraceEventView& event) {
+  if (auto leo = event.As<ev::ReplicaLeo>()) {
+    Replica(leo->tp.Name(), event.node).leo = leo->leo;
+  } else if (auto hw = event.As<ev::ReplicaHw>()) {
+    ReplicaView& replica = Replica(hw->tp.Name(), event.node);
+    replica.hw = hw->hw;
+    replica.leo = hw->leo;
+  } else if (auto follower = event.As<ev::ReplicaFollowerLeo>()) {
     // The leader's view of a follower: newer than nothing, but the follower's own replica.leo
     // is the truth, so only fill it in when the follower never reported.
-    ReplicaView& replica = Replica(tp, static_cast<int32_t>(fields.Int("follower")));
-    if (replica.role == "none" && replica.leo == 0) replica.leo = fields.Int("leo");
-  } else if (kind == "replica.role") {
+    ReplicaView& replica = Replica(follower->tp.Name(), follower->follower);
+    if (replica.role == "none" && replica.leo == 0) replica.leo = follower->leo;
+  } else if (auto role = event.As<ev::ReplicaRoleChange>()) {
+    const std::string tp = role->tp.Name();
     PartitionView& partition = Partition(tp);
     ReplicaView& replica = Replica(tp, event.node);
-    replica.role = fields.String("role", "none");
-    replica.leader_epoch = static_cast<int32_t>(fields.Int("leader_epoch", -1));
-    replica.hw = fields.Int("hw", replica.hw);
-    replica.leo = fields.Int("leo", replica.leo);
-    if (partition.replicas.empty()) partition.replicas = fields.IntArray("replicas");
+    replica.role = std::string(ReplicaRoleName(role->role));
+    replica.leader_epoch = role->leader_epoch;
+    replica.hw = role->hw;
+    replica.leo = role->leo;
+    if (partition.replicas.empty()) partition.replicas = role->replicas.ToVector();
     if (partition.leader < 0) {
-      partition.leader = static_cast<int32_t>(fields.Int("leader", -1));
+      partition.leader = role->leader;
       partition.leader_epoch = replica.leader_epoch;
-      SetIsr(partition, fields.IntArray("isr"));
+      SetIsr(partition, role->isr.ToVector());
     }
-  } else if (kind == "replica.isr") {
-    PartitionView& partition = Partition(tp);
-    SetIsr(partition, fields.IntArray("isr"));
-    partition.partition_epoch = static_cast<int32_t>(fields.Int("partition_epoch", -1));
-  } else if (kind == "replica.truncate") {
-    ReplicaView& replica = Replica(tp, event.node);
-    replica.truncated_from = fields.Int("from_leo");
-    replica.truncated_to = fields.Int("to");
+  } else if (auto isr = event.As<ev::ReplicaIsr>()) {
+    PartitionView& partition = Partition(isr->tp.Name());
+    SetIsr(partition, isr->isr.ToVector());
+    partition.partition_epoch = isr->partition_epoch;
+  } else if (auto truncate = event.As<ev::ReplicaTruncate>()) {
+    ReplicaView& replica = Replica(truncate->tp.Name(), event.node);
+    replica.truncated_from = truncate->from_leo;
+    replica.truncated_to = truncate->to;
     replica.truncated_at_us = event.time_us;
     replica.leo = std::min(replica.leo, replica.truncated_to);
     replica.hw = std::min(replica.hw, replica.leo);
+  } else {
+    return false;
   }
+  return true;
 }
 
-void ClusterModel::ApplyController(const TraceEventView& event) {
-  JsonFields fields(event.fields_json);
-  const std::string_view kind = event.kind;
-  if (kind == "controller.active") {
-    controller_ = static_cast<int32_t>(fields.Int("broker", event.node));
-    controller_epoch_ = fields.Int("epoch");
-  } else if (kind == "controller.resign") {
-    if (controller_ == fields.Int("broker", event.node)) controller_ = -1;
-  } else if (kind == "controller.election") {
-    PartitionView& partition = Partition(fields.String("tp"));
-    partition.leader = static_cast<int32_t>(fields.Int("leader", -1));
-    partition.leader_epoch = static_cast<int32_t>(fields.Int("leader_epoch", -1));
-    partition.last_election_unclean = fields.Bool("unclean");
+bool ClusterModel::ApplyController(const TraceEventView& event) {
+  if (auto active = event.As<ev::ControllerActive>()) {
+    controller_ = active->broker;
+    controller_epoch_ = active->epoch;
+  } else if (auto resign = event.As<ev::ControllerResign>()) {
+    if (controller_ == resign->broker) controller_ = -1;
+  } else if (auto election = event.As<ev::ControllerElection>()) {
+    PartitionView& partition = Partition(election->tp.Name());
+    partition.leader = election->leader;
+    partition.leader_epoch = election->leader_epoch;
+    partition.last_election_unclean = election->unclean;
     ++partition.elections;
-    SetIsr(partition, fields.IntArray("isr"));
-  } else if (kind == "controller.partition_state") {
-    PartitionView& partition = Partition(fields.String("tp"));
-    partition.leader = static_cast<int32_t>(fields.Int("leader", -1));
-    partition.leader_epoch = static_cast<int32_t>(fields.Int("leader_epoch", -1));
-    partition.partition_epoch = static_cast<int32_t>(fields.Int("partition_epoch", -1));
-    partition.replicas = fields.IntArray("replicas");
-    SetIsr(partition, fields.IntArray("isr"));
+    SetIsr(partition, election->isr.ToVector());
+  } else if (auto state = event.As<ev::ControllerPartitionState>()) {
+    PartitionView& partition = Partition(state->tp.Name());
+    partition.leader = state->leader;
+    partition.leader_epoch = state->leader_epoch;
+    partition.partition_epoch = state->partition_epoch;
+    partition.replicas = state->replicas.ToVector();
+    SetIsr(partition, state->isr.ToVector());
     for (int32_t broker : partition.replicas) Replica(partition.name, broker);
+  } else {
+    return false;
   }
+  return true;
 }
 
-void ClusterModel::ApplyLog(const TraceEventView& event) {
-  const std::string_view kind = event.kind;
-  if (event.node < 0) return;
-  if (kind == "log.index_entry") {
-    JsonFields fields(event.fields_json);
-    if (pending_index_node_ != event.node) pending_index_entries_.clear();
-    pending_index_node_ = event.node;
-    const int64_t segment = fields.Int("segment");
-    pending_index_entries_.push_back(
-        IndexEntryView{segment, segment + fields.Int("relative_offset"), fields.Int("position"),
-                       fields.Int("timestamp_ms", -1), false});
-    return;
-  }
-  JsonFields fields(event.fields_json);
-  const std::string tp = fields.String("topic_partition");
-  if (tp.empty()) return;
-  LogView& log = logs_[{tp, event.node}];
+LogView& ClusterModel::LogOf(const TpRef& tp, int32_t node) {
+  const std::string name = tp.Name();
+  LogView& log = logs_[{name, node}];
   if (log.node < 0) {
-    log.node = event.node;
-    log.topic_partition = tp;
+    log.node = node;
+    log.topic_partition = name;
   }
-  ApplyStorage(event, fields, log);
-  if (kind != "log.start_offset" && kind != "log.truncate" && kind != "log.recovery") return;
-  // Logs of log_host nodes are not replicas; only follow partitions the brokers know.
-  const NodeView* node = Node(event.node);
-  if (node != nullptr && node->role != "broker") return;
-  ReplicaView& replica = Replica(tp, event.node);
-  if (kind == "log.start_offset") {
-    replica.log_start = fields.Int("log_start_offset");
-  } else if (kind == "log.truncate") {
-    if (fields.Bool("full")) replica.log_start = fields.Int("to_offset");
-    replica.leo = fields.Int("log_end_offset", replica.leo);
-    replica.hw = std::min(replica.hw, replica.leo);
-  } else {  // log.recovery: the log as found on disk after a restart
-    replica.leo = fields.Int("log_end_offset", replica.leo);
-    replica.hw = std::min(replica.hw, replica.leo);
-    replica.role = "none";
-  }
+  return log;
 }
 
-void ClusterModel::ApplyStorage(const TraceEventView& event, const JsonFields& fields,
-                                LogView& log) {
-  const std::string_view kind = event.kind;
-  // Index entries just reported by this node belong to the log named now.
-  auto take_pending = [&]() {
-    if (pending_index_node_ != event.node) return;
-    for (const IndexEntryView& entry : pending_index_entries_) log.OnIndexEntry(entry);
-    pending_index_entries_.clear();
-  };
-  if (kind == "log.append") {
-    const int64_t segment = fields.Int("segment");
-    log.OnAppend(segment, fields.Int("last_offset"), fields.Int("bytes"));
-    if (!pending_index_entries_.empty() && pending_index_entries_.front().segment == segment) {
-      take_pending();
+// Index entries just reported by this node belong to the log named now.
+void ClusterModel::TakePendingIndexEntries(int32_t node, LogView& log) {
+  if (pending_index_node_ != node) return;
+  for (const IndexEntryView& entry : pending_index_entries_) log.OnIndexEntry(entry);
+  pending_index_entries_.clear();
+}
+
+bool ClusterModel::ApplyLog(const TraceEventView& event) {
+  const int32_t node = event.node;
+  if (node < 0 && event.kind.starts_with("log.")) return true;  // no node: no log to draw
+  if (auto entry = event.As<ev::LogIndexEntry>()) {
+    if (node < 0) return true;
+    if (pending_index_node_ != node) pending_index_entries_.clear();
+    pending_index_node_ = node;
+    pending_index_entries_.push_back(IndexEntryView{entry->segment,
+                                                    entry->segment + entry->relative_offset,
+                                                    entry->position, entry->timestamp_ms, false});
+  } else if (auto append = event.As<ev::LogAppend>()) {
+    LogView& log = LogOf(append->tp, node);
+    log.OnAppend(append->segment, append->last_offset, append->bytes);
+    if (!pending_index_entries_.empty() &&
+        pending_index_entries_.front().segment == append->segment) {
+      TakePendingIndexEntries(node, log);
     }
-  } else if (kind == "log.roll") {
-    log.OnRoll(fields.Int("segment"), fields.String("reason"), fields.Int("previous_segment"),
-               fields.Int("previous_bytes"));
-  } else if (kind == "log.flush") {
-    log.OnFlush(fields.Int("offset"));
-  } else if (kind == "log.start_offset") {
-    log.log_start = fields.Int("log_start_offset");
-  } else if (kind == "log.retention_delete") {
-    log.OnRetentionDelete(event.time_us, fields.Int("segment"), fields.String("reason"),
-                          fields.Int("bytes"));
-  } else if (kind == "log.truncate") {
-    log.OnTruncate(event.time_us, fields.Int("to_offset"), fields.Int("bytes_removed"),
-                   fields.Int("log_end_offset"), fields.Bool("full"));
-  } else if (kind == "log.recovery") {
-    log.OnRecovery(event.time_us, fields.Int("segments_scanned"), fields.Int("bytes_dropped"),
-                   fields.Int("segments_deleted"), fields.Int("log_end_offset"),
-                   fields.String("reason"));
-  } else if (kind == "log.clean") {
+  } else if (auto roll = event.As<ev::LogRoll>()) {
+    LogOf(roll->tp, node)
+        .OnRoll(roll->segment, std::string(TraceName(roll->reason)), roll->previous_segment,
+                roll->previous_bytes);
+  } else if (auto flush = event.As<ev::LogFlush>()) {
+    LogOf(flush->tp, node).OnFlush(flush->offset);
+  } else if (auto start = event.As<ev::LogStartOffset>()) {
+    LogOf(start->tp, node).log_start = start->log_start_offset;
+    if (IsBroker(node)) Replica(start->tp.Name(), node).log_start = start->log_start_offset;
+  } else if (auto deleted = event.As<ev::LogRetentionDelete>()) {
+    LogOf(deleted->tp, node)
+        .OnRetentionDelete(event.time_us, deleted->segment, std::string(TraceName(deleted->reason)),
+                           deleted->bytes);
+  } else if (auto truncate = event.As<ev::LogTruncate>()) {
+    LogOf(truncate->tp, node)
+        .OnTruncate(event.time_us, truncate->to_offset, truncate->bytes_removed,
+                    truncate->log_end_offset, truncate->full);
+    if (IsBroker(node)) {
+      ReplicaView& replica = Replica(truncate->tp.Name(), node);
+      if (truncate->full) replica.log_start = truncate->to_offset;
+      replica.leo = truncate->log_end_offset;
+      replica.hw = std::min(replica.hw, replica.leo);
+    }
+  } else if (auto recovery = event.As<ev::LogRecovery>()) {
+    LogOf(recovery->tp, node)
+        .OnRecovery(event.time_us, recovery->segments_scanned, recovery->bytes_dropped,
+                    recovery->segments_deleted, recovery->log_end_offset,
+                    std::string(recovery->reason));
+    if (IsBroker(node)) {  // the log as found on disk after a restart
+      ReplicaView& replica = Replica(recovery->tp.Name(), node);
+      replica.leo = recovery->log_end_offset;
+      replica.hw = std::min(replica.hw, replica.leo);
+      replica.role = "none";
+    }
+  } else if (auto clean = event.As<ev::LogClean>()) {
     std::vector<SegmentView> cleaned;
-    JsonArrayCursor segments(fields.Raw("segments"));
-    for (std::string_view element; segments.Next(&element);) {
-      std::string_view values[3];
-      if (JsonArrayCursor(element).Take(values, 3) < 3) continue;
-      SegmentView segment;
-      segment.base_offset = JsonInt(values[0]);
-      segment.end_offset = JsonInt(values[1]);
-      segment.size_bytes = JsonInt(values[2]);
-      cleaned.push_back(segment);
+    for (const ev::CleanedSegment& segment : clean->segments) {
+      SegmentView view;
+      view.base_offset = segment.base_offset;
+      view.end_offset = segment.next_offset;
+      view.size_bytes = segment.bytes;
+      cleaned.push_back(view);
     }
-    log.OnClean(event.time_us, fields.Int("end_offset"), fields.Int("records_removed"), cleaned);
-    take_pending();
-  } else if (kind == "log.offline") {
-    log.offline_error = fields.String("error");
+    LogView& log = LogOf(clean->tp, node);
+    log.OnClean(event.time_us, clean->end_offset, clean->records_removed, cleaned);
+    TakePendingIndexEntries(node, log);
+  } else if (auto offline = event.As<ev::LogOffline>()) {
+    LogOf(offline->tp, node).offline_error = std::string(offline->error);
+  } else {
+    return false;
   }
+  return true;
 }
 
-void ClusterModel::ApplyCrashLoss(const TraceEventView& event) {
-  JsonFields fields(event.fields_json);
+// Logs of log_host nodes are not replicas: only brokers' logs move replicas.
+bool ClusterModel::IsBroker(int32_t node) const {
+  const NodeView* view = Node(node);
+  return node >= 0 && (view == nullptr || view->role == "broker");
+}
+
+void ClusterModel::ApplyCrashLoss(int32_t node, const ev::DiskCrashLoss& loss) {
   std::string tp;
   int64_t segment = 0;
-  if (!ParseSegmentFile(fields.String("file"), &tp, &segment)) return;
-  auto it = logs_.find({tp, event.node});
-  if (it != logs_.end()) it->second.OnCrashLoss(segment, fields.Int("size_after"));
+  if (!ParseSegmentFile(std::string(loss.file), &tp, &segment)) return;
+  auto it = logs_.find({tp, node});
+  if (it != logs_.end()) it->second.OnCrashLoss(segment, loss.size_after);
 }
 
-void ClusterModel::ApplyConsumer(const TraceEventView& event) {
-  JsonFields fields(event.fields_json);
-  const std::string name = fields.String("client");
-  if (name.empty()) return;
-  ClientView& client = clients_[name];
-  client.name = name;
-  client.consumer = true;
-  if (event.kind == "consumer.fetch") {
-    // [[topic, partition, error name, fetch_offset, records decoded, high_watermark], ...]
-    JsonArrayCursor partitions(fields.Raw("partitions"));
-    for (std::string_view element; partitions.Next(&element);) {
-      std::string_view values[6];
-      if (JsonArrayCursor(element).Take(values, 6) < 6) continue;
-      client.topic = JsonString(values[0]);
-      ConsumerPartitionView& partition =
-          client.partitions[client.topic + "-" + std::to_string(JsonInt(values[1]))];
-      partition.fetch_offset = JsonInt(values[3], -1);
-      const std::string error = JsonString(values[2]);
-      if (error == "NONE") {
-        partition.fetched_hw = JsonInt(values[5], -1);
-      } else {
-        partition.last_error = error;
-      }
-    }
-  } else if (event.kind == "consumer.reset" || event.kind == "consumer.error") {
-    client.topic = fields.String("topic");
-    ConsumerPartitionView& partition =
-        client.partitions[client.topic + "-" + std::to_string(fields.Int("partition"))];
-    if (event.kind == "consumer.reset") {
-      partition.position = fields.Int("offset");
-    } else {
-      partition.last_error = fields.String("error");
-    }
-  }
+ClientView& ClusterModel::Client(std::string_view name) {
+  ClientView& client = clients_[std::string(name)];
+  client.name = std::string(name);
+  return client;
 }
 
-void ClusterModel::ApplyHistory(const TraceEventView& event) {
-  JsonFields fields(event.fields_json);
-  ClientView& client = clients_[ProcessName(fields.String("process"))];
-  if (client.name.empty()) client.name = ProcessName(fields.String("process"));
-  const std::string type = fields.String("type");
-  const std::string f = fields.String("f");
-  if (f == "send") {
-    client.producer = true;
-    if (type == "invoke") {
-      ++client.sends_invoked;
-    } else if (type == "ok") {
-      ++client.sends_acked;
-    } else if (type == "fail") {
-      ++client.sends_failed;
-      client.last_error = fields.String("error");
-    } else if (type == "info") {
-      ++client.sends_unknown;
-      client.last_error = fields.String("error");
-    }
-  } else if (f == "poll") {
+bool ClusterModel::ApplyConsumer(const TraceEventView& event) {
+  if (auto fetch = event.As<ev::ConsumerFetch>()) {
+    ClientView& client = Client(fetch->client);
     client.consumer = true;
-    if (type != "ok") return;
-    // [[partition, offset, value], ...]: the consumer's position moves past each record.
-    JsonArrayCursor records(fields.Raw("records"));
-    ConsumerPartitionView* partition = nullptr;  // runs of records share a partition
-    int64_t partition_number = -1;
-    for (std::string_view element; records.Next(&element);) {
-      std::string_view values[2];
-      if (JsonArrayCursor(element).Take(values, 2) < 2) continue;
-      if (partition == nullptr || JsonInt(values[0]) != partition_number) {
-        partition_number = JsonInt(values[0]);
-        partition = &client.partitions[client.topic + "-" + std::to_string(partition_number)];
+    for (const ev::FetchedPartition& p : fetch->partitions) {
+      client.topic = std::string(p.tp.topic);
+      ConsumerPartitionView& partition = client.partitions[p.tp.Name()];
+      partition.fetch_offset = p.fetch_offset;
+      if (p.error == ErrorCode::kNone) {
+        partition.fetched_hw = p.high_watermark;
+      } else {
+        partition.last_error = std::string(ErrorName(p.error));
       }
-      partition->position = std::max(partition->position, JsonInt(values[1]) + 1);
-      ++partition->records_consumed;
-      ++client.records_consumed;
     }
+  } else if (auto reset = event.As<ev::ConsumerReset>()) {
+    ClientView& client = Client(reset->client);
+    client.consumer = true;
+    client.topic = std::string(reset->tp.topic);
+    client.partitions[reset->tp.Name()].position = reset->offset;
+  } else if (auto error = event.As<ev::ConsumerError>()) {
+    ClientView& client = Client(error->client);
+    client.consumer = true;
+    client.topic = std::string(error->tp.topic);
+    client.partitions[error->tp.Name()].last_error = std::string(ErrorName(error->error));
+  } else {
+    return false;
   }
+  return true;
 }
 
-void ClusterModel::ApplyScenario(const TraceEventView& event) {
-  JsonFields fields(event.fields_json);
-  if (event.kind == "scenario.begin") {
-    scenario_name_ = fields.String("name");
-    description_ = fields.String("description");
-  } else if (event.kind == "scenario.step") {
-    if (fields.Has("caption")) {
-      caption_ = fields.String("caption");
+bool ClusterModel::ApplyHistory(const TraceEventView& event) {
+  std::optional<ev::HistoryOp> op = event.As<ev::HistoryOp>();
+  if (!op) return false;
+  ClientView& client = Client(ProcessName(std::string(op->process)));
+  if (op->f == HistoryFunction::kSend) {
+    client.producer = true;
+    switch (op->type) {
+      case HistoryType::kInvoke:
+        ++client.sends_invoked;
+        break;
+      case HistoryType::kOk:
+        ++client.sends_acked;
+        break;
+      case HistoryType::kFail:
+        ++client.sends_failed;
+        if (op->error) client.last_error = std::string(ErrorName(*op->error));
+        break;
+      case HistoryType::kInfo:
+        ++client.sends_unknown;
+        if (op->error) client.last_error = std::string(ErrorName(*op->error));
+        break;
+    }
+    return true;
+  }
+  client.consumer = true;
+  if (op->type != HistoryType::kOk || !op->records) return true;
+  // The consumer's position moves past each record; runs of records share a partition.
+  ConsumerPartitionView* partition = nullptr;
+  TpRef current;
+  for (const ev::PolledRecord& record : *op->records) {
+    if (partition == nullptr || !(record.tp == current)) {
+      current = record.tp;
+      partition = &client.partitions[record.tp.Name()];
+    }
+    partition->position = std::max(partition->position, record.offset + 1);
+    ++partition->records_consumed;
+    ++client.records_consumed;
+  }
+  return true;
+}
+
+bool ClusterModel::ApplyScenario(const TraceEventView& event) {
+  if (auto begin = event.As<ev::ScenarioBegin>()) {
+    scenario_name_ = std::string(begin->name);
+    description_ = std::string(begin->description);
+  } else if (auto step = event.As<ev::ScenarioStep>()) {
+    if (step->caption) {
+      caption_ = std::string(*step->caption);
       caption_time_us_ = event.time_us;
     }
+  } else {
+    return false;
   }
+  return true;
 }
 
-void ClusterModel::ApplyNetwork(const TraceEventView& event) {
-  if (event.kind == "net.partition") {
-    JsonFields fields(event.fields_json);
+bool ClusterModel::ApplyNetwork(const TraceEventView& event) {
+  if (auto cut = event.As<ev::NetPartition>()) {
     network_.partitioned = true;
-    network_.one_way = fields.Bool("one_way");
-    const std::string sides = fields.String("sides");
+    network_.one_way = cut->one_way;
+    const std::string sides(cut->sides);
     network_.sides += (network_.sides.empty() ? "" : "; ") + sides;
     network_.groups = ParseSides(sides);
     network_.cuts.push_back(network_.groups);
-  } else if (event.kind == "net.heal") {
+  } else if (event.Is<ev::NetHeal>()) {
     network_ = NetworkView{};
+  } else {
+    return false;
   }
+  return true;
 }
 
 }  // namespace ks

@@ -14,12 +14,15 @@
 #include <vector>
 
 #include "model/env/trace.h"
+#include "model/kafka/topic_partition.h"
 #include "sim/trace_stream.h"
 #include "viewer/log_view.h"
 
 namespace ks {
 
-class JsonFields;
+namespace ev {
+struct DiskCrashLoss;
+}
 
 struct NodeView {
   int32_t id = -1;
@@ -151,16 +154,20 @@ class ClusterModel {
   PartitionView& Partition(const std::string& name);
   ReplicaView& Replica(const std::string& partition, int32_t broker);
   void SetIsr(PartitionView& partition, std::vector<int32_t> isr);
-  void ApplyNode(const TraceEventView& event);
-  void ApplyReplica(const TraceEventView& event);
-  void ApplyController(const TraceEventView& event);
-  void ApplyLog(const TraceEventView& event);
-  void ApplyStorage(const TraceEventView& event, const JsonFields& fields, LogView& log);
-  void ApplyCrashLoss(const TraceEventView& event);
-  void ApplyHistory(const TraceEventView& event);
-  void ApplyConsumer(const TraceEventView& event);
-  void ApplyScenario(const TraceEventView& event);
-  void ApplyNetwork(const TraceEventView& event);
+  // Each folds the event if it is of its kinds; false if it is not.
+  bool ApplyNode(const TraceEventView& event);
+  bool ApplyReplica(const TraceEventView& event);
+  bool ApplyController(const TraceEventView& event);
+  bool ApplyLog(const TraceEventView& event);
+  bool ApplyHistory(const TraceEventView& event);
+  bool ApplyConsumer(const TraceEventView& event);
+  bool ApplyScenario(const TraceEventView& event);
+  bool ApplyNetwork(const TraceEventView& event);
+  void ApplyCrashLoss(int32_t node, const ev::DiskCrashLoss& loss);
+  LogView& LogOf(const TpRef& tp, int32_t node);
+  void TakePendingIndexEntries(int32_t node, LogView& log);
+  bool IsBroker(int32_t node) const;
+  ClientView& Client(std::string_view name);
 
   std::map<int32_t, NodeView> nodes_;
   std::map<std::string, PartitionView> partitions_;

@@ -22,9 +22,8 @@ void EventBatches::Read(const TraceReader* reader) {
       [&](const TraceEventView& event) {
         EventBatch& current = *batch;
         current.events.push_back(TraceEventView{event.seq, event.time_us, event.node,
-                                                current.text.Store(event.kind),
-                                                current.text.Store(event.fields_json),
-                                                event.kind_info, current.text.Store(event.data)});
+                                                current.text.Store(event.kind), event.kind_info,
+                                                current.text.Store(event.data)});
         if (current.events.size() < kEventsPerBatch) return true;
         consumer_gone = !Push(std::move(batch));
         batch = std::make_unique<EventBatch>();

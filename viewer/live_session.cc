@@ -22,12 +22,11 @@ void CheckForkPrefix(const TraceStore& old_store, const TraceStore& new_store) {
     const TraceEventView before = old_store.view(i);
     const TraceEventView after = new_store.view(i);
     const bool same = before.seq == after.seq && before.time_us == after.time_us &&
-                      before.node == after.node && before.kind == after.kind &&
-                      before.fields_json == after.fields_json;
+                      before.node == after.node && before.kind_info == after.kind_info &&
+                      before.data == after.data;
     KS_CHECK_MSG(same, "a fork parted from the run it replays at event " + std::to_string(i) +
-                           ": " + std::string(before.kind) + " " + std::string(before.fields_json) +
-                           " became " + std::string(after.kind) + " " +
-                           std::string(after.fields_json));
+                           ": " + std::string(before.kind) + " " + before.Json() + " became " +
+                           std::string(after.kind) + " " + after.Json());
   }
 }
 
@@ -167,9 +166,15 @@ bool LiveSession::RecordTrace(const std::string& path, const RunResult& result,
                               const std::string& program_version, const std::string& reproduce,
                               std::string* error) const {
   const std::string config = "{\"seed\":" + std::to_string(seed_) + "}";
-  TraceMetadata metadata{
-      program_version, scenario_path_, scenarios_.front()->name, SavedText(), seed_,
-      config,          reproduce,      &registry_.events()};
+  TraceMetadata metadata{program_version,
+                         scenario_path_,
+                         scenarios_.front()->name,
+                         SavedText(),
+                         seed_,
+                         config,
+                         reproduce,
+                         scenarios_.front()->world.wall_clock_start_ms,
+                         &registry_.events()};
   std::unique_ptr<TraceRecorder> recorder = TraceRecorder::Create(path, metadata, 0, error);
   if (recorder == nullptr) return false;
   for (size_t i = 0; i < store_->size(); ++i) {

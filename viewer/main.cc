@@ -121,9 +121,10 @@ int main(int argc, char** argv) {
   std::unique_ptr<ks::TraceStore> store;
   ks::ScenarioRegistry registry;
   std::unique_ptr<ks::LiveSession> session;
+  ks::RegisterAllVocabulary(registry);
   if (options.scenario_path.empty()) {
     const auto open_start = std::chrono::steady_clock::now();
-    store = ks::TraceStore::Open(options.trace_path, &error);
+    store = ks::TraceStore::Open(options.trace_path, registry.events(), &error);
     if (store == nullptr) {
       std::fprintf(stderr, "kafkasim-viewer: cannot open trace %s: %s\n",
                    options.trace_path.c_str(), error.c_str());
@@ -134,7 +135,6 @@ int main(int argc, char** argv) {
       return 0;
     }
   } else {
-    ks::RegisterAllVocabulary(registry);
     session = ks::LiveSession::Open(options.scenario_path, options.seed, registry, &error);
     if (session == nullptr) {
       std::fprintf(stderr, "kafkasim-viewer: %s\n", error.c_str());

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 
+#include "model/broker/broker_events.h"
+#include "model/check/checker_events.h"
+#include "model/controller/controller_events.h"
+#include "sim/scenario/scenario_events.h"
 #include "sim/trace_reader.h"
+#include "sim/world_events.h"
 #include "viewer/event_batches.h"
-#include "viewer/json_fields.h"
 
 namespace ks {
 namespace {
@@ -14,25 +18,33 @@ constexpr int8_t kMarkerFromFields = -2;
 
 // The marker of every event of `kind`, kNoMarker, or kMarkerFromFields when it depends on the
 // event's fields.
-int8_t MarkerForKind(std::string_view kind) {
-  if (kind == "node.crash" || kind == "node.restart" || kind == "node.pause" ||
-      kind == "node.resume" || kind == "node.stop" || kind == "net.partition" ||
-      kind == "net.heal" || kind == "disk.corrupt" || kind == "disk.full") {
-    return static_cast<int8_t>(MarkerKind::kFault);
+int8_t MarkerForKind(const EventKind* kind) {
+  for (const EventKind* fault :
+       {&EventKindOf<ev::NodeCrash>(), &EventKindOf<ev::NodeRestart>(),
+        &EventKindOf<ev::NodePause>(), &EventKindOf<ev::NodeResume>(), &EventKindOf<ev::NodeStop>(),
+        &EventKindOf<ev::NetPartition>(), &EventKindOf<ev::NetHeal>(),
+        &EventKindOf<ev::DiskCorrupt>(), &EventKindOf<ev::DiskFull>()}) {
+    if (kind == fault) return static_cast<int8_t>(MarkerKind::kFault);
   }
-  if (kind == "controller.election") return static_cast<int8_t>(MarkerKind::kElection);
-  if (kind == "replica.isr") return static_cast<int8_t>(MarkerKind::kIsrChange);
-  if (kind == "checker.violation") return static_cast<int8_t>(MarkerKind::kViolation);
-  if (kind == "scenario.step") return kMarkerFromFields;
+  if (kind == &EventKindOf<ev::ControllerElection>()) {
+    return static_cast<int8_t>(MarkerKind::kElection);
+  }
+  if (kind == &EventKindOf<ev::ReplicaIsr>()) return static_cast<int8_t>(MarkerKind::kIsrChange);
+  if (kind == &EventKindOf<ev::CheckerViolation>()) {
+    return static_cast<int8_t>(MarkerKind::kViolation);
+  }
+  if (kind == &EventKindOf<ev::ScenarioStep>()) return kMarkerFromFields;
   return kNoMarker;
 }
 
-std::optional<MarkerKind> MarkerFor(int8_t of_kind, std::string_view fields_json) {
+std::optional<MarkerKind> MarkerFor(int8_t of_kind, const TraceEventView& event) {
   if (of_kind >= 0) return static_cast<MarkerKind>(of_kind);
   if (of_kind == kNoMarker) return std::nullopt;
+  std::optional<ev::ScenarioStep> step = event.As<ev::ScenarioStep>();
+  if (!step) return std::nullopt;
   // A fault clicked in the viewer's live mode (or saved with the scenario): a fault, captioned.
-  if (fields_json.find("\"injected\":true") != std::string_view::npos) return MarkerKind::kFault;
-  if (fields_json.find("\"caption\"") != std::string_view::npos) return MarkerKind::kCaption;
+  if (step->injected.value_or(false)) return MarkerKind::kFault;
+  if (step->caption) return MarkerKind::kCaption;
   return std::nullopt;
 }
 
@@ -56,8 +68,9 @@ const char* MarkerKindName(MarkerKind kind) {
 
 TraceStore::TraceStore() { snapshots_.push_back(ClusterModel{}); }
 
-std::unique_ptr<TraceStore> TraceStore::Open(const std::string& path, std::string* error) {
-  std::unique_ptr<TraceReader> reader = TraceReader::Open(path, error);
+std::unique_ptr<TraceStore> TraceStore::Open(const std::string& path, const EventCatalog& catalog,
+                                             std::string* error) {
+  std::unique_ptr<TraceReader> reader = TraceReader::Open(path, error, &catalog);
   if (reader == nullptr) return nullptr;
   auto store = std::make_unique<TraceStore>();
   store->meta_ = reader->meta();
@@ -89,14 +102,13 @@ TraceStore::KindId TraceStore::Intern(std::string_view kind, const EventKind* ki
   kind_names_.push_back(stored);
   kind_infos_.push_back(kind_info);
   kind_ids_.emplace(stored, id);
-  marker_by_kind_.push_back(MarkerForKind(kind));
+  marker_by_kind_.push_back(MarkerForKind(kind_info));
   kinds_.insert(std::upper_bound(kinds_.begin(), kinds_.end(), kind), std::string(kind));
   return id;
 }
 
 void TraceStore::Append(const TraceEventView& event) {
   TraceEventView stored = event;
-  stored.fields_json = text_.Store(event.fields_json);
   stored.data = text_.Store(event.data);
   AppendStored(stored);
 }
@@ -104,13 +116,11 @@ void TraceStore::Append(const TraceEventView& event) {
 void TraceStore::AppendStored(const TraceEventView& event) {
   const TimeUs clock = clocks_.empty() ? event.time_us : std::max(clocks_.back(), event.time_us);
   const KindId kind = Intern(event.kind, event.kind_info);
-  const std::string_view fields = event.fields_json;
-  records_.push_back(Record{event.seq, event.time_us, fields.data(),
-                            static_cast<uint32_t>(fields.size()), event.node, kind,
-                            event.data.data(), static_cast<uint32_t>(event.data.size())});
+  records_.push_back(Record{event.seq, event.time_us, event.data.data(),
+                            static_cast<uint32_t>(event.data.size()), event.node, kind});
   clocks_.push_back(clock);
   const TraceEventView stored = view(records_.size() - 1);
-  if (std::optional<MarkerKind> marker = MarkerFor(marker_by_kind_[kind], fields)) {
+  if (std::optional<MarkerKind> marker = MarkerFor(marker_by_kind_[kind], stored)) {
     markers_.push_back({*marker, records_.size() - 1, clock});
   }
   tip_.Apply(stored);

@@ -28,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sim/event_catalog.h"
 #include "sim/trace_stream.h"
 #include "viewer/cluster_model.h"
 #include "viewer/text_arena.h"
@@ -51,9 +52,11 @@ class TraceStore {
   TraceStore();
   TraceStore(const TraceStore&) = delete;
   TraceStore& operator=(const TraceStore&) = delete;
-  // Reads the trace at `path`. Null with *error (the reader's message) if it is not a readable
-  // kafkasim trace of a schema this program knows.
-  static std::unique_ptr<TraceStore> Open(const std::string& path, std::string* error);
+  // Reads the trace at `path`, its events typed by `catalog` (every kind the program knows). Null
+  // with *error (the reader's message) if it is not a readable kafkasim trace of a schema this
+  // program knows.
+  static std::unique_ptr<TraceStore> Open(const std::string& path, const EventCatalog& catalog,
+                                          std::string* error);
 
   // Copies the event into the store (the view need not outlive the call) and folds it.
   void Append(const TraceEventView& event);
@@ -67,7 +70,6 @@ class TraceStore {
                           record.time_us,
                           record.node,
                           kind_names_[record.kind],
-                          std::string_view(record.fields, record.fields_size),
                           kind_infos_[record.kind],
                           std::string_view(record.data, record.data_size)};
   }
@@ -99,12 +101,10 @@ class TraceStore {
   struct Record {
     int64_t seq;
     TimeUs time_us;
-    const char* fields;  // in text_
-    uint32_t fields_size;
+    const char* data;  // the event's encoded fields, in text_
+    uint32_t data_size;
     int32_t node;
     KindId kind;
-    const char* data;  // the typed event's encoded fields, in text_
-    uint32_t data_size;
   };
   KindId Intern(std::string_view kind, const EventKind* kind_info);
   // Append() for an event whose fields already live in text_ (or an arena text_ adopts).

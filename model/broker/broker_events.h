@@ -1,6 +1,6 @@
 // The broker's trace events (docs/trace-schema.md, "Brokers, replication and the controller"):
 // the broker's own (broker.*), its replicas' (replica.*) and its replica fetchers' (fetcher.*).
-// Node: the broker. `tp` is the partition's name ("orders-0"); broker lists are lists of ids.
+// Node: the broker. `tp` is the partition ("orders-0" in JSON); broker lists are lists of ids.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include "model/coord/zk_events.h"
 #include "model/env/trace_event.h"
 #include "model/kafka/errors.h"
+#include "model/kafka/topic_partition.h"
 
 namespace ks {
 
@@ -74,7 +75,7 @@ struct BrokerRegisterFailed {
 // A partition of a ProduceRequest appended (or refused); last_offset -1 on error.
 struct BrokerProduce {
   static constexpr std::string_view kName = "broker.produce";
-  std::string_view tp;
+  TpRef tp;
   int32_t acks = 0;
   std::string_view client;
   int64_t base_offset = -1;
@@ -93,7 +94,7 @@ struct BrokerProduce {
 // An OffsetsForLeaderEpoch query answered.
 struct BrokerEpochQuery {
   static constexpr std::string_view kName = "broker.epoch_query";
-  std::string_view tp;
+  TpRef tp;
   int32_t from_broker = -1;
   int32_t epoch = -1;
   int32_t answer_epoch = -1;
@@ -125,7 +126,7 @@ struct BrokerStaleController {
 // A partition's log could not be opened: the replica stays offline.
 struct BrokerLogOffline {
   static constexpr std::string_view kName = "broker.log_offline";
-  std::string_view tp;
+  TpRef tp;
   std::string_view error;  // the error's text
   static void Fields(auto& e, auto& v) {
     v("tp", e.tp);
@@ -136,14 +137,14 @@ struct BrokerLogOffline {
 // StopReplica with delete=true removed a partition's files.
 struct BrokerPartitionDeleted {
   static constexpr std::string_view kName = "broker.partition_deleted";
-  std::string_view tp;
+  TpRef tp;
   static void Fields(auto& e, auto& v) { v("tp", e.tp); }
 };
 
 // A follower's leader has no known endpoint: it does not fetch until one is known.
 struct BrokerNoLeaderEndpoint {
   static constexpr std::string_view kName = "broker.no_leader_endpoint";
-  std::string_view tp;
+  TpRef tp;
   int32_t leader = -1;
   static void Fields(auto& e, auto& v) {
     v("tp", e.tp);
@@ -156,7 +157,7 @@ struct BrokerNoLeaderEndpoint {
 // A LeaderAndIsr applied: the replica's role and state now.
 struct ReplicaRoleChange {
   static constexpr std::string_view kName = "replica.role";
-  std::string_view tp;
+  TpRef tp;
   ReplicaRole role = ReplicaRole::kNone;
   int32_t leader = -1;
   int32_t leader_epoch = -1;
@@ -179,7 +180,7 @@ struct ReplicaRoleChange {
 // The log end offset after every append or truncation.
 struct ReplicaLeo {
   static constexpr std::string_view kName = "replica.leo";
-  std::string_view tp;
+  TpRef tp;
   int64_t leo = 0;
   static void Fields(auto& e, auto& v) {
     v("tp", e.tp);
@@ -190,7 +191,7 @@ struct ReplicaLeo {
 // The high watermark moved.
 struct ReplicaHw {
   static constexpr std::string_view kName = "replica.hw";
-  std::string_view tp;
+  TpRef tp;
   int64_t hw = 0;
   int64_t leo = 0;
   HwSource by = HwSource::kLeader;
@@ -205,7 +206,7 @@ struct ReplicaHw {
 // The leader learned a follower's LEO from its fetch.
 struct ReplicaFollowerLeo {
   static constexpr std::string_view kName = "replica.follower_leo";
-  std::string_view tp;
+  TpRef tp;
   int32_t follower = -1;
   int64_t leo = 0;
   static void Fields(auto& e, auto& v) {
@@ -218,7 +219,7 @@ struct ReplicaFollowerLeo {
 // The leader found ISR members out of sync (by lag time, or by message count before KIP-16).
 struct ReplicaOutOfSync {
   static constexpr std::string_view kName = "replica.out_of_sync";
-  std::string_view tp;
+  TpRef tp;
   IntList<int32_t> replicas;
   IsrLagMode mode = IsrLagMode::kTime;
   static void Fields(auto& e, auto& v) {
@@ -231,7 +232,7 @@ struct ReplicaOutOfSync {
 // An AlterPartition sent.
 struct ReplicaIsrProposed {
   static constexpr std::string_view kName = "replica.isr_proposed";
-  std::string_view tp;
+  TpRef tp;
   IsrChange change = IsrChange::kExpand;
   IntList<int32_t> proposed;
   IntList<int32_t> isr;
@@ -246,7 +247,7 @@ struct ReplicaIsrProposed {
 // The controller accepted an ISR change.
 struct ReplicaIsr {
   static constexpr std::string_view kName = "replica.isr";
-  std::string_view tp;
+  TpRef tp;
   IsrChange change = IsrChange::kExpand;
   IntList<int32_t> isr;
   int32_t partition_epoch = -1;
@@ -263,7 +264,7 @@ struct ReplicaIsr {
 // The controller refused an ISR change.
 struct ReplicaIsrRejected {
   static constexpr std::string_view kName = "replica.isr_rejected";
-  std::string_view tp;
+  TpRef tp;
   ErrorCode error = ErrorCode::kNone;
   static void Fields(auto& e, auto& v) {
     v("tp", e.tp);
@@ -274,7 +275,7 @@ struct ReplicaIsrRejected {
 // The follower cut its log's tail (`reason` says why, with the offsets that decided it).
 struct ReplicaTruncate {
   static constexpr std::string_view kName = "replica.truncate";
-  std::string_view tp;
+  TpRef tp;
   int64_t from_leo = 0;
   int64_t to = 0;
   std::string_view reason;
@@ -291,7 +292,7 @@ struct ReplicaTruncate {
 // A LeaderAndIsr older than what the replica knows, ignored; `role` is the one it asked for.
 struct ReplicaStaleState {
   static constexpr std::string_view kName = "replica.stale_state";
-  std::string_view tp;
+  TpRef tp;
   ReplicaRole role = ReplicaRole::kNone;
   int32_t state_epoch = -1;
   int32_t leader_epoch = -1;
@@ -306,7 +307,7 @@ struct ReplicaStaleState {
 // A disk error while becoming leader (the leader-epoch checkpoint).
 struct ReplicaError {
   static constexpr std::string_view kName = "replica.error";
-  std::string_view tp;
+  TpRef tp;
   std::string_view error;  // the Status text
   static void Fields(auto& e, auto& v) {
     v("tp", e.tp);
@@ -322,7 +323,7 @@ struct ReplicaError {
 struct FetcherError {
   static constexpr std::string_view kName = "fetcher.error";
   std::optional<int32_t> leader;
-  std::optional<std::string_view> tp;
+  std::optional<TpRef> tp;
   std::string_view reason;
   static void Fields(auto& e, auto& v) {
     v("leader", e.leader);

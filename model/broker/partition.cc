@@ -59,7 +59,7 @@ Partition::Partition(Env& env, const BrokerConfig& config, BrokerId local_id, To
 }
 
 void Partition::TraceRole() {
-  env_.Trace(ev::ReplicaRoleChange{.tp = tp_.Name(),
+  env_.Trace(ev::ReplicaRoleChange{.tp = tp_,
                                    .role = role_,
                                    .leader = leader_,
                                    .leader_epoch = leader_epoch_,
@@ -70,7 +70,7 @@ void Partition::TraceRole() {
 }
 
 void Partition::TraceIsr(IsrChange change) {
-  env_.Trace(ev::ReplicaIsr{.tp = tp_.Name(),
+  env_.Trace(ev::ReplicaIsr{.tp = tp_,
                             .change = change,
                             .isr = isr_,
                             .partition_epoch = partition_epoch_,
@@ -97,10 +97,8 @@ bool Partition::AcceptState(const LeaderAndIsrPartitionState& state, ReplicaRole
       (state.leader_epoch == leader_epoch_ && role_ != ReplicaRole::kNone)) {
     // The same epoch again is normal (a new controller re-sends every state): ignore quietly.
     if (state.leader_epoch == leader_epoch_) return false;
-    env_.Trace(ev::ReplicaStaleState{.tp = tp_.Name(),
-                                     .role = role,
-                                     .state_epoch = state.leader_epoch,
-                                     .leader_epoch = leader_epoch_});
+    env_.Trace(ev::ReplicaStaleState{
+        .tp = tp_, .role = role, .state_epoch = state.leader_epoch, .leader_epoch = leader_epoch_});
     return false;
   }
   leader_ = state.leader;
@@ -124,7 +122,7 @@ bool Partition::MakeLeader(const LeaderAndIsrPartitionState& state) {
   leader_epoch_start_offset_ = log_->log_end_offset();
   if (Status s = log_->leader_epoch_cache().Assign(leader_epoch_, leader_epoch_start_offset_);
       !s.ok()) {
-    env_.Trace(ev::ReplicaError{.tp = tp_.Name(), .error = s.ToString()});
+    env_.Trace(ev::ReplicaError{.tp = tp_, .error = s.ToString()});
   }
   // Followers' LEOs are unknown until they fetch in this epoch; a replica in the ISR is
   // presumed caught up now, so it is not shrunk before it had a chance to fetch.
@@ -197,7 +195,7 @@ KafkaError Partition::AppendAsLeader(std::string* records, int16_t acks,
   }
   KafkaError error = log_->AppendAsLeader(records, leader_epoch_, info, origin);
   if (!error.ok()) return error;
-  env_.Trace(ev::ReplicaLeo{.tp = tp_.Name(), .leo = log_->log_end_offset()});
+  env_.Trace(ev::ReplicaLeo{.tp = tp_, .leo = log_->log_end_offset()});
   // With no follower in the maximal ISR the HW moves at once (a single-replica ISR).
   MaybeIncrementHighWatermark();
   CheckInvariants();
@@ -259,7 +257,7 @@ bool Partition::UpdateFollowerFetchState(BrokerId follower, int64_t fetch_offset
   state.last_fetch_us = now;
   state.last_fetch_leader_log_end_offset = leader_leo;
   if (leo_changed) {
-    env_.Trace(ev::ReplicaFollowerLeo{.tp = tp_.Name(), .follower = follower, .leo = fetch_offset});
+    env_.Trace(ev::ReplicaFollowerLeo{.tp = tp_, .follower = follower, .leo = fetch_offset});
   }
   // Expansion: a follower outside the ISR that has caught up joins it (one proposal at a time).
   if (!pending_isr_ && !Contains(isr_, follower) && Contains(replicas_, follower) &&
@@ -300,8 +298,8 @@ bool Partition::MaybeIncrementHighWatermark() {
 void Partition::SetHighWatermark(int64_t high_watermark, HwSource source) {
   if (high_watermark == high_watermark_) return;
   high_watermark_ = high_watermark;
-  env_.Trace(ev::ReplicaHw{
-      .tp = tp_.Name(), .hw = high_watermark_, .leo = log_->log_end_offset(), .by = source});
+  env_.Trace(
+      ev::ReplicaHw{.tp = tp_, .hw = high_watermark_, .leo = log_->log_end_offset(), .by = source});
   CheckInvariants();
 }
 
@@ -334,8 +332,7 @@ void Partition::MaybeShrinkIsr() {
     (out_of_sync ? removed : kept).push_back(id);
   }
   if (removed.empty()) return;
-  env_.Trace(
-      ev::ReplicaOutOfSync{.tp = tp_.Name(), .replicas = removed, .mode = config_.isr_lag_mode});
+  env_.Trace(ev::ReplicaOutOfSync{.tp = tp_, .replicas = removed, .mode = config_.isr_lag_mode});
   ProposeIsr(kept, IsrChange::kShrink);
 }
 
@@ -348,8 +345,8 @@ void Partition::ProposeIsr(std::vector<BrokerId> new_isr, IsrChange change) {
   request.partition_epoch = partition_epoch_;
   pending_isr_ = std::move(new_isr);
   pending_request_ = request;
-  env_.Trace(ev::ReplicaIsrProposed{
-      .tp = tp_.Name(), .change = change, .proposed = *pending_isr_, .isr = isr_});
+  env_.Trace(
+      ev::ReplicaIsrProposed{.tp = tp_, .change = change, .proposed = *pending_isr_, .isr = isr_});
   if (propose_isr_) propose_isr_(request);
   // An expansion counts at once for the HW (the maximal ISR).
   MaybeIncrementHighWatermark();
@@ -364,7 +361,7 @@ void Partition::RetryPendingIsrChange() {
 void Partition::OnAlterPartitionResponse(const AlterPartitionResponse& response) {
   if (!pending_isr_ || role_ != ReplicaRole::kLeader) return;
   if (response.error != ErrorCode::kNone) {
-    env_.Trace(ev::ReplicaIsrRejected{.tp = tp_.Name(), .error = response.error});
+    env_.Trace(ev::ReplicaIsrRejected{.tp = tp_, .error = response.error});
     pending_isr_.reset();
     pending_request_.reset();
     return;
@@ -403,7 +400,7 @@ EpochEndOffset Partition::EndOffsetForEpoch(int32_t leader_epoch) const {
 KafkaError Partition::AppendAsFollower(std::string_view records, LogAppendInfo* info) {
   KafkaError error = log_->AppendAsFollower(records, info);
   if (!error.ok()) return error;
-  env_.Trace(ev::ReplicaLeo{.tp = tp_.Name(), .leo = log_->log_end_offset()});
+  env_.Trace(ev::ReplicaLeo{.tp = tp_, .leo = log_->log_end_offset()});
   CheckInvariants();
   return KafkaError::None();
 }
@@ -423,13 +420,10 @@ KafkaError Partition::TruncateTo(int64_t offset, std::string_view reason) {
   if (offset >= leo) return KafkaError::None();
   KafkaError error = log_->Truncate(offset);
   if (!error.ok()) return error;
-  env_.Trace(ev::ReplicaTruncate{.tp = tp_.Name(),
-                                 .from_leo = leo,
-                                 .to = offset,
-                                 .reason = reason,
-                                 .mode = config_.truncation_mode});
+  env_.Trace(ev::ReplicaTruncate{
+      .tp = tp_, .from_leo = leo, .to = offset, .reason = reason, .mode = config_.truncation_mode});
   if (high_watermark_ > offset) SetHighWatermark(offset, HwSource::kTruncation);
-  env_.Trace(ev::ReplicaLeo{.tp = tp_.Name(), .leo = log_->log_end_offset()});
+  env_.Trace(ev::ReplicaLeo{.tp = tp_, .leo = log_->log_end_offset()});
   CheckInvariants();
   return KafkaError::None();
 }

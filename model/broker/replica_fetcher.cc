@@ -170,7 +170,7 @@ void ReplicaFetcher::TruncateOnEpochAnswer(Partition& partition, State& state,
   }
   KafkaError error = partition.TruncateTo(truncate_to, reason);
   if (!error.ok()) {
-    env_.Trace(ev::FetcherError{.tp = partition.tp().Name(), .reason = error.ToString()});
+    env_.Trace(ev::FetcherError{.tp = partition.tp(), .reason = error.ToString()});
   }
   state.truncating = false;
   state.fetch_offset = partition.log_end_offset();
@@ -189,7 +189,7 @@ void ReplicaFetcher::WalkBack(Partition& partition, State& state, int64_t trunca
     if (!status.ok()) error = KafkaError(ErrorCode::kKafkaStorageError, status.ToString());
   }
   if (!error.ok()) {
-    env_.Trace(ev::FetcherError{.tp = partition.tp().Name(), .reason = error.ToString()});
+    env_.Trace(ev::FetcherError{.tp = partition.tp(), .reason = error.ToString()});
   }
   state.fetch_offset = partition.log_end_offset();
   // Each step lowers our latest epoch; if it could not, stop rather than ask forever.
@@ -204,7 +204,7 @@ void ReplicaFetcher::OnEpochResponse(const OffsetsForLeaderEpochResponse& respon
     Partition* partition = lookup_(answer.tp);
     if (partition == nullptr) continue;
     if (answer.error != ErrorCode::kNone) {
-      env_.Trace(ev::FetcherError{.tp = answer.tp.Name(), .reason = ErrorName(answer.error)});
+      env_.Trace(ev::FetcherError{.tp = answer.tp, .reason = ErrorName(answer.error)});
       any_error = true;
       continue;  // retried after the backoff, or replaced by a newer LeaderAndIsr
     }
@@ -235,7 +235,7 @@ void ReplicaFetcher::OnFetchResponse(const FetchResponse& response) {
     }
     if (data.error != ErrorCode::kNone) {
       had_error = true;
-      env_.Trace(ev::FetcherError{.tp = data.tp.Name(), .reason = ErrorName(data.error)});
+      env_.Trace(ev::FetcherError{.tp = data.tp, .reason = ErrorName(data.error)});
       continue;
     }
     if (!data.records.empty()) {
@@ -243,7 +243,7 @@ void ReplicaFetcher::OnFetchResponse(const FetchResponse& response) {
       KafkaError error = partition->AppendAsFollower(data.records, &info);
       if (!error.ok()) {
         had_error = true;
-        env_.Trace(ev::FetcherError{.tp = data.tp.Name(), .reason = error.ToString()});
+        env_.Trace(ev::FetcherError{.tp = data.tp, .reason = error.ToString()});
         continue;
       }
     }

@@ -59,7 +59,7 @@ Partition* ReplicaManager::GetOrCreatePartition(const TopicPartition& tp,
   std::unique_ptr<Log> log;
   KafkaError error = Log::Open(env_, tp.topic, tp.partition, settings.log, &log);
   if (!error.ok()) {
-    env_.Trace(ev::BrokerLogOffline{.tp = tp.Name(), .error = error.ToString()});
+    env_.Trace(ev::BrokerLogOffline{.tp = tp, .error = error.ToString()});
     return nullptr;
   }
   auto partition =
@@ -160,7 +160,7 @@ ProducePartitionResponse ReplicaManager::AppendToPartition(
     result.log_start_offset = partition->log_start_offset();
     if (required_acks == kAcksAll) *required_offset = info.last_offset + 1;
   }
-  env_.Trace(ev::BrokerProduce{.tp = entry.tp.Name(),
+  env_.Trace(ev::BrokerProduce{.tp = entry.tp,
                                .acks = required_acks,
                                .client = client_id,
                                .base_offset = result.base_offset,
@@ -366,7 +366,7 @@ void ReplicaManager::HandleOffsetsForLeaderEpoch(NodeId from,
       if (answer.error == ErrorCode::kNone)
         answer = partition->EndOffsetForEpoch(query.leader_epoch);
     }
-    env_.Trace(ev::BrokerEpochQuery{.tp = query.tp.Name(),
+    env_.Trace(ev::BrokerEpochQuery{.tp = query.tp,
                                     .from_broker = request.replica_id,
                                     .epoch = query.leader_epoch,
                                     .answer_epoch = answer.leader_epoch,
@@ -396,7 +396,7 @@ void ReplicaManager::StartFetching(const TopicPartition& tp, BrokerId leader,
   StopFetching(tp);
   const NodeId node = metadata_.NodeOf(leader);
   if (node == kNoNode) {
-    env_.Trace(ev::BrokerNoLeaderEndpoint{.tp = tp.Name(), .leader = leader});
+    env_.Trace(ev::BrokerNoLeaderEndpoint{.tp = tp, .leader = leader});
     return;
   }
   auto& fetcher = fetchers_[leader];
@@ -492,7 +492,7 @@ void ReplicaManager::HandleStopReplica(NodeId from, const StopReplicaRequest& re
       for (const std::string& file : disk.List(tp.Name() + "/")) disk.Delete(file);
       partitions_.erase(tp);
       settings_.erase(tp);
-      env_.Trace(ev::BrokerPartitionDeleted{.tp = tp.Name()});
+      env_.Trace(ev::BrokerPartitionDeleted{.tp = tp});
     }
     NotifyResign(tp, /*leader_epoch=*/-1);  // StopReplica carries no epoch (Kafka's None)
   }

@@ -6,6 +6,7 @@
 
 #include "model/check/checkers.h"
 #include "model/env/trace_event.h"
+#include "model/kafka/topic_partition.h"
 
 namespace ks::ev {
 
@@ -13,7 +14,7 @@ namespace ks::ev {
 struct CheckerViolation {
   static constexpr std::string_view kName = "checker.violation";
   Checker checker = Checker::kLostWrites;
-  std::string_view tp;
+  TpRef tp;
   IntList<int64_t> offsets;
   IntList<int32_t> replicas;
   std::string_view detail;

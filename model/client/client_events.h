@@ -11,6 +11,7 @@
 #include "model/client/producer.h"
 #include "model/env/trace_event.h"
 #include "model/kafka/errors.h"
+#include "model/kafka/topic_partition.h"
 
 namespace ks {
 
@@ -23,19 +24,19 @@ inline std::string_view TraceName(HistoryFunction f) { return HistoryFunctionNam
 
 namespace ev {
 
-// One record a poll returned: [partition, offset, value] (value null for a tombstone).
+// One record a poll returned: [tp, offset, value] (value null for a tombstone).
 struct PolledRecord {
-  int32_t partition = -1;
+  TpRef tp;
   int64_t offset = -1;
   std::optional<std::string_view> value;
   static void Fields(auto& e, auto& v) {
-    v("partition", e.partition);
+    v("tp", e.tp);
     v("offset", e.offset);
     v("value", e.value);
   }
 };
 
-// One step of a client operation (HistoryRecorder, model/client/history.h). Sends carry topic,
+// One step of a client operation (HistoryRecorder, model/client/history.h). Sends carry the
 // partition, key (absent: a null key), value, and offset (ok) or error (fail, info); a poll's ok
 // carries the records it returned.
 struct HistoryOp {
@@ -44,8 +45,7 @@ struct HistoryOp {
   std::string_view process;
   HistoryType type = HistoryType::kInvoke;
   HistoryFunction f = HistoryFunction::kSend;
-  std::optional<std::string_view> topic;
-  std::optional<int32_t> partition;
+  std::optional<TpRef> tp;  // the partition -1 until the producer chose it
   std::optional<std::string_view> key;
   std::optional<std::string_view> value;
   std::optional<int64_t> offset;
@@ -56,8 +56,7 @@ struct HistoryOp {
     v("process", e.process);
     v("type", e.type);
     v("f", e.f);
-    v("topic", e.topic);
-    v("partition", e.partition);
+    v("tp", e.tp);
     v("key", e.key);
     v("value", e.value);
     v("offset", e.offset);
@@ -101,15 +100,13 @@ struct ConsumerMetadata : ClientMetadata {
   static constexpr std::string_view kName = "consumer.metadata";
 };
 
-// One batch of a ProduceRequest: [topic, partition, records, attempt] (attempt 1: first send).
+// One batch of a ProduceRequest: [tp, records, attempt] (attempt 1: the first send).
 struct SentBatch {
-  std::string_view topic;
-  int32_t partition = 0;
+  TpRef tp;
   int64_t records = 0;
   int32_t attempt = 0;
   static void Fields(auto& e, auto& v) {
-    v("topic", e.topic);
-    v("partition", e.partition);
+    v("tp", e.tp);
     v("records", e.records);
     v("attempt", e.attempt);
   }
@@ -132,15 +129,13 @@ struct ProducerRequestSent {
   }
 };
 
-// One partition of a ProduceResponse: [topic, partition, error, base_offset].
+// One partition of a ProduceResponse: [tp, error, base_offset].
 struct ProducedPartition {
-  std::string_view topic;
-  int32_t partition = 0;
+  TpRef tp;
   ErrorCode error = ErrorCode::kNone;
   int64_t base_offset = -1;
   static void Fields(auto& e, auto& v) {
-    v("topic", e.topic);
-    v("partition", e.partition);
+    v("tp", e.tp);
     v("error", e.error);
     v("base_offset", e.base_offset);
   }
@@ -176,15 +171,13 @@ struct ProducerRequestTimeout {
 struct ProducerRetry {
   static constexpr std::string_view kName = "producer.retry";
   std::string_view client;
-  std::string_view topic;
-  int32_t partition = 0;
+  TpRef tp;
   int64_t records = 0;
   int32_t attempt = 0;  // sends so far
   ErrorCode error = ErrorCode::kNone;
   static void Fields(auto& e, auto& v) {
     v("client", e.client);
-    v("topic", e.topic);
-    v("partition", e.partition);
+    v("tp", e.tp);
     v("records", e.records);
     v("attempt", e.attempt);
     v("error", e.error);
@@ -195,16 +188,14 @@ struct ProducerRetry {
 struct ProducerBatchFailed {
   static constexpr std::string_view kName = "producer.batch_failed";
   std::string_view client;
-  std::string_view topic;
-  int32_t partition = 0;
+  TpRef tp;
   int64_t records = 0;
   int32_t attempts = 0;
   ErrorCode error = ErrorCode::kNone;
   SendOutcome outcome = SendOutcome::kFailed;
   static void Fields(auto& e, auto& v) {
     v("client", e.client);
-    v("topic", e.topic);
-    v("partition", e.partition);
+    v("tp", e.tp);
     v("records", e.records);
     v("attempts", e.attempts);
     v("error", e.error);
@@ -212,18 +203,15 @@ struct ProducerBatchFailed {
   }
 };
 
-// One partition of a FetchResponse: [topic, partition, error, fetch_offset, records decoded,
-// high_watermark].
+// One partition of a FetchResponse: [tp, error, fetch_offset, records decoded, high_watermark].
 struct FetchedPartition {
-  std::string_view topic;
-  int32_t partition = 0;
+  TpRef tp;
   ErrorCode error = ErrorCode::kNone;
   int64_t fetch_offset = 0;
   int64_t records = 0;
   int64_t high_watermark = -1;
   static void Fields(auto& e, auto& v) {
-    v("topic", e.topic);
-    v("partition", e.partition);
+    v("tp", e.tp);
     v("error", e.error);
     v("fetch_offset", e.fetch_offset);
     v("records", e.records);
@@ -249,14 +237,12 @@ struct ConsumerFetch {
 struct ConsumerReset {
   static constexpr std::string_view kName = "consumer.reset";
   std::string_view client;
-  std::string_view topic;
-  int32_t partition = 0;
+  TpRef tp;
   OffsetResetPolicy strategy = OffsetResetPolicy::kLatest;
   int64_t offset = 0;
   static void Fields(auto& e, auto& v) {
     v("client", e.client);
-    v("topic", e.topic);
-    v("partition", e.partition);
+    v("tp", e.tp);
     v("strategy", e.strategy);
     v("offset", e.offset);
   }
@@ -266,13 +252,11 @@ struct ConsumerReset {
 struct ConsumerError {
   static constexpr std::string_view kName = "consumer.error";
   std::string_view client;
-  std::string_view topic;
-  int32_t partition = 0;
+  TpRef tp;
   ErrorCode error = ErrorCode::kNone;
   static void Fields(auto& e, auto& v) {
     v("client", e.client);
-    v("topic", e.topic);
-    v("partition", e.partition);
+    v("tp", e.tp);
     v("error", e.error);
   }
 };

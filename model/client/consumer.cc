@@ -304,8 +304,7 @@ void KafkaConsumer::HandleListOffsetsResponse(const ListOffsetsResponse& respons
     return;
   }
   env_.Trace(ev::ConsumerReset{.client = client_name_,
-                               .topic = response.tp.topic,
-                               .partition = response.tp.partition,
+                               .tp = response.tp,
                                .strategy = *state.reset,
                                .offset = response.offset});
   state.reset.reset();
@@ -346,8 +345,7 @@ void KafkaConsumer::HandleFetchResponse(NodeId from, const FetchResponse& respon
     }
     if (tracing) {
       fetched.push_back(
-          ev::FetchedPartition{.topic = p.tp.topic,
-                               .partition = p.tp.partition,
+          ev::FetchedPartition{.tp = p.tp,
                                .error = p.error,
                                .fetch_offset = fetch_offset,
                                .records = static_cast<int64_t>(state.buffered.size() - before),

@@ -29,8 +29,7 @@ void HistoryRecorder::SendInvoke(int64_t op, std::string_view topic, int32_t par
                            .process = process_,
                            .type = HistoryType::kInvoke,
                            .f = HistoryFunction::kSend,
-                           .topic = topic,
-                           .partition = partition,
+                           .tp = TpRef(topic, partition),
                            .key = key,
                            .value = value});
 }
@@ -42,8 +41,7 @@ void HistoryRecorder::SendComplete(int64_t op, HistoryType type, std::string_vie
                       .process = process_,
                       .type = type,
                       .f = HistoryFunction::kSend,
-                      .topic = topic,
-                      .partition = partition,
+                      .tp = TpRef(topic, partition),
                       .key = key,
                       .value = value};
   if (type == HistoryType::kOk) {
@@ -76,8 +74,10 @@ HistoryOp ToHistoryOp(int64_t seq, TimeUs time_us, NodeId node, const ev::Histor
   op.process = std::string(event.process);
   op.type = event.type;
   op.f = event.f;
-  op.topic = std::string(event.topic.value_or(""));
-  op.partition = event.partition.value_or(-1);
+  if (event.tp.has_value()) {
+    op.topic = std::string(event.tp->topic);
+    op.partition = event.tp->partition;
+  }
   if (event.key.has_value()) op.key = std::string(*event.key);
   op.value = std::string(event.value.value_or(""));
   op.offset = event.offset.value_or(-1);
@@ -85,7 +85,7 @@ HistoryOp ToHistoryOp(int64_t seq, TimeUs time_us, NodeId node, const ev::Histor
   if (event.records.has_value()) {
     for (const ev::PolledRecord& record : *event.records) {
       HistoryRecord& copy = op.records.emplace_back();
-      copy.partition = record.partition;
+      copy.partition = record.tp.partition;
       copy.offset = record.offset;
       if (record.value.has_value()) copy.value = std::string(*record.value);
     }

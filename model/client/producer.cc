@@ -396,8 +396,7 @@ void KafkaProducer::SendRequest(NodeId node, std::vector<BatchPtr> batches) {
       request->partitions.push_back(ProducePartitionData{batch->tp, batch->bytes});
     }
     if (tracing) {
-      sent.push_back(ev::SentBatch{.topic = batch->tp.topic,
-                                   .partition = batch->tp.partition,
+      sent.push_back(ev::SentBatch{.tp = batch->tp,
                                    .records = static_cast<int64_t>(batch->callbacks.size()),
                                    .attempt = batch->attempts});
     }
@@ -469,10 +468,8 @@ void KafkaProducer::HandleProduceResponse(NodeId from, const ProduceResponse& re
   bool stale_metadata = false;
   for (const ProducePartitionResponse& p : response.partitions) {
     if (tracing) {
-      outcomes.push_back(ev::ProducedPartition{.topic = p.tp.topic,
-                                               .partition = p.tp.partition,
-                                               .error = p.error,
-                                               .base_offset = p.base_offset});
+      outcomes.push_back(
+          ev::ProducedPartition{.tp = p.tp, .error = p.error, .base_offset = p.base_offset});
     }
     for (BatchPtr& batch : request.batches) {
       if (batch == nullptr || batch->tp != p.tp) continue;
@@ -541,8 +538,7 @@ void KafkaProducer::RetryOrFail(BatchPtr batch, ErrorCode error) {
     ++retries_;
     batch->retry_at = now + MillisecondsToUs(config_.retry_backoff_ms);
     env_.Trace(ev::ProducerRetry{.client = client_name_,
-                                 .topic = batch->tp.topic,
-                                 .partition = batch->tp.partition,
+                                 .tp = batch->tp,
                                  .records = static_cast<int64_t>(batch->callbacks.size()),
                                  .attempt = batch->attempts,
                                  .error = error});
@@ -563,8 +559,7 @@ void KafkaProducer::Complete(BatchPtr batch, SendOutcome outcome, ErrorCode erro
   if (outcome != SendOutcome::kOk) {
     last_error_ = error;
     env_.Trace(ev::ProducerBatchFailed{.client = client_name_,
-                                       .topic = batch->tp.topic,
-                                       .partition = batch->tp.partition,
+                                       .tp = batch->tp,
                                        .records = static_cast<int64_t>(batch->callbacks.size()),
                                        .attempts = batch->attempts,
                                        .error = error,

@@ -188,10 +188,8 @@ void ConsumerWorkload::OnPoll(PollResult& result) {
   ++polls_;
   if (!result.error.ok()) {
     ++errors_;
-    env_.Trace(ev::ConsumerError{.client = options_.client_name,
-                                 .topic = result.error_tp.topic,
-                                 .partition = result.error_tp.partition,
-                                 .error = result.error.code()});
+    env_.Trace(ev::ConsumerError{
+        .client = options_.client_name, .tp = result.error_tp, .error = result.error.code()});
   }
   if (result.records.empty()) return;
   consumed_ += static_cast<int64_t>(result.records.size());
@@ -203,8 +201,7 @@ void ConsumerWorkload::OnPoll(PollResult& result) {
   for (const ConsumerRecord& record : result.records) {
     std::optional<std::string_view> value;
     if (record.value.has_value()) value = *record.value;
-    polled_.push_back(ev::PolledRecord{
-        .partition = record.tp.partition, .offset = record.offset, .value = value});
+    polled_.push_back(ev::PolledRecord{.tp = record.tp, .offset = record.offset, .value = value});
   }
   const int64_t op = history_->NextOp();
   history_->PollInvoke(op);

@@ -155,19 +155,18 @@ void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then
         }
         auto finish = Countdown(ids.size(), [registrations, then] { then(*registrations); });
         for (BrokerId id : ids) {
-          zk_.GetData(zk_paths::BrokerPath(id), false,
-                      [registrations, id, finish](const ZkResult& data) {
-                        std::optional<zk_paths::BrokerRegistration> decoded =
-                            data.ok() ? zk_paths::DecodeBrokerRegistration(data.data)
-                                      : std::nullopt;
-                        if (decoded) {
-                          Registration& r = (*registrations)[id];
-                          r.node = decoded->node;
-                          r.epoch = data.stat.czxid;
-                          r.previous_epoch = decoded->previous_epoch.value_or(-1);
-                        }
-                        finish();
-                      });
+          zk_.GetData(
+              zk_paths::BrokerPath(id), false, [registrations, id, finish](const ZkResult& data) {
+                std::optional<zk_paths::BrokerRegistration> decoded =
+                    data.ok() ? zk_paths::DecodeBrokerRegistration(data.data) : std::nullopt;
+                if (decoded) {
+                  Registration& r = (*registrations)[id];
+                  r.node = decoded->node;
+                  r.epoch = data.stat.czxid;
+                  r.previous_epoch = decoded->previous_epoch.value_or(-1);
+                }
+                finish();
+              });
         }
       }));
 }
@@ -446,7 +445,7 @@ Controller::StateChanges Controller::ChangesForNewOrOfflinePartitions() {
 
 void Controller::TraceElection(const TopicPartition& tp, const PartitionStateData& state,
                                Election election) {
-  env_.Trace(ev::ControllerElection{.tp = tp.Name(),
+  env_.Trace(ev::ControllerElection{.tp = tp,
                                     .leader = state.leader,
                                     .leader_epoch = state.leader_epoch,
                                     .isr = state.isr,
@@ -549,7 +548,7 @@ void Controller::WriteStatesReporting(StateChanges changes,
           } else {
             PartitionView& view = partitions_[tp];
             if (view.state.elr != with_epoch.elr) {
-              env_.Trace(ev::ControllerElr{.tp = tp.Name(),
+              env_.Trace(ev::ControllerElr{.tp = tp,
                                            .elr = with_epoch.elr,
                                            .isr = with_epoch.isr,
                                            .leader = with_epoch.leader,
@@ -558,7 +557,7 @@ void Controller::WriteStatesReporting(StateChanges changes,
             view.state = with_epoch;
             view.zk_version = version;
             written->push_back(tp);
-            env_.Trace(ev::ControllerPartitionState{.tp = tp.Name(),
+            env_.Trace(ev::ControllerPartitionState{.tp = tp,
                                                     .leader = with_epoch.leader,
                                                     .leader_epoch = with_epoch.leader_epoch,
                                                     .isr = with_epoch.isr,
@@ -703,7 +702,7 @@ void Controller::HandleAlterPartition(NodeId from, const AlterPartitionRequest& 
       response->isr = it->second.state.isr;
       response->partition_epoch = it->second.zk_version;
     }
-    env_.Trace(ev::ControllerAlterPartition{.tp = request.tp.Name(),
+    env_.Trace(ev::ControllerAlterPartition{.tp = request.tp,
                                             .from_broker = request.broker_id,
                                             .proposed = request.new_isr,
                                             .error = error});

@@ -10,6 +10,7 @@
 #include "model/controller/partition_rules.h"
 #include "model/env/trace_event.h"
 #include "model/kafka/errors.h"
+#include "model/kafka/topic_partition.h"
 
 namespace ks {
 
@@ -89,7 +90,7 @@ struct ControllerUncleanShutdown {
 
 struct ControllerElection {
   static constexpr std::string_view kName = "controller.election";
-  std::string_view tp;
+  TpRef tp;
   int32_t leader = -1;
   int32_t leader_epoch = -1;
   IntList<int32_t> isr;
@@ -108,7 +109,7 @@ struct ControllerElection {
 // The eligible leader replicas changed (eligible.leader.replicas.version 1).
 struct ControllerElr {
   static constexpr std::string_view kName = "controller.elr";
-  std::string_view tp;
+  TpRef tp;
   IntList<int32_t> elr;
   IntList<int32_t> isr;
   int32_t leader = -1;
@@ -125,7 +126,7 @@ struct ControllerElr {
 // A partition's state written to ZooKeeper.
 struct ControllerPartitionState {
   static constexpr std::string_view kName = "controller.partition_state";
-  std::string_view tp;
+  TpRef tp;
   int32_t leader = -1;
   int32_t leader_epoch = -1;
   IntList<int32_t> isr;
@@ -155,7 +156,7 @@ struct ControllerResend {
 // An AlterPartition answered.
 struct ControllerAlterPartition {
   static constexpr std::string_view kName = "controller.alter_partition";
-  std::string_view tp;
+  TpRef tp;
   int32_t from_broker = -1;
   IntList<int32_t> proposed;
   ErrorCode error = ErrorCode::kNone;
@@ -170,7 +171,7 @@ struct ControllerAlterPartition {
 // Step A1 begins: RS = ORS + TRS.
 struct ControllerReassignmentStarted {
   static constexpr std::string_view kName = "controller.reassignment_started";
-  std::string_view tp;
+  TpRef tp;
   IntList<int32_t> target;
   IntList<int32_t> replicas;
   static void Fields(auto& e, auto& v) {
@@ -184,7 +185,7 @@ struct ControllerReassignmentStarted {
 // partition: RS, the adding and removing replicas, the ISR, the leader and its epoch.
 struct ControllerReassignmentStep {
   static constexpr std::string_view kName = "controller.reassignment_step";
-  std::string_view tp;
+  TpRef tp;
   ReassignmentStep step = ReassignmentStep::kA1;
   std::string_view action;
   std::optional<IntList<int32_t>> replicas;
@@ -209,7 +210,7 @@ struct ControllerReassignmentStep {
 // Step B6: the assignment is the target.
 struct ControllerReassignmentCompleted {
   static constexpr std::string_view kName = "controller.reassignment_completed";
-  std::string_view tp;
+  TpRef tp;
   IntList<int32_t> replicas;
   static void Fields(auto& e, auto& v) {
     v("tp", e.tp);

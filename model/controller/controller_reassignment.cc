@@ -82,7 +82,7 @@ void Controller::TraceReassignmentStep(const TopicPartition& tp, ReassignmentSte
       r == reassigning_.end() ? view.replicas : r->second.original;
   const std::vector<BrokerId> adding = reassignment_rules::Adding(original, target);
   const std::vector<BrokerId> removing = reassignment_rules::Removing(original, target);
-  env_.Trace(ev::ControllerReassignmentStep{.tp = tp.Name(),
+  env_.Trace(ev::ControllerReassignmentStep{.tp = tp,
                                             .step = step,
                                             .action = action,
                                             .replicas = view.replicas,
@@ -150,8 +150,7 @@ void Controller::StartReassignment(const TopicPartition& tp, Done then) {
   assignments_[tp.topic][tp.partition] = all;
   ongoing_[tp.topic][tp.partition] = {reassignment_rules::Adding(move.original, move.target),
                                       reassignment_rules::Removing(move.original, move.target)};
-  env_.Trace(
-      ev::ControllerReassignmentStarted{.tp = tp.Name(), .target = move.target, .replicas = all});
+  env_.Trace(ev::ControllerReassignmentStarted{.tp = tp, .target = move.target, .replicas = all});
   WriteAssignment(tp.topic, generation_.Guard([this, tp, then] {
     TraceReassignmentStep(tp, ReassignmentStep::kA1,
                           "ZooKeeper: replicas RS = ORS + TRS, with adding and removing");
@@ -207,12 +206,12 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
     WriteAssignment(tp.topic, generation_.Guard([this, tp, target, then] {
       TraceReassignmentStep(tp, ReassignmentStep::kB6,
                             "ZooKeeper: replicas RS = TRS, no adding or removing");
-      env_.Trace(ev::ControllerReassignmentCompleted{.tp = tp.Name(), .replicas = target});
+      env_.Trace(ev::ControllerReassignmentCompleted{.tp = tp, .replicas = target});
       RemoveFromReassignPath(tp, generation_.Guard([this, tp, then] {
         reassigning_.erase(tp);
         SendUpdateMetadata();
         env_.Trace(ev::ControllerReassignmentStep{
-            .tp = tp.Name(),
+            .tp = tp,
             .step = ReassignmentStep::kB8,
             .action = "UpdateMetadata to every broker; the reassignment is done"});
         then();
@@ -251,7 +250,7 @@ void Controller::RemoveFromReassignPath(const TopicPartition& tp, Done then) {
       zk_paths::kReassignPartitions, false, generation_.Guard([this, tp, then](const ZkResult& r) {
         auto report = [this, tp, then] {
           env_.Trace(
-              ev::ControllerReassignmentStep{.tp = tp.Name(),
+              ev::ControllerReassignmentStep{.tp = tp,
                                              .step = ReassignmentStep::kB7,
                                              .action = "removed from /admin/reassign_partitions"});
           then();

@@ -15,16 +15,15 @@
 
 namespace ks {
 
-// One recorded event, owned. `seq` numbers events from 0 in the order they happened.
+// One event, owned. `seq` numbers events from 0 in the order they happened (-1: an event a run
+// that does not record delivered to its observers only).
 struct TraceEvent {
   int64_t seq = 0;
   TimeUs time_us = 0;
   NodeId node = kNoNode;  // kNoNode: the world itself (faults, scenario steps)
-  std::string kind;
-  std::string fields_json;
-  // A typed event's kind and encoded fields (null and empty for an untyped one).
+  std::string kind;       // its kind's name, "replica.hw"
   const EventKind* kind_info = nullptr;
-  std::string data;
+  std::string data;  // its fields, encoded (model/env/trace_event.h)
 
   // The event as an E; nullopt if it is of another kind.
   template <typename E>
@@ -36,10 +35,12 @@ struct TraceEvent {
   bool Is() const {
     return kind_info == &EventKindOf<E>();
   }
+  // Its fields as a JSON object (keys in the kind's Fields order); "{}" if they do not decode.
+  std::string Json() const { return RenderEventJson(kind_info, data); }
 
   bool operator==(const TraceEvent& other) const {
     return seq == other.seq && time_us == other.time_us && node == other.node &&
-           kind == other.kind && fields_json == other.fields_json && data == other.data;
+           kind == other.kind && data == other.data;
   }
 };
 

@@ -440,6 +440,7 @@ struct EventField {
   std::string_view key;
   std::string_view type;  // int64, int32, bool, string, enum, int32[], int64[], list, partition
   bool optional = false;
+  std::vector<EventField> elements;  // a list's: the fields of each element, in order
 };
 
 // One kind of event: its name, its fields, and its JSON rendering from encoded bytes.
@@ -501,19 +502,39 @@ void AppendEventJson(const E& event, std::string* out) {
 
 namespace trace_internal {
 
+template <typename T>
+struct ListElement {
+  using type = void;
+};
+template <typename S>
+struct ListElement<TraceList<S>> {
+  using type = S;
+};
+
 class SchemaBuilder {
  public:
   explicit SchemaBuilder(std::vector<EventField>* fields) : fields_(fields) {}
   template <typename T>
   void operator()(std::string_view key, const T&) {
     if constexpr (IsOptional<T>::value) {
-      fields_->push_back({key, FieldCodec<typename T::value_type>::kType, true});
+      Add<typename T::value_type>(key, true);
     } else {
-      fields_->push_back({key, FieldCodec<T>::kType, false});
+      Add<T>(key, false);
     }
   }
 
  private:
+  template <typename T>
+  void Add(std::string_view key, bool optional) {
+    EventField field{key, FieldCodec<T>::kType, optional, {}};
+    using Element = typename ListElement<T>::type;
+    if constexpr (!std::is_void_v<Element>) {
+      Element prototype{};
+      SchemaBuilder elements(&field.elements);
+      Element::Fields(prototype, elements);
+    }
+    fields_->push_back(std::move(field));
+  }
   std::vector<EventField>* fields_;
 };
 
@@ -538,6 +559,13 @@ EventKind MakeEventKind() {
 }
 
 }  // namespace trace_internal
+
+// An event's fields as a JSON object; "{}" when `kind` is null or `data` does not decode.
+inline std::string RenderEventJson(const EventKind* kind, std::string_view data) {
+  std::string json;
+  if (kind == nullptr || !kind->render_json(data, &json)) return "{}";
+  return json;
+}
 
 // The kind of event type E (one object per type for the whole process).
 template <typename E>

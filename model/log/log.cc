@@ -75,7 +75,7 @@ KafkaError Log::StorageError(const Status& status) {
   if (!offline_) {
     offline_ = true;
     const std::string error = status.ToString();
-    env_.Trace(ev::LogOffline{.topic_partition = name_, .error = error});
+    env_.Trace(ev::LogOffline{.tp = tp(), .error = error});
   }
   return KafkaError(ErrorCode::kKafkaStorageError, name_ + ": " + status.ToString());
 }
@@ -247,7 +247,7 @@ Status Log::RecoverSegments(int64_t recovery_point, bool clean_shutdown) {
   }
   last_recovery_ = report;
   if (report.segments_scanned > 0 || !report.reason.empty()) {
-    env_.Trace(ev::LogRecovery{.topic_partition = name_,
+    env_.Trace(ev::LogRecovery{.tp = tp(),
                                .recovery_point = recovery_point,
                                .segments_scanned = report.segments_scanned,
                                .batches_dropped = report.batches_dropped,
@@ -411,7 +411,7 @@ KafkaError Log::AppendValidated(std::string_view records, const LogAppendInfo& i
   }
   Segment& segment = mutable_active();
   if (Status s = segment.Append(records); !s.ok()) return StorageError(s);
-  env_.Trace(ev::LogAppend{.topic_partition = name_,
+  env_.Trace(ev::LogAppend{.tp = tp(),
                            .base_offset = info.first_offset,
                            .last_offset = info.last_offset,
                            .records = info.record_count,
@@ -453,7 +453,7 @@ Status Log::Roll(int64_t new_base_offset, SegmentRollReason reason) {
   // Everything below the new segment was just fsynced.
   recovery_point_ = std::max(recovery_point_, std::min(new_base_offset, log_end_offset()));
   if (Status s = WriteRecoveryPoint(); !s.ok()) return s;
-  env_.Trace(ev::LogRoll{.topic_partition = name_,
+  env_.Trace(ev::LogRoll{.tp = tp(),
                          .segment = new_base_offset,
                          .reason = reason,
                          .previous_segment = old_base,
@@ -551,7 +551,7 @@ KafkaError Log::Truncate(int64_t to_offset) {
   recovery_point_ = std::min(recovery_point_, log_end_offset());
   if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
   if (Status s = epoch_cache_.TruncateFromEnd(log_end_offset()); !s.ok()) return StorageError(s);
-  env_.Trace(ev::LogTruncate{.topic_partition = name_,
+  env_.Trace(ev::LogTruncate{.tp = tp(),
                              .to_offset = to_offset,
                              .bytes_removed = bytes_removed,
                              .log_end_offset = log_end_offset(),
@@ -578,7 +578,7 @@ KafkaError Log::TruncateFullyAndStartAt(int64_t offset) {
   if (Status s = SetLogStartOffset(offset, LogStartOffsetReason::kTruncateFully); !s.ok()) {
     return StorageError(s);
   }
-  env_.Trace(ev::LogTruncate{.topic_partition = name_,
+  env_.Trace(ev::LogTruncate{.tp = tp(),
                              .to_offset = offset,
                              .bytes_removed = bytes_removed,
                              .log_end_offset = log_end_offset(),
@@ -630,7 +630,7 @@ KafkaError Log::DeleteOldSegments(int64_t high_watermark, int32_t* deleted) {
     if (Status s = segment.DeleteFiles(); !s.ok()) return StorageError(s);
     segments_.erase(entry.base);
     ++*deleted;
-    env_.Trace(ev::LogRetentionDelete{.topic_partition = name_,
+    env_.Trace(ev::LogRetentionDelete{.tp = tp(),
                                       .segment = entry.base,
                                       .reason = entry.reason,
                                       .bytes = bytes,
@@ -658,8 +658,7 @@ Status Log::SetLogStartOffset(int64_t offset, LogStartOffsetReason reason) {
   log_start_offset_ = offset;
   if (Status s = WriteLogStartOffset(); !s.ok()) return s;
   if (Status s = epoch_cache_.TruncateFromStart(offset); !s.ok()) return s;
-  env_.Trace(
-      ev::LogStartOffset{.topic_partition = name_, .log_start_offset = offset, .reason = reason});
+  env_.Trace(ev::LogStartOffset{.tp = tp(), .log_start_offset = offset, .reason = reason});
   return Status::Ok();
 }
 
@@ -676,7 +675,7 @@ Status Log::FlushStatus() {
   unflushed_records_ = 0;
   last_flush_us_ = env_.Now();
   if (Status s = WriteRecoveryPoint(); !s.ok()) return s;
-  env_.Trace(ev::LogFlush{.topic_partition = name_, .offset = flushed_to});
+  env_.Trace(ev::LogFlush{.tp = tp(), .offset = flushed_to});
   return Status::Ok();
 }
 

@@ -33,6 +33,7 @@
 
 #include "model/env/env.h"
 #include "model/kafka/errors.h"
+#include "model/kafka/topic_partition.h"
 #include "model/log/leader_epoch_cache.h"
 #include "model/log/log_config.h"
 #include "model/log/log_events.h"
@@ -148,8 +149,10 @@ class Log {
   void SetConfig(const LogConfig& config) { config_ = config; }
   const std::string& topic() const { return topic_; }
   int32_t partition() const { return partition_; }
-  // "orders-0": the directory name and the topic_partition field of trace events.
+  // "orders-0": the directory name.
   const std::string& name() const { return name_; }
+  // The partition, as trace events name it.
+  TpRef tp() const { return TpRef(topic_, partition_); }
   Env& env() const { return env_; }
   LeaderEpochCache& leader_epoch_cache() { return epoch_cache_; }
   const LogRecoveryReport& last_recovery() const { return last_recovery_; }

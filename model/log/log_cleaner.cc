@@ -371,7 +371,7 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
   }
   result->cleaned = true;
   result->end_offset = end_offset;
-  env_.Trace(ev::LogClean{.topic_partition = log.name(),
+  env_.Trace(ev::LogClean{.tp = log.tp(),
                           .first_dirty_offset = result->first_dirty_offset,
                           .end_offset = end_offset,
                           .segments_before = result->segments_before,

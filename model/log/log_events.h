@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "model/env/trace_event.h"
+#include "model/kafka/topic_partition.h"
 #include "model/log/segment.h"
 
 namespace ks {
@@ -31,14 +32,14 @@ namespace ev {
 // Batches appended (leader or follower).
 struct LogAppend {
   static constexpr std::string_view kName = "log.append";
-  std::string_view topic_partition;
+  TpRef tp;
   int64_t base_offset = 0;
   int64_t last_offset = 0;
   int64_t records = 0;
   int64_t bytes = 0;
   int64_t segment = 0;
   static void Fields(auto& e, auto& v) {
-    v("topic_partition", e.topic_partition);
+    v("tp", e.tp);
     v("base_offset", e.base_offset);
     v("last_offset", e.last_offset);
     v("records", e.records);
@@ -66,13 +67,13 @@ struct LogIndexEntry {
 // A new active segment.
 struct LogRoll {
   static constexpr std::string_view kName = "log.roll";
-  std::string_view topic_partition;
+  TpRef tp;
   int64_t segment = 0;  // the new base
   SegmentRollReason reason = SegmentRollReason::kSize;
   int64_t previous_segment = 0;
   int64_t previous_bytes = 0;
   static void Fields(auto& e, auto& v) {
-    v("topic_partition", e.topic_partition);
+    v("tp", e.tp);
     v("segment", e.segment);
     v("reason", e.reason);
     v("previous_segment", e.previous_segment);
@@ -83,23 +84,23 @@ struct LogRoll {
 // An fsync of the log (flush policy, roll excluded, Close, after Open).
 struct LogFlush {
   static constexpr std::string_view kName = "log.flush";
-  std::string_view topic_partition;
+  TpRef tp;
   int64_t offset = 0;  // the recovery point: the LEO flushed up to, exclusive
   static void Fields(auto& e, auto& v) {
-    v("topic_partition", e.topic_partition);
+    v("tp", e.tp);
     v("offset", e.offset);
   }
 };
 
 struct LogRetentionDelete {
   static constexpr std::string_view kName = "log.retention_delete";
-  std::string_view topic_partition;
+  TpRef tp;
   int64_t segment = 0;
   RetentionDeleteReason reason = RetentionDeleteReason::kTime;
   int64_t bytes = 0;
   int64_t max_timestamp_ms = 0;
   static void Fields(auto& e, auto& v) {
-    v("topic_partition", e.topic_partition);
+    v("tp", e.tp);
     v("segment", e.segment);
     v("reason", e.reason);
     v("bytes", e.bytes);
@@ -109,11 +110,11 @@ struct LogRetentionDelete {
 
 struct LogStartOffset {
   static constexpr std::string_view kName = "log.start_offset";
-  std::string_view topic_partition;
+  TpRef tp;
   int64_t log_start_offset = 0;
   LogStartOffsetReason reason = LogStartOffsetReason::kRetention;
   static void Fields(auto& e, auto& v) {
-    v("topic_partition", e.topic_partition);
+    v("tp", e.tp);
     v("log_start_offset", e.log_start_offset);
     v("reason", e.reason);
   }
@@ -122,13 +123,13 @@ struct LogStartOffset {
 // Tail truncation (replication), or a full reset (TruncateFullyAndStartAt: `full`).
 struct LogTruncate {
   static constexpr std::string_view kName = "log.truncate";
-  std::string_view topic_partition;
+  TpRef tp;
   int64_t to_offset = 0;
   int64_t bytes_removed = 0;
   int64_t log_end_offset = 0;
   bool full = false;
   static void Fields(auto& e, auto& v) {
-    v("topic_partition", e.topic_partition);
+    v("tp", e.tp);
     v("to_offset", e.to_offset);
     v("bytes_removed", e.bytes_removed);
     v("log_end_offset", e.log_end_offset);
@@ -139,7 +140,7 @@ struct LogTruncate {
 // Open scanned segments after an unclean shutdown, or found corruption.
 struct LogRecovery {
   static constexpr std::string_view kName = "log.recovery";
-  std::string_view topic_partition;
+  TpRef tp;
   int64_t recovery_point = 0;
   int64_t segments_scanned = 0;
   int64_t batches_dropped = 0;
@@ -148,7 +149,7 @@ struct LogRecovery {
   int64_t log_end_offset = 0;
   std::string_view reason;  // the first corruption: file, position and cause; empty if none
   static void Fields(auto& e, auto& v) {
-    v("topic_partition", e.topic_partition);
+    v("tp", e.tp);
     v("recovery_point", e.recovery_point);
     v("segments_scanned", e.segments_scanned);
     v("batches_dropped", e.batches_dropped);
@@ -175,7 +176,7 @@ struct CleanedSegment {
 // A compaction pass replaced segments. records_removed counts tombstones too.
 struct LogClean {
   static constexpr std::string_view kName = "log.clean";
-  std::string_view topic_partition;
+  TpRef tp;
   int64_t first_dirty_offset = 0;
   int64_t end_offset = 0;
   int32_t segments_before = 0;
@@ -186,7 +187,7 @@ struct LogClean {
   int64_t tombstones_removed = 0;
   TraceList<CleanedSegment> segments;
   static void Fields(auto& e, auto& v) {
-    v("topic_partition", e.topic_partition);
+    v("tp", e.tp);
     v("first_dirty_offset", e.first_dirty_offset);
     v("end_offset", e.end_offset);
     v("segments_before", e.segments_before);
@@ -202,10 +203,10 @@ struct LogClean {
 // A disk error took the log offline (KAFKA_STORAGE_ERROR from then on).
 struct LogOffline {
   static constexpr std::string_view kName = "log.offline";
-  std::string_view topic_partition;
+  TpRef tp;
   std::string_view error;  // the Status text, e.g. "NO_SPACE: ..."
   static void Fields(auto& e, auto& v) {
-    v("topic_partition", e.topic_partition);
+    v("tp", e.tp);
     v("error", e.error);
   }
 };

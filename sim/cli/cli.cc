@@ -208,6 +208,7 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
                            seed,
                            ConfigJson(*scenario, seed),
                            reproduce,
+                           scenario->world.wall_clock_start_ms,
                            &registry.events()};
     std::string error;
     recorder = TraceRecorder::Create(trace_path, metadata, options.trace_max_bytes, &error);
@@ -325,7 +326,7 @@ class EventAt final : public TraceSink {
 std::string DescribeEvent(const std::optional<TraceEvent>& event) {
   if (!event) return "(no event: the run ended)";
   return "t=" + std::to_string(event->time_us) + "us node=" + std::to_string(event->node) + " " +
-         event->kind + " " + event->fields_json;
+         event->kind + " " + event->Json();
 }
 
 int CommandCheckDeterminism(const CommonOptions& options, std::ostream& out, std::ostream& err) {
@@ -370,8 +371,10 @@ int CommandCheckDeterminism(const CommonOptions& options, std::ostream& out, std
 }
 
 int CommandVerifyTrace(const std::string& path, std::ostream& out, std::ostream& err) {
+  ScenarioRegistry registry;
+  RegisterAllVocabulary(registry);
   std::string error;
-  std::unique_ptr<TraceReader> reader = TraceReader::Open(path, &error);
+  std::unique_ptr<TraceReader> reader = TraceReader::Open(path, &error, &registry.events());
   if (!reader) {
     err << "kafkasim: " << error << "\n";
     return kExitBadInput;
@@ -385,7 +388,13 @@ int CommandVerifyTrace(const std::string& path, std::ostream& out, std::ostream&
                   " was expected";
           return false;
         }
-        stream.Emit(e.time_us, e.node, e.kind, e.fields_json);
+        std::string json;
+        if (!e.kind_info->render_json(e.data, &json)) {
+          error = "event " + std::to_string(e.seq) + " (" + e.kind +
+                  ") holds fields that are not a valid encoding of its kind";
+          return false;
+        }
+        stream.Emit(e.time_us, e.node, *e.kind_info, e.data);
         ++count;
         return true;
       },
@@ -394,6 +403,17 @@ int CommandVerifyTrace(const std::string& path, std::ostream& out, std::ostream&
     err << "kafkasim: " << path << ": " << error << "\n";
     return kExitBadInput;
   }
+  // The JSON column says what the encoded fields say (people and SQL read it, not the digest).
+  std::string json_mismatch;
+  reader->ForEachStoredJson(
+      [&](int64_t seq, std::string_view json, std::string_view rendered) {
+        if (json == rendered) return true;
+        json_mismatch = "event " + std::to_string(seq) +
+                        "'s JSON is not what its fields say: " + std::string(json) +
+                        " instead of " + std::string(rendered);
+        return false;
+      },
+      &error);
   const std::string recorded = reader->Meta("digest");
   const std::string status = reader->Meta("status");
   out << path << ": " << count << " events, status " << status << ", scenario "
@@ -407,6 +427,10 @@ int CommandVerifyTrace(const std::string& path, std::ostream& out, std::ostream&
   }
   if (recorded != stream.CurrentDigest().Hex()) {
     out << "  MISMATCH: the events stored are not the events the run produced\n";
+    return kExitFailed;
+  }
+  if (!json_mismatch.empty()) {
+    out << "  " << json_mismatch << "\n";
     return kExitFailed;
   }
   out << "  ok\n";

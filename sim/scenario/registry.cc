@@ -135,6 +135,22 @@ std::string ScenarioRegistry::DescribeVocabulary() const {
   DescribeGroup(out, "Node kinds", "nodes: - name: N, kind: NAME, then its keys", node_kinds_);
   DescribeGroup(out, "Sections", "top-level keys added by subsystems", sections_);
   DescribeGroup(out, "Node selectors", "wherever a node is expected: {KEY: ...}", selectors_);
+  out << "\nTrace events (docs/trace-schema.md): kind, then its fields in order (? optional)\n";
+  for (const EventKind* kind : events_.kinds()) {
+    out << "  " << kind->name;
+    for (const EventField& field : kind->fields) {
+      out << " " << field.key << (field.optional ? "?" : "") << ":" << field.type;
+      if (!field.elements.empty()) {
+        out << "[";
+        for (size_t i = 0; i < field.elements.size(); ++i) {
+          out << (i > 0 ? " " : "") << field.elements[i].key
+              << (field.elements[i].optional ? "?" : "") << ":" << field.elements[i].type;
+        }
+        out << "]";
+      }
+    }
+    out << "\n";
+  }
   return out.str();
 }
 

@@ -4,54 +4,29 @@
 
 #include "model/check/checker_events.h"
 #include "model/client/client_events.h"
+#include "model/controller/controller_events.h"
 
 namespace ks {
 
-namespace {
-// The text of a JSON field's value in a flat object: `"key":VALUE` up to the next ',"' or '}'.
-std::string_view JsonField(std::string_view json, std::string_view key) {
-  const std::string needle = "\"" + std::string(key) + "\":";
-  const size_t at = json.find(needle);
-  if (at == std::string_view::npos) return {};
-  const size_t start = at + needle.size();
-  size_t end = start;
-  int depth = 0;
-  bool in_string = false;
-  for (; end < json.size(); ++end) {
-    const char c = json[end];
-    if (in_string) {
-      if (c == '\\')
-        ++end;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      ++depth;
-    } else if (c == ']' || c == '}') {
-      if (depth == 0) break;
-      --depth;
-    } else if (c == ',' && depth == 0) {
-      break;
-    }
-  }
-  return json.substr(start, end - start);
+void HistoryCollector::ObserveRun(TraceStream& stream) {
+  stream.Observe<ev::HistoryOp>(this);
+  stream.Observe<ev::ControllerElection>(this);
+  stream.Observe<ev::ControllerPartitionState>(this);
 }
-}  // namespace
 
 void HistoryCollector::OnEvent(const TraceEventView& event) {
-  if (event.kind == "controller.election") {
+  if (std::optional<ev::ControllerElection> election = event.As<ev::ControllerElection>()) {
     ++elections;
-    if (JsonField(event.fields_json, "unclean") == "true") ++unclean_elections;
+    if (election->unclean) ++unclean_elections;
     return;
   }
-  if (event.kind == "controller.partition_state") {
-    const std::string tp(JsonField(event.fields_json, "tp"));
-    const std::string isr(JsonField(event.fields_json, "isr"));
-    auto [it, inserted] = last_isr_.emplace(tp, isr);
+  if (std::optional<ev::ControllerPartitionState> state =
+          event.As<ev::ControllerPartitionState>()) {
+    std::vector<BrokerId> isr = state->isr.ToVector();
+    auto [it, inserted] = last_isr_.emplace(state->tp.Owned(), isr);
     if (!inserted && it->second != isr) {
       ++isr_changes;
-      it->second = isr;
+      it->second = std::move(isr);
     }
     return;
   }
@@ -62,10 +37,9 @@ void HistoryCollector::OnEvent(const TraceEventView& event) {
 }
 
 void ReportViolation(ScenarioRun& run, KafkaCluster& cluster, Violation violation) {
-  const std::string tp = violation.tp.Name();
   run.world().Trace(kNoNode,
                     ev::CheckerViolation{.checker = violation.checker,
-                                         .tp = tp,
+                                         .tp = violation.tp,
                                          .offsets = violation.offsets,
                                          .replicas = violation.replicas,
                                          .detail = violation.detail,

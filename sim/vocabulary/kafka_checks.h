@@ -15,8 +15,10 @@ namespace ks {
 
 // Collects the acknowledged sends of the history (history.op events) as the run emits them.
 // It also counts what the run's summary reports: elections (clean and unclean) and ISR changes.
+// It observes those kinds, so it hears them whether or not the run records a trace.
 class HistoryCollector final : public TraceSink {
  public:
+  void ObserveRun(TraceStream& stream);
   void OnEvent(const TraceEventView& event) override;
   std::vector<HistoryOp> ops;
   int64_t elections = 0;
@@ -24,7 +26,7 @@ class HistoryCollector final : public TraceSink {
   int64_t isr_changes = 0;
 
  private:
-  std::map<std::string, std::string> last_isr_;  // tp -> the committed ISR's JSON
+  std::map<TopicPartition, std::vector<BrokerId>> last_isr_;  // the committed ISR
 };
 
 void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster);

@@ -154,7 +154,7 @@ class KafkaSection final : public Section {
     // Every history op is collected for the final checks.
     history_ = std::make_shared<HistoryCollector>();
     run.State<std::shared_ptr<HistoryCollector>>() = history_;
-    world.trace().AddSink(history_.get());
+    history_->ObserveRun(world.trace());
   }
 
   void ScheduleChecks(ScenarioRun& run, KafkaCluster& cluster) {
@@ -834,7 +834,7 @@ void FinishRun(ScenarioRun& run, std::vector<std::string>* failures) {
   auto& history = run.State<std::shared_ptr<HistoryCollector>>();
   RunRuntimeChecks(run, cluster);
   RunFinalChecks(run, cluster, history ? history->ops : std::vector<HistoryOp>{});
-  if (history) run.world().trace().RemoveSink(history.get());
+  if (history) run.world().trace().StopObserving(history.get());
   // A violation fails the run unless the scenario expects that checker's count.
   std::set<Checker> expected;
   bool all_expected = false;

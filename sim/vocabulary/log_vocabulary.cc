@@ -39,8 +39,8 @@ void LogHost::Open(HostedLog& hosted) {
   hosted.open_error = Log::Open(env_, spec.topic, spec.partition, spec.config, &hosted.log);
   if (!hosted.open_error.ok()) {
     hosted.log.reset();
-    const std::string name = spec.Name(), error = hosted.open_error.ToString();
-    env_.Trace(ev::LogHostOpenFailed{{.topic_partition = name, .error = error}});
+    const std::string error = hosted.open_error.ToString();
+    env_.Trace(ev::LogHostOpenFailed{{.tp = TpRef(spec.topic, spec.partition), .error = error}});
     return;
   }
   Log& log = *hosted.log;
@@ -74,8 +74,9 @@ void LogHost::Shutdown() {
     if (hosted->log == nullptr || hosted->log->offline()) continue;
     const KafkaError error = hosted->log->Close();
     if (!error.ok()) {
-      const std::string name = hosted->spec.Name(), text = error.ToString();
-      env_.Trace(ev::LogHostCloseFailed{{.topic_partition = name, .error = text}});
+      const std::string text = error.ToString();
+      env_.Trace(ev::LogHostCloseFailed{
+          {.tp = TpRef(hosted->spec.topic, hosted->spec.partition), .error = text}});
     }
   }
 }

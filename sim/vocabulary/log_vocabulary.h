@@ -38,10 +38,10 @@ namespace ks {
 // A log_host's own trace events (docs/trace-schema.md, "The log").
 namespace ev {
 struct LogHostFailure {
-  std::string_view topic_partition;
+  TpRef tp;
   std::string_view error;
   static void Fields(auto& e, auto& v) {
-    v("topic_partition", e.topic_partition);
+    v("tp", e.tp);
     v("error", e.error);
   }
 };

@@ -22,7 +22,7 @@ const TopicPartition kTp{"orders", 0};
 using Ids = std::vector<BrokerId>;
 
 bool HasField(const TraceEvent& event, const std::string& key, const std::string& value) {
-  return event.fields_json.find("\"" + key + "\":\"" + value + "\"") != std::string::npos;
+  return event.Json().find("\"" + key + "\":\"" + value + "\"") != std::string::npos;
 }
 
 class AlterPartitionWriteFailureTest : public ::testing::Test {
@@ -79,7 +79,7 @@ TEST_F(AlterPartitionWriteFailureTest, AWriteThatLostToAnotherWriterIsInvalidUpd
   ASSERT_TRUE(rewritten.ok());
 
   const TraceEvent answer = ShrinkTheIsr();
-  EXPECT_TRUE(HasField(answer, "error", "INVALID_UPDATE_VERSION")) << answer.fields_json;
+  EXPECT_TRUE(HasField(answer, "error", "INVALID_UPDATE_VERSION")) << answer.Json();
   ExpectTheStateUnchanged();
   const ZkResult after = cluster_.ZkGet(2, path);
   EXPECT_EQ(after.data, state.data);
@@ -94,7 +94,7 @@ TEST_F(AlterPartitionWriteFailureTest, AnyOtherZooKeeperErrorIsUnknownServerErro
   ASSERT_TRUE(deleted.ok());
 
   const TraceEvent answer = ShrinkTheIsr();
-  EXPECT_TRUE(HasField(answer, "error", "UNKNOWN_SERVER_ERROR")) << answer.fields_json;
+  EXPECT_TRUE(HasField(answer, "error", "UNKNOWN_SERVER_ERROR")) << answer.Json();
   ExpectTheStateUnchanged();
   EXPECT_EQ(cluster_.ZkGet(2, path).error, ZkError::kNoNode);  // the write did not create it
 }

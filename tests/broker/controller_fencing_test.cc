@@ -26,7 +26,7 @@ const TopicPartition kOrders{"orders", 0};
 using Ids = std::vector<BrokerId>;
 
 bool HasField(const TraceEvent& event, const std::string& key, const std::string& value) {
-  return event.fields_json.find("\"" + key + "\":" + value) != std::string::npos;
+  return event.Json().find("\"" + key + "\":" + value) != std::string::npos;
 }
 
 // The events of `kind` node `node` traced at or after `since`.
@@ -88,8 +88,8 @@ TEST_F(ControllerFencingTest, AfterANewerElectionItsWriteFailsOnTheEpochAndItRes
       EventsOf(cluster_, "controller.resign", cluster_.node(1), deposed_at);
   ASSERT_EQ(resigned.size(), 1u);
   const std::optional<ev::ControllerResign> fenced = resigned[0].As<ev::ControllerResign>();
-  ASSERT_TRUE(fenced.has_value()) << resigned[0].fields_json;
-  EXPECT_EQ(fenced->reason, ControllerResignReason::kFenced) << resigned[0].fields_json;
+  ASSERT_TRUE(fenced.has_value()) << resigned[0].Json();
+  EXPECT_EQ(fenced->reason, ControllerResignReason::kFenced) << resigned[0].Json();
 
   // Nothing it wanted was written, and the leader heard nothing from it.
   const ZkResult after = cluster_.ZkGet(2, state_path);
@@ -145,9 +145,9 @@ TEST_F(ControllerFencingTest, BrokersRefuseTheRequestsOfADeposedController) {
       5 * kSecond));
   const TraceEvent refused =
       EventsOf(cluster_, "broker.stale_controller", cluster_.node(3), healed_at).front();
-  EXPECT_TRUE(HasField(refused, "controller", "1")) << refused.fields_json;
-  EXPECT_TRUE(HasField(refused, "epoch", std::to_string(epoch_))) << refused.fields_json;
-  EXPECT_TRUE(HasField(refused, "known_epoch", std::to_string(new_epoch))) << refused.fields_json;
+  EXPECT_TRUE(HasField(refused, "controller", "1")) << refused.Json();
+  EXPECT_TRUE(HasField(refused, "epoch", std::to_string(epoch_))) << refused.Json();
+  EXPECT_TRUE(HasField(refused, "known_epoch", std::to_string(new_epoch))) << refused.Json();
   EXPECT_TRUE(replica->is_leader());
   EXPECT_EQ(replica->leader_epoch(), leader_epoch);
   EXPECT_EQ(cluster_.broker(3)->metadata().controller_epoch(), new_epoch);
@@ -187,8 +187,8 @@ TEST_F(ControllerFencingTest, APausedControllerWhoseSessionExpiredResignsAndChan
       EventsOf(cluster_, "controller.resign", cluster_.node(1), paused_at);
   ASSERT_EQ(resigned.size(), 1u);
   const std::optional<ev::ControllerResign> expired = resigned[0].As<ev::ControllerResign>();
-  ASSERT_TRUE(expired.has_value()) << resigned[0].fields_json;
-  EXPECT_EQ(expired->reason, ControllerResignReason::kSessionExpired) << resigned[0].fields_json;
+  ASSERT_TRUE(expired.has_value()) << resigned[0].Json();
+  EXPECT_EQ(expired->reason, ControllerResignReason::kSessionExpired) << resigned[0].Json();
   EXPECT_TRUE(
       EventsOf(cluster_, "controller.partition_state", cluster_.node(1), paused_at).empty());
   // The partition's state is the successor's, written with its epoch.

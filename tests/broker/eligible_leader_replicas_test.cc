@@ -99,7 +99,7 @@ class ElrClusterTest : public ::testing::Test {
 
   bool Traced(std::string_view kind, std::string_view fragment) const {
     for (const TraceEvent& e : cluster_.Events(kind)) {
-      if (e.fields_json.find(fragment) != std::string::npos) return true;
+      if (e.Json().find(fragment) != std::string::npos) return true;
     }
     return false;
   }

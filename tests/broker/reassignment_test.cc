@@ -108,7 +108,7 @@ class ReassignmentTest : public ::testing::Test {
                              "controller.alter_partition", "replica.isr", "node.start"}) {
       for (const TraceEvent& e : cluster_.Events(kind)) {
         out += "\n" + std::to_string(e.time_us / 1000) + " " + std::to_string(e.node) + " " +
-               e.kind + " " + e.fields_json;
+               e.kind + " " + e.Json();
       }
     }
     return out;
@@ -138,8 +138,8 @@ TEST_F(ReassignmentTest, StepsRunInKafkasOrder) {
   EXPECT_EQ(cluster_.Replica(4, kTp)->log_end_offset(), 50);
   // A1 recorded the adding and removing replicas in the topic znode (KIP-455).
   const auto steps = cluster_.Events("controller.reassignment_step");
-  EXPECT_NE(steps.front().fields_json.find("\"replicas\":[4,3,2,1],\"adding\":[4],"
-                                           "\"removing\":[1]"),
+  EXPECT_NE(steps.front().Json().find("\"replicas\":[4,3,2,1],\"adding\":[4],"
+                                      "\"removing\":[1]"),
             std::string::npos);
   EXPECT_EQ(cluster_.Events("controller.reassignment_completed").size(), 1u);
 }

@@ -76,8 +76,8 @@ TEST(ReplicaManagerAppendTest, AcksAllCompletesOnlyWhenTheIsrHasIt) {
   for (int64_t leo : outcome.isr_log_end_offsets) EXPECT_GE(leo, 5);
   const auto produced = cluster.Events("broker.produce");
   ASSERT_FALSE(produced.empty());
-  EXPECT_NE(produced.back().fields_json.find("\"client\":\"test-coordinator\""), std::string::npos)
-      << produced.back().fields_json;
+  EXPECT_NE(produced.back().Json().find("\"client\":\"test-coordinator\""), std::string::npos)
+      << produced.back().Json();
 }
 
 // Goal: the waiting append gives up at its timeout with REQUEST_TIMED_OUT (the records stay in

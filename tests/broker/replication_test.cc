@@ -131,8 +131,7 @@ TEST(ReplicationTest, LeaderCrashElectsFirstLiveIsrReplicaWithBumpedEpoch) {
   EXPECT_EQ(cluster.Replica(3, kTp)->log_end_offset(), 3);
   const auto elections = cluster.Events("controller.election");
   ASSERT_FALSE(elections.empty());
-  EXPECT_NE(elections.back().fields_json.find("clean: first live in-sync replica"),
-            std::string::npos);
+  EXPECT_NE(elections.back().Json().find("clean: first live in-sync replica"), std::string::npos);
 }
 
 // The unclean-election story: broker 2 crashes and leaves the ISR; broker 1 takes writes alone,

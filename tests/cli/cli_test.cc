@@ -154,5 +154,37 @@ TEST(DocsTest, ScenarioFormatDocumentsEveryRegisteredWord) {
   check(KeysOf(registry.selectors()), "selector");
 }
 
+// Goal: docs/trace-schema.md lists every event kind this build can emit, with every field in
+// the order the kind declares it, so the trace's documentation cannot fall behind the code.
+// Method: for each kind of the event catalog, the doc's table row that starts with the kind must
+// name each field, in backquotes, in order.
+TEST(DocsTest, TraceSchemaDocumentsEveryKindAndField) {
+  std::ifstream in(std::string(KAFKASIM_SOURCE_DIR) + "/docs/trace-schema.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  ASSERT_FALSE(doc.empty());
+  ScenarioRegistry registry;
+  RegisterAllVocabulary(registry);
+  ASSERT_GT(registry.events().kinds().size(), 90u);
+  for (const EventKind* kind : registry.events().kinds()) {
+    const std::string start = "\n| `" + std::string(kind->name) + "` |";
+    const size_t at = doc.find(start);
+    if (at == std::string::npos) {
+      ADD_FAILURE() << "event kind " << kind->name << " has no row in docs/trace-schema.md";
+      continue;
+    }
+    const std::string row = doc.substr(at + start.size(), doc.find('\n', at + 1) - at);
+    size_t from = 0;
+    for (const EventField& field : kind->fields) {
+      const size_t found = row.find("`" + std::string(field.key) + "`", from);
+      EXPECT_NE(found, std::string::npos)
+          << kind->name << "'s field '" << field.key
+          << "' is missing from its row in docs/trace-schema.md, or out of order";
+      if (found != std::string::npos) from = found + field.key.size();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ks

@@ -69,8 +69,8 @@ TEST(TraceFileTest, RoundTripEventsEqualTheRunsEvents) {
   auto scenario = LoadScenarioFile(kPingPong, registry);
   const std::string path = ::testing::TempDir() + "roundtrip.sqlite";
   std::string error;
-  TraceMetadata metadata{"test-version", kPingPong,        scenario->name,    scenario->text, 1,
-                         "{}",           "kafkasim run x", &registry.events()};
+  TraceMetadata metadata{"test-version", kPingPong,        scenario->name, scenario->text,    1,
+                         "{}",           "kafkasim run x", 1704067200000,  &registry.events()};
   auto recorder = TraceRecorder::Create(path, metadata, 0, &error);
   ASSERT_NE(recorder, nullptr) << error;
   TraceCollector collector;
@@ -96,6 +96,10 @@ TEST(TraceFileTest, RoundTripEventsEqualTheRunsEvents) {
   EXPECT_EQ(Rows(path, "SELECT count(*) FROM kinds")[0],
             std::to_string(registry.events().kinds().size()));
   EXPECT_EQ(Rows(path, "SELECT count(*) FROM kinds WHERE name = 'node.stop'")[0], "1");
+  EXPECT_EQ(Rows(path,
+                 "SELECT type, elements FROM fields "
+                 "WHERE kind = 'history.op' AND name = 'records'"),
+            (std::vector<std::string>{"list|tp:partition,offset:int64,value:string?"}));
 }
 
 TEST(TraceFileTest, VerifyTraceRecomputesTheDigestAndCatchesTampering) {
@@ -104,9 +108,20 @@ TEST(TraceFileTest, VerifyTraceRecomputesTheDigestAndCatchesTampering) {
   std::string out;
   EXPECT_EQ(Cli({"verify-trace", path}, &out), 0) << out;
   EXPECT_NE(out.find("ok"), std::string::npos);
-  Sql(path, "UPDATE events SET fields = '{}' WHERE seq = 10");
+  // The digest covers the encoded fields: changing them is a mismatch.
+  Sql(path, "UPDATE events SET data = data || x'00' WHERE seq = 10");
+  std::string err;
+  EXPECT_EQ(Cli({"verify-trace", path}, &out, &err), 2) << out;
+  EXPECT_NE(err.find("not a valid encoding"), std::string::npos) << err;
+  ASSERT_EQ(Cli({"run", kPingPong, "--trace", path, "--quiet"}), 0);
+  Sql(path, "UPDATE events SET time_us = time_us + 1 WHERE seq = 10");
   EXPECT_EQ(Cli({"verify-trace", path}, &out), 1);
   EXPECT_NE(out.find("MISMATCH"), std::string::npos) << out;
+  // The JSON column is for people: it must say what the encoded fields say.
+  ASSERT_EQ(Cli({"run", kPingPong, "--trace", path, "--quiet"}), 0);
+  Sql(path, "UPDATE events SET fields = '{}' WHERE seq = 10");
+  EXPECT_EQ(Cli({"verify-trace", path}, &out), 1);
+  EXPECT_NE(out.find("event 10's JSON is not what its fields say"), std::string::npos) << out;
 }
 
 TEST(TraceFileTest, FullTraceStopsRecordingCleanlyAndStaysValid) {

@@ -26,15 +26,15 @@ TEST(HistoryTest, SendEventsHaveExactlyTheDocumentedFields) {
                        ErrorCode::kRequestTimedOut);
   ASSERT_EQ(env.events.size(), 4u);
   EXPECT_EQ(env.events[0].kind, "history.op");
-  EXPECT_EQ(env.events[0].fields_json,
-            R"({"op":0,"process":"p1","type":"invoke","f":"send","topic":"orders",)"
-            R"("partition":-1,"key":"k1","value":"p1-0"})");
-  EXPECT_EQ(env.events[1].fields_json,
-            R"({"op":0,"process":"p1","type":"ok","f":"send","topic":"orders",)"
-            R"("partition":2,"key":"k1","value":"p1-0","offset":17})");
-  EXPECT_EQ(env.events[3].fields_json,
-            R"({"op":1,"process":"p1","type":"info","f":"send","topic":"orders",)"
-            R"("partition":1,"value":"p1-1","error":"REQUEST_TIMED_OUT"})");
+  EXPECT_EQ(env.events[0].Json(),
+            R"({"op":0,"process":"p1","type":"invoke","f":"send","tp":"orders--1",)"
+            R"("key":"k1","value":"p1-0"})");
+  EXPECT_EQ(env.events[1].Json(),
+            R"({"op":0,"process":"p1","type":"ok","f":"send","tp":"orders-2",)"
+            R"("key":"k1","value":"p1-0","offset":17})");
+  EXPECT_EQ(env.events[3].Json(),
+            R"({"op":1,"process":"p1","type":"info","f":"send","tp":"orders-1",)"
+            R"("value":"p1-1","error":"REQUEST_TIMED_OUT"})");
 
   auto parsed = ParseHistoryOp(env.events[1]);
   ASSERT_TRUE(parsed.has_value());
@@ -59,15 +59,15 @@ TEST(HistoryTest, PollRecordsRoundTrip) {
   HistoryRecorder history(env, "c1");
   const int64_t op = history.NextOp();
   const std::vector<ev::PolledRecord> records = {
-      {.partition = 0, .offset = 5, .value = "a\"b\\c\n"},
-      {.partition = 2, .offset = 9, .value = std::nullopt}};
+      {.tp = TpRef("orders", 0), .offset = 5, .value = "a\"b\\c\n"},
+      {.tp = TpRef("orders", 2), .offset = 9, .value = std::nullopt}};
   history.PollInvoke(op);
   history.PollOk(op, records);
   ASSERT_EQ(env.events.size(), 2u);
-  EXPECT_EQ(env.events[0].fields_json, R"({"op":0,"process":"c1","type":"invoke","f":"poll"})");
+  EXPECT_EQ(env.events[0].Json(), R"({"op":0,"process":"c1","type":"invoke","f":"poll"})");
   EXPECT_EQ(
-      env.events[1].fields_json,
-      R"({"op":0,"process":"c1","type":"ok","f":"poll","records":[[0,5,"a\"b\\c\n"],[2,9,null]]})");
+      env.events[1].Json(),
+      R"({"op":0,"process":"c1","type":"ok","f":"poll","records":[["orders-0",5,"a\"b\\c\n"],["orders-2",9,null]]})");
   auto parsed = ParseHistoryOp(env.events[1]);
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(parsed->f, HistoryFunction::kPoll);
@@ -78,7 +78,7 @@ TEST(HistoryTest, PollRecordsRoundTrip) {
 
 TEST(HistoryTest, OtherKindsAreNotHistory) {
   FakeEnv env;
-  env.Trace(ev::ConsumerError{.client = "c1", .topic = "orders", .partition = 0});
+  env.Trace(ev::ConsumerError{.client = "c1", .tp = TpRef("orders", 0)});
   ASSERT_EQ(env.events.size(), 1u);
   EXPECT_FALSE(ParseHistoryOp(env.events[0]).has_value());
 }

@@ -52,7 +52,7 @@ struct WorkloadWorld {
     std::vector<HistoryOp> ops;
     for (const TraceEvent& event : collector.events) {
       auto op = ParseHistoryOp(event);
-      EXPECT_TRUE(op.has_value()) << event.fields_json;
+      EXPECT_TRUE(op.has_value()) << event.Json();
       if (op) ops.push_back(*op);
     }
     return ops;
@@ -120,9 +120,8 @@ TEST(WorkloadsTest, HistoryIsCompleteAndMatchesTheBrokerAndTheConsumer) {
   EXPECT_EQ(completions, 200);
   EXPECT_EQ(acked_values, polled_values);
   // The documented field order.
-  const std::string& first = w.collector.events.front().fields_json;
-  EXPECT_EQ(first.rfind(R"({"op":0,"process":"prod","type":"invoke","f":"send","topic":"t",)", 0),
-            0u)
+  const std::string& first = w.collector.events.front().Json();
+  EXPECT_EQ(first.rfind(R"({"op":0,"process":"prod","type":"invoke","f":"send","tp":"t-)", 0), 0u)
       << first;
 }
 

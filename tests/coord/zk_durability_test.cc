@@ -72,7 +72,7 @@ TEST(ZkDurabilityTest, AcknowledgedWritesSessionsAndEphemeralsSurviveAPowerLoss)
   EXPECT_TRUE(t.server().HasSession(session));
   const auto recoveries = t.Events("zk.recovered");
   ASSERT_EQ(recoveries.size(), 2u);
-  EXPECT_NE(recoveries[1].fields_json.find("\"bytes_dropped\":0"), std::string::npos);
+  EXPECT_NE(recoveries[1].Json().find("\"bytes_dropped\":0"), std::string::npos);
   // The client reconnects within the fresh window the restart granted, on the same session.
   ASSERT_TRUE(t.RunUntil([&] { return t.client(1).state() == ZkState::kConnected; }, 6 * kSecond));
   EXPECT_EQ(t.client(1).session_id(), session);
@@ -115,8 +115,8 @@ TEST(ZkDurabilityTest, RecoveryDropsATornGarbageTailAndLaterAppendsSurvive) {
   EXPECT_FALSE(t.server().tree().Contains("/never-acked"));
   const auto recoveries = t.Events("zk.recovered");
   ASSERT_EQ(recoveries.size(), 2u);
-  EXPECT_EQ(recoveries[1].fields_json.find("\"bytes_dropped\":0,"), std::string::npos)
-      << "garbage was left and dropped: " << recoveries[1].fields_json;
+  EXPECT_EQ(recoveries[1].Json().find("\"bytes_dropped\":0,"), std::string::npos)
+      << "garbage was left and dropped: " << recoveries[1].Json();
   // A power loss is silent: the client learns of it when it next uses the dead connection (a
   // reset), and reconnects; its first call may fail with CONNECTIONLOSS.
   bool created = false;

@@ -46,7 +46,7 @@ TEST_F(LogTest, LeaderAppendAssignsOffsetsFromTheLogEnd) {
   }
   EXPECT_EQ(CountEvents("log.append"), 2);
   EXPECT_EQ(LastEvent("log.append"),
-            R"({"topic_partition":"orders-0","base_offset":10,"last_offset":14,"records":5,)"
+            R"({"tp":"orders-0","base_offset":10,"last_offset":14,"records":5,)"
             R"("bytes":)" +
                 std::to_string(b.bytes) + R"(,"segment":0})");
 }

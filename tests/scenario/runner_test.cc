@@ -240,7 +240,7 @@ injected:
   EXPECT_TRUE(result.ok()) << (result.failures.empty() ? "" : result.failures[0]);
   std::vector<std::string> steps;
   for (const TraceEvent& e : collector.events) {
-    if (e.kind == "scenario.step") steps.push_back(std::to_string(e.time_us) + " " + e.fields_json);
+    if (e.kind == "scenario.step") steps.push_back(std::to_string(e.time_us) + " " + e.Json());
   }
   ASSERT_EQ(steps.size(), 2u);
   EXPECT_EQ(steps[0], R"(500000 {"index":0,"line":19,"action":"pause","injected":true})");

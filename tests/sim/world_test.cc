@@ -216,7 +216,7 @@ TEST(WorldTest, TracesLifecycleEvents) {
   for (const TraceEvent& e : collector.events) kinds.push_back(e.kind);
   EXPECT_EQ(kinds,
             (std::vector<std::string>{"node.start", "node.pause", "node.resume", "node.crash"}));
-  EXPECT_EQ(collector.events[0].fields_json, R"({"incarnation":1})");
+  EXPECT_EQ(collector.events[0].Json(), R"({"incarnation":1})");
   EXPECT_EQ(collector.events[0].node, 0);
   EXPECT_EQ(t.world().trace().event_count(), 5) << "node.add came before the collector";
 }

@@ -65,7 +65,6 @@ class FakeEnv final : public Env {
     event.time_us = now_us_;
     event.node = 0;
     event.kind = std::string(kind.name);
-    kind.render_json(data, &event.fields_json);
     event.kind_info = &kind;
     event.data = std::string(data);
     events.push_back(std::move(event));

@@ -66,7 +66,7 @@ class LogFixture : public ::testing::Test {
   }
   std::string LastEvent(std::string_view kind) const {
     auto events = env_.EventsOfKind(kind);
-    return events.empty() ? std::string() : events.back()->fields_json;
+    return events.empty() ? std::string() : events.back()->Json();
   }
   std::string SegmentPath(int64_t base, std::string_view extension) const {
     return "orders-0/" + Segment::FileName(base, extension);

@@ -18,8 +18,8 @@
 #include "sim/cli/vocabulary.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
+#include "sim/scenario/scenario_events.h"
 #include "viewer/injected_faults.h"
-#include "viewer/json_fields.h"
 
 namespace ks {
 namespace {
@@ -41,7 +41,8 @@ std::vector<size_t> InjectedSteps(const TraceStore& store) {
   std::vector<size_t> indexes;
   for (size_t i = 0; i < store.size(); ++i) {
     const TraceEvent& e = store.event(i);
-    if (e.kind == "scenario.step" && JsonFields(e.fields_json).Bool("injected")) {
+    std::optional<ev::ScenarioStep> step = e.As<ev::ScenarioStep>();
+    if (step && step->injected.value_or(false)) {
       indexes.push_back(i);
     }
   }
@@ -94,10 +95,11 @@ TEST_F(LiveSessionTest, CrashInjectedAtTheTipIsAFaultStepInTheTrace) {
   ASSERT_EQ(steps.size(), 1u);
   const TraceEvent& step = store.event(steps[0]);
   EXPECT_EQ(step.time_us, when);
-  JsonFields fields(step.fields_json);
-  EXPECT_EQ(fields.String("action"), "crash");
-  EXPECT_EQ(fields.Int("index", -1), 0);  // the first step of `injected:`
-  EXPECT_NE(fields.String("caption").find("crash b2"), std::string::npos);
+  const std::optional<ev::ScenarioStep> fields = step.As<ev::ScenarioStep>();
+  ASSERT_TRUE(fields.has_value());
+  EXPECT_EQ(fields->action, "crash");
+  EXPECT_EQ(fields->index, 0);  // the first step of `injected:`
+  EXPECT_NE(fields->caption.value_or("").find("crash b2"), std::string::npos);
   // The action's own event follows at once, and the timeline marks the step as a fault.
   ASSERT_LT(steps[0] + 1, store.size());
   EXPECT_EQ(store.event(steps[0] + 1).kind, "node.crash");

@@ -13,6 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "model/broker/broker_events.h"
+#include "model/client/client_events.h"
+#include "model/log/log_events.h"
+#include "sim/world_events.h"
+#include "tests/viewer/model_picture.h"
 #include "viewer/cluster_model.h"
 #include "viewer/trace_store.h"
 
@@ -21,8 +26,11 @@ namespace {
 
 class Story {
  public:
-  Story& Add(TimeUs time_us, NodeId node, std::string kind, std::string fields) {
-    model_.Apply(TraceEvent{seq_++, time_us, node, std::move(kind), std::move(fields)});
+  template <typename E>
+  Story& Add(TimeUs time_us, NodeId node, const E& event) {
+    TraceEvent stored{seq_++, time_us, node, std::string(E::kName), &EventKindOf<E>(), ""};
+    EncodeEvent(event, &stored.data);
+    model_.Apply(stored);
     return *this;
   }
   const ClusterModel& model() const { return model_; }
@@ -32,33 +40,43 @@ class Story {
   int64_t seq_ = 0;
 };
 
-std::string Append(int64_t base, int64_t last, int64_t bytes, int64_t segment) {
-  return R"({"topic_partition":"orders-0","base_offset":)" + std::to_string(base) +
-         R"(,"last_offset":)" + std::to_string(last) + R"(,"records":)" +
-         std::to_string(last - base + 1) + R"(,"bytes":)" + std::to_string(bytes) +
-         R"(,"segment":)" + std::to_string(segment) + "}";
+const TopicPartition kOrders0{"orders", 0};
+const TopicPartition kOrders1{"orders", 1};
+
+ev::LogAppend Append(int64_t base, int64_t last, int64_t bytes, int64_t segment) {
+  return ev::LogAppend{.tp = kOrders0,
+                       .base_offset = base,
+                       .last_offset = last,
+                       .records = last - base + 1,
+                       .bytes = bytes,
+                       .segment = segment};
 }
 
-std::string IndexEntry(int64_t segment, int64_t relative, int64_t position, int64_t timestamp) {
-  return R"({"segment":)" + std::to_string(segment) + R"(,"relative_offset":)" +
-         std::to_string(relative) + R"(,"position":)" + std::to_string(position) +
-         R"(,"timestamp_ms":)" + std::to_string(timestamp) + "}";
+ev::LogIndexEntry IndexEntry(int64_t segment, int64_t relative, int64_t position,
+                             int64_t timestamp) {
+  return ev::LogIndexEntry{.segment = segment,
+                           .relative_offset = relative,
+                           .position = position,
+                           .timestamp_ms = timestamp};
 }
 
 // A log on node 1: three appends, a roll at 10, an index entry in each segment, a flush.
 Story SegmentsStory() {
   Story story;
-  story.Add(0, 1, "node.add", R"({"name":"storage","role":"log_host"})")
-      .Add(10, 1, "log.append", Append(0, 4, 100, 0))
-      .Add(11, 1, "log.index_entry", IndexEntry(0, 9, 100, 5000))
-      .Add(11, 1, "log.append", Append(5, 9, 100, 0))
-      .Add(
-          12, 1, "log.roll",
-          R"({"topic_partition":"orders-0","segment":10,"reason":"size","previous_segment":0,"previous_bytes":200})")
-      .Add(12, 1, "log.index_entry", IndexEntry(10, 4, 0, 6000))
-      .Add(12, 1, "log.append", Append(10, 14, 120, 10))
-      .Add(13, 1, "log.flush", R"({"topic_partition":"orders-0","offset":15})")
-      .Add(14, 1, "log.append", Append(15, 19, 120, 10));
+  story.Add(0, 1, ev::NodeAdd{.name = "storage", .role = "log_host"})
+      .Add(10, 1, Append(0, 4, 100, 0))
+      .Add(11, 1, IndexEntry(0, 9, 100, 5000))
+      .Add(11, 1, Append(5, 9, 100, 0))
+      .Add(12, 1,
+           ev::LogRoll{.tp = kOrders0,
+                       .segment = 10,
+                       .reason = SegmentRollReason::kSize,
+                       .previous_segment = 0,
+                       .previous_bytes = 200})
+      .Add(12, 1, IndexEntry(10, 4, 0, 6000))
+      .Add(12, 1, Append(10, 14, 120, 10))
+      .Add(13, 1, ev::LogFlush{.tp = kOrders0, .offset = 15})
+      .Add(14, 1, Append(15, 19, 120, 10));
   return story;
 }
 
@@ -91,9 +109,12 @@ TEST(LogFoldTest, SegmentsIndexEntriesAndFlushes) {
 
 TEST(LogFoldTest, TruncationCutsSegmentsAndIndexEntries) {
   Story story = SegmentsStory();
-  story.Add(
-      20, 1, "log.truncate",
-      R"({"topic_partition":"orders-0","to_offset":8,"bytes_removed":300,"log_end_offset":5,"full":false})");
+  story.Add(20, 1,
+            ev::LogTruncate{.tp = kOrders0,
+                            .to_offset = 8,
+                            .bytes_removed = 300,
+                            .log_end_offset = 5,
+                            .full = false});
   const LogView& log = *story.model().Log("orders-0", 1);
   ASSERT_EQ(log.segments.size(), 1u);  // segment 10 went whole (240 bytes), 60 more from 0
   EXPECT_EQ(log.segments[0].size_bytes, 140);
@@ -107,9 +128,12 @@ TEST(LogFoldTest, TruncationCutsSegmentsAndIndexEntries) {
   EXPECT_EQ(log.truncations[0].to_offset, 8);
   EXPECT_EQ(log.truncations[0].bytes_removed, 300);
 
-  story.Add(
-      30, 1, "log.truncate",
-      R"({"topic_partition":"orders-0","to_offset":50,"bytes_removed":140,"log_end_offset":50,"full":true})");
+  story.Add(30, 1,
+            ev::LogTruncate{.tp = kOrders0,
+                            .to_offset = 50,
+                            .bytes_removed = 140,
+                            .log_end_offset = 50,
+                            .full = true});
   const LogView& reset = *story.model().Log("orders-0", 1);
   ASSERT_EQ(reset.segments.size(), 1u);
   EXPECT_EQ(reset.segments[0].base_offset, 50);
@@ -121,11 +145,15 @@ TEST(LogFoldTest, TruncationCutsSegmentsAndIndexEntries) {
 TEST(LogFoldTest, RetentionDeletesAndStartOffset) {
   Story story = SegmentsStory();
   story
-      .Add(20, 1, "log.start_offset",
-           R"({"topic_partition":"orders-0","log_start_offset":10,"reason":"retention"})")
-      .Add(
-          20, 1, "log.retention_delete",
-          R"({"topic_partition":"orders-0","segment":0,"reason":"time","bytes":200,"max_timestamp_ms":5000})");
+      .Add(20, 1,
+           ev::LogStartOffset{
+               .tp = kOrders0, .log_start_offset = 10, .reason = LogStartOffsetReason::kRetention})
+      .Add(20, 1,
+           ev::LogRetentionDelete{.tp = kOrders0,
+                                  .segment = 0,
+                                  .reason = RetentionDeleteReason::kTime,
+                                  .bytes = 200,
+                                  .max_timestamp_ms = 5000});
   const LogView& log = *story.model().Log("orders-0", 1);
   EXPECT_EQ(log.log_start, 10);
   ASSERT_EQ(log.segments.size(), 1u);
@@ -140,10 +168,20 @@ TEST(LogFoldTest, RetentionDeletesAndStartOffset) {
 
 TEST(LogFoldTest, CompactionReplacesSegmentsWithTheTracedOnes) {
   Story story = SegmentsStory();
-  story.Add(20, 1, "log.index_entry", IndexEntry(0, 7, 40, 5000))
-      .Add(
-          20, 1, "log.clean",
-          R"({"topic_partition":"orders-0","first_dirty_offset":0,"end_offset":10,"segments_before":1,"segments_after":1,"bytes_before":200,"bytes_after":80,"records_removed":6,"tombstones_removed":0,"segments":[[0,8,80]]})");
+  const std::vector<ev::CleanedSegment> cleaned = {
+      {.base_offset = 0, .next_offset = 8, .bytes = 80}};
+  story.Add(20, 1, IndexEntry(0, 7, 40, 5000))
+      .Add(20, 1,
+           ev::LogClean{.tp = kOrders0,
+                        .first_dirty_offset = 0,
+                        .end_offset = 10,
+                        .segments_before = 1,
+                        .segments_after = 1,
+                        .bytes_before = 200,
+                        .bytes_after = 80,
+                        .records_removed = 6,
+                        .tombstones_removed = 0,
+                        .segments = cleaned});
   const LogView& log = *story.model().Log("orders-0", 1);
   ASSERT_EQ(log.segments.size(), 2u);
   EXPECT_EQ(log.segments[0].size_bytes, 80);
@@ -158,17 +196,17 @@ TEST(LogFoldTest, CompactionReplacesSegmentsWithTheTracedOnes) {
 
 TEST(LogFoldTest, IndexEntriesWaitForTheirAppendAndAreCapped) {
   Story story;
-  story.Add(0, 1, "node.add", R"({"name":"b1","role":"broker"})")
-      .Add(0, 2, "node.add", R"({"name":"b2","role":"broker"})");
+  story.Add(0, 1, ev::NodeAdd{.name = "b1", .role = "broker"})
+      .Add(0, 2, ev::NodeAdd{.name = "b2", .role = "broker"});
   int64_t offset = 0;
   for (int i = 0; i < 100; ++i, offset += 10) {
-    story.Add(i, 1, "log.index_entry", IndexEntry(0, offset + 9, offset * 10, 1000 + i))
-        .Add(i, 1, "log.append", Append(offset, offset + 9, 100, 0));
+    story.Add(i, 1, IndexEntry(0, offset + 9, offset * 10, 1000 + i))
+        .Add(i, 1, Append(offset, offset + 9, 100, 0));
   }
   // An entry whose append never came (a failed write) does not stick to another log.
-  story.Add(200, 2, "log.index_entry", IndexEntry(0, 3, 0, 9))
-      .Add(201, 1, "replica.leo", R"({"tp":"orders-0","leo":1000})")
-      .Add(202, 2, "log.append", Append(0, 4, 100, 0));
+  story.Add(200, 2, IndexEntry(0, 3, 0, 9))
+      .Add(201, 1, ev::ReplicaLeo{.tp = kOrders0, .leo = 1000})
+      .Add(202, 2, Append(0, 4, 100, 0));
   const LogView& log = *story.model().Log("orders-0", 1);
   EXPECT_EQ(log.index_entries().size(), LogView::kMaxIndexEntries);
   EXPECT_EQ(log.index_entries_total, 100);
@@ -178,8 +216,7 @@ TEST(LogFoldTest, IndexEntriesWaitForTheirAppendAndAreCapped) {
 
   // A snapshot shares the entries until the model moves on; then each keeps its own.
   const ClusterModel snapshot = story.model();
-  story.Add(300, 1, "log.index_entry", IndexEntry(0, 1009, 10000, 2000))
-      .Add(300, 1, "log.append", Append(1000, 1009, 100, 0));
+  story.Add(300, 1, IndexEntry(0, 1009, 10000, 2000)).Add(300, 1, Append(1000, 1009, 100, 0));
   EXPECT_EQ(snapshot.Log("orders-0", 1)->index_entries().back().offset, 999);
   EXPECT_EQ(story.model().Log("orders-0", 1)->index_entries().back().offset, 1009);
   EXPECT_EQ(story.model().Log("orders-0", 1)->index_entries().size(), LogView::kMaxIndexEntries);
@@ -187,13 +224,21 @@ TEST(LogFoldTest, IndexEntriesWaitForTheirAppendAndAreCapped) {
 
 TEST(LogFoldTest, CrashLossAndRecoveryCutTheTail) {
   Story story = SegmentsStory();
-  story.Add(20, 1, "node.crash", R"({"power_loss":true})")
-      .Add(
-          20, 1, "disk.crash_loss",
-          R"({"file":"orders-0/00000000000000000010.log","size_before":240,"size_after":150,"torn_bytes":30})")
-      .Add(
-          30, 1, "log.recovery",
-          R"({"topic_partition":"orders-0","recovery_point":15,"segments_scanned":1,"batches_dropped":1,"bytes_dropped":30,"segments_deleted":0,"log_end_offset":15,"reason":"00000000000000000010.log at position 120: a torn batch"})");
+  story.Add(20, 1, ev::NodeCrash{.power_loss = true})
+      .Add(20, 1,
+           ev::DiskCrashLoss{.file = "orders-0/00000000000000000010.log",
+                             .size_before = 240,
+                             .size_after = 150,
+                             .torn_bytes = 30})
+      .Add(30, 1,
+           ev::LogRecovery{.tp = kOrders0,
+                           .recovery_point = 15,
+                           .segments_scanned = 1,
+                           .batches_dropped = 1,
+                           .bytes_dropped = 30,
+                           .segments_deleted = 0,
+                           .log_end_offset = 15,
+                           .reason = "00000000000000000010.log at position 120: a torn batch"});
   const LogView& log = *story.model().Log("orders-0", 1);
   ASSERT_EQ(log.segments.size(), 2u);
   EXPECT_EQ(log.segments[1].size_bytes, 120);
@@ -205,20 +250,44 @@ TEST(LogFoldTest, CrashLossAndRecoveryCutTheTail) {
 
 TEST(ConsumerFoldTest, PositionHwAndLag) {
   Story story;
-  story.Add(0, 1, "node.add", R"({"name":"b1","role":"broker"})")
-      .Add(0, 7, "node.add", R"({"name":"c1","role":"consumer"})")
-      .Add(
-          1, 1, "replica.role",
-          R"({"tp":"orders-0","role":"leader","leader":1,"leader_epoch":0,"isr":[1],"replicas":[1],"hw":0,"leo":0})")
-      .Add(2, 7, "consumer.reset",
-           R"({"client":"c1","topic":"orders","partition":0,"strategy":"earliest","offset":0})")
-      .Add(3, 1, "replica.hw", R"({"tp":"orders-0","hw":10,"leo":12,"by":"leader"})")
-      .Add(
-          4, 7, "consumer.fetch",
-          R"({"client":"c1","node":1,"correlation_id":3,"partitions":[["orders",0,"NONE",0,3,10],["orders",1,"NOT_LEADER_OR_FOLLOWER",0,0,-1]]})")
-      .Add(
-          5, 7, "history.op",
-          R"({"op":0,"process":"c1","type":"ok","f":"poll","records":[[0,0,"p1-0...."],[0,1,"a,\"b]"],[0,2,null]]})");
+  const std::vector<int32_t> one = {1};
+  const std::vector<ev::FetchedPartition> fetched = {{.tp = kOrders0,
+                                                      .error = ErrorCode::kNone,
+                                                      .fetch_offset = 0,
+                                                      .records = 3,
+                                                      .high_watermark = 10},
+                                                     {.tp = kOrders1,
+                                                      .error = ErrorCode::kNotLeaderOrFollower,
+                                                      .fetch_offset = 0,
+                                                      .records = 0,
+                                                      .high_watermark = -1}};
+  const std::vector<ev::PolledRecord> polled = {
+      {.tp = kOrders0, .offset = 0, .value = "p1-0...."},
+      {.tp = kOrders0, .offset = 1, .value = "a,\"b]"},
+      {.tp = kOrders0, .offset = 2, .value = std::nullopt}};
+  story.Add(0, 1, ev::NodeAdd{.name = "b1", .role = "broker"})
+      .Add(0, 7, ev::NodeAdd{.name = "c1", .role = "consumer"})
+      .Add(1, 1,
+           ev::ReplicaRoleChange{.tp = kOrders0,
+                                 .role = ReplicaRole::kLeader,
+                                 .leader = 1,
+                                 .leader_epoch = 0,
+                                 .isr = one,
+                                 .replicas = one})
+      .Add(2, 7,
+           ev::ConsumerReset{.client = "c1",
+                             .tp = kOrders0,
+                             .strategy = OffsetResetPolicy::kEarliest,
+                             .offset = 0})
+      .Add(3, 1, ev::ReplicaHw{.tp = kOrders0, .hw = 10, .leo = 12, .by = HwSource::kLeader})
+      .Add(4, 7,
+           ev::ConsumerFetch{.client = "c1", .node = 1, .correlation_id = 3, .partitions = fetched})
+      .Add(5, 7,
+           ev::HistoryOp{.op = 0,
+                         .process = "c1",
+                         .type = HistoryType::kOk,
+                         .f = HistoryFunction::kPoll,
+                         .records = TraceList<ev::PolledRecord>(polled)});
   const ClientView& consumer = story.model().clients().at("c1");
   EXPECT_TRUE(consumer.consumer);
   EXPECT_EQ(consumer.topic, "orders");
@@ -278,7 +347,7 @@ TEST_P(LogCurriculumTest, FoldedSegmentsMatchTheFilesOnDisk) {
   ASSERT_FALSE(files.empty());
 
   std::string error;
-  std::unique_ptr<TraceStore> store = TraceStore::Open(trace, &error);
+  std::unique_ptr<TraceStore> store = TraceStore::Open(trace, AllEventKinds(), &error);
   ASSERT_NE(store, nullptr) << error;
   const ClusterModel end = store->StateAfter(store->size());
   std::map<std::string, int64_t> folded, listed;

@@ -7,9 +7,21 @@
 #include <cstdlib>
 #include <string>
 
+#include "sim/cli/vocabulary.h"
+#include "sim/scenario/registry.h"
 #include "viewer/cluster_model.h"
 
 namespace ks {
+
+// Every event kind the program knows (for opening traces).
+inline const EventCatalog& AllEventKinds() {
+  static const ScenarioRegistry registry = [] {
+    ScenarioRegistry all;
+    RegisterAllVocabulary(all);
+    return all;
+  }();
+  return registry.events();
+}
 
 // What the panels draw of a model: nodes, partitions and replicas, clients and their partitions,
 // logs and segments, violations.

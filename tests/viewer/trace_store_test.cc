@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "sim/trace_reader.h"
+#include "sim/world_events.h"
 #include "tests/viewer/model_picture.h"
 #include "viewer/cluster_model.h"
-#include "viewer/json_fields.h"
 #include "viewer/text_arena.h"
 
 namespace ks {
@@ -26,11 +26,11 @@ namespace {
 TEST(TraceStoreLoaderTest, OpenedTraceEqualsTheReadersEventsAndTheirEagerFold) {
   const std::string trace = RecordFlagship("viewer_test_store_loader.sqlite");
   std::string error;
-  std::unique_ptr<TraceReader> reader = TraceReader::Open(trace, &error);
+  std::unique_ptr<TraceReader> reader = TraceReader::Open(trace, &error, &AllEventKinds());
   ASSERT_NE(reader, nullptr) << error;
   const std::vector<TraceEvent> events = reader->ReadAllEvents(&error);
   ASSERT_TRUE(error.empty()) << error;
-  std::unique_ptr<TraceStore> store = TraceStore::Open(trace, &error);
+  std::unique_ptr<TraceStore> store = TraceStore::Open(trace, AllEventKinds(), &error);
   ASSERT_NE(store, nullptr) << error;
 
   ASSERT_EQ(store->size(), events.size());
@@ -58,15 +58,17 @@ TEST(TraceStoreLoaderTest, OpenedTraceEqualsTheReadersEventsAndTheirEagerFold) {
 TEST(TraceStoreLoaderTest, LiveAppendsOfViewsKeepTheirOwnCopies) {
   TraceStore store;
   std::string kind = "node.add";
-  std::string fields = R"({"name":"b1","role":"broker"})";
-  store.Append(TraceEventView{0, 5, 1, kind, fields});
+  std::string fields;
+  EncodeEvent(ev::NodeAdd{.name = "b1", .role = "broker"}, &fields);
+  store.Append(TraceEventView{0, 5, 1, kind, &EventKindOf<ev::NodeAdd>(), fields});
   // The caller's buffers are reused (as SQLite's row and the live sink's are): the store kept its
   // own copies.
   kind.assign("node.crash");
-  fields.assign(R"({"power_loss":true})");
-  store.Append(TraceEventView{1, 9, 1, kind, fields});
+  fields.clear();
+  EncodeEvent(ev::NodeCrash{.power_loss = true}, &fields);
+  store.Append(TraceEventView{1, 9, 1, kind, &EventKindOf<ev::NodeCrash>(), fields});
   EXPECT_EQ(store.view(0).kind, "node.add");
-  EXPECT_EQ(store.view(0).fields_json, R"({"name":"b1","role":"broker"})");
+  EXPECT_EQ(store.view(0).Json(), R"({"name":"b1","role":"broker"})");
   EXPECT_EQ(store.view(1).kind, "node.crash");
   EXPECT_NE(store.kind_id(0), store.kind_id(1));
   ASSERT_EQ(store.markers().size(), 1u);  // the crash is a fault on the timeline
@@ -90,18 +92,6 @@ TEST(TextArenaTest, StoredTextsNeverMove) {
   }
   for (size_t i = 0; i < stored.size(); ++i) ASSERT_EQ(stored[i], originals[i]) << i;
   EXPECT_TRUE(arena.Store("").empty());
-}
-
-TEST(JsonFieldsTest, MoreKeysThanTheInlineShare) {
-  std::string json = "{";
-  for (int i = 0; i < 40; ++i)
-    json += (i ? "," : "") + ("\"k" + std::to_string(i) + "\":" + std::to_string(i * 3));
-  json += ",\"s\":\"a\\\"b\"}";
-  const JsonFields fields(json);
-  EXPECT_TRUE(fields.ok());
-  for (int i = 0; i < 40; ++i) EXPECT_EQ(fields.Int("k" + std::to_string(i), -1), i * 3) << i;
-  EXPECT_EQ(fields.String("s"), "a\"b");
-  EXPECT_FALSE(fields.Has("k40"));
 }
 
 #ifdef KAFKASIM_VIEWER

@@ -2,7 +2,7 @@
 // seeks to the moment it was found. Violations not reached yet are listed greyed.
 #include <string>
 
-#include "viewer/json_fields.h"
+#include "model/check/checker_events.h"
 #include "viewer/panels/panels.h"
 
 namespace ks {
@@ -28,13 +28,15 @@ void DrawCheckersPanel(View& view) {
       break;
     }
     const TraceEventView event = view.store->view(marker.index);
-    JsonFields fields(event.fields_json);
+    const std::optional<ev::CheckerViolation> violation = event.As<ev::CheckerViolation>();
+    if (!violation) continue;
     ImGui::PushID(static_cast<int>(marker.index));
     if (ImGui::SmallButton("Go")) view.SeekToEvent(marker.index);
     ImGui::SameLine();
     const bool later = marker.index >= view.position;
-    const std::string line = FormatTime(marker.clock_us) + "  " + fields.String("checker") + "  " +
-                             fields.String("tp") + ": " + fields.String("detail");
+    const std::string line = FormatTime(marker.clock_us) + "  " +
+                             std::string(CheckerName(violation->checker)) + "  " +
+                             violation->tp.Name() + ": " + std::string(violation->detail);
     if (later) {
       ImGui::TextDisabled("%s (later)", line.c_str());
     } else {

@@ -16,12 +16,16 @@ struct FilteredEvents {
   std::vector<size_t> indices;
 };
 
+// The events whose fields are rendered to JSON for the filter in one frame: a trace of a
+// million events is filtered over a few frames instead of freezing one.
+constexpr size_t kFilteredPerFrame = 100000;
+
 bool Passes(const ImGuiTextFilter& filter, const View& view, const TraceEventView& event) {
   if (!filter.IsActive()) return true;
   const char* kind = event.kind.data();
-  const char* fields = event.fields_json.data();
   if (filter.PassFilter(kind, kind + event.kind.size())) return true;
-  if (filter.PassFilter(fields, fields + event.fields_json.size())) return true;
+  const std::string fields = event.Json();
+  if (filter.PassFilter(fields.data(), fields.data() + fields.size())) return true;
   const NodeView* node = view.model.Node(event.node);
   return node != nullptr && filter.PassFilter(node->name.c_str());
 }
@@ -41,13 +45,17 @@ void DrawEventsPanel(View& view) {
   if (filtered.filter_text != filter.InputBuf || filtered.scanned > view.store->size()) {
     filtered = FilteredEvents{filter.InputBuf, 0, {}};
   }
-  for (; filtered.scanned < view.store->size(); ++filtered.scanned) {
+  const size_t scan_end = filter.IsActive()
+                              ? std::min(view.store->size(), filtered.scanned + kFilteredPerFrame)
+                              : view.store->size();
+  for (; filtered.scanned < scan_end; ++filtered.scanned) {
     if (Passes(filter, view, view.store->view(filtered.scanned))) {
       filtered.indices.push_back(filtered.scanned);
     }
   }
-  ImGui::Text("%s of %s events", FormatCount(filtered.indices.size()).c_str(),
-              FormatCount(view.store->size()).c_str());
+  ImGui::Text("%s of %s events%s", FormatCount(filtered.indices.size()).c_str(),
+              FormatCount(view.store->size()).c_str(),
+              filtered.scanned < view.store->size() ? " (filtering...)" : "");
   ImGui::BeginChild("event list", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   const float row_height = ImGui::GetTextLineHeightWithSpacing();
   // The row of the last applied event (or the first after it).
@@ -68,8 +76,7 @@ void DrawEventsPanel(View& view) {
       const bool last = index + 1 == view.position;
       const std::string node = event.node < 0 ? "world" : view.model.NodeName(event.node);
       const std::string line = FormatTime(event.time_us) + "  " + node + "  " +
-                               std::string(event.kind) + "  " +
-                               std::string(event.fields_json.substr(0, 160));
+                               std::string(event.kind) + "  " + event.Json().substr(0, 160);
       if (!applied) ImGui::PushStyleColor(ImGuiCol_Text, palette::ToVec4(palette::kGrey));
       ImGui::PushID(row);
       if (ImGui::Selectable(line.c_str(), last)) view.SeekToEvent(index);

@@ -7,10 +7,10 @@
 // retention deleted) and another the latest offset-index entries. Every state has a word or a
 // shape besides its colour, and every column header explains itself in a tooltip.
 #include <algorithm>
+#include <charconv>
 #include <string>
 #include <vector>
 
-#include "viewer/json_fields.h"
 #include "viewer/panels/panels.h"
 
 namespace ks {
@@ -315,12 +315,14 @@ void DrawSegmentTable(const View& view, const LogView& log) {
   ImGui::EndTable();
 }
 
-// The run's wall clock at time 0 (timestamps are wall-clock ms), from the trace's config; -1 if
+// The run's wall clock at time 0 (timestamps are wall-clock ms), from the trace's meta; -1 if
 // unknown (a live run).
 int64_t WallClockStartMs(const View& view) {
-  auto it = view.store->meta().find("config");
+  auto it = view.store->meta().find("wall_clock_start_ms");
   if (it == view.store->meta().end()) return -1;
-  return JsonFields(it->second).Int("wall_clock_start_ms", -1);
+  int64_t ms = -1;
+  std::from_chars(it->second.data(), it->second.data() + it->second.size(), ms);
+  return ms;
 }
 
 void DrawIndexTable(const View& view, const LogView& log) {
