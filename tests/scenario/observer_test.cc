@@ -52,5 +52,56 @@ TEST(ObserverTest, RuntimeCheckerDoesNotChangeTheRun) {
   EXPECT_EQ(checked.digest, unchecked.digest);
 }
 
+// Goal: the checkers judge exactly the same whether or not a run records its events
+// (world.tracing: false produces only the events somebody observes: the history and the counts).
+// Method: every historic-failure scenario (each expects its checker to fire, or not) and the
+// flagship, run recording and not recording; the expectations' values (the violations probes),
+// the failures and the summary (checkers, elections, ISR changes) must be the same, and the run
+// that does not record must have produced no recorded event at all.
+class RecordingTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RecordingTest, CheckersJudgeTheSameWithoutRecording) {
+  ScenarioRegistry registry;
+  RegisterAllVocabulary(registry);
+  auto scenario =
+      LoadScenarioFile(std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/" + GetParam(), registry);
+  RunOptions recording;
+  RunOptions silent;
+  silent.tracing = false;
+  const RunResult with = RunScenario(*scenario, registry, recording);
+  const RunResult without = RunScenario(*scenario, registry, silent);
+  ASSERT_GT(with.event_count, 100);
+  EXPECT_EQ(without.event_count, 0);
+  ASSERT_EQ(with.expectations.size(), without.expectations.size());
+  for (size_t i = 0; i < with.expectations.size(); ++i) {
+    EXPECT_EQ(with.expectations[i].description, without.expectations[i].description);
+    EXPECT_EQ(with.expectations[i].actual, without.expectations[i].actual)
+        << with.expectations[i].description;
+    EXPECT_EQ(with.expectations[i].passed, without.expectations[i].passed);
+  }
+  EXPECT_EQ(with.failures, without.failures);
+  // The summary minus its first lines' run statistics: partitions, cluster counts, clients,
+  // checkers.
+  EXPECT_EQ(with.summary_lines, without.summary_lines);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Failures, RecordingTest,
+    ::testing::Values("failures/kip-101-hw-truncation-broken.yaml",
+                      "failures/kip-101-divergence-broken.yaml",
+                      "failures/kip-279-fast-failover-broken.yaml",
+                      "failures/jepsen-2013-unclean-election-broken.yaml",
+                      "failures/kip-966-last-replica-standing-broken.yaml",
+                      "failures/count-based-isr-flapping-broken.yaml",
+                      "curriculum/replication-flagship.yaml"),
+    [](const ::testing::TestParamInfo<std::string>& info) {
+      std::string name = info.param.substr(info.param.find('/') + 1);
+      name = name.substr(0, name.find('.'));
+      for (char& c : name) {
+        if (c == '-') c = '_';
+      }
+      return name;
+    });
+
 }  // namespace
 }  // namespace ks
