@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/env/trace.h"
@@ -189,6 +190,17 @@ TEST(TraceEventTest, DamagedBytesAreRefusedWithoutReadingPastThem) {
   FieldWriter w(&forged);
   w.Put(uint32_t{0xffffffff});
   EXPECT_FALSE(DecodeEvent<Everything>(forged).has_value());
+}
+
+// Regression (UBSan, asan preset): an empty string_view without storage, as a default-constructed
+// one, was handed to memcpy as a null pointer; it is an empty JSON string.
+TEST(TraceFieldsTest, AnEmptyStringWithoutStorageIsAnEmptyJsonString) {
+  std::string json;
+  AppendJsonString(&json, std::string_view());
+  EXPECT_EQ(json, "\"\"");
+  TraceFields fields;
+  fields.Add("client", std::string_view()).Add("acks", 1);
+  EXPECT_EQ(std::move(fields).Finish(), "{\"client\":\"\",\"acks\":1}");
 }
 
 }  // namespace
