@@ -12,6 +12,10 @@
 namespace ks {
 namespace {
 
+// How the saved text says where its injected faults came from.
+const InjectedOrigin kClickedInTheViewer{"by clicking in kafkasim-viewer's live mode",
+                                         "Injected in the viewer: "};
+
 // A fork must replay the old run exactly up to the fork time: the new run's events are checked
 // against the old ones, all of them (the old run went at least as far).
 void CheckForkPrefix(const TraceStore& old_store, const TraceStore& new_store) {
@@ -65,7 +69,7 @@ LiveSession::~LiveSession() = default;
 
 std::unique_ptr<Scenario> LiveSession::LoadWith(const std::vector<InjectedFault>& faults) const {
   std::string text, error;
-  if (!ScenarioWithInjected(scenario_text_, faults, seed_, &text, &error)) {
+  if (!ScenarioWithInjected(scenario_text_, faults, seed_, kClickedInTheViewer, &text, &error)) {
     throw ScenarioError(SourcePosition{scenario_path_, 0, 0}, error);
   }
   return LoadScenarioText(text, scenario_path_, registry_);
@@ -136,7 +140,9 @@ void LiveSession::ForkAt(TimeUs at_us) {
 std::string LiveSession::SavedText() const {
   std::string text, error;
   // Every prefix of injected_ loaded when it was injected, so the whole list does too.
-  KS_CHECK_MSG(ScenarioWithInjected(scenario_text_, injected_, seed_, &text, &error), error);
+  KS_CHECK_MSG(
+      ScenarioWithInjected(scenario_text_, injected_, seed_, kClickedInTheViewer, &text, &error),
+      error);
   return text;
 }
 

@@ -2,8 +2,8 @@
 // the TraceStore its events feed, the faults the user injected by clicking, and forks.
 //
 // Injecting. A click becomes an `at:` step of the scenario's `injected:` section (see
-// injected_faults.h): the session appends it to the scenario text, loads that text with the
-// ordinary loader and hands the new step to the running ScenarioRunner, which traces it as a
+// sim/scenario/injected_steps.h): the session appends it to the scenario text, loads that text with
+// the ordinary loader and hands the new step to the running ScenarioRunner, which traces it as a
 // `scenario.step` with `"injected": true` and runs the same action code as a timeline step. The
 // step is scheduled at a quiet instant (ScenarioRunner::AdvanceToQuietInstant), so that
 // `kafkasim run` of the saved text (SavedText) replays the very same event stream.
@@ -22,9 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/fault_kinds.h"
+#include "sim/scenario/injected_steps.h"
 #include "sim/scenario/registry.h"
 #include "sim/scenario/runner.h"
-#include "viewer/injected_faults.h"
 #include "viewer/trace_store.h"
 
 namespace ks {

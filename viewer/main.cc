@@ -17,6 +17,7 @@
 #include "sim/cli/version.h"
 #include "sim/cli/vocabulary.h"
 #include "viewer/frame_meter.h"
+#include "viewer/leak_check.h"
 #include "viewer/live_session.h"
 #include "viewer/options.h"
 #include "viewer/panels/panels.h"
@@ -178,7 +179,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   glfwMakeContextCurrent(window);
-  std::unique_ptr<ks::FrameMeter> meter;  // --measure-frames: vsync off, a fixed step a frame
+  ks::KeepGraphicsDriversLoadedForLeakCheck();  // sanitizer builds only (leak_check.h)
+  std::unique_ptr<ks::FrameMeter> meter;        // --measure-frames: vsync off, a fixed step a frame
   if (options.measure_frames > 0) meter = std::make_unique<ks::FrameMeter>(options.measure_frames);
   glfwSwapInterval(screenshot || meter != nullptr ? 0 : 1);
 

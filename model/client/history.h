@@ -2,7 +2,7 @@
 // viewer and notebooks rebuild it from the event stream alone.
 //
 // One event per step of an operation, kind "history.op", fields in this order
-// (docs/trace-events-client.md):
+// (docs/trace-schema.md, "history.op"):
 //   op       the client's operation number (0, 1, 2...); an invoke and its completion share it
 //   process  the client's name ("<client>#<incarnation>" after a restart: a new process, as in
 //            Jepsen, because op numbers start over)

@@ -2,7 +2,7 @@
 // Process forwards its messages and connection resets to it (HandleMessage,
 // HandleConnectionReset); everything else happens through the Env: timers for linger.ms,
 // retry.backoff.ms, request.timeout.ms and delivery.timeout.ms, the "partitioner" random stream,
-// and trace events (docs/trace-events-client.md).
+// and trace events (docs/trace-schema.md, "Clients and the history").
 //
 // What it does, as Kafka's producer (KafkaProducer, RecordAccumulator, Sender):
 // - Send partitions the record (model/client/partitioner.h) once the topic's metadata is known

@@ -10,7 +10,8 @@
 //             | u32 path_length | path | u32 data_length | data
 // Replay reads records in order and stops at the first one that is cut short or fails its
 // checksum (a torn tail left by a crash), then truncates the file there so later appends follow
-// an intact record. The format is also written down in docs/trace-events-zk.md.
+// an intact record. The format is also written down in docs/trace-schema.md ("The transaction
+// log").
 #pragma once
 
 #include <cstdint>

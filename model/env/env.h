@@ -4,7 +4,7 @@
 // the trace — comes through an Env handed to it at construction, as LevelDB reaches the OS through
 // its Env and TigerBeetle's replica through simulated Storage and Time. The simulator (sim/)
 // implements it; model code never includes a clock, <random>, <thread>, <fstream> or a socket
-// header (tests/model_purity_test.cc enforces this).
+// header (tests/model/model_purity_test.cc enforces this).
 //
 // One Env belongs to one node and lives as long as the node's current incarnation: a crash
 // destroys the node's Process together with every timer it set; a restart builds a new Process

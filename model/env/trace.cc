@@ -36,7 +36,8 @@ void AppendJsonString(std::string* out, std::string_view text) {
   out->resize(at + 1 + clean + (whole ? 1 : 0));
   char* p = out->data() + at;
   *p = '"';
-  std::memcpy(p + 1, text.data(), clean);
+  // An empty view may have no storage (data() null), which memcpy must not be given.
+  if (clean > 0) std::memcpy(p + 1, text.data(), clean);
   if (whole) {
     p[1 + clean] = '"';
     return;

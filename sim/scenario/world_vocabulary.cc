@@ -1,6 +1,7 @@
 #include "sim/scenario/world_vocabulary.h"
 
 #include "model/util/config_def.h"
+#include "sim/scenario/fault_kinds.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario_events.h"
 #include "sim/world_events.h"
@@ -23,22 +24,49 @@ bool ResolveAll(ScenarioRun& run, const SelectorList& selectors, std::vector<Nod
   return true;
 }
 
-// An action on one node: `node: NAME`.
-class NodeAction final : public Action {
+// The precondition of a fault kind on the node it acts on (sim/scenario/fault_kinds.h): the step
+// fails, saying why, when the node is in a state the kind does not apply in.
+Status RequireStatus(World& world, NodeId id, FaultKind kind) {
+  const FaultKindInfo& info = FaultKindOf(kind);
+  if (info.applies_in.Contains(world.status(id))) return Status::Ok();
+  return Status::InvalidArgument("cannot " + std::string(info.action) + " " + world.NodeName(id) +
+                                 ": it is " + std::string(NodeStatusName(world.status(id))));
+}
+
+// A fault on one node (`node: NAME`), applied when the node is in a state the kind applies in.
+class NodeFaultAction final : public Action {
  public:
   using Apply = std::function<Status(World&, NodeId)>;
-  NodeAction(SelectorPtr node, Apply apply) : node_(std::move(node)), apply_(std::move(apply)) {}
+  NodeFaultAction(FaultKind kind, SelectorPtr node, Apply apply)
+      : kind_(kind), node_(std::move(node)), apply_(std::move(apply)) {}
   Status Execute(ScenarioRun& run) override {
     std::string error;
     const NodeId id = node_->Resolve(run, &error);
     if (id == kNoNode) return Status::InvalidArgument(error);
+    Status status = RequireStatus(run.world(), id, kind_);
+    if (!status.ok()) return status;
     return apply_(run.world(), id);
   }
 
  private:
+  FaultKind kind_;
   SelectorPtr node_;
   Apply apply_;
 };
+
+// Registers the action of a fault kind, with its name and documentation from the kind's table.
+void AddFault(ScenarioRegistry& registry, FaultKind kind, ActionParser parser) {
+  const FaultKindInfo& info = FaultKindOf(kind);
+  registry.AddAction(info.action, {info.summary, info.synopsis}, std::move(parser));
+}
+
+// The action of a fault on one node, read from the kind's node key (its other parameters are read
+// by the caller); `apply` carries the fault out.
+std::unique_ptr<Action> ParseNodeFault(FaultKind kind, Args& args, ParseScope& scope,
+                                       NodeFaultAction::Apply apply) {
+  return std::make_unique<NodeFaultAction>(kind, scope.ParseNode(args, FaultKindOf(kind).node_key),
+                                           std::move(apply));
+}
 
 // A closure action (for actions whose arguments are all resolved at parse time).
 class LambdaAction final : public Action {
@@ -62,21 +90,11 @@ class LambdaProbe final : public Probe {
   std::function<ProbeValue(ScenarioRun&)> read_;
 };
 
-Status RequireStatus(World& world, NodeId id, std::initializer_list<NodeStatus> allowed,
-                     const char* action) {
-  for (NodeStatus status : allowed) {
-    if (world.status(id) == status) return Status::Ok();
-  }
-  return Status::InvalidArgument("cannot " + std::string(action) + " " + world.NodeName(id) +
-                                 ": it is " + std::string(NodeStatusName(world.status(id))));
-}
-
-void AddNodeAction(ScenarioRegistry& registry, const char* name, const char* summary,
-                   NodeAction::Apply apply) {
-  registry.AddAction(name, {summary, "node: NODE"},
-                     [apply](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-                       return std::make_unique<NodeAction>(scope.ParseNode(args, "node"), apply);
-                     });
+// A fault on one node with no other parameter.
+void AddNodeFault(ScenarioRegistry& registry, FaultKind kind, NodeFaultAction::Apply apply) {
+  AddFault(registry, kind, [kind, apply](Args& args, ParseScope& scope) {
+    return ParseNodeFault(kind, args, scope, apply);
+  });
 }
 
 // Traffic between optional endpoints: totals when both are omitted.
@@ -108,194 +126,159 @@ std::unique_ptr<Probe> ParseLinkProbe(Args& args, ParseScope& scope, const char*
 }
 
 void RegisterLifecycleActions(ScenarioRegistry& registry) {
-  AddNodeAction(
-      registry, "crash", "Power loss: the process dies and the disk keeps only fsynced bytes.",
-      [](World& world, NodeId id) {
-        Status s = RequireStatus(world, id, {NodeStatus::kUp, NodeStatus::kPaused}, "crash");
-        if (s.ok()) world.Crash(id);
-        return s;
-      });
-  AddNodeAction(
-      registry, "kill", "kill -9: the process dies; the OS survives, so its page cache is kept.",
-      [](World& world, NodeId id) {
-        Status s = RequireStatus(world, id, {NodeStatus::kUp, NodeStatus::kPaused}, "kill");
-        if (s.ok()) world.Kill(id);
-        return s;
-      });
-  AddNodeAction(registry, "stop", "Clean shutdown: the process flushes what it must and exits.",
-                [](World& world, NodeId id) {
-                  Status s = RequireStatus(world, id, {NodeStatus::kUp}, "stop");
-                  if (s.ok()) world.Shutdown(id);
-                  return s;
-                });
-  AddNodeAction(registry, "restart",
-                "Starts a crashed, killed or stopped node; its startup and recovery code runs.",
-                [](World& world, NodeId id) {
-                  Status s = RequireStatus(
-                      world, id,
-                      {NodeStatus::kCrashed, NodeStatus::kStopped, NodeStatus::kNotStarted},
-                      "restart");
-                  if (s.ok()) world.Start(id);
-                  return s;
-                });
-  AddNodeAction(registry, "pause",
-                "Stop-the-world pause (a long GC): the node's timers and inbound messages wait.",
-                [](World& world, NodeId id) {
-                  Status s = RequireStatus(world, id, {NodeStatus::kUp}, "pause");
-                  if (s.ok()) world.Pause(id);
-                  return s;
-                });
-  AddNodeAction(registry, "resume", "Ends a pause: what waited runs now, in order.",
-                [](World& world, NodeId id) {
-                  Status s = RequireStatus(world, id, {NodeStatus::kPaused}, "resume");
-                  if (s.ok()) world.Resume(id);
-                  return s;
-                });
-  registry.AddAction("clock_skew",
-                     {"Shifts the node's wall clock (record timestamps), not its timers.",
-                      "node: NODE, skew_ms: INTEGER (may be negative)"},
-                     [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-                       if (!args.Has("skew_ms")) args.Fail("clock_skew needs 'skew_ms'");
-                       const int64_t skew_ms = args.GetIntegerIn(
-                           "skew_ms", 0, -config::kMaxDurationMs, config::kMaxDurationMs,
-                           "kafkasim: a wall clock must fit 64 bits");
-                       return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
-                                                           [skew_ms](World& world, NodeId id) {
-                                                             world.SetClockSkew(id, skew_ms);
-                                                             return Status::Ok();
-                                                           });
-                     });
+  AddNodeFault(registry, FaultKind::kCrash, [](World& world, NodeId id) {
+    world.Crash(id);
+    return Status::Ok();
+  });
+  AddNodeFault(registry, FaultKind::kKill, [](World& world, NodeId id) {
+    world.Kill(id);
+    return Status::Ok();
+  });
+  AddNodeFault(registry, FaultKind::kStop, [](World& world, NodeId id) {
+    world.Shutdown(id);
+    return Status::Ok();
+  });
+  AddNodeFault(registry, FaultKind::kRestart, [](World& world, NodeId id) {
+    world.Start(id);
+    return Status::Ok();
+  });
+  AddNodeFault(registry, FaultKind::kPause, [](World& world, NodeId id) {
+    world.Pause(id);
+    return Status::Ok();
+  });
+  AddNodeFault(registry, FaultKind::kResume, [](World& world, NodeId id) {
+    world.Resume(id);
+    return Status::Ok();
+  });
+  AddFault(registry, FaultKind::kClockSkew,
+           [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+             if (!args.Has("skew_ms")) args.Fail("clock_skew needs 'skew_ms'");
+             const int64_t skew_ms =
+                 args.GetIntegerIn("skew_ms", 0, -config::kMaxDurationMs, config::kMaxDurationMs,
+                                   "kafkasim: a wall clock must fit 64 bits");
+             return ParseNodeFault(FaultKind::kClockSkew, args, scope,
+                                   [skew_ms](World& world, NodeId id) {
+                                     world.SetClockSkew(id, skew_ms);
+                                     return Status::Ok();
+                                   });
+           });
 }
 
 void RegisterNetworkActions(ScenarioRegistry& registry) {
-  registry.AddAction(
-      "partition",
-      {"Cuts the network: symmetric between groups, or one-way from some nodes to others.",
-       "between: [[NODE...], [NODE...], ...]  |  from: [NODE...], to: [NODE...]"},
-      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-        std::vector<std::shared_ptr<SelectorList>> groups;
-        bool one_way = false;
-        if (args.Has("between")) {
-          const YAML::Node between = args.Raw("between");
-          if (!between.IsSequence() || between.size() < 2) {
-            args.FailAt("between",
-                        "'between' is a list of at least two groups of nodes, "
-                        "like [[b1], [b2, b3]]");
-          }
-          for (const YAML::Node& group : between) {
-            auto list = std::make_shared<SelectorList>();
-            if (group.IsSequence()) {
-              for (const YAML::Node& item : group) list->push_back(scope.ParseNodeValue(item));
-            } else {
-              list->push_back(scope.ParseNodeValue(group));
-            }
-            groups.push_back(list);
-          }
-          args.Allow("from");
-          args.Allow("to");
-        } else {
-          one_way = true;
-          groups.push_back(std::make_shared<SelectorList>(scope.ParseNodeList(args, "from")));
-          groups.push_back(std::make_shared<SelectorList>(scope.ParseNodeList(args, "to")));
-        }
-        return std::make_unique<LambdaAction>([groups, one_way](ScenarioRun& run) {
-          std::vector<std::vector<NodeId>> sides;
-          std::string error;
-          for (const auto& group : groups) {
-            sides.emplace_back();
-            if (!ResolveAll(run, *group, &sides.back(), &error)) {
-              return Status::InvalidArgument(error);
-            }
-          }
-          std::string text;
-          for (size_t i = 0; i < sides.size(); ++i) {
-            text += i == 0 ? "" : (one_way ? " -> " : " | ");
-            for (size_t j = 0; j < sides[i].size(); ++j) {
-              text += (j == 0 ? "" : ",") + run.world().NodeName(sides[i][j]);
-            }
-          }
-          for (size_t i = 0; i < sides.size(); ++i) {
-            for (size_t j = i + 1; j < sides.size(); ++j) {
-              run.world().network().Partition(sides[i], sides[j], one_way);
-            }
-          }
-          run.world().Trace(kNoNode, ev::NetPartition{.sides = text, .one_way = one_way});
-          return Status::Ok();
-        });
-      });
-  registry.AddAction(
-      "isolate", {"Cuts one node off from every other node (both ways).", "node: NODE"},
-      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-        return std::make_unique<NodeAction>(
-            scope.ParseNode(args, "node"), [](World& world, NodeId id) {
-              std::vector<NodeId> others;
-              for (NodeId n = 0; n < world.node_count(); ++n) {
-                if (n != id) others.push_back(n);
-              }
-              world.network().Partition({id}, others, false);
-              const std::string sides = world.NodeName(id) + " | *";
-              world.Trace(kNoNode, ev::NetPartition{.sides = sides, .one_way = false});
-              return Status::Ok();
-            });
-      });
-  registry.AddAction("heal", {"Ends every partition; broken connections are reset.", ""},
-                     [](Args&, ParseScope&) -> std::unique_ptr<Action> {
-                       return std::make_unique<LambdaAction>([](ScenarioRun& run) {
-                         run.world().Trace(kNoNode, ev::NetHeal{});
-                         run.world().network().HealAll();
-                         return Status::Ok();
-                       });
-                     });
-  registry.AddAction(
-      "reset_connection",
-      {"Resets the connection between two nodes: in-flight messages are lost, both are told.",
-       "node: NODE, peer: NODE"},
-      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-        std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
-        std::shared_ptr<NodeSelector> peer = scope.ParseNode(args, "peer");
-        return std::make_unique<LambdaAction>([node, peer](ScenarioRun& run) {
-          std::string error;
-          const NodeId a = node->Resolve(run, &error);
-          const NodeId b = peer->Resolve(run, &error);
-          if (a == kNoNode || b == kNoNode) return Status::InvalidArgument(error);
-          if (a == b) return Status::InvalidArgument("a node has no connection to itself");
-          run.world().network().ResetConnection(a, b);
-          return Status::Ok();
-        });
-      });
-  registry.AddAction(
-      "delay_spike",
-      {"Adds latency to the links from a node (to one peer, or to all) for a while.",
-       "from: NODE, [to: NODE], extra: DURATION, for: DURATION"},
-      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-        std::shared_ptr<NodeSelector> from = scope.ParseNode(args, "from");
-        std::shared_ptr<NodeSelector> to =
-            args.Has("to") ? std::shared_ptr<NodeSelector>(scope.ParseNode(args, "to")) : nullptr;
-        args.Allow("to");
-        const DurationUs extra = args.GetDuration("extra");
-        const DurationUs duration = args.GetDuration("for");
-        return std::make_unique<LambdaAction>([=](ScenarioRun& run) {
-          std::string error;
-          const NodeId a = from->Resolve(run, &error);
-          const NodeId b = to ? to->Resolve(run, &error) : kNoNode;
-          if (a == kNoNode || (to && b == kNoNode)) return Status::InvalidArgument(error);
-          World& world = run.world();
-          for (NodeId peer = 0; peer < world.node_count(); ++peer) {
-            if (peer == a || (b != kNoNode && peer != b)) continue;
-            world.network().DelaySpike(a, peer, extra, world.Now() + duration);
-          }
-          const std::string target = to ? to->Describe() : "*";
-          world.Trace(a,
-                      ev::NetDelaySpike{.to = target, .extra_us = extra, .duration_us = duration});
-          return Status::Ok();
-        });
-      });
-  registry.AddAction(
-      "set_link",
-      {"Changes a link's latency, bandwidth or loss (both directions unless one_way).",
-       "from: NODE, to: NODE, [one_way: BOOL], [latency: {min, max}], "
-       "[bandwidth_bytes_per_s: SIZE], [drop_ppm: INTEGER]"},
-      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+  AddFault(registry, FaultKind::kPartition,
+           [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+             std::vector<std::shared_ptr<SelectorList>> groups;
+             bool one_way = false;
+             if (args.Has("between")) {
+               const YAML::Node between = args.Raw("between");
+               if (!between.IsSequence() || between.size() < 2) {
+                 args.FailAt("between",
+                             "'between' is a list of at least two groups of nodes, "
+                             "like [[b1], [b2, b3]]");
+               }
+               for (const YAML::Node& group : between) {
+                 auto list = std::make_shared<SelectorList>();
+                 if (group.IsSequence()) {
+                   for (const YAML::Node& item : group) list->push_back(scope.ParseNodeValue(item));
+                 } else {
+                   list->push_back(scope.ParseNodeValue(group));
+                 }
+                 groups.push_back(list);
+               }
+               args.Allow("from");
+               args.Allow("to");
+             } else {
+               one_way = true;
+               groups.push_back(std::make_shared<SelectorList>(scope.ParseNodeList(args, "from")));
+               groups.push_back(std::make_shared<SelectorList>(scope.ParseNodeList(args, "to")));
+             }
+             return std::make_unique<LambdaAction>([groups, one_way](ScenarioRun& run) {
+               std::vector<std::vector<NodeId>> sides;
+               std::string error;
+               for (const auto& group : groups) {
+                 sides.emplace_back();
+                 if (!ResolveAll(run, *group, &sides.back(), &error)) {
+                   return Status::InvalidArgument(error);
+                 }
+               }
+               std::string text;
+               for (size_t i = 0; i < sides.size(); ++i) {
+                 text += i == 0 ? "" : (one_way ? " -> " : " | ");
+                 for (size_t j = 0; j < sides[i].size(); ++j) {
+                   text += (j == 0 ? "" : ",") + run.world().NodeName(sides[i][j]);
+                 }
+               }
+               for (size_t i = 0; i < sides.size(); ++i) {
+                 for (size_t j = i + 1; j < sides.size(); ++j) {
+                   run.world().network().Partition(sides[i], sides[j], one_way);
+                 }
+               }
+               run.world().Trace(kNoNode, ev::NetPartition{.sides = text, .one_way = one_way});
+               return Status::Ok();
+             });
+           });
+  AddNodeFault(registry, FaultKind::kIsolate, [](World& world, NodeId id) {
+    std::vector<NodeId> others;
+    for (NodeId n = 0; n < world.node_count(); ++n) {
+      if (n != id) others.push_back(n);
+    }
+    world.network().Partition({id}, others, false);
+    const std::string sides = world.NodeName(id) + " | *";
+    world.Trace(kNoNode, ev::NetPartition{.sides = sides, .one_way = false});
+    return Status::Ok();
+  });
+  AddFault(registry, FaultKind::kHeal, [](Args&, ParseScope&) -> std::unique_ptr<Action> {
+    return std::make_unique<LambdaAction>([](ScenarioRun& run) {
+      run.world().Trace(kNoNode, ev::NetHeal{});
+      run.world().network().HealAll();
+      return Status::Ok();
+    });
+  });
+  AddFault(registry, FaultKind::kResetConnection,
+           [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+             std::shared_ptr<NodeSelector> node = scope.ParseNode(args, "node");
+             std::shared_ptr<NodeSelector> peer = scope.ParseNode(args, "peer");
+             return std::make_unique<LambdaAction>([node, peer](ScenarioRun& run) {
+               std::string error;
+               const NodeId a = node->Resolve(run, &error);
+               const NodeId b = peer->Resolve(run, &error);
+               if (a == kNoNode || b == kNoNode) return Status::InvalidArgument(error);
+               if (a == b) return Status::InvalidArgument("a node has no connection to itself");
+               Status status = RequireStatus(run.world(), a, FaultKind::kResetConnection);
+               if (!status.ok()) return status;
+               run.world().network().ResetConnection(a, b);
+               return Status::Ok();
+             });
+           });
+  AddFault(registry, FaultKind::kDelaySpike,
+           [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+             std::shared_ptr<NodeSelector> from = scope.ParseNode(args, "from");
+             std::shared_ptr<NodeSelector> to =
+                 args.Has("to") ? std::shared_ptr<NodeSelector>(scope.ParseNode(args, "to"))
+                                : nullptr;
+             args.Allow("to");
+             const DurationUs extra = args.GetDuration("extra");
+             const DurationUs duration = args.GetDuration("for");
+             return std::make_unique<LambdaAction>([=](ScenarioRun& run) {
+               std::string error;
+               const NodeId a = from->Resolve(run, &error);
+               const NodeId b = to ? to->Resolve(run, &error) : kNoNode;
+               if (a == kNoNode || (to && b == kNoNode)) return Status::InvalidArgument(error);
+               World& world = run.world();
+               Status status = RequireStatus(world, a, FaultKind::kDelaySpike);
+               if (!status.ok()) return status;
+               for (NodeId peer = 0; peer < world.node_count(); ++peer) {
+                 if (peer == a || (b != kNoNode && peer != b)) continue;
+                 world.network().DelaySpike(a, peer, extra, world.Now() + duration);
+               }
+               const std::string target = to ? to->Describe() : "*";
+               world.Trace(
+                   a, ev::NetDelaySpike{.to = target, .extra_us = extra, .duration_us = duration});
+               return Status::Ok();
+             });
+           });
+  AddFault(
+      registry, FaultKind::kSetLink, [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
         std::shared_ptr<NodeSelector> from = scope.ParseNode(args, "from");
         std::shared_ptr<NodeSelector> to = scope.ParseNode(args, "to");
         const bool one_way = args.GetBool("one_way", false);
@@ -323,6 +306,8 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
           const NodeId b = to->Resolve(run, &error);
           if (a == kNoNode || b == kNoNode) return Status::InvalidArgument(error);
           World& world = run.world();
+          Status status = RequireStatus(world, a, FaultKind::kSetLink);
+          if (!status.ok()) return status;
           for (auto [x, y] : {std::pair{a, b}, std::pair{b, a}}) {
             LinkOptions options = world.network().link_options(x, y);
             if (has_latency) {
@@ -345,49 +330,40 @@ void RegisterNetworkActions(ScenarioRegistry& registry) {
 }
 
 void RegisterDiskActions(ScenarioRegistry& registry) {
-  registry.AddAction(
-      "slow_disk",
-      {"Multiplies the node's disk latencies (1 restores them).", "node: NODE, factor: INTEGER"},
-      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+  AddFault(
+      registry, FaultKind::kSlowDisk, [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
         if (!args.Has("factor")) args.Fail("slow_disk needs 'factor'");
         const int64_t factor =
             args.GetIntegerIn("factor", 1, 1, 1000000,
                               "kafkasim: a slower disk's latencies must still fit the clock");
-        return std::make_unique<NodeAction>(scope.ParseNode(args, "node"),
-                                            [factor](World& world, NodeId id) {
-                                              world.disk(id).SetSlowFactor(factor);
-                                              world.Trace(id, ev::DiskSlow{.factor = factor});
-                                              return Status::Ok();
-                                            });
+        return ParseNodeFault(FaultKind::kSlowDisk, args, scope, [factor](World& world, NodeId id) {
+          world.disk(id).SetSlowFactor(factor);
+          world.Trace(id, ev::DiskSlow{.factor = factor});
+          return Status::Ok();
+        });
       });
-  registry.AddAction("disk_full",
-                     {"Fills the node's disk: every write that grows it fails with no space.",
-                      "node: NODE, [full: BOOL (false empties it again)]"},
-                     [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
-                       const bool full = args.GetBool("full", true);
-                       return std::make_unique<NodeAction>(
-                           scope.ParseNode(args, "node"), [full](World& world, NodeId id) {
-                             world.disk(id).SetFull(full);
-                             world.Trace(id, ev::DiskFull{.full = full});
-                             return Status::Ok();
-                           });
-                     });
-  registry.AddAction(
-      "corrupt_file",
-      {"Flips the bits of a byte range of a file, in cache and on disk.",
-       "node: NODE, file: PATH, offset: INTEGER, length: INTEGER"},
+  AddFault(
+      registry, FaultKind::kDiskFull, [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        const bool full = args.GetBool("full", true);
+        return ParseNodeFault(FaultKind::kDiskFull, args, scope, [full](World& world, NodeId id) {
+          world.disk(id).SetFull(full);
+          world.Trace(id, ev::DiskFull{.full = full});
+          return Status::Ok();
+        });
+      });
+  AddFault(
+      registry, FaultKind::kCorruptFile,
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
         const std::string file = args.GetString("file");
         const int64_t offset = args.GetIntegerIn("offset", 0, 0, kMaxSizeBytes);
         const int64_t length = args.GetIntegerIn("length", 1, 1, kMaxSizeBytes);
-        return std::make_unique<NodeAction>(
-            scope.ParseNode(args, "node"), [=](World& world, NodeId id) {
-              Status s = world.disk(id).Corrupt(file, offset, length);
-              if (s.ok()) {
-                world.Trace(id, ev::DiskCorrupt{.file = file, .offset = offset, .length = length});
-              }
-              return s;
-            });
+        return ParseNodeFault(FaultKind::kCorruptFile, args, scope, [=](World& world, NodeId id) {
+          Status s = world.disk(id).Corrupt(file, offset, length);
+          if (s.ok()) {
+            world.Trace(id, ev::DiskCorrupt{.file = file, .offset = offset, .length = length});
+          }
+          return s;
+        });
       });
 }
 

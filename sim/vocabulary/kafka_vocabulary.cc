@@ -90,6 +90,34 @@ std::optional<TopicPartition> ParsePartitionName(Args& args, std::string_view ke
   return tp;
 }
 
+// Runs the runtime checks every `interval` of simulated time: each tick is one scheduler event
+// that schedules the next. The ticker lives in the run's state, which the runner destroys after
+// the last event has run and before the world (and the events still queued in it), so the events
+// hold a plain pointer to it. (A tick that owned itself through a shared_ptr was never freed.)
+class RuntimeCheckTicker {
+ public:
+  void Start(ScenarioRun& run, KafkaCluster& cluster, DurationUs interval) {
+    run_ = &run;
+    cluster_ = &cluster;
+    interval_ = interval;
+    ScheduleNext();
+  }
+
+ private:
+  void Tick() {
+    RunRuntimeChecks(*run_, *cluster_);
+    ScheduleNext();
+  }
+  void ScheduleNext() {
+    World& world = run_->world();
+    world.scheduler().Schedule(world.Now() + interval_, [this] { Tick(); });
+  }
+
+  ScenarioRun* run_ = nullptr;
+  KafkaCluster* cluster_ = nullptr;
+  DurationUs interval_ = 0;
+};
+
 // ---------------------------------------------------------------------------------------------
 // The section
 
@@ -159,15 +187,7 @@ class KafkaSection final : public Section {
 
   void ScheduleChecks(ScenarioRun& run, KafkaCluster& cluster) {
     if (check_interval_us_ <= 0) return;
-    ScenarioRun* r = &run;
-    KafkaCluster* c = &cluster;
-    const DurationUs interval = check_interval_us_;
-    auto tick = std::make_shared<std::function<void()>>();
-    *tick = [r, c, interval, tick] {
-      RunRuntimeChecks(*r, *c);
-      r->world().scheduler().Schedule(r->world().Now() + interval, [tick] { (*tick)(); });
-    };
-    run.world().scheduler().Schedule(run.world().Now() + interval, [tick] { (*tick)(); });
+    run.State<RuntimeCheckTicker>().Start(run, cluster, check_interval_us_);
   }
 
   std::string zookeeper_name_ = "zk";

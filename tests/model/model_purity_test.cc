@@ -1,6 +1,7 @@
-// Goal: the model reaches the world only through its Env (STYLE.md, "What we take" 1). This test
-// fails, naming file and line, if any file under model/ includes a clock, random device, thread,
-// file-stream or socket header, or calls the wall clock or the C library's random generator.
+// Goal: the model reaches the world only through its Env (docs/architecture.md, rule 1, "One
+// door"). This test fails, naming file and line, if any file under model/ includes a clock, random
+// device, thread, file-stream or socket header, or calls the wall clock or the C library's random
+// generator.
 // Method: every line of every file under model/ is scanned with comments and string literals
 // blanked out; the scanner itself is checked first on lines it must and must not flag.
 #include <gtest/gtest.h>

@@ -19,7 +19,6 @@
 #include "sim/scenario/loader.h"
 #include "sim/scenario/runner.h"
 #include "sim/scenario/scenario_events.h"
-#include "viewer/injected_faults.h"
 
 namespace ks {
 namespace {
@@ -87,7 +86,7 @@ class LiveSessionTest : public ::testing::Test {
 TEST_F(LiveSessionTest, CrashInjectedAtTheTipIsAFaultStepInTheTrace) {
   auto session = Open(Flagship());
   session->AdvanceTo(5000 * kMs);
-  const TimeUs when = Inject(*session, {Fault::Kind::kCrash, "b2", ""}, 5000 * kMs);
+  const TimeUs when = Inject(*session, {FaultKind::kCrash, "b2"}, 5000 * kMs);
   EXPECT_GT(when, 5000 * kMs);
   EXPECT_LT(when, 5001 * kMs);
   const TraceStore& store = session->store();
@@ -117,20 +116,20 @@ TEST_F(LiveSessionTest, CrashInjectedAtTheTipIsAFaultStepInTheTrace) {
 TEST_F(LiveSessionTest, InjectingAfterScrubbingBackForksWithTheSamePastAndDropsTheFuture) {
   auto session = Open(Flagship());
   session->AdvanceTo(3000 * kMs);
-  const TimeUs pause_at = Inject(*session, {Fault::Kind::kPause, "b3", ""}, 3000 * kMs);
+  const TimeUs pause_at = Inject(*session, {FaultKind::kPause, "b3"}, 3000 * kMs);
   session->AdvanceTo(12000 * kMs);
-  Inject(*session, {Fault::Kind::kIsolate, "b2", ""}, 12000 * kMs);
+  Inject(*session, {FaultKind::kIsolate, "b2"}, 12000 * kMs);
   session->AdvanceTo(14000 * kMs);
   const std::vector<TraceEvent> old_events = Events(session->store());
 
   // Back at 8 s (after the pause, before the isolation), the user kills b3.
   const TimeUs fork_at = 8000 * kMs;
-  const TimeUs kill_at = Inject(*session, {Fault::Kind::kKill, "b3", ""}, fork_at);
+  const TimeUs kill_at = Inject(*session, {FaultKind::kKill, "b3"}, fork_at);
   EXPECT_EQ(session->forks(), 1);
   EXPECT_GT(kill_at, fork_at);
   ASSERT_EQ(session->injected().size(), 2u);  // the pause kept, the isolation dropped
   EXPECT_EQ(session->injected()[0].time_us, pause_at);
-  EXPECT_EQ(session->injected()[1].fault.kind, Fault::Kind::kKill);
+  EXPECT_EQ(session->injected()[1].fault.kind, FaultKind::kKill);
 
   // The past: every event before the new step is the old run's, field for field.
   const TraceStore& store = session->store();
@@ -171,13 +170,13 @@ TEST_F(LiveSessionTest, SavedScenarioReproducesTheLiveRunFromTheCommandLine) {
   std::filesystem::copy_file(Flagship(), path);
   auto session = Open(path, 5);
   session->AdvanceTo(2000 * kMs);
-  Inject(*session, {Fault::Kind::kCutLink, "b2", "b3"}, 2000 * kMs);
+  Inject(*session, Fault::CutLink("b2", "b3"), 2000 * kMs);
   session->AdvanceTo(6000 * kMs);
-  Inject(*session, {Fault::Kind::kHeal, "", ""}, 6000 * kMs);
+  Inject(*session, Fault{FaultKind::kHeal}, 6000 * kMs);
   session->AdvanceTo(15000 * kMs);
-  Inject(*session, {Fault::Kind::kPause, "b3", ""}, 12000 * kMs);  // a fork
+  Inject(*session, {FaultKind::kPause, "b3"}, 12000 * kMs);  // a fork
   session->AdvanceTo(20000 * kMs);
-  Inject(*session, {Fault::Kind::kResume, "b3", ""}, 20000 * kMs);
+  Inject(*session, {FaultKind::kResume, "b3"}, 20000 * kMs);
   session->AdvanceTo(kTimeNever);
   const RunResult live = session->Finish();
   EXPECT_EQ(session->forks(), 1);
@@ -219,43 +218,15 @@ timeline:
   auto session = Open(path);
   // 1 us before a ping is due (the pinger's timer fires at whole multiples of 10 ms).
   session->AdvanceTo(100 * kMs - 1);
-  const TimeUs when = Inject(*session, {Fault::Kind::kIsolate, "pinger", ""}, 100 * kMs - 1);
+  const TimeUs when = Inject(*session, {FaultKind::kIsolate, "pinger"}, 100 * kMs - 1);
   EXPECT_GT(when, 100 * kMs);  // 100 ms itself was busy
   session->AdvanceTo(250 * kMs - 1);
-  Inject(*session, {Fault::Kind::kHeal, "", ""}, 250 * kMs - 1);
+  Inject(*session, Fault{FaultKind::kHeal}, 250 * kMs - 1);
   session->AdvanceTo(kTimeNever);
   const RunResult live = session->Finish();
   std::string error;
   ASSERT_TRUE(session->Save(path, &error)) << error;
   EXPECT_EQ(CliDigest(path, 3), live.digest.Hex());
-}
-
-TEST(InjectedFaultsTest, AppendsStepsAndKeepsEveryOriginalLine) {
-  std::string text, error;
-  const std::string original = "name: x\nnodes: []\nexpect: []";  // no final newline
-  ASSERT_TRUE(ScenarioWithInjected(original, {}, 1, &text, &error));
-  EXPECT_EQ(text, original);
-  ASSERT_TRUE(ScenarioWithInjected(
-      original, {{1500, {Fault::Kind::kCutLink, "b1", "zk"}}, {2000, {Fault::Kind::kHeal, "", ""}}},
-      7, &text, &error));
-  EXPECT_EQ(text.rfind(original + "\n", 0), 0u);
-  EXPECT_NE(text.find("\ninjected:\n  - at: 1500us"), std::string::npos) << text;
-  EXPECT_NE(text.find("    do: partition\n    between: [[b1], [zk]]\n"), std::string::npos);
-  EXPECT_NE(text.find("  - at: 2000us  # 0.002000 s\n    do: heal\n"), std::string::npos);
-  EXPECT_NE(text.find("--seed 7"), std::string::npos);
-
-  // A saved scenario opened again: new steps join its section, with its indentation.
-  std::string again;
-  ASSERT_TRUE(ScenarioWithInjected("name: x\ninjected:\n- at: 1us\n  do: heal\n",
-                                   {{5, {Fault::Kind::kCrash, "b1", ""}}}, 7, &again, &error));
-  EXPECT_EQ(again,
-            "name: x\ninjected:\n- at: 1us\n  do: heal\n- at: 5us  # 0.000005 s\n"
-            "  do: crash\n  node: b1\n"
-            "  caption: \"Injected in the viewer: crash b1 (power loss)\"\n");
-  // ...which must be the last section, or the steps would land in another one.
-  EXPECT_FALSE(ScenarioWithInjected("injected:\n- at: 1us\nname: x\n",
-                                    {{5, {Fault::Kind::kHeal, "", ""}}}, 7, &again, &error));
-  EXPECT_NE(error.find("last"), std::string::npos);
 }
 
 }  // namespace

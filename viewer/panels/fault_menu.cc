@@ -1,10 +1,12 @@
 #include "viewer/panels/fault_menu.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
 
+#include "sim/scenario/fault_kinds.h"
 #include "viewer/live_session.h"
 #include "viewer/panels/panels.h"
 
@@ -16,6 +18,11 @@ constexpr char kSaveDialog[] = "Save as scenario";
 constexpr char kReplayReason[] =
     "Replay mode: a recorded trace cannot change. Run the scenario live to inject faults:\n"
     "  kafkasim-viewer SCENARIO.yaml [--seed N]";
+// The faults a node's menu offers, in its order; what each is called and in which of the node's
+// states it applies come from the fault kinds' table (sim/scenario/fault_kinds.h), as the world
+// enforces them.
+constexpr FaultKind kNodeFaults[] = {FaultKind::kCrash, FaultKind::kKill,   FaultKind::kRestart,
+                                     FaultKind::kPause, FaultKind::kResume, FaultKind::kIsolate};
 
 // The panel's own interaction state (one cluster panel per process).
 struct Interaction {
@@ -41,6 +48,14 @@ const NodeSpot* SpotNamed(const std::vector<NodeSpot>& spots, const std::string&
     if (spot.node->name == name) return &spot;
   }
   return nullptr;
+}
+
+// The node's state as the world names it, from the picture of it.
+NodeStatus StatusOf(const NodeView& node) {
+  if (node.crashed) return NodeStatus::kCrashed;
+  if (node.paused) return NodeStatus::kPaused;
+  if (node.up) return NodeStatus::kUp;
+  return node.incarnation == 0 ? NodeStatus::kNotStarted : NodeStatus::kStopped;
 }
 
 bool ScrubbedBack(const View& view) { return view.live && view.time_us < view.live_time_us; }
@@ -82,11 +97,9 @@ void NodeMenu(View& view, const std::vector<NodeSpot>& spots) {
     return;
   }
   const NodeView& node = *spot->node;
-  const std::string state = node.crashed            ? "crashed"
-                            : node.paused           ? "paused"
-                            : node.up               ? "up"
-                            : node.incarnation == 0 ? "not started"
-                                                    : "stopped";
+  const NodeStatus status = StatusOf(node);
+  std::string state(NodeStatusName(status));  // "not_started" is shown "not started"
+  std::replace(state.begin(), state.end(), '_', ' ');
   ImGui::Text("%s (%s): %s at %s", node.name.c_str(), node.role.c_str(), state.c_str(),
               FormatTime(view.time_us).c_str());
   if (!view.live) {
@@ -101,27 +114,24 @@ void NodeMenu(View& view, const std::vector<NodeSpot>& spots) {
   }
   ImGui::Separator();
   std::optional<Fault> chosen;
-  auto item = [&](const char* label, bool valid, Fault::Kind kind) {
-    if (FaultItem(view, label, valid)) chosen = Fault{kind, node.name, ""};
-  };
-  item("Crash (power loss: unsynced bytes lost)", node.up, Fault::Kind::kCrash);
-  item("Kill (kill -9: page cache survives)", node.up, Fault::Kind::kKill);
-  item("Restart", !node.up, Fault::Kind::kRestart);
-  item("Pause (a long GC)", node.up && !node.paused, Fault::Kind::kPause);
-  item("Resume", node.paused, Fault::Kind::kResume);
-  item("Isolate (partition it away from every node)", true, Fault::Kind::kIsolate);
+  for (FaultKind kind : kNodeFaults) {
+    const FaultKindInfo& info = FaultKindOf(kind);
+    if (FaultItem(view, info.label, info.applies_in.Contains(status))) {
+      chosen = Fault{kind, node.name};
+    }
+  }
   if (ImGui::BeginMenu("Cut the link to", view.live)) {
     for (const NodeSpot& other : spots) {
       if (other.node == &node) continue;
       if (ImGui::MenuItem(other.node->name.c_str())) {
-        chosen = Fault{Fault::Kind::kCutLink, node.name, other.node->name};
+        chosen = Fault::CutLink(node.name, other.node->name);
       }
     }
     ImGui::EndMenu();
   }
   ImGui::Separator();
-  if (FaultItem(view, "Heal every partition", view.model.network().partitioned)) {
-    chosen = Fault{Fault::Kind::kHeal, "", ""};
+  if (FaultItem(view, FaultKindOf(FaultKind::kHeal).label, view.model.network().partitioned)) {
+    chosen = Fault{FaultKind::kHeal};
   }
   if (chosen) Inject(view, *chosen);
   ImGui::EndPopup();
@@ -170,7 +180,7 @@ void FaultInteraction(View& view, const std::vector<NodeSpot>& spots) {
       state.menu_node = from->node->name;
       ImGui::OpenPopup(kNodeMenu);
     } else if (under != nullptr && under != from && view.live) {
-      Inject(view, Fault{Fault::Kind::kCutLink, from->node->name, under->node->name});
+      Inject(view, Fault::CutLink(from->node->name, under->node->name));
     }
     state.drag_from.clear();
     state.dragged = false;
