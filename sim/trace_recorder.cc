@@ -41,8 +41,11 @@ std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
     std::remove(file.c_str());
   }
   std::unique_ptr<TraceRecorder> recorder(new TraceRecorder(path));
+  // No per-call mutex: the connection is used by one thread at a time (this one until the writer
+  // starts, the writer until it is joined, then this one again).
   const int rc = sqlite3_open_v2(path.c_str(), &recorder->db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
   if (rc != SQLITE_OK) {
     *error = "cannot create the trace file '" + path +
              "': " + (recorder->db_ ? sqlite3_errmsg(recorder->db_) : sqlite3_errstr(rc));
