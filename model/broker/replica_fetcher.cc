@@ -33,8 +33,14 @@ void ReplicaFetcher::AddPartition(const TopicPartition& tp, int32_t leader_epoch
     state.truncating = false;
     state.fetch_offset = partition->log_end_offset();
   } else if (partition->LatestEpoch().first == kUndefinedEpoch) {
-    // Nothing written under any epoch: nothing to reconcile.
+    // No epoch to ask about (an empty log, or one whose epochs are unknown): Kafka's fetcher
+    // truncates such a partition to its high watermark instead (AbstractFetcherThread's
+    // partitions without epochs).
+    if (partition->log_end_offset() > partition->high_watermark()) {
+      partition->TruncateTo(partition->high_watermark(), "no leader epoch: truncate to HW");
+    }
     state.truncating = false;
+    state.fetch_offset = partition->log_end_offset();
   }
   partitions_[tp] = state;
   if (in_flight_ == 0 && next_timer_ == kNoTimer) ScheduleNext(0);

@@ -423,6 +423,7 @@ void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
   bool applied;
   const BrokerId previous_leader = partition->leader();
   const ReplicaRole previous_role = partition->role();
+  const int32_t previous_epoch = partition->leader_epoch();
   if (state.leader == self) {
     applied = partition->MakeLeader(state);
     if (applied) StopFetching(state.tp);
@@ -433,9 +434,13 @@ void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
     applied = partition->MakeFollower(state);
     auto fetcher = fetchers_.find(state.leader);
     if (applied && previous_role == ReplicaRole::kFollower && previous_leader == state.leader &&
-        fetcher != fetchers_.end() && fetcher->second->Follows(state.tp)) {
-      // Same leader, new epoch (the controller shrank the ISR, say): Kafka's makeFollower
+        state.leader_epoch <= previous_epoch + 1 && fetcher != fetchers_.end() &&
+        fetcher->second->Follows(state.tp)) {
+      // Same leader, next epoch (the controller shrank the ISR, say): Kafka's makeFollower
       // reports no leader change, so the fetcher goes on from where it is, with no truncation.
+      // An epoch further on means this replica missed a leader epoch (KAFKA-7164, Kafka 2.1):
+      // the leader may have lost or replaced records meanwhile (a power loss, an election this
+      // broker never heard of), so the fetcher starts over and truncates by leader epoch.
       fetcher->second->UpdateLeaderEpoch(state.tp, state.leader_epoch);
     } else if (applied) {
       if (state.leader == kNoBroker) {
