@@ -6,6 +6,7 @@
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "model/log/batch_scanner.h"
 
@@ -308,6 +309,7 @@ std::vector<Violation> CheckHistory(
     v.tp = tp;
     v.offsets = {op.offset};
     v.time_us = now_us;
+    v.acked_us = op.time_us;
     v.detail = op.process + " was told value '" + op.value + "' is at offset " +
                std::to_string(op.offset) + " (acknowledged at t=" + std::to_string(op.time_us) +
                "us), but the committed log does not hold it";
@@ -327,10 +329,17 @@ std::vector<Violation> CheckHistory(
     }
   }
   for (const auto& [tp, records] : committed) {
-    // Per producer: the sequence numbers in log order must increase.
+    // Per producer: the sequence numbers in log order must increase. Only a value's first copy
+    // counts: a retried send written twice (acknowledged the second time, without idempotence)
+    // is a duplicate, reported as such, not a reordering; Kafka promises order with
+    // max.in.flight.requests.per.connection 1, not the absence of duplicates.
+    std::unordered_set<int64_t> later_copies;
+    for (const auto& [value, offsets] : positions[tp].repeated) {
+      later_copies.insert(offsets.begin() + 1, offsets.end());
+    }
     std::map<std::string_view, std::pair<int64_t, int64_t>> last;  // producer -> (seq, offset)
     for (const LogRecordView& r : records) {
-      if (!r.value) continue;
+      if (!r.value || (!later_copies.empty() && later_copies.contains(r.offset))) continue;
       auto parsed = ParseWorkloadValue(*r.value);
       if (!parsed) continue;
       auto [producer, seq] = *parsed;

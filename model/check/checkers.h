@@ -103,6 +103,7 @@ struct Violation {
   std::vector<int64_t> offsets;
   std::vector<BrokerId> replicas;
   TimeUs time_us = 0;
+  TimeUs acked_us = -1;  // lost_writes: when the write was acknowledged
 };
 
 struct ReplicaSnapshot {

@@ -1,10 +1,14 @@
 #include "sim/vocabulary/kafka_checks.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <set>
 
 #include "model/check/checker_events.h"
 #include "model/client/client_events.h"
 #include "model/controller/controller_events.h"
+#include "model/log/log_events.h"
+#include "sim/world_events.h"
 
 namespace ks {
 
@@ -12,12 +16,35 @@ void HistoryCollector::ObserveRun(TraceStream& stream) {
   stream.Observe<ev::HistoryOp>(this);
   stream.Observe<ev::ControllerElection>(this);
   stream.Observe<ev::ControllerPartitionState>(this);
+  stream.Observe<ev::NodeCrash>(this);
+  stream.Observe<ev::NodeRestart>(this);
+  stream.Observe<ev::LogTruncate>(this);
+}
+
+uint64_t HistoryCollector::LogGeneration(const TopicPartition& tp) const {
+  auto it = truncations_.find(tp);
+  return restarts_ + (it == truncations_.end() ? 0 : it->second);
 }
 
 void HistoryCollector::OnEvent(const TraceEventView& event) {
   if (std::optional<ev::ControllerElection> election = event.As<ev::ControllerElection>()) {
     ++elections;
-    if (election->unclean) ++unclean_elections;
+    if (election->unclean) {
+      ++unclean_elections;
+      unclean.emplace_back(event.time_us, election->tp.Owned());
+    }
+    return;
+  }
+  if (event.Is<ev::NodeRestart>()) {
+    ++restarts_;
+    return;
+  }
+  if (std::optional<ev::LogTruncate> truncate = event.As<ev::LogTruncate>()) {
+    ++truncations_[truncate->tp.Owned()];
+    return;
+  }
+  if (std::optional<ev::NodeCrash> crash = event.As<ev::NodeCrash>()) {
+    if (crash->power_loss) power_losses.push_back({event.time_us, event.node});
     return;
   }
   if (std::optional<ev::ControllerPartitionState> state =
@@ -56,7 +83,8 @@ struct IsrLogBuffers {
 };
 
 void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition& tp,
-                  Broker& leader_broker, Partition& leader, IsrLogBuffers& buffers) {
+                  Broker& leader_broker, Partition& leader, uint64_t generation,
+                  IsrLogBuffers& buffers) {
   World& world = run.world();
   for (BrokerId follower_id : leader.isr()) {
     if (follower_id == leader_broker.id()) continue;
@@ -65,7 +93,9 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
     Partition* follower = follower_broker->replica_manager().GetPartition(tp);
     if (follower == nullptr) continue;
     const int64_t limit = std::min(leader.high_watermark(), follower->log_end_offset());
-    int64_t& verified = cluster.verified_prefix[{tp, follower_id}];
+    KafkaCluster::VerifiedPrefix& prefix = cluster.verified_prefix[{tp, follower_id}];
+    if (prefix.generation != generation) prefix = {0, generation};
+    int64_t& verified = prefix.offset;
     verified = std::max(std::min(verified, follower->log_end_offset()),
                         std::max(leader.log_start_offset(), follower->log_start_offset()));
     if (verified >= limit) continue;
@@ -113,6 +143,7 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
   World& world = run.world();
   World::ObserverScope observing(world);
   IsrLogBuffers buffers;
+  const std::shared_ptr<HistoryCollector>& history = run.State<std::shared_ptr<HistoryCollector>>();
   for (const auto& [broker_id, node] : cluster.brokers) {
     Broker* broker = world.ProcessAs<Broker>(node);
     if (broker == nullptr) continue;
@@ -142,7 +173,8 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
                                   world.Now()});
         it->second = broker_id;  // report each new claimant once
       }
-      CheckIsrLogs(run, cluster, tp, *broker, *partition, buffers);
+      CheckIsrLogs(run, cluster, tp, *broker, *partition, history ? history->LogGeneration(tp) : 0,
+                   buffers);
     }
   }
   for (const TopicPartition& tp : cluster.AllPartitions()) {
@@ -173,13 +205,57 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
   }
 }
 
-void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
-                    const std::vector<HistoryOp>& history) {
+namespace {
+
+std::string SecondsText(TimeUs time_us) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.3f s", static_cast<double>(time_us) / kSecond);
+  return text;
+}
+
+// What explains a lost write in Kafka's design: the power losses of the partition's replicas and
+// its unclean elections after the write was acknowledged.
+std::string LossCause(World& world, const KafkaCluster& cluster, const HistoryCollector& history,
+                      const TopicPartition& tp, const std::vector<BrokerId>& replicas,
+                      TimeUs acked_us, std::vector<std::string>& causes) {
+  std::string text;
+  for (const HistoryCollector::PowerLoss& loss : history.power_losses) {
+    if (loss.time_us < acked_us) continue;
+    const BrokerId broker = cluster.BrokerOfNode(loss.node);
+    if (std::find(replicas.begin(), replicas.end(), broker) == replicas.end()) continue;
+    const std::string cause =
+        "power loss of " + world.NodeName(loss.node) + " at " + SecondsText(loss.time_us);
+    text += (text.empty() ? "" : ", ") + cause;
+    if (std::find(causes.begin(), causes.end(), cause) == causes.end()) causes.push_back(cause);
+  }
+  const bool power_loss = !text.empty();
+  for (const auto& [time_us, election_tp] : history.unclean) {
+    if (time_us < acked_us || election_tp != tp) continue;
+    const std::string cause = "unclean election of " + tp.Name() + " at " + SecondsText(time_us);
+    text += (text.empty() ? "" : ", ") + cause;
+    if (std::find(causes.begin(), causes.end(), cause) == causes.end()) causes.push_back(cause);
+  }
+  if (text.empty()) return "; no power loss of its replicas or unclean election since explains it";
+  // A power loss drops what the page cache had not written: with acks=all an acknowledged write
+  // is lost only if every replica that held it lost it, and one of them was elected again.
+  return "; after " + text + (power_loss ? " (unflushed bytes lost)" : "");
+}
+
+}  // namespace
+
+void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollector* collector) {
+  static const std::vector<HistoryOp> kNoHistory;
+  const std::vector<HistoryOp>& history = collector != nullptr ? collector->ops : kNoHistory;
   if (cluster.final_checks_done) return;
   cluster.final_checks_done = true;
   World& world = run.world();
   World::ObserverScope observing(world);
   std::map<TopicPartition, std::vector<LogRecordView>> committed;
+  struct Leaderless {
+    std::set<std::string> held;           // values in its live replicas' logs
+    std::vector<BrokerId> replicas_down;  // replicas whose broker is not running
+  };
+  std::map<TopicPartition, Leaderless> leaderless;
   // Each replica's batches (the buffers reused from partition to partition); its records are
   // decoded only where needed (decoded[i]).
   std::vector<LogBatches> batches;
@@ -226,6 +302,22 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
       if (state && s.broker == state->leader) source = &s;
     }
     if (source == nullptr) {
+      // No leader serves this partition: what its live replicas hold, up to their LEOs, and
+      // which replicas are down (their disks may hold more) decide lost from unavailable.
+      Leaderless& unserved = leaderless[tp];
+      for (size_t i = 0; i < snapshots.size(); ++i) {
+        decode(i);
+        for (const LogRecordView& r : snapshots[i].records) {
+          if (r.value) unserved.held.insert(std::string(*r.value));
+        }
+      }
+      if (std::optional<std::vector<BrokerId>> replicas = cluster.Replicas(world, tp)) {
+        for (BrokerId replica : *replicas) {
+          if (cluster.BrokerProcess(world, replica) == nullptr) {
+            unserved.replicas_down.push_back(replica);
+          }
+        }
+      }
       // No live leader: the replica with the highest HW is the best account of what committed.
       for (ReplicaSnapshot& s : snapshots) {
         if (source == nullptr || s.high_watermark > source->high_watermark) source = &s;
@@ -256,7 +348,49 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
       committed[tp] = std::move(from);
     }
   }
-  for (Violation& v : CheckHistory(history, committed, world.Now())) {
+  // Acknowledged writes of a leaderless partition that its committed log lacks are unavailable,
+  // not lost, when a live replica holds them or a replica is down (its disk may).
+  std::vector<HistoryOp> judged;
+  const std::vector<HistoryOp>* judging = &history;
+  if (!leaderless.empty()) {
+    std::map<TopicPartition, std::set<std::string_view>> committed_values;
+    for (const auto& [tp, unserved] : leaderless) {
+      std::set<std::string_view>& values = committed_values[tp];
+      for (const LogRecordView& r : committed[tp]) {
+        if (r.value) values.insert(*r.value);
+      }
+    }
+    std::map<TopicPartition, std::pair<int64_t, int64_t>> unavailable;  // writes, on live
+    for (const HistoryOp& op : history) {
+      const TopicPartition tp{op.topic, op.partition};
+      auto it = leaderless.find(tp);
+      if (op.f == HistoryFunction::kSend && op.type == HistoryType::kOk && it != leaderless.end() &&
+          !committed_values[tp].contains(op.value)) {
+        const bool on_live = it->second.held.contains(op.value);
+        if (on_live || !it->second.replicas_down.empty()) {
+          ++unavailable[tp].first;
+          if (on_live) ++unavailable[tp].second;
+          continue;
+        }
+      }
+      judged.push_back(op);
+    }
+    judging = &judged;
+    for (const auto& [tp, counts] : unavailable) {
+      cluster.unavailable_writes[tp] = counts.first;
+      world.Trace(kNoNode, ev::CheckerUnavailable{.tp = tp,
+                                                  .writes = counts.first,
+                                                  .on_live_replicas = counts.second,
+                                                  .replicas_down = leaderless[tp].replicas_down});
+    }
+  }
+  for (Violation& v : CheckHistory(*judging, committed, world.Now())) {
+    if (v.checker == Checker::kLostWrites && collector != nullptr) {
+      const std::vector<BrokerId> replicas =
+          cluster.Replicas(world, v.tp).value_or(std::vector<BrokerId>{});
+      v.detail +=
+          LossCause(world, cluster, *collector, v.tp, replicas, v.acked_us, cluster.loss_causes);
+    }
     ReportViolation(run, cluster, std::move(v));
   }
 }

@@ -36,10 +36,21 @@ struct KafkaCluster {
   bool elr_enabled = false;
   // Runtime checker state: who claimed leadership of each (partition, epoch), and the
   // violations found so far (runtime and final).
-  std::map<std::pair<TopicPartition, int32_t>, BrokerId> leader_claims;    // (tp, epoch) -> leader
-  std::map<std::pair<TopicPartition, BrokerId>, int64_t> verified_prefix;  // offset checked equal
+  std::map<std::pair<TopicPartition, int32_t>, BrokerId> leader_claims;  // (tp, epoch) -> leader
+  // How far each in-sync follower's log was checked equal to its leader's, and under which
+  // generation of the partition's logs (VerifiedPrefix below): a truncation or a restart anywhere
+  // voids what was checked, since the logs it compared are not those of now.
+  struct VerifiedPrefix {
+    int64_t offset = 0;
+    uint64_t generation = 0;
+  };
+  std::map<std::pair<TopicPartition, BrokerId>, VerifiedPrefix> verified_prefix;
   std::vector<Violation> violations;
   bool final_checks_done = false;
+  // The final check's partitions without a leader: acknowledged writes they do not serve.
+  std::map<TopicPartition, int64_t> unavailable_writes;
+  // What the lost writes' violations name as their cause ("power loss of b2 at 31.500 s").
+  std::vector<std::string> loss_causes;
 
   bool declared() const { return zookeeper != kNoNode; }
   Broker* BrokerProcess(World& world, BrokerId id) const;

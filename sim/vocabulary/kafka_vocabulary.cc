@@ -853,7 +853,7 @@ void FinishRun(ScenarioRun& run, std::vector<std::string>* failures) {
   if (!cluster.declared()) return;
   auto& history = run.State<std::shared_ptr<HistoryCollector>>();
   RunRuntimeChecks(run, cluster);
-  RunFinalChecks(run, cluster, history ? history->ops : std::vector<HistoryOp>{});
+  RunFinalChecks(run, cluster, history.get());
   if (history) run.world().trace().StopObserving(history.get());
   // A violation fails the run unless the scenario expects that checker's count.
   std::set<Checker> expected;
@@ -917,6 +917,17 @@ void Summarize(ScenarioRun& run, std::vector<std::string>* lines) {
     text += (text.empty() ? "" : ", ") + std::string(checker) + " " + std::to_string(count);
   }
   lines->push_back("checkers   " + (text.empty() ? std::string("no violations") : text));
+  if (!cluster.loss_causes.empty()) {
+    std::string causes;
+    for (const std::string& cause : cluster.loss_causes) {
+      causes += (causes.empty() ? "" : ", ") + cause;
+    }
+    lines->push_back("losses     after " + causes);
+  }
+  for (const auto& [tp, writes] : cluster.unavailable_writes) {
+    lines->push_back("unavailable " + tp.Name() + ": " + std::to_string(writes) +
+                     " acknowledged writes not served at the end (no leader), not counted as lost");
+  }
 }
 
 }  // namespace
@@ -930,7 +941,9 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
       .Add<ev::HistoryOp, ev::ProducerMetadata, ev::ConsumerMetadata, ev::ProducerRequestSent,
            ev::ProducerResponse, ev::ProducerRequestTimeout, ev::ProducerRetry,
            ev::ProducerBatchFailed, ev::ConsumerFetch, ev::ConsumerReset, ev::ConsumerError>();
-  registry.events().Add<ev::AdminRequest, ev::AdminDone, ev::AdminError, ev::CheckerViolation>();
+  registry.events()
+      .Add<ev::AdminRequest, ev::AdminDone, ev::AdminError, ev::CheckerViolation,
+           ev::CheckerUnavailable>();
   registry.events()
       .Add<ev::LogAppend, ev::LogIndexEntry, ev::LogRoll, ev::LogFlush, ev::LogRetentionDelete,
            ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery, ev::LogClean, ev::LogOffline>();

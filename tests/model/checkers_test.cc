@@ -145,8 +145,9 @@ TEST(CheckHistoryTest, FindsLostWritesDuplicatesAndOrderAmongManyValues) {
   auto bytes = std::make_shared<const std::string>();
   std::vector<std::string> values;
   for (int i = 0; i < 5000; ++i) values.push_back("p1-" + std::to_string(i) + "......");
-  values.push_back("p1-17......");  // offset 5000: a duplicate of 17, and out of order
-  values.push_back("p1-5000......");
+  values.push_back("p1-17......");    // offset 5000: a duplicate of 17 (not a reordering)
+  values.push_back("p1-5002......");  // offset 5001
+  values.push_back("p1-5001......");  // offset 5002: out of order
   std::map<TopicPartition, std::vector<LogRecordView>> committed;
   std::vector<LogRecordView>& records = committed[{"t", 0}];
   for (size_t i = 0; i < values.size(); ++i) {
@@ -175,7 +176,7 @@ TEST(CheckHistoryTest, FindsLostWritesDuplicatesAndOrderAmongManyValues) {
   EXPECT_EQ(violations[1].checker, Checker::kDuplicates);
   EXPECT_EQ(violations[1].offsets, (std::vector<int64_t>{17, 5000}));
   EXPECT_EQ(violations[2].checker, Checker::kOrder);
-  EXPECT_EQ(violations[2].offsets, (std::vector<int64_t>{4999, 5000}));
+  EXPECT_EQ(violations[2].offsets, (std::vector<int64_t>{5001, 5002}));
 }
 
 }  // namespace
