@@ -32,6 +32,8 @@ std::string_view CheckerName(Checker checker) {
       return "isr_invalid";
     case Checker::kIsrLogsDiffer:
       return "isr_logs_differ";
+    case Checker::kUnderReplicated:
+      return "under_replicated";
   }
   return "unknown";
 }

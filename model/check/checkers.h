@@ -86,11 +86,13 @@ enum class Checker {
   kHwAboveLeo,         // a replica's high watermark above its log end offset
   kIsrInvalid,         // the committed ISR empty, or not within the replicas (ELR likewise)
   kIsrLogsDiffer,      // an in-sync follower holds other records than the leader below the HW
+  kUnderReplicated,    // a healthy, quiet cluster ends with a replica outside the ISR (final)
 };
-inline constexpr Checker kAllCheckers[] = {
-    Checker::kLostWrites, Checker::kDuplicates,    Checker::kOrder,
-    Checker::kDivergence, Checker::kUnreadableLog, Checker::kOneLeaderPerEpoch,
-    Checker::kHwAboveLeo, Checker::kIsrInvalid,    Checker::kIsrLogsDiffer};
+inline constexpr Checker kAllCheckers[] = {Checker::kLostWrites,    Checker::kDuplicates,
+                                           Checker::kOrder,         Checker::kDivergence,
+                                           Checker::kUnreadableLog, Checker::kOneLeaderPerEpoch,
+                                           Checker::kHwAboveLeo,    Checker::kIsrInvalid,
+                                           Checker::kIsrLogsDiffer, Checker::kUnderReplicated};
 std::string_view CheckerName(Checker checker);  // "lost_writes", ...
 inline std::string_view TraceName(Checker checker) { return CheckerName(checker); }
 std::optional<Checker> ParseCheckerName(std::string_view name);

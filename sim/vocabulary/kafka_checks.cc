@@ -8,6 +8,8 @@
 #include "model/client/client_events.h"
 #include "model/controller/controller_events.h"
 #include "model/log/log_events.h"
+#include "sim/scenario/fault_kinds.h"
+#include "sim/scenario/scenario_events.h"
 #include "sim/world_events.h"
 
 namespace ks {
@@ -19,6 +21,7 @@ void HistoryCollector::ObserveRun(TraceStream& stream) {
   stream.Observe<ev::NodeCrash>(this);
   stream.Observe<ev::NodeRestart>(this);
   stream.Observe<ev::LogTruncate>(this);
+  stream.Observe<ev::ScenarioStep>(this);
 }
 
 uint64_t HistoryCollector::LogGeneration(const TopicPartition& tp) const {
@@ -33,6 +36,10 @@ void HistoryCollector::OnEvent(const TraceEventView& event) {
       ++unclean_elections;
       unclean.emplace_back(event.time_us, election->tp.Owned());
     }
+    return;
+  }
+  if (std::optional<ev::ScenarioStep> step = event.As<ev::ScenarioStep>()) {
+    if (FindFaultKind(step->action) != nullptr) last_fault_us = event.time_us;
     return;
   }
   if (event.Is<ev::NodeRestart>()) {
@@ -241,6 +248,65 @@ std::string LossCause(World& world, const KafkaCluster& cluster, const HistoryCo
   return "; after " + text + (power_loss ? " (unflushed bytes lost)" : "");
 }
 
+// Healthy and quiet at the end: ZooKeeper and every broker up, no link between them cut, lossy or
+// bandwidth-limited, no disk slowed or full, and no fault step for `quiet_us`. Then every replica
+// has had the time to catch up and rejoin the ISR; one outside it is a bug (a follower that stopped
+// fetching, an expansion never proposed), not a fault's consequence.
+void CheckUnderReplicated(ScenarioRun& run, KafkaCluster& cluster, TimeUs last_fault_us) {
+  World& world = run.world();
+  std::vector<NodeId> nodes = {cluster.zookeeper};
+  DurationUs quiet_us = 0;
+  for (const auto& [id, node] : cluster.brokers) {
+    Broker* broker = world.ProcessAs<Broker>(node);
+    if (broker == nullptr || world.status(node) != NodeStatus::kUp ||
+        world.disk(node).slow_factor() != 1 || world.disk(node).full()) {
+      return;
+    }
+    nodes.push_back(node);
+    quiet_us = std::max(quiet_us, MillisecondsToUs(broker->config().replica_lag_time_max_ms +
+                                                   broker->config().zookeeper_session_timeout_ms));
+  }
+  if (world.status(cluster.zookeeper) != NodeStatus::kUp) return;
+  for (NodeId a : nodes) {
+    for (NodeId b : nodes) {
+      if (a == b) continue;
+      const LinkOptions& link = world.network().link_options(a, b);
+      if (world.network().IsBlocked(a, b) || link.drop_ppm != 0 ||
+          link.bandwidth_bytes_per_s != 0) {
+        return;
+      }
+    }
+  }
+  if (world.Now() - last_fault_us < quiet_us) return;
+  for (const TopicPartition& tp : cluster.AllPartitions()) {
+    std::optional<zk_paths::PartitionStateData> state = cluster.PartitionState(world, tp);
+    std::optional<std::vector<BrokerId>> replicas = cluster.Replicas(world, tp);
+    if (!state || !replicas) continue;
+    std::vector<BrokerId> missing;
+    for (BrokerId replica : *replicas) {
+      if (std::find(state->isr.begin(), state->isr.end(), replica) == state->isr.end()) {
+        missing.push_back(replica);
+      }
+    }
+    if (missing.empty()) continue;
+    std::string names;
+    for (BrokerId replica : missing) {
+      names += (names.empty() ? "" : ", ") + std::to_string(replica);
+    }
+    ReportViolation(run, cluster,
+                    Violation{Checker::kUnderReplicated,
+                              tp,
+                              "replica(s) " + names + " still outside the ISR [" +
+                                  zk_paths::EncodeBrokers(state->isr) +
+                                  "] although every broker and ZooKeeper have been up and "
+                                  "connected, with no fault, for " +
+                                  SecondsText(world.Now() - last_fault_us),
+                              {},
+                              missing,
+                              world.Now()});
+  }
+}
+
 }  // namespace
 
 void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollector* collector) {
@@ -250,6 +316,7 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollec
   cluster.final_checks_done = true;
   World& world = run.world();
   World::ObserverScope observing(world);
+  CheckUnderReplicated(run, cluster, collector != nullptr ? collector->last_fault_us : 0);
   std::map<TopicPartition, std::vector<LogRecordView>> committed;
   struct Leaderless {
     std::set<std::string> held;           // values in its live replicas' logs

@@ -36,6 +36,7 @@ class HistoryCollector final : public TraceSink {
   };
   std::vector<PowerLoss> power_losses;
   std::vector<std::pair<TimeUs, TopicPartition>> unclean;
+  TimeUs last_fault_us = 0;  // the last scenario step whose action is a fault kind
   // Changes a log's past: the runtime ISR check re-reads from the log start after one.
   uint64_t LogGeneration(const TopicPartition& tp) const;
 

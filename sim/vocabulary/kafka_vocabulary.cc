@@ -829,7 +829,7 @@ void RegisterProbes(ScenarioRegistry& registry) {
   registry.AddProbe(
       "violations",
       {"Violations found by a checker (lost_writes, duplicates, order, divergence, unreadable_log, "
-       "one_leader_per_epoch, hw_above_leo, isr_invalid, isr_logs_differ) or by all. Final "
+       "one_leader_per_epoch, hw_above_leo, isr_invalid, isr_logs_differ, under_replicated) or by all. Final "
        "checkers run when the run ends; expecting a violation is how a scenario demonstrates a "
        "historic bug.",
        "[checker: NAME=all], [partition: TOPIC-PARTITION]"},
