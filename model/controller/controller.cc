@@ -87,7 +87,10 @@ std::function<void()> Countdown(size_t count, std::function<void()> then) {
 }  // namespace
 
 Controller::Controller(Env& env, const BrokerConfig& config, ZkClient& zk)
-    : env_(env), config_(config), zk_(zk) {}
+    : env_(env),
+      config_(config),
+      zk_(zk),
+      channel_(env, config.controller_socket_timeout_ms) {}
 
 Controller::~Controller() { env_.CancelTimer(rebalance_timer_); }
 
@@ -102,6 +105,7 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
   queue_.clear();
   busy_ = false;
   live_brokers_.clear();
+  channel_.RemoveAll();
   partitions_.clear();
   assignments_.clear();
   reassigning_.clear();
@@ -118,7 +122,7 @@ void Controller::Deactivate(ControllerResignReason reason) {
   generation_.Advance();
   queue_.clear();
   busy_ = false;
-  unanswered_.clear();
+  channel_.RemoveAll();
   env_.CancelTimer(rebalance_timer_);
   rebalance_timer_ = kNoTimer;
   env_.Trace(ev::ControllerResign{.broker = config_.broker_id, .epoch = epoch_, .reason = reason});
@@ -226,8 +230,10 @@ void Controller::OnFailover(Done done) {
   LoadBrokers(true, [this, done](Registrations registrations) {
     live_brokers_.clear();
     broker_epochs_.clear();
+    channel_.RemoveAll();
     for (const auto& [id, r] : registrations) {
       live_brokers_[id] = r.node;
+      channel_.AddBroker(id, r.node);
       broker_epochs_[id] = r.epoch;
       last_broker_epochs_[id] = r.epoch;
     }
@@ -304,8 +310,10 @@ void Controller::OnBrokerChange(Done done) {
       return;
     }
     // Failures first, against the old view minus the dead; then startups.
-    std::erase_if(unanswered_, [&](const auto& entry) { return dead.count(entry.second.broker); });
     for (BrokerId id : dead) {
+      // Kafka's removeBroker: what was queued for it is dropped (a bounced broker gets a new
+      // queue below, and a new controller's full state with it).
+      channel_.RemoveBroker(id);
       live_brokers_.erase(id);
       env_.Trace(ev::ControllerBrokerFailure{{.broker = id}});
     }
@@ -323,6 +331,7 @@ void Controller::OnBrokerChange(Done done) {
     const std::set<BrokerId> unclean = UncleanShutdowns(started, registrations);
     for (BrokerId id : started) {
       live_brokers_[id] = registrations[id].node;
+      channel_.AddBroker(id, registrations[id].node);
       env_.Trace(ev::ControllerBrokerStartup{{.broker = id}});
     }
     broker_epochs_.clear();
@@ -616,22 +625,13 @@ void Controller::SendLeaderAndIsr(const std::vector<TopicPartition>& partitions,
 
 template <typename Request>
 void Controller::SendToBroker(BrokerId broker, std::unique_ptr<Request> request) {
-  auto it = live_brokers_.find(broker);
-  if (it == live_brokers_.end()) return;
-  const Request copy = *request;
-  unanswered_[request->correlation_id] =
-      Unanswered{broker, [copy]() -> MessagePtr { return std::make_unique<Request>(copy); }};
-  env_.Send(it->second, std::move(request));
+  if (!IsLive(broker)) return;
+  channel_.Send(broker, std::move(request));
 }
 
 void Controller::HandleConnectionReset(NodeId peer) {
   if (!active_) return;
-  for (auto& [correlation_id, pending] : unanswered_) {
-    auto it = live_brokers_.find(pending.broker);
-    if (it == live_brokers_.end() || it->second != peer) continue;
-    env_.Trace(ev::ControllerResend{.broker = pending.broker, .correlation_id = correlation_id});
-    env_.Send(peer, pending.copy());
-  }
+  channel_.HandleConnectionReset(peer);
 }
 
 void Controller::SendUpdateMetadata() {
@@ -673,17 +673,18 @@ void Controller::ClaimMessages(MessageDispatch& dispatch) {
     env_.Send(from, std::move(response));
   });
   dispatch.Claim<LeaderAndIsrResponse>(
-      [this](NodeId, LeaderAndIsrResponse& response) { OnBrokerResponse(response); });
+      [this](NodeId from, LeaderAndIsrResponse& response) { OnBrokerResponse(from, response); });
   dispatch.Claim<UpdateMetadataResponse>(
-      [this](NodeId, UpdateMetadataResponse& response) { OnBrokerResponse(response); });
+      [this](NodeId from, UpdateMetadataResponse& response) { OnBrokerResponse(from, response); });
   dispatch.Claim<StopReplicaResponse>(
-      [this](NodeId, StopReplicaResponse& response) { OnBrokerResponse(response); });
+      [this](NodeId from, StopReplicaResponse& response) { OnBrokerResponse(from, response); });
 }
 
-void Controller::OnBrokerResponse(const KafkaResponse& response) {
+void Controller::OnBrokerResponse(NodeId from, const KafkaResponse& response) {
   // Brokers' answers carry nothing more the controller acts on (Kafka logs their errors); an
-  // answer ends the retrying of its request.
-  unanswered_.erase(response.correlation_id);
+  // answer ends the retrying of its request and lets the broker's next one go.
+  if (!active_) return;
+  channel_.HandleResponse(from, response);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -142,14 +142,19 @@ struct ControllerPartitionState {
   }
 };
 
-// A request re-sent after a connection reset.
+// A request sent again after its previous attempt failed (controller_channel.h): `attempt` is
+// this send's number (2 for the first retry), `reason` why the previous one failed.
 struct ControllerResend {
   static constexpr std::string_view kName = "controller.resend";
   int32_t broker = -1;
   int64_t correlation_id = 0;
+  int32_t attempt = 0;
+  std::string_view reason;
   static void Fields(auto& e, auto& v) {
     v("broker", e.broker);
     v("correlation_id", e.correlation_id);
+    v("attempt", e.attempt);
+    v("reason", e.reason);
   }
 };
 
