@@ -148,9 +148,34 @@ void Controller::RunNext() {
 // ---------------------------------------------------------------------------------------------
 // Loading from ZooKeeper
 
+void Controller::ReadZk(ZkRead read, const std::string& path, bool watch, ZkCallback then) {
+  auto retry_or_answer = [this, read, path, watch, then](const ZkResult& result) {
+    if (result.error == ZkError::kSessionExpired) return;  // Deactivate follows
+    if (result.error != ZkError::kConnectionLoss && result.error != ZkError::kOperationTimeout) {
+      then(result);
+      return;
+    }
+    env_.Trace(ev::ControllerZkRetry{.path = path, .error = result.error});
+    auto again = generation_.Guard([this, read, path, watch, then] {
+      ReadZk(read, path, watch, then);
+    });
+    if (zk_.state() != ZkState::kConnected) {
+      again();  // queued in the client until it is connected again
+      return;
+    }
+    env_.SetTimer(MillisecondsToUs(kZkRetryBackoffMs), again);
+  };
+  if (read == ZkRead::kGetChildren) {
+    zk_.GetChildren(path, watch, generation_.Guard(std::move(retry_or_answer)));
+  } else {
+    zk_.GetData(path, watch, generation_.Guard(std::move(retry_or_answer)));
+  }
+}
+
 void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then) {
-  zk_.GetChildren(
-      zk_paths::kBrokerIds, watch, generation_.Guard([this, then](const ZkResult& result) {
+  ReadZk(
+      ZkRead::kGetChildren, zk_paths::kBrokerIds, watch,
+      [this, then](const ZkResult& result) {
         auto registrations = std::make_shared<Registrations>();
         std::vector<BrokerId> ids;
         for (const std::string& child : result.children) {
@@ -159,8 +184,9 @@ void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then
         }
         auto finish = Countdown(ids.size(), [registrations, then] { then(*registrations); });
         for (BrokerId id : ids) {
-          zk_.GetData(
-              zk_paths::BrokerPath(id), false, [registrations, id, finish](const ZkResult& data) {
+          ReadZk(
+              ZkRead::kGetData, zk_paths::BrokerPath(id), false,
+              [registrations, id, finish](const ZkResult& data) {
                 std::optional<zk_paths::BrokerRegistration> decoded =
                     data.ok() ? zk_paths::DecodeBrokerRegistration(data.data) : std::nullopt;
                 if (decoded) {
@@ -172,11 +198,11 @@ void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then
                 finish();
               });
         }
-      }));
+      });
 }
 
 void Controller::LoadTopic(const std::string& topic, Done then) {
-  zk_.GetData(zk_paths::TopicPath(topic), true,
+  ReadZk(ZkRead::kGetData, zk_paths::TopicPath(topic), true,
               generation_.Guard([this, topic, then](const ZkResult& result) {
                 std::optional<zk_paths::Assignment> assignment =
                     result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
@@ -186,8 +212,8 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
                 }
                 assignments_[topic] = *assignment;
                 ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
-                zk_.GetData(
-                    zk_paths::TopicConfigPath(topic), false,
+                ReadZk(
+                    ZkRead::kGetData, zk_paths::TopicConfigPath(topic), false,
                     generation_.Guard([this, topic, assignment, then](const ZkResult& config) {
                       topic_configs_[topic] = ParseTopicZnodeConfig(topic, config);
                       auto finish = Countdown(assignment->size(), then);
@@ -195,7 +221,7 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
                         const TopicPartition tp{topic, partition};
                         PartitionView& view = partitions_[tp];
                         view.replicas = replicas;
-                        zk_.GetData(zk_paths::PartitionStatePath(tp), false,
+                        ReadZk(ZkRead::kGetData, zk_paths::PartitionStatePath(tp), false,
                                     generation_.Guard([this, tp, finish](const ZkResult& state) {
                                       PartitionView& v = partitions_[tp];
                                       std::optional<PartitionStateData> decoded =
@@ -215,7 +241,7 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
 }
 
 void Controller::LoadTopics(Done then) {
-  zk_.GetChildren(zk_paths::kBrokerTopics, true,
+  ReadZk(ZkRead::kGetChildren, zk_paths::kBrokerTopics, true,
                   generation_.Guard([this, then](const ZkResult& result) {
                     std::vector<std::string> topics;
                     for (const std::string& topic : result.children) {

@@ -110,7 +110,16 @@ class Controller {
   };
   using Registrations = std::map<BrokerId, Registration>;
 
-  // Loading from ZooKeeper.
+  // Loading from ZooKeeper. Reads are retried until answered (ReadZk), so a lost connection never
+  // reads as "no brokers" or "no topics".
+  enum class ZkRead { kGetData, kGetChildren };
+  // A read retried after CONNECTIONLOSS or OPERATIONTIMEOUT, as Kafka's KafkaZkClient retries a
+  // request until the client is connected (retryRequestsUntilConnected): while the client is not
+  // connected the retry waits for the connection in the client's queue; while it is, the retry
+  // waits kZkRetryBackoffMs first, so no error loops at one instant. `then` gets the first other
+  // answer (NONODE included); after SESSIONEXPIRED it is never called (the controller resigns).
+  void ReadZk(ZkRead read, const std::string& path, bool watch, ZkCallback then);
+  static constexpr int64_t kZkRetryBackoffMs = 100;
   void LoadBrokers(bool watch, std::function<void(Registrations)> then);
   void LoadTopics(Done then);
   void LoadTopic(const std::string& topic, Done then);

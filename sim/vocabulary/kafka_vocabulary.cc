@@ -947,8 +947,9 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
       .Add<ev::ControllerActive, ev::ControllerResign, ev::ControllerBrokers,
            ev::ControllerBrokerFailure, ev::ControllerBrokerStartup, ev::ControllerUncleanShutdown,
            ev::ControllerElection, ev::ControllerElr, ev::ControllerPartitionState,
-           ev::ControllerResend, ev::ControllerAlterPartition, ev::ControllerReassignmentStarted,
-           ev::ControllerReassignmentStep, ev::ControllerReassignmentCompleted>();
+           ev::ControllerResend, ev::ControllerZkRetry, ev::ControllerAlterPartition,
+           ev::ControllerReassignmentStarted, ev::ControllerReassignmentStep,
+           ev::ControllerReassignmentCompleted>();
   registry.AddSection(
       "kafka",
       {"A Kafka cluster (ZooKeeper mode): a ZooKeeper node (zk), brokers b1..bN, an admin tool, "
