@@ -5,6 +5,7 @@
 #include "model/check/checker_events.h"
 #include "model/client/client_events.h"
 #include "model/controller/controller_events.h"
+#include "sim/world_events.h"
 
 namespace ks {
 
@@ -12,9 +13,35 @@ void HistoryCollector::ObserveRun(TraceStream& stream) {
   stream.Observe<ev::HistoryOp>(this);
   stream.Observe<ev::ControllerElection>(this);
   stream.Observe<ev::ControllerPartitionState>(this);
+  stream.Observe<ev::NodeStart>(this);
+  stream.Observe<ev::NodeRestart>(this);
+  stream.Observe<ev::NodeCrash>(this);
+  stream.Observe<ev::NodeStop>(this);
+  stream.Observe<ev::NodePause>(this);
+  stream.Observe<ev::NodeResume>(this);
+  stream.Observe<ev::NodeClockSkew>(this);
+  stream.Observe<ev::DiskSlow>(this);
+  stream.Observe<ev::DiskFull>(this);
+  stream.Observe<ev::DiskCorrupt>(this);
+  stream.Observe<ev::NetPartition>(this);
+  stream.Observe<ev::NetHeal>(this);
+  stream.Observe<ev::NetDelaySpike>(this);
+  stream.Observe<ev::NetSetLink>(this);
 }
 
 void HistoryCollector::OnEvent(const TraceEventView& event) {
+  if (event.Is<ev::NetPartition>() || event.Is<ev::NetHeal>() || event.Is<ev::NetDelaySpike>() ||
+      event.Is<ev::NetSetLink>()) {
+    last_network_change_us = event.time_us;
+    return;
+  }
+  if (event.Is<ev::NodeStart>() || event.Is<ev::NodeRestart>() || event.Is<ev::NodeCrash>() ||
+      event.Is<ev::NodeStop>() || event.Is<ev::NodePause>() || event.Is<ev::NodeResume>() ||
+      event.Is<ev::NodeClockSkew>() || event.Is<ev::DiskSlow>() || event.Is<ev::DiskFull>() ||
+      event.Is<ev::DiskCorrupt>()) {
+    last_node_change_us[event.node] = event.time_us;
+    return;
+  }
   if (std::optional<ev::ControllerElection> election = event.As<ev::ControllerElection>()) {
     ++elections;
     if (election->unclean) ++unclean_elections;
@@ -173,9 +200,50 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
   }
 }
 
-void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
-                    const std::vector<HistoryOp>& history) {
+// True if the cluster has been whole long enough for its controller to know it: ZooKeeper and
+// every broker up and unchanged, each broker connected, no link among them cut, and the network
+// left alone, for the longest negotiated session timeout plus 5 s (a death takes a session timeout
+// to be noticed; the controller's reaction, a few round trips more).
+bool ClusterSettled(World& world, const KafkaCluster& cluster, const HistoryCollector& history) {
+  std::vector<NodeId> nodes = {cluster.zookeeper};
+  for (const auto& [id, node] : cluster.brokers) nodes.push_back(node);
+  TimeUs last_change_us = history.last_network_change_us;
+  int32_t session_timeout_ms = 0;
+  for (NodeId node : nodes) {
+    if (world.status(node) != NodeStatus::kUp) return false;
+    auto changed = history.last_node_change_us.find(node);
+    if (changed != history.last_node_change_us.end()) {
+      last_change_us = std::max(last_change_us, changed->second);
+    }
+    for (NodeId other : nodes) {
+      if (other != node && world.network().IsBlocked(node, other)) return false;
+    }
+    if (node == cluster.zookeeper) continue;
+    Broker* broker = world.ProcessAs<Broker>(node);
+    if (broker == nullptr || broker->zk().state() != ZkState::kConnected) return false;
+    session_timeout_ms = std::max(session_timeout_ms, broker->zk().negotiated_session_timeout_ms());
+  }
+  return world.Now() - last_change_us >= MillisecondsToUs(session_timeout_ms) + 5 * kSecond;
+}
+
+void CheckOffline(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollector& history) {
+  World& world = run.world();
+  if (!ClusterSettled(world, cluster, history)) return;
+  std::vector<PartitionLeadership> partitions;
+  for (const TopicPartition& tp : cluster.AllPartitions()) {
+    std::optional<zk_paths::PartitionStateData> state = cluster.PartitionState(world, tp);
+    if (!state) continue;  // never created: not offline, absent
+    partitions.push_back({tp, state->leader, state->leader_epoch, state->isr, state->elr});
+  }
+  for (Violation& v : CheckOfflinePartitions(partitions, world.Now())) {
+    ReportViolation(run, cluster, std::move(v));
+  }
+}
+
+void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollector* collector) {
   if (cluster.final_checks_done) return;
+  const std::vector<HistoryOp> no_history;
+  const std::vector<HistoryOp>& history = collector ? collector->ops : no_history;
   cluster.final_checks_done = true;
   World& world = run.world();
   World::ObserverScope observing(world);
@@ -259,6 +327,7 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster,
   for (Violation& v : CheckHistory(history, committed, world.Now())) {
     ReportViolation(run, cluster, std::move(v));
   }
+  if (collector != nullptr) CheckOffline(run, cluster, *collector);
 }
 
 }  // namespace ks

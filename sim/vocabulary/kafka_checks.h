@@ -5,7 +5,9 @@
 //   HW. A violation is traced (checker.violation) and counted, never a crash.
 // - at the end: lost acknowledged writes, duplicates and per-producer order (history against the
 //   committed log: the current leader's records below its HW, or the most complete replica's if
-//   no leader), and divergence of replicas below their HWs.
+//   no leader), and divergence of replicas below their HWs; and, if every broker has been up and
+//   connected to ZooKeeper, with nothing faulted, for the longest session timeout plus 5 s, no
+//   partition without a leader while one of its ISR (or ELR) members could lead it.
 #pragma once
 
 #include "sim/scenario/runner.h"
@@ -24,13 +26,19 @@ class HistoryCollector final : public TraceSink {
   int64_t elections = 0;
   int64_t unclean_elections = 0;
   int64_t isr_changes = 0;
+  // When each node last started, stopped, crashed, paused, resumed or had its clock or disk
+  // faulted, and when the network last changed (partition, heal, delay spike, link settings): the
+  // offline_partition check waits for a cluster left alone long enough.
+  std::map<NodeId, TimeUs> last_node_change_us;
+  TimeUs last_network_change_us = 0;
 
  private:
   std::map<TopicPartition, std::vector<BrokerId>> last_isr_;  // the committed ISR
 };
 
 void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster);
-void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster, const std::vector<HistoryOp>& history);
+// `history` may be null (no collector): then offline_partition is not checked.
+void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollector* history);
 // Records, traces (checker.violation, with the seed) and keeps a violation.
 void ReportViolation(ScenarioRun& run, KafkaCluster& cluster, Violation violation);
 

@@ -829,9 +829,9 @@ void RegisterProbes(ScenarioRegistry& registry) {
   registry.AddProbe(
       "violations",
       {"Violations found by a checker (lost_writes, duplicates, order, divergence, unreadable_log, "
-       "one_leader_per_epoch, hw_above_leo, isr_invalid, isr_logs_differ) or by all. Final "
-       "checkers run when the run ends; expecting a violation is how a scenario demonstrates a "
-       "historic bug.",
+       "one_leader_per_epoch, hw_above_leo, isr_invalid, isr_logs_differ, offline_partition) or "
+       "by all. Final checkers run when the run ends; expecting a violation is how a scenario "
+       "demonstrates a historic bug.",
        "[checker: NAME=all], [partition: TOPIC-PARTITION]"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
         RequireKafka(args, scope, "violations");
@@ -853,7 +853,7 @@ void FinishRun(ScenarioRun& run, std::vector<std::string>* failures) {
   if (!cluster.declared()) return;
   auto& history = run.State<std::shared_ptr<HistoryCollector>>();
   RunRuntimeChecks(run, cluster);
-  RunFinalChecks(run, cluster, history ? history->ops : std::vector<HistoryOp>{});
+  RunFinalChecks(run, cluster, history.get());
   if (history) run.world().trace().StopObserving(history.get());
   // A violation fails the run unless the scenario expects that checker's count.
   std::set<Checker> expected;
