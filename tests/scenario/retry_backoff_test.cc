@@ -1,6 +1,7 @@
 // Goal (issue 10, A: every retry loop bounded): with a peer down, every component that resends
 // on an error or a reset does so at a bounded, steady rate set by its backoff, never a rate that
-// grows with time: the producer (retry.backoff.ms), the consumer (retry.backoff.ms), the replica
+// grows with time: the producer and the consumer (reconnect.backoff.ms doubling up to
+// reconnect.backoff.max.ms, then retry.backoff.ms), the replica
 // fetcher (replica.fetch.backoff.ms), the controller's channel (100 ms, controller_channel.h) and
 // the ZooKeeper client (a random pause of up to a tenth of the session timeout, at most 1 s,
 // before each reconnection, as ZooKeeper's ClientCnxn).
@@ -92,12 +93,16 @@ timeline:
 TEST(RetryBackoffTest, ClientsFetchersAndTheControllerResendToAKilledLeaderAtABoundedRate) {
   const Refusals r = RunCounting(kLeaderKilled);
   // Seconds 6..19: b3 dead and still registered, nothing elected elsewhere.
-  // Producer: at most max.in.flight.requests.per.connection (5) requests per retry.backoff.ms
-  // (100 ms).
+  // Producer: at most max.in.flight.requests.per.connection (5) requests per connection attempt;
+  // attempts 50, 100, 200, 400 ms apart at first (at most 5 in a second), then one per
+  // reconnect.backoff.max.ms (1 s, +-20 %: at most 7 in five seconds).
   EXPECT_GT(r.Total("p1", "b3", "Produce", 6, 20), 0);
-  EXPECT_LE(r.MaxPerSecond("p1", "b3", "Produce", 6, 20), 5 * 10);
-  // Consumer: one fetch to the node per retry.backoff.ms.
-  EXPECT_LE(r.MaxPerSecond("c1", "b3", "Fetch", 6, 20), 10);
+  EXPECT_LE(r.MaxPerSecond("p1", "b3", "Produce", 6, 20), 5 * 5);
+  EXPECT_LE(r.Total("p1", "b3", "Produce", 15, 20), 5 * 7);
+  // Consumer: one fetch per connection attempt.
+  EXPECT_GT(r.Total("c1", "b3", "Fetch", 6, 20), 0);
+  EXPECT_LE(r.MaxPerSecond("c1", "b3", "Fetch", 6, 20), 5);
+  EXPECT_LE(r.Total("c1", "b3", "Fetch", 15, 20), 7);
   // Followers: one fetch per replica.fetch.backoff.ms (1 s), plus the first attempt.
   EXPECT_GT(r.Total("b1", "b3", "Fetch", 6, 20), 0);
   EXPECT_LE(r.MaxPerSecond("b1", "b3", "Fetch", 6, 20), 2);
