@@ -32,6 +32,8 @@ std::string_view CheckerName(Checker checker) {
       return "isr_invalid";
     case Checker::kIsrLogsDiffer:
       return "isr_logs_differ";
+    case Checker::kOfflinePartition:
+      return "offline_partition";
     case Checker::kUnderReplicated:
       return "under_replicated";
   }
@@ -399,6 +401,25 @@ std::vector<Violation> CheckDivergence(const TopicPartition& tp,
         violations.push_back(std::move(*v));
       }
     }
+  }
+  return violations;
+}
+
+std::vector<Violation> CheckOfflinePartitions(const std::vector<PartitionLeadership>& partitions,
+                                              TimeUs now_us) {
+  std::vector<Violation> violations;
+  for (const PartitionLeadership& p : partitions) {
+    if (p.leader != kNoBroker || (p.isr.empty() && p.elr.empty())) continue;
+    std::string isr;
+    for (BrokerId b : p.isr) isr += (isr.empty() ? "" : ",") + std::to_string(b);
+    violations.push_back(Violation{
+        Checker::kOfflinePartition,
+        p.tp,
+        "no leader (leader epoch " + std::to_string(p.leader_epoch) + ", ISR [" + isr +
+            "]) at the end of the run, though every broker is up and connected to ZooKeeper",
+        {},
+        p.isr,
+        now_us});
   }
   return violations;
 }

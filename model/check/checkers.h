@@ -8,6 +8,9 @@
 // The replica checks compare the replicas of one partition:
 // - divergence: two replicas holding different records at the same offset below both their high
 //   watermarks (the committed prefix must be one log).
+// The availability check looks at the committed partition states:
+// - offline_partition: a run that ends with every broker up and connected, long enough for the
+//   controller to have heard of every change, leaves no partition without a leader.
 // Each violation names the partition, the offsets, the replicas, the simulated time and what
 // exactly differs; the caller adds the seed and traces it.
 #pragma once
@@ -86,13 +89,14 @@ enum class Checker {
   kHwAboveLeo,         // a replica's high watermark above its log end offset
   kIsrInvalid,         // the committed ISR empty, or not within the replicas (ELR likewise)
   kIsrLogsDiffer,      // an in-sync follower holds other records than the leader below the HW
+  kOfflinePartition,   // no leader at the end though every broker is up and connected (final)
   kUnderReplicated,    // a healthy, quiet cluster ends with a replica outside the ISR (final)
 };
-inline constexpr Checker kAllCheckers[] = {Checker::kLostWrites,    Checker::kDuplicates,
-                                           Checker::kOrder,         Checker::kDivergence,
-                                           Checker::kUnreadableLog, Checker::kOneLeaderPerEpoch,
-                                           Checker::kHwAboveLeo,    Checker::kIsrInvalid,
-                                           Checker::kIsrLogsDiffer, Checker::kUnderReplicated};
+inline constexpr Checker kAllCheckers[] = {
+    Checker::kLostWrites,       Checker::kDuplicates,     Checker::kOrder,
+    Checker::kDivergence,       Checker::kUnreadableLog,  Checker::kOneLeaderPerEpoch,
+    Checker::kHwAboveLeo,       Checker::kIsrInvalid,     Checker::kIsrLogsDiffer,
+    Checker::kOfflinePartition, Checker::kUnderReplicated};
 std::string_view CheckerName(Checker checker);  // "lost_writes", ...
 inline std::string_view TraceName(Checker checker) { return CheckerName(checker); }
 std::optional<Checker> ParseCheckerName(std::string_view name);
@@ -130,5 +134,25 @@ std::optional<Violation> CheckPairDivergence(const TopicPartition& tp, const Rep
 // CheckPairDivergence over every pair (a, b), a before b.
 std::vector<Violation> CheckDivergence(const TopicPartition& tp,
                                        const std::vector<ReplicaSnapshot>& replicas, TimeUs now_us);
+
+// A partition's state as committed in ZooKeeper at the end of a run (leader kNoBroker: none).
+struct PartitionLeadership {
+  TopicPartition tp;
+  BrokerId leader = kNoBroker;
+  int32_t leader_epoch = 0;
+  std::vector<BrokerId> isr;
+  std::vector<BrokerId> elr;  // KIP-966's eligible leader replicas
+};
+
+// The offline_partition check. REQUIRES: the caller judged the cluster settled — every broker and
+// the coordination service up, every broker connected to it, no link cut, and nothing faulted for
+// longer than the session timeout (plus a margin), so every death the controller could have
+// heard of is heard of and every live broker counted live. Then a partition without a leader but
+// with a broker eligible to lead it (an ISR member, or an ELR member) is a controller that lost
+// track of the cluster (issue 10, C: a failed read of /brokers/ids taken for "no brokers"), not
+// an outcome Kafka allows. With neither (KIP-966's empty ISR and ELR after unclean shutdowns) the
+// partition stays offline in Kafka too, unless unclean.leader.election.enable: not a violation.
+std::vector<Violation> CheckOfflinePartitions(const std::vector<PartitionLeadership>& partitions,
+                                              TimeUs now_us);
 
 }  // namespace ks

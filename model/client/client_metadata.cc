@@ -132,7 +132,30 @@ void ClientMetadata::OnRequestFailed() {
   Reschedule();
 }
 
+TimeUs ClientMetadata::ConnectableAt(NodeId node) const {
+  auto it = connections_.find(node);
+  return it == connections_.end() ? 0 : it->second.connectable_at;
+}
+
+void ClientMetadata::NoteConnectionFailed(NodeId node) {
+  const TimeUs now = env_.Now();
+  ConnectionState& state = connections_[node];
+  // Every request lost with the connection brings its own reset: one failure per attempt.
+  if (state.failures > 0 && now < state.connectable_at) return;
+  // Kafka's ExponentialBackoff(reconnect.backoff.ms, 2, reconnect.backoff.max.ms, 0.2).
+  int64_t backoff_ms = options_.reconnect_backoff_ms;
+  for (int32_t i = 0; i < state.failures && backoff_ms < options_.reconnect_backoff_max_ms; ++i) {
+    backoff_ms *= 2;
+  }
+  backoff_ms = std::min(backoff_ms, options_.reconnect_backoff_max_ms);
+  ++state.failures;
+  const int64_t jitter_ms = backoff_ms / 5;
+  backoff_ms += env_.Random("reconnect").Between(-jitter_ms, jitter_ms);
+  state.connectable_at = now + MillisecondsToUs(std::max<int64_t>(backoff_ms, 0));
+}
+
 void ClientMetadata::HandleConnectionReset(NodeId peer) {
+  NoteConnectionFailed(peer);
   NoteNodeFailed(peer);
   if (in_flight_correlation_id_ >= 0 && in_flight_node_ == peer) OnRequestFailed();
 }
@@ -142,7 +165,7 @@ bool ClientMetadata::HandleMessage(NodeId from, MessagePtr& message) {
   if (response == nullptr) return false;
   // A late answer to a request that timed out is stale: ignore it (but it was ours).
   if (response->correlation_id != in_flight_correlation_id_) return true;
-  failed_nodes_.erase(from);
+  NoteNodeAnswered(from);
   in_flight_correlation_id_ = -1;
   in_flight_node_ = kNoNode;
   if (request_timer_ != kNoTimer) {

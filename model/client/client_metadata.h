@@ -13,6 +13,13 @@
 //     retry.backoff.ms), and every metadata.max.age.ms in any case.
 // Each answer replaces the view of the brokers and of the topics it names; the owner is told
 // through the update callback.
+//
+// It also keeps the client's connection states (Kafka's ClusterConnectionStates): after the
+// connection to a node broke or was refused, no request goes to that node before
+// reconnect.backoff.ms, doubled with each failure in a row up to reconnect.backoff.max.ms (with
+// Kafka's 20 % jitter); a message from the node ends the streak. The owner asks ConnectableAt
+// before sending (Kafka's NetworkClient.ready), so a dead broker costs about one attempt a second,
+// not one per retry.backoff.ms.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +50,8 @@ struct ClientMetadataOptions {
   int64_t request_timeout_ms = 30000;
   int64_t retry_backoff_ms = 100;
   int64_t metadata_max_age_ms = 300000;
+  int64_t reconnect_backoff_ms = 50;
+  int64_t reconnect_backoff_max_ms = 1000;
 };
 
 class ClientMetadata {
@@ -71,8 +80,13 @@ class ClientMetadata {
   // other nodes while there are any, until `node` answers one again (Kafka's leastLoadedNode
   // prefers connected nodes; a timed-out request disconnects its node).
   void NoteNodeFailed(NodeId node);
-  // `node` answered a request: it may be asked for metadata again.
-  void NoteNodeAnswered(NodeId node) { failed_nodes_.erase(node); }
+  // `node` answered a request: it may be asked for metadata again, and its connection works.
+  void NoteNodeAnswered(NodeId node) {
+    failed_nodes_.erase(node);
+    connections_.erase(node);
+  }
+  // The earliest time a request may go to `node`: now, or the end of its reconnect backoff.
+  TimeUs ConnectableAt(NodeId node) const;
 
   // The view of a topic; null if unknown.
   const TopicMetadataView* Topic(std::string_view topic) const;
@@ -90,6 +104,8 @@ class ClientMetadata {
   void OnRequestFailed();
   void Apply(NodeId from, const MetadataResponse& response);
   NodeId PickNode();
+  // The connection to `node` broke or was refused: start (or lengthen) its reconnect backoff.
+  void NoteConnectionFailed(NodeId node);
 
   Env& env_;
   std::vector<NodeId> bootstrap_;
@@ -114,6 +130,11 @@ class ClientMetadata {
   TimeUs next_at_ = kTimeNever;
   uint64_t node_rotation_ = 0;
   std::set<NodeId> failed_nodes_;  // avoided by PickNode while another node is left
+  struct ConnectionState {
+    int32_t failures = 0;  // in a row
+    TimeUs connectable_at = 0;
+  };
+  std::map<NodeId, ConnectionState> connections_;  // nodes whose connection failed
   int64_t updates_ = 0;
 };
 

@@ -36,7 +36,8 @@ KafkaConsumer::KafkaConsumer(Env& env, ConsumerConfig config, std::vector<NodeId
       client_name_(std::move(client_name)),
       metadata_(env, std::move(bootstrap),
                 ClientMetadataOptions{config.request_timeout_ms, config.retry_backoff_ms,
-                                      config.metadata_max_age_ms},
+                                      config.metadata_max_age_ms, config.reconnect_backoff_ms,
+                                      config.reconnect_backoff_max_ms},
                 client_name_, ClientMetadata::Owner::kConsumer, &correlation_ids_),
       wakeup_(env, [this] { RunFetcher(); }) {
   KS_CHECK_MSG(ValidateConsumerConfig(config_).ok(), ValidateConsumerConfig(config_).ToString());
@@ -195,6 +196,11 @@ void KafkaConsumer::SendFetches(TimeUs now, TimeUs* next_wake) {
     if (leader == nullptr || leader->node == kNoNode) continue;
     const NodeId node = leader->node;
     if (fetches.count(node) == 0 && fetches_per_node_[node] > 0) continue;  // one per node
+    // No connection to the leader during its reconnect backoff (Kafka's NetworkClient.ready).
+    if (const TimeUs connectable_at = metadata_.ConnectableAt(node); connectable_at > now) {
+      *next_wake = std::min(*next_wake, connectable_at);
+      continue;
+    }
     std::unique_ptr<FetchRequest>& request = fetches[node];
     if (request == nullptr) {
       request = std::make_unique<FetchRequest>();

@@ -30,6 +30,7 @@ const std::vector<std::string_view>& ConsumerConfigNames() {
       "auto.offset.reset",  "fetch.max.wait.ms",         "fetch.min.bytes",
       "fetch.max.bytes",    "max.partition.fetch.bytes", "max.poll.records",
       "request.timeout.ms", "retry.backoff.ms",          "metadata.max.age.ms",
+      "reconnect.backoff.ms", "reconnect.backoff.max.ms",
   };
   return kNames;
 }
@@ -65,6 +66,10 @@ Status SetConsumerConfig(std::string_view name, std::string_view value, Consumer
     return s;
   }
   if (name == "retry.backoff.ms") return Duration(name, value, &c->retry_backoff_ms);
+  if (name == "reconnect.backoff.ms") return Duration(name, value, &c->reconnect_backoff_ms);
+  if (name == "reconnect.backoff.max.ms") {
+    return Duration(name, value, &c->reconnect_backoff_max_ms);
+  }
   if (name == "metadata.max.age.ms") return Duration(name, value, &c->metadata_max_age_ms);
   return config::Unknown("consumer", name, ConsumerConfigNames());
 }

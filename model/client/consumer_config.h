@@ -35,6 +35,10 @@ struct ConsumerConfig {
   int64_t request_timeout_ms = 30000;
   // retry.backoff.ms: the wait before a failed fetch or offset lookup is retried.
   int64_t retry_backoff_ms = 100;
+  // reconnect.backoff.ms / reconnect.backoff.max.ms: after a connection to a broker failed, the
+  // wait before the next attempt, doubled per failure in a row up to the maximum (client_metadata.h).
+  int64_t reconnect_backoff_ms = 50;
+  int64_t reconnect_backoff_max_ms = 1000;
   // metadata.max.age.ms: metadata is refreshed at least this often.
   int64_t metadata_max_age_ms = 300000;
 };

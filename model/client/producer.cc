@@ -95,7 +95,8 @@ KafkaProducer::KafkaProducer(Env& env, ProducerConfig config, std::vector<NodeId
       client_name_(std::move(client_name)),
       metadata_(env, std::move(bootstrap),
                 ClientMetadataOptions{config.request_timeout_ms, config.retry_backoff_ms,
-                                      config.metadata_max_age_ms},
+                                      config.metadata_max_age_ms, config.reconnect_backoff_ms,
+                                      config.reconnect_backoff_max_ms},
                 client_name_, ClientMetadata::Owner::kProducer, &correlation_ids_),
       partitioner_(config.partitioner, env.Random("partitioner")),
       wakeup_(env, [this] { RunSender(); }) {
@@ -349,6 +350,11 @@ void KafkaProducer::Drain(TimeUs now, TimeUs* next_wake) {
       continue;
     }
     const NodeId node = leader->node;
+    // No connection to the leader during its reconnect backoff (Kafka's NetworkClient.ready).
+    if (const TimeUs connectable_at = metadata_.ConnectableAt(node); connectable_at > now) {
+      *next_wake = std::min(*next_wake, connectable_at);
+      continue;
+    }
     // The batch joins this pass's request to its leader, or needs room for a new request; when
     // the node is full, its next response wakes the sender.
     if (requests.count(node) == 0 &&

@@ -21,6 +21,8 @@ const std::vector<std::string_view>& ProducerConfigNames() {
       "compression.type",
       "retries",
       "retry.backoff.ms",
+      "reconnect.backoff.ms",
+      "reconnect.backoff.max.ms",
       "max.in.flight.requests.per.connection",
       "delivery.timeout.ms",
       "request.timeout.ms",
@@ -59,6 +61,10 @@ Status SetProducerConfig(std::string_view name, std::string_view value, Producer
   }
   if (name == "retries") return config::ParseInt(name, value, 0, INT32_MAX, &c->retries);
   if (name == "retry.backoff.ms") return Duration(name, value, &c->retry_backoff_ms);
+  if (name == "reconnect.backoff.ms") return Duration(name, value, &c->reconnect_backoff_ms);
+  if (name == "reconnect.backoff.max.ms") {
+    return Duration(name, value, &c->reconnect_backoff_max_ms);
+  }
   if (name == "max.in.flight.requests.per.connection") {
     return config::ParseInt(name, value, 1, INT32_MAX, &c->max_in_flight_requests_per_connection);
   }

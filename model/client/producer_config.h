@@ -33,6 +33,10 @@ struct ProducerConfig {
   int32_t retries = 2147483647;
   // retry.backoff.ms: the wait before a batch is resent, and between metadata refreshes.
   int64_t retry_backoff_ms = 100;
+  // reconnect.backoff.ms / reconnect.backoff.max.ms: after a connection to a broker failed, the
+  // wait before the next attempt, doubled per failure in a row up to the maximum (client_metadata.h).
+  int64_t reconnect_backoff_ms = 50;
+  int64_t reconnect_backoff_max_ms = 1000;
   // max.in.flight.requests.per.connection: unanswered Produce requests per broker.
   int32_t max_in_flight_requests_per_connection = 5;
   // delivery.timeout.ms: the bound on a send, from Send to its acknowledgement or failure.

@@ -87,7 +87,10 @@ std::function<void()> Countdown(size_t count, std::function<void()> then) {
 }  // namespace
 
 Controller::Controller(Env& env, const BrokerConfig& config, ZkClient& zk)
-    : env_(env), config_(config), zk_(zk) {}
+    : env_(env),
+      config_(config),
+      zk_(zk),
+      channel_(env, config.controller_socket_timeout_ms) {}
 
 Controller::~Controller() { env_.CancelTimer(rebalance_timer_); }
 
@@ -102,6 +105,7 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
   queue_.clear();
   busy_ = false;
   live_brokers_.clear();
+  channel_.RemoveAll();
   partitions_.clear();
   assignments_.clear();
   reassigning_.clear();
@@ -118,7 +122,7 @@ void Controller::Deactivate(ControllerResignReason reason) {
   generation_.Advance();
   queue_.clear();
   busy_ = false;
-  unanswered_.clear();
+  channel_.RemoveAll();
   env_.CancelTimer(rebalance_timer_);
   rebalance_timer_ = kNoTimer;
   env_.Trace(ev::ControllerResign{.broker = config_.broker_id, .epoch = epoch_, .reason = reason});
@@ -144,9 +148,34 @@ void Controller::RunNext() {
 // ---------------------------------------------------------------------------------------------
 // Loading from ZooKeeper
 
+void Controller::ReadZk(ZkRead read, const std::string& path, bool watch, ZkCallback then) {
+  auto retry_or_answer = [this, read, path, watch, then](const ZkResult& result) {
+    if (result.error == ZkError::kSessionExpired) return;  // Deactivate follows
+    if (result.error != ZkError::kConnectionLoss && result.error != ZkError::kOperationTimeout) {
+      then(result);
+      return;
+    }
+    env_.Trace(ev::ControllerZkRetry{.path = path, .error = result.error});
+    auto again = generation_.Guard([this, read, path, watch, then] {
+      ReadZk(read, path, watch, then);
+    });
+    if (zk_.state() != ZkState::kConnected) {
+      again();  // queued in the client until it is connected again
+      return;
+    }
+    env_.SetTimer(MillisecondsToUs(kZkRetryBackoffMs), again);
+  };
+  if (read == ZkRead::kGetChildren) {
+    zk_.GetChildren(path, watch, generation_.Guard(std::move(retry_or_answer)));
+  } else {
+    zk_.GetData(path, watch, generation_.Guard(std::move(retry_or_answer)));
+  }
+}
+
 void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then) {
-  zk_.GetChildren(
-      zk_paths::kBrokerIds, watch, generation_.Guard([this, then](const ZkResult& result) {
+  ReadZk(
+      ZkRead::kGetChildren, zk_paths::kBrokerIds, watch,
+      [this, then](const ZkResult& result) {
         auto registrations = std::make_shared<Registrations>();
         std::vector<BrokerId> ids;
         for (const std::string& child : result.children) {
@@ -155,8 +184,9 @@ void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then
         }
         auto finish = Countdown(ids.size(), [registrations, then] { then(*registrations); });
         for (BrokerId id : ids) {
-          zk_.GetData(
-              zk_paths::BrokerPath(id), false, [registrations, id, finish](const ZkResult& data) {
+          ReadZk(
+              ZkRead::kGetData, zk_paths::BrokerPath(id), false,
+              [registrations, id, finish](const ZkResult& data) {
                 std::optional<zk_paths::BrokerRegistration> decoded =
                     data.ok() ? zk_paths::DecodeBrokerRegistration(data.data) : std::nullopt;
                 if (decoded) {
@@ -168,11 +198,11 @@ void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then
                 finish();
               });
         }
-      }));
+      });
 }
 
 void Controller::LoadTopic(const std::string& topic, Done then) {
-  zk_.GetData(zk_paths::TopicPath(topic), true,
+  ReadZk(ZkRead::kGetData, zk_paths::TopicPath(topic), true,
               generation_.Guard([this, topic, then](const ZkResult& result) {
                 std::optional<zk_paths::Assignment> assignment =
                     result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
@@ -182,8 +212,8 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
                 }
                 assignments_[topic] = *assignment;
                 ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
-                zk_.GetData(
-                    zk_paths::TopicConfigPath(topic), false,
+                ReadZk(
+                    ZkRead::kGetData, zk_paths::TopicConfigPath(topic), false,
                     generation_.Guard([this, topic, assignment, then](const ZkResult& config) {
                       topic_configs_[topic] = ParseTopicZnodeConfig(topic, config);
                       auto finish = Countdown(assignment->size(), then);
@@ -191,7 +221,7 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
                         const TopicPartition tp{topic, partition};
                         PartitionView& view = partitions_[tp];
                         view.replicas = replicas;
-                        zk_.GetData(zk_paths::PartitionStatePath(tp), false,
+                        ReadZk(ZkRead::kGetData, zk_paths::PartitionStatePath(tp), false,
                                     generation_.Guard([this, tp, finish](const ZkResult& state) {
                                       PartitionView& v = partitions_[tp];
                                       std::optional<PartitionStateData> decoded =
@@ -211,7 +241,7 @@ void Controller::LoadTopic(const std::string& topic, Done then) {
 }
 
 void Controller::LoadTopics(Done then) {
-  zk_.GetChildren(zk_paths::kBrokerTopics, true,
+  ReadZk(ZkRead::kGetChildren, zk_paths::kBrokerTopics, true,
                   generation_.Guard([this, then](const ZkResult& result) {
                     std::vector<std::string> topics;
                     for (const std::string& topic : result.children) {
@@ -226,8 +256,10 @@ void Controller::OnFailover(Done done) {
   LoadBrokers(true, [this, done](Registrations registrations) {
     live_brokers_.clear();
     broker_epochs_.clear();
+    channel_.RemoveAll();
     for (const auto& [id, r] : registrations) {
       live_brokers_[id] = r.node;
+      channel_.AddBroker(id, r.node);
       broker_epochs_[id] = r.epoch;
       last_broker_epochs_[id] = r.epoch;
     }
@@ -304,8 +336,10 @@ void Controller::OnBrokerChange(Done done) {
       return;
     }
     // Failures first, against the old view minus the dead; then startups.
-    std::erase_if(unanswered_, [&](const auto& entry) { return dead.count(entry.second.broker); });
     for (BrokerId id : dead) {
+      // Kafka's removeBroker: what was queued for it is dropped (a bounced broker gets a new
+      // queue below, and a new controller's full state with it).
+      channel_.RemoveBroker(id);
       live_brokers_.erase(id);
       env_.Trace(ev::ControllerBrokerFailure{{.broker = id}});
     }
@@ -323,6 +357,7 @@ void Controller::OnBrokerChange(Done done) {
     const std::set<BrokerId> unclean = UncleanShutdowns(started, registrations);
     for (BrokerId id : started) {
       live_brokers_[id] = registrations[id].node;
+      channel_.AddBroker(id, registrations[id].node);
       env_.Trace(ev::ControllerBrokerStartup{{.broker = id}});
     }
     broker_epochs_.clear();
@@ -616,22 +651,13 @@ void Controller::SendLeaderAndIsr(const std::vector<TopicPartition>& partitions,
 
 template <typename Request>
 void Controller::SendToBroker(BrokerId broker, std::unique_ptr<Request> request) {
-  auto it = live_brokers_.find(broker);
-  if (it == live_brokers_.end()) return;
-  const Request copy = *request;
-  unanswered_[request->correlation_id] =
-      Unanswered{broker, [copy]() -> MessagePtr { return std::make_unique<Request>(copy); }};
-  env_.Send(it->second, std::move(request));
+  if (!IsLive(broker)) return;
+  channel_.Send(broker, std::move(request));
 }
 
 void Controller::HandleConnectionReset(NodeId peer) {
   if (!active_) return;
-  for (auto& [correlation_id, pending] : unanswered_) {
-    auto it = live_brokers_.find(pending.broker);
-    if (it == live_brokers_.end() || it->second != peer) continue;
-    env_.Trace(ev::ControllerResend{.broker = pending.broker, .correlation_id = correlation_id});
-    env_.Send(peer, pending.copy());
-  }
+  channel_.HandleConnectionReset(peer);
 }
 
 void Controller::SendUpdateMetadata() {
@@ -673,17 +699,18 @@ void Controller::ClaimMessages(MessageDispatch& dispatch) {
     env_.Send(from, std::move(response));
   });
   dispatch.Claim<LeaderAndIsrResponse>(
-      [this](NodeId, LeaderAndIsrResponse& response) { OnBrokerResponse(response); });
+      [this](NodeId from, LeaderAndIsrResponse& response) { OnBrokerResponse(from, response); });
   dispatch.Claim<UpdateMetadataResponse>(
-      [this](NodeId, UpdateMetadataResponse& response) { OnBrokerResponse(response); });
+      [this](NodeId from, UpdateMetadataResponse& response) { OnBrokerResponse(from, response); });
   dispatch.Claim<StopReplicaResponse>(
-      [this](NodeId, StopReplicaResponse& response) { OnBrokerResponse(response); });
+      [this](NodeId from, StopReplicaResponse& response) { OnBrokerResponse(from, response); });
 }
 
-void Controller::OnBrokerResponse(const KafkaResponse& response) {
+void Controller::OnBrokerResponse(NodeId from, const KafkaResponse& response) {
   // Brokers' answers carry nothing more the controller acts on (Kafka logs their errors); an
-  // answer ends the retrying of its request.
-  unanswered_.erase(response.correlation_id);
+  // answer ends the retrying of its request and lets the broker's next one go.
+  if (!active_) return;
+  channel_.HandleResponse(from, response);
 }
 
 // ---------------------------------------------------------------------------------------------

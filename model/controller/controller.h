@@ -34,6 +34,10 @@
 // deposed controller (paused, partitioned, its session expired) cannot change anything; requests
 // to brokers carry the controller epoch, and brokers ignore older ones. Work is serialized: one
 // event at a time, each finishing its ZooKeeper round trips before the next starts.
+//
+// Requests to brokers go through the ControllerChannel (controller_channel.h): one queue per live
+// broker, one request in flight, retried after a backoff until answered or the broker leaves
+// /brokers/ids.
 #pragma once
 
 #include <deque>
@@ -46,6 +50,7 @@
 #include <vector>
 
 #include "model/broker/broker_config.h"
+#include "model/controller/controller_channel.h"
 #include "model/controller/controller_events.h"
 #include "model/controller/partition_rules.h"
 #include "model/controller/zk_paths.h"
@@ -79,8 +84,9 @@ class Controller {
   // Routes to the controller the leaders' AlterPartition requests (answered NOT_CONTROLLER while
   // this broker is not the controller) and the brokers' answers to its requests.
   void ClaimMessages(MessageDispatch& dispatch);
-  // A connection to a broker was reset: what it had not answered is sent again (Kafka's
-  // controller-to-broker channel retries a request until the broker answers or is gone).
+  // A connection to a broker was reset: the request it had not answered is sent again after a
+  // backoff (controller_channel.h: Kafka's controller-to-broker channel retries a request until
+  // the broker answers or leaves /brokers/ids).
   void HandleConnectionReset(NodeId peer);
 
   using PartitionView = partition_rules::PartitionView;
@@ -104,7 +110,16 @@ class Controller {
   };
   using Registrations = std::map<BrokerId, Registration>;
 
-  // Loading from ZooKeeper.
+  // Loading from ZooKeeper. Reads are retried until answered (ReadZk), so a lost connection never
+  // reads as "no brokers" or "no topics".
+  enum class ZkRead { kGetData, kGetChildren };
+  // A read retried after CONNECTIONLOSS or OPERATIONTIMEOUT, as Kafka's KafkaZkClient retries a
+  // request until the client is connected (retryRequestsUntilConnected): while the client is not
+  // connected the retry waits for the connection in the client's queue; while it is, the retry
+  // waits kZkRetryBackoffMs first, so no error loops at one instant. `then` gets the first other
+  // answer (NONODE included); after SESSIONEXPIRED it is never called (the controller resigns).
+  void ReadZk(ZkRead read, const std::string& path, bool watch, ZkCallback then);
+  static constexpr int64_t kZkRetryBackoffMs = 100;
   void LoadBrokers(bool watch, std::function<void(Registrations)> then);
   void LoadTopics(Done then);
   void LoadTopic(const std::string& topic, Done then);
@@ -164,8 +179,8 @@ class Controller {
                        bool delete_partitions);
   LeaderAndIsrPartitionState WireState(const TopicPartition& tp) const;
   // A broker answered one of our requests: it is not sent again.
-  void OnBrokerResponse(const KafkaResponse& response);
-  // Sends a request to a broker and keeps a copy until it is answered.
+  void OnBrokerResponse(NodeId from, const KafkaResponse& response);
+  // Queues a request for a live broker in the channel, which sends it until it is answered.
   template <typename Request>
   void SendToBroker(BrokerId broker, std::unique_ptr<Request> request);
   std::vector<BrokerEndpoint> LiveEndpoints() const;
@@ -202,12 +217,9 @@ class Controller {
     std::vector<BrokerId> target;
   };
   std::map<TopicPartition, Reassignment> reassigning_;
-  // Requests sent and not yet answered: correlation id -> (broker, how to make a copy).
-  struct Unanswered {
-    BrokerId broker = kNoBroker;
-    std::function<MessagePtr()> copy;
-  };
-  std::map<int64_t, Unanswered> unanswered_;
+  // One request queue per live broker (Kafka's ControllerChannelManager): follows
+  // live_brokers_.
+  ControllerChannel channel_;
 };
 
 }  // namespace ks

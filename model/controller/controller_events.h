@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "model/controller/partition_rules.h"
+#include "model/coord/zk_events.h"
 #include "model/env/trace_event.h"
 #include "model/kafka/errors.h"
 #include "model/kafka/topic_partition.h"
@@ -142,14 +143,31 @@ struct ControllerPartitionState {
   }
 };
 
-// A request re-sent after a connection reset.
+// A request sent again after its previous attempt failed (controller_channel.h): `attempt` is
+// this send's number (2 for the first retry), `reason` why the previous one failed.
 struct ControllerResend {
   static constexpr std::string_view kName = "controller.resend";
   int32_t broker = -1;
   int64_t correlation_id = 0;
+  int32_t attempt = 0;
+  std::string_view reason;
   static void Fields(auto& e, auto& v) {
     v("broker", e.broker);
     v("correlation_id", e.correlation_id);
+    v("attempt", e.attempt);
+    v("reason", e.reason);
+  }
+};
+
+// A read of ZooKeeper that failed without an answer (the connection was lost, or the request
+// timed out), about to be made again (Controller::ReadZk).
+struct ControllerZkRetry {
+  static constexpr std::string_view kName = "controller.zk_retry";
+  std::string_view path;
+  ZkError error = ZkError::kOk;
+  static void Fields(auto& e, auto& v) {
+    v("path", e.path);
+    v("error", e.error);
   }
 };
 

@@ -18,8 +18,20 @@ void HistoryCollector::ObserveRun(TraceStream& stream) {
   stream.Observe<ev::HistoryOp>(this);
   stream.Observe<ev::ControllerElection>(this);
   stream.Observe<ev::ControllerPartitionState>(this);
-  stream.Observe<ev::NodeCrash>(this);
+  stream.Observe<ev::NodeStart>(this);
   stream.Observe<ev::NodeRestart>(this);
+  stream.Observe<ev::NodeCrash>(this);
+  stream.Observe<ev::NodeStop>(this);
+  stream.Observe<ev::NodePause>(this);
+  stream.Observe<ev::NodeResume>(this);
+  stream.Observe<ev::NodeClockSkew>(this);
+  stream.Observe<ev::DiskSlow>(this);
+  stream.Observe<ev::DiskFull>(this);
+  stream.Observe<ev::DiskCorrupt>(this);
+  stream.Observe<ev::NetPartition>(this);
+  stream.Observe<ev::NetHeal>(this);
+  stream.Observe<ev::NetDelaySpike>(this);
+  stream.Observe<ev::NetSetLink>(this);
   stream.Observe<ev::LogTruncate>(this);
   stream.Observe<ev::ScenarioStep>(this);
 }
@@ -30,6 +42,22 @@ uint64_t HistoryCollector::LogGeneration(const TopicPartition& tp) const {
 }
 
 void HistoryCollector::OnEvent(const TraceEventView& event) {
+  if (event.Is<ev::NetPartition>() || event.Is<ev::NetHeal>() || event.Is<ev::NetDelaySpike>() ||
+      event.Is<ev::NetSetLink>()) {
+    last_network_change_us = event.time_us;
+    return;
+  }
+  if (event.Is<ev::NodeStart>() || event.Is<ev::NodeRestart>() || event.Is<ev::NodeCrash>() ||
+      event.Is<ev::NodeStop>() || event.Is<ev::NodePause>() || event.Is<ev::NodeResume>() ||
+      event.Is<ev::NodeClockSkew>() || event.Is<ev::DiskSlow>() || event.Is<ev::DiskFull>() ||
+      event.Is<ev::DiskCorrupt>()) {
+    last_node_change_us[event.node] = event.time_us;
+    if (event.Is<ev::NodeRestart>()) ++restarts_;
+    if (std::optional<ev::NodeCrash> crash = event.As<ev::NodeCrash>()) {
+      if (crash->power_loss) power_losses.push_back({event.time_us, event.node});
+    }
+    return;
+  }
   if (std::optional<ev::ControllerElection> election = event.As<ev::ControllerElection>()) {
     ++elections;
     if (election->unclean) {
@@ -42,16 +70,8 @@ void HistoryCollector::OnEvent(const TraceEventView& event) {
     if (FindFaultKind(step->action) != nullptr) last_fault_us = event.time_us;
     return;
   }
-  if (event.Is<ev::NodeRestart>()) {
-    ++restarts_;
-    return;
-  }
   if (std::optional<ev::LogTruncate> truncate = event.As<ev::LogTruncate>()) {
     ++truncations_[truncate->tp.Owned()];
-    return;
-  }
-  if (std::optional<ev::NodeCrash> crash = event.As<ev::NodeCrash>()) {
-    if (crash->power_loss) power_losses.push_back({event.time_us, event.node});
     return;
   }
   if (std::optional<ev::ControllerPartitionState> state =
@@ -248,12 +268,18 @@ std::string LossCause(World& world, const KafkaCluster& cluster, const HistoryCo
   return "; after " + text + (power_loss ? " (unflushed bytes lost)" : "");
 }
 
-// Healthy and quiet at the end: ZooKeeper and every broker up, no link between them cut, lossy or
-// bandwidth-limited, no disk slowed or full, and no fault step for `quiet_us`. Then every replica
-// has had the time to catch up and rejoin the ISR; one outside it is a bug (a follower that stopped
-// fetching, an expansion never proposed), not a fault's consequence.
-void CheckUnderReplicated(ScenarioRun& run, KafkaCluster& cluster, TimeUs last_fault_us) {
+// Healthy and quiet at the end: the cluster settled (ClusterSettled), no link among its nodes lossy
+// or bandwidth-limited, no disk slowed or full, and no fault step for replica.lag.time.max.ms +
+// zookeeper.session.timeout.ms. Then every replica has had the time to catch up and rejoin the ISR;
+// one outside it is a bug (a follower that stopped fetching, an expansion never proposed), not a
+// fault's consequence.
+bool ClusterSettled(World& world, const KafkaCluster& cluster, const HistoryCollector& history);
+
+void CheckUnderReplicated(ScenarioRun& run, KafkaCluster& cluster,
+                          const HistoryCollector& history) {
   World& world = run.world();
+  if (!ClusterSettled(world, cluster, history)) return;
+  const TimeUs last_fault_us = history.last_fault_us;
   std::vector<NodeId> nodes = {cluster.zookeeper};
   DurationUs quiet_us = 0;
   for (const auto& [id, node] : cluster.brokers) {
@@ -307,16 +333,55 @@ void CheckUnderReplicated(ScenarioRun& run, KafkaCluster& cluster, TimeUs last_f
   }
 }
 
+// True if the cluster has been whole long enough for its controller to know it: ZooKeeper and
+// every broker up and unchanged, each broker connected, no link among them cut, and the network
+// left alone, for the longest negotiated session timeout plus 5 s (a death takes a session timeout
+// to be noticed; the controller's reaction, a few round trips more).
+bool ClusterSettled(World& world, const KafkaCluster& cluster, const HistoryCollector& history) {
+  std::vector<NodeId> nodes = {cluster.zookeeper};
+  for (const auto& [id, node] : cluster.brokers) nodes.push_back(node);
+  TimeUs last_change_us = history.last_network_change_us;
+  int32_t session_timeout_ms = 0;
+  for (NodeId node : nodes) {
+    if (world.status(node) != NodeStatus::kUp) return false;
+    auto changed = history.last_node_change_us.find(node);
+    if (changed != history.last_node_change_us.end()) {
+      last_change_us = std::max(last_change_us, changed->second);
+    }
+    for (NodeId other : nodes) {
+      if (other != node && world.network().IsBlocked(node, other)) return false;
+    }
+    if (node == cluster.zookeeper) continue;
+    Broker* broker = world.ProcessAs<Broker>(node);
+    if (broker == nullptr || broker->zk().state() != ZkState::kConnected) return false;
+    session_timeout_ms = std::max(session_timeout_ms, broker->zk().negotiated_session_timeout_ms());
+  }
+  return world.Now() - last_change_us >= MillisecondsToUs(session_timeout_ms) + 5 * kSecond;
+}
+
+void CheckOffline(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollector& history) {
+  World& world = run.world();
+  if (!ClusterSettled(world, cluster, history)) return;
+  std::vector<PartitionLeadership> partitions;
+  for (const TopicPartition& tp : cluster.AllPartitions()) {
+    std::optional<zk_paths::PartitionStateData> state = cluster.PartitionState(world, tp);
+    if (!state) continue;  // never created: not offline, absent
+    partitions.push_back({tp, state->leader, state->leader_epoch, state->isr, state->elr});
+  }
+  for (Violation& v : CheckOfflinePartitions(partitions, world.Now())) {
+    ReportViolation(run, cluster, std::move(v));
+  }
+}
+
 }  // namespace
 
 void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollector* collector) {
-  static const std::vector<HistoryOp> kNoHistory;
-  const std::vector<HistoryOp>& history = collector != nullptr ? collector->ops : kNoHistory;
   if (cluster.final_checks_done) return;
+  const std::vector<HistoryOp> no_history;
+  const std::vector<HistoryOp>& history = collector ? collector->ops : no_history;
   cluster.final_checks_done = true;
   World& world = run.world();
   World::ObserverScope observing(world);
-  CheckUnderReplicated(run, cluster, collector != nullptr ? collector->last_fault_us : 0);
   std::map<TopicPartition, std::vector<LogRecordView>> committed;
   struct Leaderless {
     std::set<std::string> held;           // values in its live replicas' logs
@@ -459,6 +524,10 @@ void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollec
           LossCause(world, cluster, *collector, v.tp, replicas, v.acked_us, cluster.loss_causes);
     }
     ReportViolation(run, cluster, std::move(v));
+  }
+  if (collector != nullptr) {
+    CheckOffline(run, cluster, *collector);
+    CheckUnderReplicated(run, cluster, *collector);
   }
 }
 

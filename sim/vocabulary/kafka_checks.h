@@ -10,6 +10,9 @@
 //   reported as unavailable (checker.unavailable, the summary), not lost, unless every replica is
 //   running and none holds them. A lost write names the power losses of the partition's replicas
 //   and the unclean elections after it was acknowledged: what explains it in Kafka's design.
+//   And if every broker has been up and
+//   connected to ZooKeeper, with nothing faulted, for the longest session timeout plus 5 s, no
+//   partition without a leader while one of its ISR (or ELR) members could lead it.
 #pragma once
 
 #include "sim/scenario/runner.h"
@@ -39,6 +42,11 @@ class HistoryCollector final : public TraceSink {
   TimeUs last_fault_us = 0;  // the last scenario step whose action is a fault kind
   // Changes a log's past: the runtime ISR check re-reads from the log start after one.
   uint64_t LogGeneration(const TopicPartition& tp) const;
+  // When each node last started, stopped, crashed, paused, resumed or had its clock or disk
+  // faulted, and when the network last changed (partition, heal, delay spike, link settings): the
+  // offline_partition check waits for a cluster left alone long enough.
+  std::map<NodeId, TimeUs> last_node_change_us;
+  TimeUs last_network_change_us = 0;
 
  private:
   std::map<TopicPartition, std::vector<BrokerId>> last_isr_;  // the committed ISR
@@ -47,7 +55,7 @@ class HistoryCollector final : public TraceSink {
 };
 
 void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster);
-// `history` may be null (no Kafka cluster declared producers).
+// `history` may be null (no collector): then offline_partition is not checked.
 void RunFinalChecks(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollector* history);
 // Records, traces (checker.violation, with the seed) and keeps a violation.
 void ReportViolation(ScenarioRun& run, KafkaCluster& cluster, Violation violation);

@@ -829,9 +829,9 @@ void RegisterProbes(ScenarioRegistry& registry) {
   registry.AddProbe(
       "violations",
       {"Violations found by a checker (lost_writes, duplicates, order, divergence, unreadable_log, "
-       "one_leader_per_epoch, hw_above_leo, isr_invalid, isr_logs_differ, under_replicated) or by all. Final "
-       "checkers run when the run ends; expecting a violation is how a scenario demonstrates a "
-       "historic bug.",
+       "one_leader_per_epoch, hw_above_leo, isr_invalid, isr_logs_differ, offline_partition, "
+       "under_replicated) or by all. Final checkers run when the run ends; expecting a violation "
+       "is how a scenario demonstrates a historic bug.",
        "[checker: NAME=all], [partition: TOPIC-PARTITION]"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
         RequireKafka(args, scope, "violations");
@@ -960,8 +960,9 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
       .Add<ev::ControllerActive, ev::ControllerResign, ev::ControllerBrokers,
            ev::ControllerBrokerFailure, ev::ControllerBrokerStartup, ev::ControllerUncleanShutdown,
            ev::ControllerElection, ev::ControllerElr, ev::ControllerPartitionState,
-           ev::ControllerResend, ev::ControllerAlterPartition, ev::ControllerReassignmentStarted,
-           ev::ControllerReassignmentStep, ev::ControllerReassignmentCompleted>();
+           ev::ControllerResend, ev::ControllerZkRetry, ev::ControllerAlterPartition,
+           ev::ControllerReassignmentStarted, ev::ControllerReassignmentStep,
+           ev::ControllerReassignmentCompleted>();
   registry.AddSection(
       "kafka",
       {"A Kafka cluster (ZooKeeper mode): a ZooKeeper node (zk), brokers b1..bN, an admin tool, "
