@@ -40,7 +40,8 @@ extern "C" void OnInterruptSignal(int signal) {
 const char* kUsage = R"(kafkasim - a deterministic simulation and teaching testbed of Apache Kafka
 
 Usage:
-  kafkasim run SCENARIO [--seed N] [--trace FILE | --no-trace] [--until TIME] [--quiet]
+  kafkasim run SCENARIO [--seed N] [--trace FILE | --no-trace] [--trace-max-bytes SIZE]
+               [--until TIME] [--quiet]
   kafkasim check-determinism SCENARIO [--seed N] [--until TIME]
   kafkasim verify-trace TRACE
   kafkasim dump-log SCENARIO --node NAME (--file PATH [--print-data-log] | --list)
@@ -51,7 +52,9 @@ Usage:
 Commands:
   run                 Runs a scenario, checks its expectations, writes its trace (SQLite) and
                       prints a summary whose last line is digest=<hex>, plus the command that
-                      reproduces the run exactly.
+                      reproduces the run exactly. The trace is written beside FILE and renamed
+                      to FILE when recording stops: it replaces only an earlier kafkasim trace
+                      (anything else at FILE is refused, exit 2); --trace - or /dev/null: no file.
   check-determinism   Runs a scenario twice and compares the event streams; exit 1 if they
                       differ, naming the first event where they part.
   verify-trace        Recomputes a trace file's digest from its events and compares it with the
@@ -194,7 +197,9 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
 
   std::unique_ptr<TraceRecorder> recorder;
   std::string trace_path;
-  if (!options.no_trace) {
+  // `--trace -` and `--trace /dev/null` ask for no file: a trace is a database, not a stream.
+  const bool no_file = options.trace_path == "-" || options.trace_path == "/dev/null";
+  if (!options.no_trace && !no_file) {
     trace_path =
         options.trace_path.empty() ? DefaultTracePath(options.scenario, seed) : options.trace_path;
     if (options.trace_path.empty()) {
@@ -214,7 +219,7 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
     recorder = TraceRecorder::Create(trace_path, metadata, options.trace_max_bytes, &error);
     if (!recorder) {
       err << "kafkasim: " << error << "\n"
-          << "kafkasim: choose a writable path with --trace FILE, or run with --no-trace\n";
+          << "kafkasim: choose another path with --trace FILE, or run with --no-trace\n";
       return kExitBadInput;
     }
   }
@@ -286,6 +291,8 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
     if (recorder) {
       out << "  trace      " << trace_path << " (" << recorder->recorded_events() << " of "
           << result.event_count << " events)\n";
+    } else if (no_file) {
+      out << "  trace      not written (--trace " << options.trace_path << " means no file)\n";
     } else {
       out << "  trace      not written (--no-trace)\n";
     }
@@ -553,13 +560,15 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   visible.add_options()("help,h", "show this help")("version", "show the version")(
       "seed", po::value<std::string>(&seed_text), "root seed (overrides the scenario's)")(
       "trace", po::value<std::string>(&options.trace_path),
-      "trace file to write (default out/traces/<scenario>-seed<N>.sqlite)")(
+      "trace file to write (default out/traces/<scenario>-seed<N>.sqlite); it replaces only a "
+      "kafkasim trace, when the run ends; - or /dev/null: no file")(
       "no-trace", po::bool_switch(&options.no_trace), "do not write a trace")(
       "until", po::value<std::string>(&until_text),
       "stop at this simulated time, e.g. 2s (overrides run_for)")(
       "quiet,q", po::bool_switch(&options.quiet), "print only the digest line")(
       "trace-max-bytes", po::value<std::string>(&max_bytes_text),
-      "bound the trace file's size; recording stops cleanly when it is reached")(
+      "bound the trace file's size (a positive size, e.g. 64KiB); recording keeps the events that "
+      "fit and stops cleanly")(
       "node", po::value<std::string>(&dump.node), "dump-log: the node whose disk to read")(
       "file", po::value<std::string>(&dump.file),
       "dump-log: the file to dump, e.g. orders-0/00000000000000000000.log")(
@@ -617,6 +626,11 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (!max_bytes_text.empty()) {
     try {
       options.trace_max_bytes = ParseSize("--trace-max-bytes", YAML::Node(max_bytes_text));
+      if (options.trace_max_bytes <= 0) {
+        err << "kafkasim: --trace-max-bytes must be a positive size, found '" << max_bytes_text
+            << "' (leave it out for no limit)\n";
+        return kExitBadInput;
+      }
     } catch (const ScenarioError& e) {
       err << "kafkasim: --trace-max-bytes: " << e.message() << "\n";
       return kExitBadInput;
