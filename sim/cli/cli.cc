@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "model/env/check.h"
+#include "model/log/checkpoint_file.h"
 #include "sim/cli/version.h"
 #include "sim/cli/vocabulary.h"
 #include "sim/scenario/loader.h"
@@ -62,8 +63,9 @@ Commands:
   dump-log            Runs a scenario (no trace) to its end or --until, then prints a file of
                       a node's simulated disk as kafka-dump-log.sh does: a segment's batches
                       (offsets, position, epoch, timestamps, size, codec, CRC and whether it is
-                      valid; each record's key and payload with --print-data-log), or a .index /
-                      .timeindex file's entries. Bytes that are not valid batches are reported
+                      valid; each record's key and payload with --print-data-log), a .index /
+                      .timeindex file's entries, or a checkpoint file's (leader-epoch-checkpoint,
+                      recovery-point-, replication-, log-start-, cleaner-offset-checkpoint). Bytes that are not valid batches are reported
                       with their position. --list lists the node's files (size, durable part).
   vocabulary          Lists every action, probe, node kind and section scenarios may use.
 
@@ -459,6 +461,39 @@ void ListNodeFiles(SimDisk& disk, const std::string& node, std::ostream& out) {
   }
 }
 
+// A checkpoint file: its entries as Kafka's text format holds them (docs/storage-format.md).
+int DumpCheckpoint(SimDisk& disk, const std::string& file, LogFileKind kind, std::ostream& out,
+                   std::ostream& err) {
+  out << "Dumping " << file << " (" << disk.Size(file) << " bytes, " << disk.DurableSize(file)
+      << " durable)\n";
+  Status status;
+  if (kind == LogFileKind::kEpochCheckpoint) {
+    std::vector<EpochEntry> entries;
+    status = ReadEpochCheckpoint(disk, file, &entries);
+    if (status.ok()) {
+      out << "Leader epoch checkpoint: " << entries.size() << " entries\n";
+      for (const EpochEntry& e : entries) {
+        out << "epoch: " << e.epoch << " startOffset: " << e.start_offset << "\n";
+      }
+    }
+  } else {
+    std::vector<OffsetCheckpointEntry> entries;
+    status = ReadOffsetCheckpoint(disk, file, &entries);
+    if (status.ok()) {
+      out << "Offset checkpoint: " << entries.size() << " entries\n";
+      for (const OffsetCheckpointEntry& e : entries) {
+        out << "topic: " << e.topic << " partition: " << e.partition << " offset: " << e.offset
+            << "\n";
+      }
+    }
+  }
+  if (!status.ok()) {
+    err << "kafkasim: " << file << " is not a valid checkpoint: " << status.ToString() << "\n";
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
 int CommandDumpLog(const CommonOptions& options, const DumpLogOptions& dump, std::ostream& out,
                    std::ostream& err) {
   ScenarioRegistry registry;
@@ -507,13 +542,19 @@ int CommandDumpLog(const CommonOptions& options, const DumpLogOptions& dump, std
   const LogFileKind kind = LogFileKindOf(dump.file);
   if (kind == LogFileKind::kOther) {
     err << "kafkasim: '" << dump.file
-        << "' is not a segment (.log), offset index (.index) or time index (.timeindex)\n";
+        << "' is not a segment (.log), offset index (.index), time index (.timeindex) or "
+           "checkpoint file (leader-epoch-checkpoint, recovery-point-offset-checkpoint, "
+           "replication-offset-checkpoint, log-start-offset-checkpoint, "
+           "cleaner-offset-checkpoint)\n";
     return kExitBadInput;
   }
   // The observer's read: zero latency, so nothing about the (finished) run changes.
   DiskOptions free_reads = disk.options();
   free_reads.read_latency_us = 0;
   disk.SetOptions(free_reads);
+  if (kind == LogFileKind::kEpochCheckpoint || kind == LogFileKind::kOffsetCheckpoint) {
+    return DumpCheckpoint(disk, dump.file, kind, out, err);
+  }
   std::string bytes;
   if (Status s = disk.Read(dump.file, 0, disk.Size(dump.file), &bytes); !s.ok()) {
     err << "kafkasim: cannot read " << dump.file << ": " << s.ToString() << "\n";
