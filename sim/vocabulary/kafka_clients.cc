@@ -53,6 +53,7 @@ ClientSpec ParseProducerSpec(Args& item, ParseScope& scope, const std::vector<No
                                          "kafkasim: at most one send per simulated microsecond");
   options.key_count = static_cast<int32_t>(item.GetIntegerIn("key_count", 0, 0, INT32_MAX));
   // At most one way of choosing keys besides key_count (which a pattern may use).
+  for (const char* key : {"key", "keys", "key_pattern"}) item.Allow(key);  // for "did you mean"
   const int ways = (item.Has("key") ? 1 : 0) + (item.Has("keys") ? 1 : 0) +
                    (item.Has("key_pattern") ? 1 : 0) +
                    (item.Has("key_count") && !item.Has("key_pattern") ? 1 : 0);
