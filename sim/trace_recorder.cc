@@ -71,16 +71,30 @@ bool TraceRecorder::IsTraceFile(const std::string& path, std::string* why) {
   sqlite3* db = nullptr;
   sqlite3_stmt* statement = nullptr;
   bool trace = false;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK &&
-      sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'format'", -1, &statement,
-                         nullptr) == SQLITE_OK &&
-      sqlite3_step(statement) == SQLITE_ROW) {
+  bool readable = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK;
+  std::string sqlite_error;
+  if (readable) {
+    const int rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'format'", -1,
+                                      &statement, nullptr);
+    // No meta table is an SQLite file of another program; any other failure is unreadable.
+    if (rc != SQLITE_OK && std::string_view(sqlite3_errmsg(db)).find("no such table") ==
+                               std::string_view::npos) {
+      readable = false;
+    }
+  }
+  if (!readable) sqlite_error = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+  if (statement != nullptr && sqlite3_step(statement) == SQLITE_ROW) {
     const unsigned char* format = sqlite3_column_text(statement, 0);
-    trace = format != nullptr && reinterpret_cast<const char*>(format) == std::string_view(kTraceFormatName);
+    trace = format != nullptr &&
+            reinterpret_cast<const char*>(format) == std::string_view(kTraceFormatName);
   }
   sqlite3_finalize(statement);
   sqlite3_close(db);
-  if (!trace) *why = "is an SQLite file but not a kafkasim trace (no meta format 'kafkasim-trace')";
+  if (!readable) {
+    *why = "is an SQLite file kafkasim cannot read (" + sqlite_error + ")";
+  } else if (!trace) {
+    *why = "is an SQLite file but not a kafkasim trace (no meta format 'kafkasim-trace')";
+  }
   return trace;
 }
 
