@@ -2,7 +2,15 @@
 
 #include <sqlite3.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "model/env/check.h"
 
 namespace ks {
 
@@ -31,44 +39,117 @@ CREATE TABLE events (
 );
 )sql";
 
+// Space kept in the file while recording (a meta row of zeros, deleted by the final transaction),
+// so that the final metadata and nodes reuse its pages when the disk or the size limit is full.
+const char* kReserve =
+    "INSERT INTO meta(key, value) VALUES ('reserve', CAST(zeroblob(16384) AS TEXT))";
+
 }  // namespace
+
+bool TraceRecorder::IsTraceFile(const std::string& path, std::string* why) {
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) return true;
+  if (status.type() == std::filesystem::file_type::directory) {
+    *why = "is a directory";
+    return false;
+  }
+  if (status.type() != std::filesystem::file_type::regular) {
+    *why = ec ? "cannot be examined (" + ec.message() + ")"
+              : "is not a regular file (a device, pipe or socket)";
+    return false;
+  }
+  if (std::filesystem::file_size(path, ec) == 0 && !ec) return true;  // nothing to lose
+  // SQLite's file header, then the meta table's format (any schema version: an older trace is
+  // still a trace).
+  char header[16] = {};
+  std::ifstream file(path, std::ios::binary);
+  if (!file.read(header, sizeof header) || std::memcmp(header, "SQLite format 3", 16) != 0) {
+    *why = "is not a kafkasim trace (not an SQLite file)";
+    return false;
+  }
+  sqlite3* db = nullptr;
+  sqlite3_stmt* statement = nullptr;
+  bool trace = false;
+  bool readable = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK;
+  std::string sqlite_error;
+  if (readable) {
+    const int rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'format'", -1,
+                                      &statement, nullptr);
+    // No meta table is an SQLite file of another program; any other failure is unreadable.
+    if (rc != SQLITE_OK && std::string_view(sqlite3_errmsg(db)).find("no such table") ==
+                               std::string_view::npos) {
+      readable = false;
+    }
+  }
+  if (!readable) sqlite_error = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+  if (statement != nullptr && sqlite3_step(statement) == SQLITE_ROW) {
+    const unsigned char* format = sqlite3_column_text(statement, 0);
+    trace = format != nullptr &&
+            reinterpret_cast<const char*>(format) == std::string_view(kTraceFormatName);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  if (!readable) {
+    *why = "is an SQLite file kafkasim cannot read (" + sqlite_error + ")";
+  } else if (!trace) {
+    *why = "is an SQLite file but not a kafkasim trace (no meta format 'kafkasim-trace')";
+  }
+  return trace;
+}
 
 std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
                                                      const TraceMetadata& metadata,
                                                      int64_t max_bytes, std::string* error) {
-  // A fresh trace replaces any previous one, including its WAL and shared-memory files.
-  for (const std::string& file : {path, path + "-wal", path + "-shm", path + "-journal"}) {
-    std::remove(file.c_str());
+  KS_CHECK_MSG(max_bytes >= 0, "the trace size limit is validated by the caller");
+  std::string why;
+  if (!IsTraceFile(path, &why)) {
+    *error = "'" + path + "' " + why +
+             ": kafkasim replaces only a kafkasim trace, and leaves this file alone";
+    return nullptr;
   }
-  std::unique_ptr<TraceRecorder> recorder(new TraceRecorder(path));
+  // Written beside the path (the same file system, so the final rename is atomic) under a name of
+  // this process; a leftover of the same name is a trace of an earlier process with this id.
+  const std::string temporary = path + ".recording-" + std::to_string(::getpid());
+  if (!IsTraceFile(temporary, &why)) {
+    *error = "'" + temporary + "' " + why + ": kafkasim needs that name for the trace it writes";
+    return nullptr;
+  }
+  for (const std::string& file : {temporary, temporary + "-journal"}) std::remove(file.c_str());
+  std::unique_ptr<TraceRecorder> recorder(new TraceRecorder(path, temporary, max_bytes));
+  // Whatever fails below leaves no temporary file behind.
+  const auto give_up = [&](const std::string& message) {
+    *error = message;
+    recorder.reset();
+    for (const std::string& file : {temporary, temporary + "-journal"}) std::remove(file.c_str());
+    return nullptr;
+  };
   // No per-call mutex: the connection is used by one thread at a time (this one until the writer
   // starts, the writer until it is joined, then this one again).
-  const int rc = sqlite3_open_v2(path.c_str(), &recorder->db_,
+  const int rc = sqlite3_open_v2(temporary.c_str(), &recorder->db_,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                  nullptr);
   if (rc != SQLITE_OK) {
-    *error = "cannot create the trace file '" + path +
-             "': " + (recorder->db_ ? sqlite3_errmsg(recorder->db_) : sqlite3_errstr(rc));
-    return nullptr;
+    return give_up("cannot create the trace file '" + temporary + "' (for '" + path + "'): " +
+                   (recorder->db_ ? sqlite3_errmsg(recorder->db_) : sqlite3_errstr(rc)));
   }
   sqlite3_extended_result_codes(recorder->db_, 1);
-  // WAL while recording; no fsync per commit (synchronous=OFF): a process that dies keeps every
-  // committed batch (SQLite's WAL is consistent without fsync unless the OS itself crashes), and
-  // recording stays cheap. The WAL is checkpointed rarely and once at Close.
-  if (!recorder->Exec("PRAGMA journal_mode=WAL") || !recorder->Exec("PRAGMA synchronous=OFF") ||
-      !recorder->Exec("PRAGMA wal_autocheckpoint=16384") ||
-      !recorder->Exec("PRAGMA cache_size=-32768") || !recorder->Exec(kSchema)) {
-    *error = "cannot write the trace file '" + path + "': " + recorder->error_;
-    return nullptr;
+  // A rollback journal, not a WAL: each commit leaves every event in the one file, and a commit
+  // that fails for space is undone in place (see the header). No fsync per commit
+  // (synchronous=OFF): a process that dies keeps every committed batch (only an OS crash could
+  // lose one), and recording stays cheap.
+  if (!recorder->Exec("PRAGMA page_size=4096") || !recorder->Exec("PRAGMA journal_mode=DELETE") ||
+      !recorder->Exec("PRAGMA synchronous=OFF") || !recorder->Exec("PRAGMA cache_size=-32768")) {
+    return give_up("cannot write the trace file '" + temporary + "': " + recorder->error_);
   }
   if (max_bytes > 0) {
     const std::string pragma =
-        "PRAGMA max_page_count=" + std::to_string(std::max<int64_t>(8, max_bytes / 4096));
-    recorder->Exec("PRAGMA page_size=4096");
+        "PRAGMA max_page_count=" + std::to_string(std::max<int64_t>(1, max_bytes / kPageBytes));
     recorder->Exec(pragma.c_str());
   }
   const bool meta_ok =
-      recorder->Exec("BEGIN") && recorder->SetMeta("format", kTraceFormatName) &&
+      recorder->Exec(kSchema) && recorder->Exec("BEGIN") &&
+      recorder->SetMeta("format", kTraceFormatName) &&
       recorder->SetMeta("schema_version", std::to_string(kTraceSchemaVersion)) &&
       recorder->SetMeta("program_version", metadata.program_version) &&
       recorder->SetMeta("scenario_path", metadata.scenario_path) &&
@@ -79,17 +160,22 @@ std::unique_ptr<TraceRecorder> TraceRecorder::Create(const std::string& path,
       recorder->SetMeta("reproduce", metadata.reproduce) &&
       recorder->SetMeta("wall_clock_start_ms", std::to_string(metadata.wall_clock_start_ms)) &&
       recorder->SetMeta("status", "running") && recorder->WriteSchema(metadata.events) &&
-      recorder->Exec("COMMIT");
+      recorder->Exec(kReserve) && recorder->Exec("COMMIT");
   if (!meta_ok) {
-    *error = "cannot write the trace file '" + path + "': " + recorder->error_;
-    return nullptr;
+    const bool full = (sqlite3_extended_errcode(recorder->db_) & 0xff) == SQLITE_FULL;
+    if (full && max_bytes > 0) {
+      return give_up("the trace size limit (" + std::to_string(max_bytes) +
+                     " bytes) is too small for the trace's header (its schema and scenario, " +
+                     "and the space kept for the final metadata): raise --trace-max-bytes");
+    }
+    return give_up("cannot write the trace file '" + temporary + "': " + recorder->error_);
   }
   if (sqlite3_prepare_v2(recorder->db_,
                          "INSERT INTO events(seq, time_us, node, kind, fields, data) "
                          "VALUES (?, ?, ?, ?, ?, ?)",
                          -1, &recorder->insert_, nullptr) != SQLITE_OK) {
-    *error = "cannot prepare the trace insert: " + std::string(sqlite3_errmsg(recorder->db_));
-    return nullptr;
+    return give_up("cannot prepare the trace insert: " +
+                   std::string(sqlite3_errmsg(recorder->db_)));
   }
   recorder->failed_ = false;
   recorder->error_.clear();
@@ -145,12 +231,29 @@ void TraceRecorder::HandOver() {
   current_.rows.reserve(kBatchEvents);
 }
 
-void TraceRecorder::WriteBatch(const Batch& batch) {
-  if (!Exec("BEGIN")) {
-    Fail("recording stopped after " + std::to_string(committed_events_) + " events");
-    return;
+void TraceRecorder::WriteBatch(const Batch& batch) { WriteRows(batch, 0, batch.rows.size()); }
+
+size_t TraceRecorder::WriteRows(const Batch& batch, size_t begin, size_t end) {
+  const int rc = InsertRows(batch, begin, end);
+  if (rc == SQLITE_OK) {
+    committed_events_ += static_cast<int64_t>(end - begin);
+    return end - begin;
   }
-  for (const Batch::Row& row : batch.rows) {
+  if ((rc & 0xff) != SQLITE_FULL || end - begin == 1) {
+    Fail("recording stopped after " + std::to_string(committed_events_) + " events", rc);
+    return 0;
+  }
+  // Full: the first half may still fit, then perhaps part of the second (the longest prefix).
+  const size_t middle = begin + (end - begin) / 2;
+  const size_t first = WriteRows(batch, begin, middle);
+  if (failed_) return first;
+  return first + WriteRows(batch, middle, end);
+}
+
+int TraceRecorder::InsertRows(const Batch& batch, size_t begin, size_t end) {
+  int rc = sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
+  for (size_t i = begin; rc == SQLITE_OK && i < end; ++i) {
+    const Batch::Row& row = batch.rows[i];
     sqlite3_bind_int64(insert_, 1, row.seq);
     sqlite3_bind_int64(insert_, 2, row.time_us);
     sqlite3_bind_int(insert_, 3, row.node);
@@ -161,18 +264,17 @@ void TraceRecorder::WriteBatch(const Batch& batch) {
                       SQLITE_STATIC);
     sqlite3_bind_text(insert_, 5, json_.data(), static_cast<int>(json_.size()), SQLITE_STATIC);
     sqlite3_bind_blob(insert_, 6, data.data(), static_cast<int>(data.size()), SQLITE_STATIC);
-    const int rc = sqlite3_step(insert_);
+    rc = sqlite3_step(insert_);
     sqlite3_reset(insert_);
-    if (rc != SQLITE_DONE) {
-      Fail("recording stopped after " + std::to_string(committed_events_) + " events");
-      return;
-    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
   }
-  if (!Exec("COMMIT")) {
-    Fail("recording stopped after " + std::to_string(committed_events_) + " events");
-    return;
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    // The failed transaction is rolled back; every earlier one stays committed and readable.
+    last_error_ = sqlite3_errmsg(db_);
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
-  committed_events_ += static_cast<int64_t>(batch.rows.size());
+  return rc;
 }
 
 bool TraceRecorder::Exec(const char* sql) {
@@ -200,14 +302,11 @@ bool TraceRecorder::SetMeta(const std::string& key, const std::string& value) {
   return ok;
 }
 
-void TraceRecorder::Fail(const std::string& what) {
+void TraceRecorder::Fail(const std::string& what, int code) {
   failed_ = true;
-  const int code = sqlite3_errcode(db_);
   const bool full = (code & 0xff) == SQLITE_FULL;
-  error_ = what + ": " + sqlite3_errmsg(db_) +
+  error_ = what + ": " + last_error_ +
            (full ? " (the disk, or the trace size limit, is full)" : "");
-  // The failed batch is rolled back; every earlier batch stays committed and readable.
-  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void TraceRecorder::OnEvent(const TraceEventView& event) {
@@ -225,14 +324,11 @@ void TraceRecorder::OnEvent(const TraceEventView& event) {
 
 void TraceRecorder::Abort(const std::string& reason) {
   if (db_ == nullptr) return;
-  HandOver();
+  HandOver();  // the partial batch too: the events just before the failure matter most
   StopWriter();
-  WriteNodes();
-  const bool ok = Exec("BEGIN") && SetMeta("status", failed_ ? "truncated" : "aborted") &&
-                  SetMeta("abort_reason", reason) &&
-                  SetMeta("recorded_events", std::to_string(committed_events_)) && Exec("COMMIT");
-  if (!ok) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  CloseFile();
+  Finish({{"status", failed_ ? "truncated" : "aborted"},
+          {"abort_reason", reason},
+          {"recorded_events", std::to_string(committed_events_)}});
 }
 
 bool TraceRecorder::WriteSchema(const EventCatalog* catalog) {
@@ -279,26 +375,40 @@ bool TraceRecorder::WriteSchema(const EventCatalog* catalog) {
   return ok;
 }
 
-void TraceRecorder::WriteNodes() {
+bool TraceRecorder::Finish(const std::vector<std::pair<std::string, std::string>>& meta) {
+  // One transaction whose journal is in memory, freeing the reserve first: on a full disk (or at
+  // the size limit) it reuses the reserve's pages in place and needs no new space.
+  Exec("PRAGMA journal_mode=MEMORY");
+  bool ok = Exec("BEGIN") && Exec("DELETE FROM meta WHERE key = 'reserve'") && WriteNodes();
+  for (const auto& [key, value] : meta) ok = ok && SetMeta(key, value);
+  ok = ok && Exec("COMMIT");
+  if (!ok) {
+    last_error_ = sqlite3_errmsg(db_);
+    const int code = sqlite3_extended_errcode(db_);
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!failed_) Fail("cannot write the trace's final metadata", code);
+  }
+  CloseFile();
+  return ok;
+}
+
+bool TraceRecorder::WriteNodes() {
+  sqlite3_stmt* statement = nullptr;
+  bool ok = sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO nodes(id, name, role) VALUES (?, ?, ?)",
+                               -1, &statement, nullptr) == SQLITE_OK;
   for (const auto& [id, name, role] : nodes_) {
-    if (failed_) break;
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO nodes(id, name, role) VALUES (?, ?, ?)", -1,
-                           &statement, nullptr) != SQLITE_OK) {
-      break;
-    }
+    if (!ok) break;
     sqlite3_bind_int(statement, 1, id);
     sqlite3_bind_text(statement, 2, name.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(statement, 3, role.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(statement) != SQLITE_DONE) Fail("cannot record node " + name);
-    sqlite3_finalize(statement);
+    ok = sqlite3_step(statement) == SQLITE_DONE;
+    sqlite3_reset(statement);
   }
+  sqlite3_finalize(statement);
+  return ok;
 }
 
 void TraceRecorder::CloseFile() {
-  // Back to a single self-contained file.
-  sqlite3_exec(db_, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
-  sqlite3_exec(db_, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
   sqlite3_finalize(insert_);
   insert_ = nullptr;
   const int rc = sqlite3_close(db_);
@@ -306,6 +416,21 @@ void TraceRecorder::CloseFile() {
   if (rc != SQLITE_OK && !failed_) {
     failed_ = true;
     error_ = "closing the trace failed";
+  }
+  // The file replaces what is at the path, if that is still a trace (something else may have
+  // appeared there during the run), with its journal files: a stale one would be applied to it.
+  std::string why;
+  if (!IsTraceFile(path_, &why)) {
+    failed_ = true;
+    error_ = "'" + path_ + "' " + why + " (it appeared during the run); the trace is in '" +
+             temporary_path_ + "'";
+    return;
+  }
+  for (const char* suffix : {"-journal", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+  if (std::rename(temporary_path_.c_str(), path_.c_str()) != 0) {
+    failed_ = true;
+    error_ = "cannot rename '" + temporary_path_ + "' to '" + path_ +
+             "': " + std::strerror(errno) + "; the trace is in '" + temporary_path_ + "'";
   }
 }
 
@@ -320,17 +445,15 @@ bool TraceRecorder::Close(const std::string& status, const Digest& digest, int64
   HandOver();
   StopWriter();
   const bool was_failed = failed_;
-  WriteNodes();
-  // Final metadata: attempted even after a failure, so a truncated trace says so if it can.
-  const std::string final_status = failed_ ? "truncated" : status;
-  bool ok = Exec("BEGIN") && SetMeta("status", final_status) && SetMeta("digest", digest.Hex()) &&
-            SetMeta("event_count", std::to_string(event_count)) &&
-            SetMeta("recorded_events", std::to_string(committed_events_)) &&
-            SetMeta("end_time_us", std::to_string(end_time_us));
-  for (const auto& [key, value] : extra) ok = ok && SetMeta(key, value);
-  ok = ok && Exec("COMMIT");
-  if (!ok) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  CloseFile();
+  // Attempted even after a failure, so a truncated trace says so.
+  std::vector<std::pair<std::string, std::string>> meta = {
+      {"status", failed_ ? "truncated" : status},
+      {"digest", digest.Hex()},
+      {"event_count", std::to_string(event_count)},
+      {"recorded_events", std::to_string(committed_events_)},
+      {"end_time_us", std::to_string(end_time_us)}};
+  meta.insert(meta.end(), extra.begin(), extra.end());
+  const bool ok = Finish(meta);
   return !was_failed && !failed_ && ok;
 }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "model/env/check.h"
+
 namespace ks {
 
 struct TraceStream::State {
@@ -50,6 +52,15 @@ char* PutLittleEndian(char* out, uint64_t value, int bytes) {
 }  // namespace
 
 void TraceStream::Emit(TimeUs time_us, NodeId node, const EventKind& kind, std::string_view data) {
+  if (clock_) {
+    const TimeUs now_us = clock_();
+    KS_CHECK_MSG(time_us >= now_us, "the " + std::string(kind.name) + " event of node " +
+                                        std::to_string(node) + " has time " +
+                                        std::to_string(time_us) + " us, before the clock's " +
+                                        std::to_string(now_us) + " us");
+    KS_CHECK_MSG(now_us >= last_clock_us_, "the simulated clock went back");
+    last_clock_us_ = now_us;
+  }
   if (!recording_) {
     if (kind.id >= observers_.size()) return;
     const TraceEventView view{-1, time_us, node, kind.name, &kind, data};

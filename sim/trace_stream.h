@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,6 +103,14 @@ class TraceStream {
     return recording_ || (kind.id < observers_.size() && !observers_[kind.id].empty());
   }
 
+  // The run's global simulated time (the scheduler's clock). When set, Emit checks the trace's
+  // time rule (docs/trace-schema.md, "Time order"): an event's time is never before the global
+  // clock at its emission (a node's clock is the global one, or ahead of it while the node does
+  // synchronous disk work), and the global clock never goes back. So the running maximum of
+  // time_us is the global clock's lower bound, and nothing is traced with a time in the past
+  // (a record's timestamp or a scheduled time belongs in the event's fields, not its time).
+  void SetClock(std::function<TimeUs()> clock) { clock_ = std::move(clock); }
+
   // An event of `kind` whose encoded fields are `data`.
   void Emit(TimeUs time_us, NodeId node, const EventKind& kind, std::string_view data);
 
@@ -120,6 +129,8 @@ class TraceStream {
   bool keep_event_hashes_ = false;
   std::vector<uint64_t> event_hashes_;
   bool recording_ = true;
+  std::function<TimeUs()> clock_;
+  TimeUs last_clock_us_ = 0;
   std::vector<TraceSink*> sinks_;
   std::vector<std::vector<TraceSink*>> observers_;  // by EventKind::id
   std::string scratch_;

@@ -45,6 +45,7 @@ World::World(WorldOptions options)
       network_(scheduler_, *this, options.link_defaults),
       fault_rng_(Rng::Stream(options.seed, "world/faults")) {
   trace_.SetRecording(options_.tracing);
+  trace_.SetClock([this] { return scheduler_.Now(); });
   scheduler_.SetGate(
       [this](int32_t owner, uint32_t epoch, EventId id) { return Gate(owner, epoch, id); });
 }

@@ -71,15 +71,35 @@ void ProducerWorkload::FormatValue(int64_t seq) {
   }
 }
 
+std::optional<std::string> ProducerWorkload::KeyOf(int64_t seq) {
+  if (!options_.keys.empty()) {
+    return options_.keys[static_cast<size_t>(seq % static_cast<int64_t>(options_.keys.size()))];
+  }
+  if (options_.key_count == 0 && options_.key_pattern.empty()) return std::nullopt;
+  const int64_t n =
+      options_.key_count > 0
+          ? static_cast<int64_t>(
+                env_.Random("workload").Below(static_cast<uint64_t>(options_.key_count)))
+          : seq;
+  const std::string pattern = options_.key_pattern.empty() ? "k{n}" : options_.key_pattern;
+  std::string key;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern.compare(i, 3, "{n}") == 0) {
+      key += std::to_string(n);
+      i += 2;
+    } else {
+      key.push_back(pattern[i]);
+    }
+  }
+  return key;
+}
+
 void ProducerWorkload::SendNext() {
   if (sent_ >= options_.count) return;
   Pending pending;
   pending.seq = sent_++;
   pending.done = false;
-  if (options_.key_count > 0) {
-    const uint64_t key = env_.Random("workload").Below(static_cast<uint64_t>(options_.key_count));
-    pending.key = "k" + std::to_string(key);
-  }
+  pending.key = KeyOf(pending.seq);
   FormatValue(pending.seq);
   const int64_t op = history_->NextOp();
   std::optional<std::string_view> key;

@@ -3,8 +3,10 @@
 //
 // ProducerWorkload sends `count` records to `topic`: at `rate_per_s` on evenly spaced instants,
 // or (rate 0) as fast as the producer accepts with at most `max_outstanding` sends unfinished.
-// Keys are drawn uniformly from "k0".."k<key_count-1>" (key_count 0: null keys) with the node's
-// "workload" random stream; values are "<process>-<seq>" padded with '.' to `value_bytes`, so
+// Keys: `keys` cycled in order (send seq uses keys[seq % size]) when given; else `key_pattern`
+// (default "k{n}") with {n} replaced by a number drawn uniformly from 0..key_count-1 with the
+// node's "workload" random stream, or by the send's seq when key_count is 0 and a pattern is
+// given; else (key_count 0, no pattern) null keys. Values are "<process>-<seq>" padded with '.' to `value_bytes`, so
 // every value is unique across the run. A restarted node is a new incarnation (counted in a
 // small file on the node's disk): its process name becomes "<client>#<incarnation>" and it
 // starts over at seq 0, so values stay unique and its op numbers do not collide.
@@ -38,7 +40,9 @@ struct ProducerWorkloadOptions {
   std::string topic = "t";
   int64_t count = 0;
   int64_t rate_per_s = 0;          // 0: as fast as the producer accepts
-  int32_t key_count = 0;           // 0: null keys
+  int32_t key_count = 0;           // 0: null keys (unless keys or key_pattern)
+  std::vector<std::string> keys;   // cycled, one per send (a fixed key: one element)
+  std::string key_pattern;         // "{n}" replaced (see above); empty: "k{n}" with key_count
   int64_t value_bytes = 0;         // values are padded to this size (never cut)
   int64_t max_outstanding = 1000;  // the cap of unfinished sends when rate_per_s is 0
 };
@@ -73,6 +77,7 @@ class ProducerWorkload final : public Process {
   };
 
   int64_t LoadIncarnation();
+  std::optional<std::string> KeyOf(int64_t seq);  // the key of send `seq` (see the header)
   void SendNext();
   void Fill();
   void ScheduleNextTick();

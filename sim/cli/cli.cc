@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "model/env/check.h"
+#include "model/log/checkpoint_file.h"
 #include "sim/cli/version.h"
 #include "sim/cli/vocabulary.h"
 #include "sim/scenario/loader.h"
@@ -40,7 +41,8 @@ extern "C" void OnInterruptSignal(int signal) {
 const char* kUsage = R"(kafkasim - a deterministic simulation and teaching testbed of Apache Kafka
 
 Usage:
-  kafkasim run SCENARIO [--seed N] [--trace FILE | --no-trace] [--until TIME] [--quiet]
+  kafkasim run SCENARIO [--seed N] [--trace FILE | --no-trace] [--trace-max-bytes SIZE]
+               [--until TIME] [--quiet]
   kafkasim check-determinism SCENARIO [--seed N] [--until TIME]
   kafkasim verify-trace TRACE
   kafkasim dump-log SCENARIO --node NAME (--file PATH [--print-data-log] | --list)
@@ -51,7 +53,9 @@ Usage:
 Commands:
   run                 Runs a scenario, checks its expectations, writes its trace (SQLite) and
                       prints a summary whose last line is digest=<hex>, plus the command that
-                      reproduces the run exactly.
+                      reproduces the run exactly. The trace is written beside FILE and renamed
+                      to FILE when recording stops: it replaces only an earlier kafkasim trace
+                      (anything else at FILE is refused, exit 2); --trace - or /dev/null: no file.
   check-determinism   Runs a scenario twice and compares the event streams; exit 1 if they
                       differ, naming the first event where they part.
   verify-trace        Recomputes a trace file's digest from its events and compares it with the
@@ -59,8 +63,9 @@ Commands:
   dump-log            Runs a scenario (no trace) to its end or --until, then prints a file of
                       a node's simulated disk as kafka-dump-log.sh does: a segment's batches
                       (offsets, position, epoch, timestamps, size, codec, CRC and whether it is
-                      valid; each record's key and payload with --print-data-log), or a .index /
-                      .timeindex file's entries. Bytes that are not valid batches are reported
+                      valid; each record's key and payload with --print-data-log), a .index /
+                      .timeindex file's entries, or a checkpoint file's (leader-epoch-checkpoint,
+                      recovery-point-, replication-, log-start-, cleaner-offset-checkpoint). Bytes that are not valid batches are reported
                       with their position. --list lists the node's files (size, durable part).
   vocabulary          Lists every action, probe, node kind and section scenarios may use.
 
@@ -194,7 +199,9 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
 
   std::unique_ptr<TraceRecorder> recorder;
   std::string trace_path;
-  if (!options.no_trace) {
+  // `--trace -` and `--trace /dev/null` ask for no file: a trace is a database, not a stream.
+  const bool no_file = options.trace_path == "-" || options.trace_path == "/dev/null";
+  if (!options.no_trace && !no_file) {
     trace_path =
         options.trace_path.empty() ? DefaultTracePath(options.scenario, seed) : options.trace_path;
     if (options.trace_path.empty()) {
@@ -214,7 +221,7 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
     recorder = TraceRecorder::Create(trace_path, metadata, options.trace_max_bytes, &error);
     if (!recorder) {
       err << "kafkasim: " << error << "\n"
-          << "kafkasim: choose a writable path with --trace FILE, or run with --no-trace\n";
+          << "kafkasim: choose another path with --trace FILE, or run with --no-trace\n";
       return kExitBadInput;
     }
   }
@@ -286,6 +293,8 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
     if (recorder) {
       out << "  trace      " << trace_path << " (" << recorder->recorded_events() << " of "
           << result.event_count << " events)\n";
+    } else if (no_file) {
+      out << "  trace      not written (--trace " << options.trace_path << " means no file)\n";
     } else {
       out << "  trace      not written (--no-trace)\n";
     }
@@ -452,6 +461,39 @@ void ListNodeFiles(SimDisk& disk, const std::string& node, std::ostream& out) {
   }
 }
 
+// A checkpoint file: its entries as Kafka's text format holds them (docs/storage-format.md).
+int DumpCheckpoint(SimDisk& disk, const std::string& file, LogFileKind kind, std::ostream& out,
+                   std::ostream& err) {
+  out << "Dumping " << file << " (" << disk.Size(file) << " bytes, " << disk.DurableSize(file)
+      << " durable)\n";
+  Status status;
+  if (kind == LogFileKind::kEpochCheckpoint) {
+    std::vector<EpochEntry> entries;
+    status = ReadEpochCheckpoint(disk, file, &entries);
+    if (status.ok()) {
+      out << "Leader epoch checkpoint: " << entries.size() << " entries\n";
+      for (const EpochEntry& e : entries) {
+        out << "epoch: " << e.epoch << " startOffset: " << e.start_offset << "\n";
+      }
+    }
+  } else {
+    std::vector<OffsetCheckpointEntry> entries;
+    status = ReadOffsetCheckpoint(disk, file, &entries);
+    if (status.ok()) {
+      out << "Offset checkpoint: " << entries.size() << " entries\n";
+      for (const OffsetCheckpointEntry& e : entries) {
+        out << "topic: " << e.topic << " partition: " << e.partition << " offset: " << e.offset
+            << "\n";
+      }
+    }
+  }
+  if (!status.ok()) {
+    err << "kafkasim: " << file << " is not a valid checkpoint: " << status.ToString() << "\n";
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
 int CommandDumpLog(const CommonOptions& options, const DumpLogOptions& dump, std::ostream& out,
                    std::ostream& err) {
   ScenarioRegistry registry;
@@ -500,13 +542,19 @@ int CommandDumpLog(const CommonOptions& options, const DumpLogOptions& dump, std
   const LogFileKind kind = LogFileKindOf(dump.file);
   if (kind == LogFileKind::kOther) {
     err << "kafkasim: '" << dump.file
-        << "' is not a segment (.log), offset index (.index) or time index (.timeindex)\n";
+        << "' is not a segment (.log), offset index (.index), time index (.timeindex) or "
+           "checkpoint file (leader-epoch-checkpoint, recovery-point-offset-checkpoint, "
+           "replication-offset-checkpoint, log-start-offset-checkpoint, "
+           "cleaner-offset-checkpoint)\n";
     return kExitBadInput;
   }
   // The observer's read: zero latency, so nothing about the (finished) run changes.
   DiskOptions free_reads = disk.options();
   free_reads.read_latency_us = 0;
   disk.SetOptions(free_reads);
+  if (kind == LogFileKind::kEpochCheckpoint || kind == LogFileKind::kOffsetCheckpoint) {
+    return DumpCheckpoint(disk, dump.file, kind, out, err);
+  }
   std::string bytes;
   if (Status s = disk.Read(dump.file, 0, disk.Size(dump.file), &bytes); !s.ok()) {
     err << "kafkasim: cannot read " << dump.file << ": " << s.ToString() << "\n";
@@ -553,13 +601,15 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   visible.add_options()("help,h", "show this help")("version", "show the version")(
       "seed", po::value<std::string>(&seed_text), "root seed (overrides the scenario's)")(
       "trace", po::value<std::string>(&options.trace_path),
-      "trace file to write (default out/traces/<scenario>-seed<N>.sqlite)")(
+      "trace file to write (default out/traces/<scenario>-seed<N>.sqlite); it replaces only a "
+      "kafkasim trace, when the run ends; - or /dev/null: no file")(
       "no-trace", po::bool_switch(&options.no_trace), "do not write a trace")(
       "until", po::value<std::string>(&until_text),
       "stop at this simulated time, e.g. 2s (overrides run_for)")(
       "quiet,q", po::bool_switch(&options.quiet), "print only the digest line")(
       "trace-max-bytes", po::value<std::string>(&max_bytes_text),
-      "bound the trace file's size; recording stops cleanly when it is reached")(
+      "bound the trace file's size (a positive size, e.g. 64KiB); recording keeps the events that "
+      "fit and stops cleanly")(
       "node", po::value<std::string>(&dump.node), "dump-log: the node whose disk to read")(
       "file", po::value<std::string>(&dump.file),
       "dump-log: the file to dump, e.g. orders-0/00000000000000000000.log")(
@@ -617,6 +667,11 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   if (!max_bytes_text.empty()) {
     try {
       options.trace_max_bytes = ParseSize("--trace-max-bytes", YAML::Node(max_bytes_text));
+      if (options.trace_max_bytes <= 0) {
+        err << "kafkasim: --trace-max-bytes must be a positive size, found '" << max_bytes_text
+            << "' (leave it out for no limit)\n";
+        return kExitBadInput;
+      }
     } catch (const ScenarioError& e) {
       err << "kafkasim: --trace-max-bytes: " << e.message() << "\n";
       return kExitBadInput;

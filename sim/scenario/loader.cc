@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/kafka/errors.h"
 #include "sim/scenario/world_vocabulary.h"
 
 namespace ks {
@@ -115,7 +116,13 @@ Condition ParseCondition(Args& args, ParseScope& scope) {
     ++found;
     condition.op = op;
     const YAML::Node value = args.Raw(name);
-    if (op == Condition::Op::kEquals || op == Condition::Op::kNotEquals) {
+    if (value.IsMap()) {
+      // Another probe: {that: PROBE, its keys}.
+      Args other(args.file(), value, "probe to compare with");
+      const std::string other_name = other.GetChoice("that", KeysOf(scope.registry.probes()));
+      condition.other = scope.registry.probes().at(other_name).parse(other, scope);
+      other.Finish();
+    } else if (op == Condition::Op::kEquals || op == Condition::Op::kNotEquals) {
       const std::string text = ParseString(args.file(), value);
       int64_t number = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
@@ -136,6 +143,26 @@ Condition ParseCondition(Args& args, ParseScope& scope) {
   condition.probe = scope.registry.probes().at(probe_name).parse(args, scope);
   args.Finish();
   return condition;
+}
+
+// The error names a step may expect: Kafka's error codes and the world's statuses.
+const std::vector<std::string>& ErrorNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (int code = 1; code < 256; ++code) {
+      const std::string_view name = ErrorName(static_cast<ErrorCode>(code));
+      if (name != "UNKNOWN_ERROR_CODE") all.emplace_back(name);
+    }
+    for (Status::Code code : {Status::Code::kNotFound, Status::Code::kNoSpace,
+                              Status::Code::kIoError, Status::Code::kInvalidArgument,
+                              Status::Code::kCorruption, Status::Code::kAlreadyExists}) {
+      all.emplace_back(Status::CodeName(code));
+    }
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    return all;
+  }();
+  return names;
 }
 
 Step ParseStep(Args& args, ParseScope& scope) {
@@ -169,8 +196,12 @@ Step ParseStep(Args& args, ParseScope& scope) {
   if (args.Has("do")) {
     step.action_name = args.GetChoice("do", KeysOf(scope.registry.actions()));
     step.action = scope.registry.actions().at(step.action_name).parse(args, scope);
+    if (args.Has("expect_error")) step.expect_error = args.GetChoice("expect_error", ErrorNames());
+    args.Allow("expect_error");
   } else {
+    if (args.Has("expect_error")) args.FailAt("expect_error", "'expect_error' needs a 'do' action");
     args.Allow("do");
+    args.Allow("expect_error");
   }
   args.Finish();
   return step;

@@ -26,11 +26,16 @@ std::string_view ConditionOpName(Condition::Op op) {
 }
 
 bool Condition::Holds(ScenarioRun& run, ProbeValue* actual) const {
+  ProbeValue compared;
   const ProbeValue value = [&] {
     World::ObserverScope observing(run.world());
+    if (other) compared = other->Read(run);
     return probe->Read(run);
   }();
-  if (actual != nullptr) *actual = value;
+  const ProbeValue& operand = other ? compared : this->operand;
+  if (actual != nullptr) {
+    *actual = other ? ProbeValue::Text(value.ToString() + " vs " + compared.ToString()) : value;
+  }
   switch (op) {
     case Op::kEquals:
     case Op::kNotEquals: {
@@ -52,7 +57,9 @@ bool Condition::Holds(ScenarioRun& run, ProbeValue* actual) const {
 
 std::string Condition::Describe() const {
   std::string text = probe->Describe() + " " + std::string(ConditionOpName(op)) + " " +
-                     (operand.is_text ? operand.text : std::to_string(operand.number));
+                     (other               ? other->Describe()
+                      : operand.is_text ? operand.text
+                                        : std::to_string(operand.number));
   if (!description.empty()) text = description + " [" + text + "]";
   return text;
 }
@@ -170,7 +177,9 @@ void ScenarioRunner::RunStep(const Step& step, size_t index, bool injected) {
   if (step.action) {
     run_->action_counts()[step.action_name]++;
     const Status status = step.action->Execute(*run_);
-    if (!status.ok()) {
+    if (!step.expect_error.empty()) {
+      CheckExpectedError(step, status);
+    } else if (!status.ok()) {
       const std::string failure = step.position.ToString() + ": step '" + step.action_name +
                                   "' failed: " + status.message();
       failures_.push_back(failure);
@@ -178,6 +187,31 @@ void ScenarioRunner::RunStep(const Step& step, size_t index, bool injected) {
                     ev::ScenarioStepFailed{.line = step.position.line, .error = status.message()});
     }
   }
+}
+
+static bool FailsWith(const Status& status, std::string_view code) {
+  if (status.ok()) return false;
+  // A Kafka error's message starts with its name ("OFFSET_OUT_OF_RANGE: ..."); a world status is
+  // its code.
+  const std::string& message = status.message();
+  if (message.rfind(code, 0) == 0 &&
+      (message.size() == code.size() || message[code.size()] == ':')) {
+    return true;
+  }
+  return Status::CodeName(status.code()) == code;
+}
+
+void ScenarioRunner::CheckExpectedError(const Step& step, const Status& status) {
+  if (FailsWith(status, step.expect_error)) {
+    world_->Trace(kNoNode,
+                  ev::ScenarioStepRefused{.line = step.position.line, .error = status.message()});
+    return;
+  }
+  const std::string what = status.ok() ? "it succeeded" : "it failed with " + status.message();
+  const std::string failure = step.position.ToString() + ": step '" + step.action_name +
+                              "' was expected to fail with " + step.expect_error + ", but " + what;
+  failures_.push_back(failure);
+  world_->Trace(kNoNode, ev::ScenarioStepFailed{.line = step.position.line, .error = failure});
 }
 
 void ScenarioRunner::CheckWaitingStep() {

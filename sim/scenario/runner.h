@@ -128,6 +128,8 @@ class ScenarioRunner {
   void ExecuteStep(size_t index);
   // Traces `scenario.step` and runs the step's action: the one path of timeline and injected steps.
   void RunStep(const Step& step, size_t index, bool injected);
+  // A step with expect_error: refused with that error is fine, anything else is a failure.
+  void CheckExpectedError(const Step& step, const Status& status);
   void ScheduleInjected(const Step& step, size_t index);
   void CheckWaitingStep();
   bool Stopped();

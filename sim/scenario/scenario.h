@@ -20,6 +20,9 @@ struct Condition {
   std::unique_ptr<Probe> probe;
   Op op = Op::kEquals;
   ProbeValue operand;
+  // The operand as another probe ({that: PROBE, ...}), read at the same instant: compares two
+  // values of the run, e.g. records consumed at most a replica's LEO. Null: `operand`.
+  std::unique_ptr<Probe> other;
   std::string description;  // the author's words, if given
 
   // Reads the probe; true if the comparison holds. *actual gets the value read.
@@ -38,6 +41,10 @@ struct Step {
   std::string action_name;          // empty: the step only waits and/or narrates
   std::unique_ptr<Action> action;
   std::string caption;  // narration shown by the viewer when the step runs
+  // `expect_error: CODE`: the action must fail with this error (a Kafka error name such as
+  // OFFSET_OUT_OF_RANGE, or a world status such as NO_SPACE): its failure message starts with it.
+  // Failing so is not a failure of the run; succeeding, or failing otherwise, is.
+  std::string expect_error;
 };
 
 struct NodeSpec {

@@ -40,6 +40,17 @@ struct ScenarioStep {
   }
 };
 
+// A step with `expect_error:` was refused with that error, as expected (not a failure).
+struct ScenarioStepRefused {
+  static constexpr std::string_view kName = "scenario.step_refused";
+  int32_t line = 0;
+  std::string_view error;
+  static void Fields(auto& e, auto& v) {
+    v("line", e.line);
+    v("error", e.error);
+  }
+};
+
 struct ScenarioStepFailed {
   static constexpr std::string_view kName = "scenario.step_failed";
   int32_t line = 0;

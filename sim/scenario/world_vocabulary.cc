@@ -503,7 +503,7 @@ void RegisterWorldVocabulary(ScenarioRegistry& registry) {
            ev::DiskCorrupt, ev::NetSend, ev::NetDeliver, ev::NetDrop, ev::NetReset,
            ev::NetPartition, ev::NetHeal, ev::NetDelaySpike, ev::NetSetLink>();
   registry.events()
-      .Add<ev::ScenarioBegin, ev::ScenarioStep, ev::ScenarioStepFailed, ev::ScenarioStepTimeout,
+      .Add<ev::ScenarioBegin, ev::ScenarioStep, ev::ScenarioStepFailed, ev::ScenarioStepRefused, ev::ScenarioStepTimeout,
            ev::ScenarioExpect, ev::ScenarioEnd>();
 }
 

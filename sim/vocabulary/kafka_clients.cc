@@ -52,6 +52,27 @@ ClientSpec ParseProducerSpec(Args& item, ParseScope& scope, const std::vector<No
   options.rate_per_s = item.GetIntegerIn("rate", 0, 0, 1000000,
                                          "kafkasim: at most one send per simulated microsecond");
   options.key_count = static_cast<int32_t>(item.GetIntegerIn("key_count", 0, 0, INT32_MAX));
+  // At most one way of choosing keys besides key_count (which a pattern may use).
+  for (const char* key : {"key", "keys", "key_pattern"}) item.Allow(key);  // for "did you mean"
+  const int ways = (item.Has("key") ? 1 : 0) + (item.Has("keys") ? 1 : 0) +
+                   (item.Has("key_pattern") ? 1 : 0) +
+                   (item.Has("key_count") && !item.Has("key_pattern") ? 1 : 0);
+  if (ways > 1) {
+    item.Fail("a producer's keys are one of key, keys, key_pattern (with an optional key_count) "
+              "or key_count");
+  }
+  if (item.Has("key")) options.keys = {item.GetString("key")};
+  if (item.Has("keys")) {
+    options.keys = item.GetStringList("keys");
+    if (options.keys.empty()) item.FailAt("keys", "keys needs at least one key");
+  }
+  if (item.Has("key_pattern")) {
+    options.key_pattern = item.GetString("key_pattern");
+    if (options.key_pattern.find("{n}") == std::string::npos) {
+      item.FailAt("key_pattern", "a key_pattern holds {n}, the key number, like \"user-{n}\" "
+                                 "(a fixed key is `key:`)");
+    }
+  }
   options.max_outstanding =
       item.GetIntegerIn("max_outstanding", options.max_outstanding, 1, 1000000);
   spec.start_at_us = item.GetDuration("start_at", 0);

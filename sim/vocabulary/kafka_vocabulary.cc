@@ -8,6 +8,8 @@
 #include "model/broker/broker_events.h"
 #include "model/check/checker_events.h"
 #include "model/client/client_events.h"
+#include "model/client/partitioner.h"
+#include "model/client/workloads.h"
 #include "model/controller/controller_events.h"
 #include "model/coord/zk_events.h"
 #include "model/coord/zk_server.h"
@@ -424,6 +426,21 @@ class ControllerSelector final : public NodeSelector {
   std::string Describe() const override { return "the controller"; }
 };
 
+// The first broker (by broker.id) that is up and is not the controller.
+class NotControllerSelector final : public NodeSelector {
+ public:
+  NodeId Resolve(ScenarioRun& run, std::string* error) const override {
+    KafkaCluster& cluster = run.State<KafkaCluster>();
+    const BrokerId controller = cluster.ControllerId(run.world());
+    for (const auto& [id, node] : cluster.brokers) {
+      if (id != controller && run.world().status(node) == NodeStatus::kUp) return node;
+    }
+    *error = "every live broker is the controller";
+    return kNoNode;
+  }
+  std::string Describe() const override { return "a broker that is not the controller"; }
+};
+
 class BrokerIdSelector final : public NodeSelector {
  public:
   explicit BrokerIdSelector(BrokerId id) : id_(id) {}
@@ -468,6 +485,15 @@ void RegisterSelectors(ScenarioRegistry& registry) {
         return std::make_unique<ControllerSelector>();
       });
   registry.AddSelector(
+      "not_controller",
+      {"The first live broker (by broker.id) that is not the controller when the step runs.",
+       "{not_controller: any}"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<NodeSelector> {
+        RequireKafka(args, scope, "not_controller");
+        args.Allow("not_controller");
+        return std::make_unique<NotControllerSelector>();
+      });
+  registry.AddSelector(
       "broker", {"The broker with this broker.id.", "{broker: ID}"},
       [](Args& args, ParseScope& scope) -> std::unique_ptr<NodeSelector> {
         RequireKafka(args, scope, "broker");
@@ -509,7 +535,71 @@ Status StepError(const KafkaError& error) {
   return Status::InvalidArgument(std::string(ErrorName(error.code())) + ": " + error.message());
 }
 
+// KafkaConsumer.seek / seekToBeginning / seekToEnd on a consumer workload's partition.
+class SeekAction final : public Action {
+ public:
+  enum class To { kOffset, kBeginning, kEnd };
+  SeekAction(std::shared_ptr<NodeSelector> consumer, TopicPartition tp, To to, int64_t offset)
+      : consumer_(std::move(consumer)), tp_(std::move(tp)), to_(to), offset_(offset) {}
+  Status Execute(ScenarioRun& run) override {
+    std::string error;
+    const NodeId node = consumer_->Resolve(run, &error);
+    if (node == kNoNode) return Status::InvalidArgument(error);
+    auto* workload = run.world().ProcessAs<ConsumerWorkload>(node);
+    if (workload == nullptr) {
+      return Status::InvalidArgument(run.world().NodeName(node) + " is not a running consumer");
+    }
+    KafkaConsumer& consumer = workload->consumer();
+    const std::vector<TopicPartition>& assigned = consumer.assignment();
+    if (std::find(assigned.begin(), assigned.end(), tp_) == assigned.end()) {
+      // What Kafka's consumer throws (IllegalStateException).
+      return Status::InvalidArgument("No current assignment for partition " + tp_.Name());
+    }
+    switch (to_) {
+      case To::kOffset:
+        consumer.Seek(tp_, offset_);
+        break;
+      case To::kBeginning:
+        consumer.SeekToBeginning({tp_});
+        break;
+      case To::kEnd:
+        consumer.SeekToEnd({tp_});
+        break;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::shared_ptr<NodeSelector> consumer_;
+  TopicPartition tp_;
+  To to_;
+  int64_t offset_;
+};
+
 void RegisterActions(ScenarioRegistry& registry) {
+  registry.AddAction(
+      "seek",
+      {"KafkaConsumer.seek: a consumer's next fetch of the partition starts at `offset`, or at "
+       "the log start or end (`to: beginning | end`, as seekToBeginning / seekToEnd).",
+       "consumer: NODE, partition: TOPIC-PARTITION, offset: N | to: beginning|end"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Action> {
+        RequireKafka(args, scope, "seek");
+        std::shared_ptr<NodeSelector> consumer = scope.ParseNode(args, "consumer");
+        const TopicPartition tp = *ParsePartitionName(args, "partition");
+        if (args.Has("offset") == args.Has("to")) {
+          args.Fail("seek needs exactly one of 'offset' (a number) and 'to' (beginning or end)");
+        }
+        if (args.Has("offset")) {
+          args.Allow("to");
+          return std::make_unique<SeekAction>(consumer, tp, SeekAction::To::kOffset,
+                                              args.GetIntegerIn("offset", 0, 0, INT64_MAX));
+        }
+        args.Allow("offset");
+        const std::string to = args.GetChoice("to", {"beginning", "end"});
+        return std::make_unique<SeekAction>(
+            consumer, tp, to == "beginning" ? SeekAction::To::kBeginning : SeekAction::To::kEnd,
+            0);
+      });
   registry.AddAction(
       "create_topic",
       {"kafka-topics --create: a topic with its partitions, replication factor and config.",
@@ -774,6 +864,34 @@ void RegisterProbes(ScenarioRegistry& registry) {
                   [](Partition& p) { return ProbeValue::Number(p.high_watermark()); });
   AddReplicaProbe(registry, "leo", "A replica's log end offset (-1: no such replica up).",
                   [](Partition& p) { return ProbeValue::Number(p.log_end_offset()); });
+  AddReplicaProbe(registry, "leader_epochs",
+                  "A replica's leader-epoch cache: its (epoch:start offset) entries, like "
+                  "0:0,2:45 (the leader-epoch-checkpoint file; -1: no such replica up).",
+                  [](Partition& p) {
+                    std::string text;
+                    for (const EpochEntry& e : p.log().leader_epoch_cache().entries()) {
+                      if (!text.empty()) text += ",";
+                      text += std::to_string(e.epoch) + ":" + std::to_string(e.start_offset);
+                    }
+                    return ProbeValue::Text(text);
+                  });
+  registry.AddProbe(
+      "partition_of_key",
+      {"The partition a keyed record of the topic goes to with the default partitioner "
+       "(Kafka's murmur2, as a real client computes it).",
+       "topic: NAME, key: TEXT"},
+      [](Args& args, ParseScope& scope) -> std::unique_ptr<Probe> {
+        RequireKafka(args, scope, "partition_of_key");
+        const std::string topic = args.GetString("topic");
+        const std::string key = args.GetString("key");
+        return std::make_unique<KafkaProbe>(
+            "partition_of_key(" + topic + ", " + key + ")",
+            [topic, key](ScenarioRun&, KafkaCluster& cluster) {
+              int32_t count = 0;
+              for (const TopicPartition& tp : cluster.AllPartitions()) count += tp.topic == topic;
+              return ProbeValue::Number(count == 0 ? -1 : PartitionForKey(key, count));
+            });
+      });
   AddReplicaProbe(
       registry, "replica_role", "leader, follower or none (-1: no such replica up).",
       [](Partition& p) { return ProbeValue::Text(std::string(ReplicaRoleName(p.role()))); });

@@ -97,6 +97,12 @@ LogFileKind LogFileKindOf(std::string_view path) {
   if (EndsWith(name, ".log")) return LogFileKind::kSegment;
   if (EndsWith(name, ".timeindex")) return LogFileKind::kTimeIndex;
   if (EndsWith(name, ".index")) return LogFileKind::kOffsetIndex;
+  if (EndsWith(name, "leader-epoch-checkpoint")) return LogFileKind::kEpochCheckpoint;
+  for (std::string_view file :
+       {"recovery-point-offset-checkpoint", "replication-offset-checkpoint",
+        "log-start-offset-checkpoint", "cleaner-offset-checkpoint"}) {
+    if (EndsWith(name, file)) return LogFileKind::kOffsetCheckpoint;
+  }
   return LogFileKind::kOther;
 }
 

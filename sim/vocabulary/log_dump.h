@@ -15,9 +15,17 @@
 
 namespace ks {
 
-enum class LogFileKind { kSegment, kOffsetIndex, kTimeIndex, kOther };
+enum class LogFileKind {
+  kSegment,
+  kOffsetIndex,
+  kTimeIndex,
+  kEpochCheckpoint,   // leader-epoch-checkpoint
+  kOffsetCheckpoint,  // recovery-point-, replication-, log-start-, cleaner-offset-checkpoint
+  kOther
+};
 
-// By extension: ".log", ".index", ".timeindex" (also with a ".cleaned" or ".swap" suffix).
+// By extension: ".log", ".index", ".timeindex" (also with a ".cleaned" or ".swap" suffix); by
+// name for Kafka's checkpoint files.
 LogFileKind LogFileKindOf(std::string_view path);
 // The base offset a segment file's name carries (its 20 digits); 0 if the name has none.
 int64_t BaseOffsetOfFileName(std::string_view path);

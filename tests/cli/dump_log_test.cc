@@ -113,6 +113,30 @@ TEST(DumpLogTest, DumpsIndexesAndListsFiles) {
   EXPECT_NE(list.out.find("only in the page cache"), std::string::npos) << list.out;
 }
 
+TEST(DumpLogTest, DumpsCheckpointFiles) {
+  // The flagship: b1 crashed as leader of orders-0 and came back as a follower under epoch 1.
+  const std::string flagship =
+      std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/curriculum/replication-flagship.yaml";
+  CliResult epochs = Cli({"dump-log", flagship, "--node", "b1", "--file",
+                          "orders-0/leader-epoch-checkpoint"});
+  ASSERT_EQ(epochs.code, 0) << epochs.err;
+  EXPECT_NE(epochs.out.find("Leader epoch checkpoint: 2 entries\nepoch: 0 startOffset: 0\n"
+                            "epoch: 1 startOffset: 900\n"),
+            std::string::npos)
+      << epochs.out;
+  CliResult hw = Cli({"dump-log", flagship, "--node", "b1", "--file",
+                      "orders-0/replication-offset-checkpoint"});
+  ASSERT_EQ(hw.code, 0) << hw.err;
+  EXPECT_NE(hw.out.find("Offset checkpoint: 1 entries\ntopic: orders partition: 0 offset: "),
+            std::string::npos)
+      << hw.out;
+  CliResult recovery = Cli({"dump-log", flagship, "--node", "b1", "--file",
+                            "orders-0/recovery-point-offset-checkpoint"});
+  ASSERT_EQ(recovery.code, 0) << recovery.err;
+  EXPECT_NE(recovery.out.find("topic: orders partition: 0 offset: "), std::string::npos)
+      << recovery.out;
+}
+
 TEST(DumpLogTest, ReportsACorruptBatchAndATruncatedTail) {
   // Flip a byte inside the second batch's records (its CRC no longer matches), then cut the
   // file in the middle of the third batch: both must be reported, neither may crash the dump.
@@ -174,9 +198,11 @@ TEST(DumpLogTest, BadArgumentsExitTwo) {
   EXPECT_NE(no_node.err.find("--node"), std::string::npos);
   CliResult both = Cli({"dump-log", path, "--node", "store", "--file", kSegment, "--list"});
   EXPECT_EQ(both.code, 2);
-  CliResult not_log = Cli(
+  // A checkpoint file is dumped too (it was refused before).
+  CliResult checkpoint = Cli(
       {"dump-log", path, "--node", "store", "--file", "orders-0/recovery-point-offset-checkpoint"});
-  EXPECT_EQ(not_log.code, 2) << not_log.out;
+  EXPECT_EQ(checkpoint.code, 0) << checkpoint.err;
+  EXPECT_NE(checkpoint.out.find("Offset checkpoint: "), std::string::npos) << checkpoint.out;
   CliResult bad_scenario = Cli({"dump-log", "/nonexistent.yaml", "--node", "x", "--list"});
   EXPECT_EQ(bad_scenario.code, 2);
 }
@@ -187,7 +213,9 @@ TEST(DumpLogTest, FileNameHelpers) {
   EXPECT_EQ(LogFileKindOf("a/00000000000000000000.log.cleaned"), LogFileKind::kSegment);
   EXPECT_EQ(LogFileKindOf("a/00000000000000000000.timeindex"), LogFileKind::kTimeIndex);
   EXPECT_EQ(LogFileKindOf("a/00000000000000000000.index.swap"), LogFileKind::kOffsetIndex);
-  EXPECT_EQ(LogFileKindOf("a/leader-epoch-checkpoint"), LogFileKind::kOther);
+  EXPECT_EQ(LogFileKindOf("a/leader-epoch-checkpoint"), LogFileKind::kEpochCheckpoint);
+  EXPECT_EQ(LogFileKindOf("log-start-offset-checkpoint"), LogFileKind::kOffsetCheckpoint);
+  EXPECT_EQ(LogFileKindOf("a/partition.metadata"), LogFileKind::kOther);
   EXPECT_EQ(PrintableOrHex("a b\n"), "a b\\n");
   EXPECT_EQ(PrintableOrHex(std::string("\x01\xff", 2)), "0x01ff");
 }

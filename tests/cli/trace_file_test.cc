@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -30,6 +31,13 @@ int Cli(std::vector<std::string> args, std::string* out = nullptr, std::string* 
   if (out) *out = o.str();
   if (err) *err = e.str();
   return code;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 void Sql(const std::string& path, const std::string& sql) {
@@ -191,6 +199,55 @@ TEST(TraceFileTest, NotATraceGivesAClearMessage) {
   std::string err;
   EXPECT_EQ(Cli({"verify-trace", garbage}, nullptr, &err), 2);
   EXPECT_FALSE(err.empty());
+}
+
+TEST(TraceFileTest, ATraceNeverReplacesAFileThatIsNotATrace) {
+  // Before, `--trace S.yaml` deleted the scenario first (and `--trace /dev/null` as root replaced
+  // the device with a file).
+  const std::string scenario = ::testing::TempDir() + "precious.yaml";
+  std::filesystem::copy_file(kPingPong, scenario, std::filesystem::copy_options::overwrite_existing);
+  const std::string text = ReadText(scenario);
+  std::string out, err;
+  EXPECT_EQ(Cli({"run", kPingPong, "--trace", scenario}, &out, &err), 2) << out << err;
+  EXPECT_NE(err.find("is not a kafkasim trace (not an SQLite file)"), std::string::npos) << err;
+  EXPECT_NE(err.find("leaves this file alone"), std::string::npos) << err;
+  EXPECT_TRUE(ReadText(scenario) == text) << "the scenario is intact";
+  EXPECT_EQ(out.find("digest="), std::string::npos) << "refused before running";
+}
+
+TEST(TraceFileTest, DashAndDevNullMeanNoFile) {
+  std::string out;
+  EXPECT_EQ(Cli({"run", kPingPong, "--trace", "/dev/null"}, &out), 0) << out;
+  EXPECT_NE(out.find("not written (--trace /dev/null means no file)"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+  std::filesystem::remove("-");
+  EXPECT_EQ(Cli({"run", kPingPong, "--trace", "-"}, &out), 0) << out;
+  EXPECT_NE(out.find("not written (--trace - means no file)"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists("-"));
+}
+
+TEST(TraceFileTest, TraceMaxBytesIsAPositiveSizeAndASmallOneKeepsWhatFits) {
+  std::string out, err;
+  for (const char* bad : {"0", "-1", "-4KiB"}) {
+    EXPECT_EQ(Cli({"run", kPingPong, "--trace-max-bytes", bad}, &out, &err), 2) << bad;
+    EXPECT_NE(err.find("--trace-max-bytes"), std::string::npos) << err;
+    EXPECT_EQ(out.find("digest="), std::string::npos) << "refused before running";
+  }
+  // Far below one batch: before, nothing was recorded.
+  const std::string path = ::testing::TempDir() + "small.sqlite";
+  EXPECT_EQ(Cli({"run", kPingPong, "--trace", path, "--trace-max-bytes", "256KiB", "--until",
+                 "1000s"},
+                &out, &err),
+            2);
+  EXPECT_NE(err.find("the trace is incomplete"), std::string::npos) << err;
+  std::string error;
+  auto reader = TraceReader::Open(path, &error);
+  ASSERT_NE(reader, nullptr) << error;
+  const auto events = reader->ReadAllEvents(&error);
+  EXPECT_GT(events.size(), 500u);
+  EXPECT_EQ(reader->Meta("status"), "truncated");
+  EXPECT_EQ(reader->Meta("recorded_events"), std::to_string(events.size()));
+  EXPECT_NE(out.find("(" + std::to_string(events.size()) + " of "), std::string::npos) << out;
 }
 
 }  // namespace
