@@ -29,10 +29,12 @@ Broker::Broker(Env& env, BrokerOptions options)
       options_(std::move(options)),
       replica_manager_(env, options_.config, metadata_),
       zk_(env, options_.zookeeper, ZkOptionsFor(options_.config)),
-      controller_(env, options_.config, zk_) {
+      controller_(env, options_.config, zk_),
+      controlled_shutdown_(env, options_.config, zk_) {
   zk_.ClaimMessages(dispatch_);
   replica_manager_.ClaimMessages(dispatch_);
   controller_.ClaimMessages(dispatch_);
+  controlled_shutdown_.ClaimMessages(dispatch_);
   // The broker's own: the clients' Metadata from its cache, and the controller's UpdateMetadata.
   dispatch_.Claim<MetadataRequest>(
       [this](NodeId from, MetadataRequest& request) { HandleMetadata(from, request); });
@@ -233,6 +235,18 @@ void Broker::OnConnectionReset(NodeId peer) {
   zk_.HandleConnectionReset(peer);
   replica_manager_.HandleConnectionReset(peer);
   controller_.HandleConnectionReset(peer);
+  controlled_shutdown_.HandleConnectionReset(peer);
+}
+
+void Broker::PrepareShutdown(Callback proceed) {
+  // Kafka asks only once startup completed (registered here), and only with at least one retry.
+  if (!options_.config.controlled_shutdown_enable || !registered_ ||
+      options_.config.controlled_shutdown_max_retries <= 0) {
+    proceed();
+    return;
+  }
+  auto shared = std::make_shared<Callback>(std::move(proceed));
+  controlled_shutdown_.Run(broker_epoch_, [shared](bool) { (*shared)(); });
 }
 
 void Broker::Shutdown() {

@@ -106,6 +106,20 @@ const std::vector<Setting>& BrokerSettings() {
        [](auto name, auto value, BrokerConfig* c) {
          return Int(name, value, 1, &c->controller_socket_timeout_ms, kPositive);
        }},
+      {"controlled.shutdown.enable",
+       [](auto name, auto value, BrokerConfig* c) {
+         return config::ParseBoolean(name, value, &c->controlled_shutdown_enable);
+       }},
+      {"controlled.shutdown.max.retries",
+       [](auto name, auto value, BrokerConfig* c) {
+         // Kafka takes any INT; zero or less means no attempt at all.
+         return Int(name, value, INT32_MIN, &c->controlled_shutdown_max_retries);
+       }},
+      {"controlled.shutdown.retry.backoff.ms",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Duration(name, value, 0, &c->controlled_shutdown_retry_backoff_ms, 1,
+                         "kafkasim: a wait cannot be negative");
+       }},
       {"auto.leader.rebalance.enable",
        [](auto name, auto value, BrokerConfig* c) {
          return config::ParseBoolean(name, value, &c->auto_leader_rebalance_enable);

@@ -50,6 +50,9 @@ struct BrokerConfig {
   int64_t replica_high_watermark_checkpoint_interval_ms = 5000;
   int64_t zookeeper_session_timeout_ms = 18000;           // zookeeper.session.timeout.ms
   int64_t controller_socket_timeout_ms = 30000;           // controller.socket.timeout.ms
+  bool controlled_shutdown_enable = true;                 // controlled.shutdown.enable
+  int32_t controlled_shutdown_max_retries = 3;            // controlled.shutdown.max.retries
+  int64_t controlled_shutdown_retry_backoff_ms = 5000;    // controlled.shutdown.retry.backoff.ms
   bool auto_leader_rebalance_enable = true;               // auto.leader.rebalance.enable
   int64_t leader_imbalance_check_interval_seconds = 300;  // leader.imbalance.check.interval.seconds
   int32_t leader_imbalance_per_broker_percentage = 10;    // leader.imbalance.per.broker.percentage

@@ -107,6 +107,7 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
   reassigning_.clear();
   ongoing_.clear();
   last_broker_epochs_.clear();
+  shutting_down_.clear();
   env_.Trace(ev::ControllerActive{.broker = config_.broker_id, .epoch = epoch});
   Enqueue("failover", [this](Done done) { OnFailover(std::move(done)); });
   ScheduleAutoRebalance();
@@ -307,6 +308,7 @@ void Controller::OnBrokerChange(Done done) {
     std::erase_if(unanswered_, [&](const auto& entry) { return dead.count(entry.second.broker); });
     for (BrokerId id : dead) {
       live_brokers_.erase(id);
+      shutting_down_.erase(id);
       env_.Trace(ev::ControllerBrokerFailure{{.broker = id}});
     }
     StateChanges changes;
@@ -672,6 +674,10 @@ void Controller::ClaimMessages(MessageDispatch& dispatch) {
     response->error = ErrorCode::kNotController;
     env_.Send(from, std::move(response));
   });
+  dispatch.Claim<ControlledShutdownRequest>(
+      [this](NodeId from, ControlledShutdownRequest& request) {
+        HandleControlledShutdown(from, request);
+      });
   dispatch.Claim<LeaderAndIsrResponse>(
       [this](NodeId, LeaderAndIsrResponse& response) { OnBrokerResponse(response); });
   dispatch.Claim<UpdateMetadataResponse>(

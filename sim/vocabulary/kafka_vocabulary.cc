@@ -936,7 +936,8 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
            ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery, ev::LogClean, ev::LogOffline>();
   registry.events()
       .Add<ev::BrokerStarting, ev::BrokerRegistered, ev::BrokerRegisterFailed,
-           ev::BrokerSessionExpired, ev::BrokerShutdown, ev::BrokerControllerEpochConflict,
+           ev::BrokerSessionExpired, ev::BrokerShutdown, ev::BrokerControlledShutdownAttempt,
+           ev::BrokerControlledShutdownDone, ev::BrokerControllerEpochConflict,
            ev::BrokerProduce, ev::BrokerEpochQuery, ev::BrokerStaleController, ev::BrokerLogOffline,
            ev::BrokerPartitionDeleted, ev::BrokerNoLeaderEndpoint>();
   registry.events()
@@ -947,7 +948,8 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
       .Add<ev::ControllerActive, ev::ControllerResign, ev::ControllerBrokers,
            ev::ControllerBrokerFailure, ev::ControllerBrokerStartup, ev::ControllerUncleanShutdown,
            ev::ControllerElection, ev::ControllerElr, ev::ControllerPartitionState,
-           ev::ControllerResend, ev::ControllerAlterPartition, ev::ControllerReassignmentStarted,
+           ev::ControllerResend, ev::ControllerAlterPartition, ev::ControllerControlledShutdown,
+           ev::ControllerReassignmentStarted,
            ev::ControllerReassignmentStep, ev::ControllerReassignmentCompleted>();
   registry.AddSection(
       "kafka",
