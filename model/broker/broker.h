@@ -34,6 +34,7 @@
 #include "model/broker/internal_topics.h"
 #include "model/broker/metadata_cache.h"
 #include "model/broker/replica_manager.h"
+#include "model/broker/zk_isr_writer.h"
 #include "model/controller/controller.h"
 #include "model/coord/zk_client.h"
 #include "model/env/env.h"
@@ -99,6 +100,7 @@ class Broker final : public Process {
   ZkClient zk_;
   Controller controller_;
   ControlledShutdown controlled_shutdown_;
+  ZkIsrWriter zk_isr_writer_;  // the legacy ISR path (inter.broker.protocol.version < 2.7-IV2)
   // Every component claims the messages it handles (OnMessage knows none of them).
   MessageDispatch dispatch_;
   bool registered_ = false;

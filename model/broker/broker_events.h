@@ -303,6 +303,27 @@ struct ReplicaIsrRejected {
   }
 };
 
+// The legacy ISR path (inter.broker.protocol.version below 2.7-IV2, model/broker/
+// zk_isr_writer.h): the leader's conditional write of its ISR into the partition's state znode,
+// on its cached zkVersion. NONE: written (`zk_version` is the new one); INVALID_UPDATE_VERSION:
+// the cached zkVersion is stale ("Cached zkVersion not equal to that in zookeeper, skip updating
+// ISR"), the ISR stays; UNKNOWN_SERVER_ERROR: another ZooKeeper error.
+struct ReplicaIsrZkWrite {
+  static constexpr std::string_view kName = "replica.isr_zk_write";
+  TpRef tp;
+  IntList<int32_t> isr;
+  int32_t cached_zk_version = 0;
+  ErrorCode error = ErrorCode::kNone;
+  int32_t zk_version = 0;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("isr", e.isr);
+    v("cached_zk_version", e.cached_zk_version);
+    v("error", e.error);
+    v("zk_version", e.zk_version);
+  }
+};
+
 // The follower cut its log's tail (`reason` says why, with the offsets that decided it).
 struct ReplicaTruncate {
   static constexpr std::string_view kName = "replica.truncate";

@@ -260,6 +260,9 @@ void Controller::OnFailover(Done done) {
         // Admin work left by the previous controller.
         Enqueue("reassignment", [this](Done d) { OnReassignment(std::move(d)); });
         Enqueue("preferred election", [this](Done d) { OnPreferredElection(std::move(d)); });
+        if (LegacyIsrPath()) {
+          Enqueue("isr change", [this](Done d) { WatchIsrChangeNotifications(std::move(d)); });
+        }
         done();
       });
     });
@@ -283,6 +286,8 @@ void Controller::OnWatchEvent(const ZkWatchEvent& event) {
     Enqueue("preferred election", [this](Done done) { OnPreferredElection(std::move(done)); });
   } else if (path == zk_paths::kReassignPartitions) {
     Enqueue("reassignment", [this](Done done) { OnReassignment(std::move(done)); });
+  } else if (path == zk_paths::kIsrChangeNotification && LegacyIsrPath()) {
+    Enqueue("isr change", [this](Done done) { OnIsrChangeNotification(std::move(done)); });
   }
 }
 
@@ -520,7 +525,12 @@ void Controller::CheckState(const TopicPartition& tp, const PartitionStateData& 
 
 void Controller::WriteStates(StateChanges changes, Done then, bool send_leader_and_isr) {
   WriteStatesReporting(
-      std::move(changes), [then](const WriteFailures&) { then(); }, send_leader_and_isr);
+      std::move(changes),
+      [this, then](const WriteFailures& failures) {
+        if (LegacyIsrPath()) RetryStaleStates(failures);
+        then();
+      },
+      send_leader_and_isr);
 }
 
 void Controller::WriteStatesReporting(StateChanges changes,

@@ -138,6 +138,19 @@ class Controller {
                             std::function<void(ErrorCode, int32_t moved, int32_t isr_removed,
                                                std::vector<TopicPartition> remaining)>
                                 then);
+  // The legacy ISR path (controller_legacy_isr.cc): with inter.broker.protocol.version below
+  // 2.7-IV2 leaders write their ISR changes into ZooKeeper and list the partitions under
+  // /isr_change_notification; the controller watches it, reads those partitions' states back
+  // into its cache, deletes the notifications and sends UpdateMetadata.
+  bool LegacyIsrPath() const { return !config_.inter_broker_protocol_version.alter_partition(); }
+  void WatchIsrChangeNotifications(Done then);
+  void OnIsrChangeNotification(Done done);
+  // Reads the states of `partitions` from ZooKeeper into the cache.
+  void RefreshStates(const std::set<TopicPartition>& partitions, Done then);
+  // A write that failed with BADVERSION met a leader's own ISR write the controller had not
+  // heard of yet: as Kafka's controller reads a partition's state before changing it, read it
+  // again and redo the elections and dead-replica removals it still needs.
+  void RetryStaleStates(const std::map<TopicPartition, ZkError>& failures);
   // The partitions with more than one replica that `broker` leads (partitionLeadersOnBroker).
   std::vector<TopicPartition> PartitionsLedBy(BrokerId broker) const;
   void ScheduleAutoRebalance();

@@ -187,6 +187,24 @@ struct ControllerControlledShutdown {
   }
 };
 
+// The legacy ISR path: a leader's ISR change, learned through /isr_change_notification, read
+// back from ZooKeeper into the controller's cache (model/controller/controller_legacy_isr.cc).
+struct ControllerIsrRefreshed {
+  static constexpr std::string_view kName = "controller.isr_refreshed";
+  TpRef tp;
+  int32_t leader = -1;
+  int32_t leader_epoch = 0;
+  IntList<int32_t> isr;
+  int32_t partition_epoch = 0;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("leader", e.leader);
+    v("leader_epoch", e.leader_epoch);
+    v("isr", e.isr);
+    v("partition_epoch", e.partition_epoch);
+  }
+};
+
 // Step A1 begins: RS = ORS + TRS.
 struct ControllerReassignmentStarted {
   static constexpr std::string_view kName = "controller.reassignment_started";

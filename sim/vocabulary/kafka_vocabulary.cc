@@ -943,13 +943,13 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
   registry.events()
       .Add<ev::ReplicaRoleChange, ev::ReplicaLeo, ev::ReplicaHw, ev::ReplicaFollowerLeo,
            ev::ReplicaOutOfSync, ev::ReplicaIsrProposed, ev::ReplicaIsr, ev::ReplicaIsrRejected,
-           ev::ReplicaTruncate, ev::ReplicaStaleState, ev::ReplicaError, ev::FetcherError>();
+           ev::ReplicaIsrZkWrite, ev::ReplicaTruncate, ev::ReplicaStaleState, ev::ReplicaError, ev::FetcherError>();
   registry.events()
       .Add<ev::ControllerActive, ev::ControllerResign, ev::ControllerBrokers,
            ev::ControllerBrokerFailure, ev::ControllerBrokerStartup, ev::ControllerUncleanShutdown,
            ev::ControllerElection, ev::ControllerElr, ev::ControllerPartitionState,
            ev::ControllerResend, ev::ControllerAlterPartition, ev::ControllerControlledShutdown,
-           ev::ControllerReassignmentStarted,
+           ev::ControllerIsrRefreshed, ev::ControllerReassignmentStarted,
            ev::ControllerReassignmentStep, ev::ControllerReassignmentCompleted>();
   registry.AddSection(
       "kafka",
