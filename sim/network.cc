@@ -70,6 +70,12 @@ void Network::Send(NodeId from, NodeId to, MessagePtr message, TimeUs depart_at)
     conn.open = true;
     host_.DeliverReset(to, from);
   }
+  if (conn.closing_end == from) {
+    // The end that exited cleanly is back before its close reached the peer: a new connection.
+    RenewConnection(from, to);
+    conn.open = true;
+    host_.DeliverReset(to, from);
+  }
   switch (host_.ReachabilityOf(to)) {
     case NetworkHost::Reachability::kListening:
       if (conn.severed) {
@@ -86,6 +92,9 @@ void Network::Send(NodeId from, NodeId to, MessagePtr message, TimeUs depart_at)
       break;
     case NetworkHost::Reachability::kRefusing: {
       Drop(from, to, message.get(), "connection refused");
+      if (conn.closing_end == to && conn.fin_incarnation == host_.Incarnation(from)) {
+        return;  // its close, coming after its data, tells us
+      }
       // The RST comes back after one latency; the connection is gone for both ends.
       const TimeUs refused_at = depart_at + dir.options.latency_min_us;
       scheduler_.Schedule(refused_at, [this, from, to] {
@@ -178,6 +187,7 @@ void Network::RenewConnection(NodeId a, NodeId b) {
   conn.generation++;
   conn.open = false;
   conn.severed = false;
+  conn.closing_end = kNoNode;
   // A fresh connection starts with empty pipes in both directions: nothing queued behind lost
   // messages (bandwidth) and no arrival order to respect (FIFO).
   for (auto [x, y] : {std::pair{a, b}, std::pair{b, a}}) {
@@ -202,6 +212,28 @@ void Network::ResetAllOf(NodeId node) {
     // (bandwidth) and order (FIFO) the first messages of the restarted node.
     RenewConnection(node, peer);
     host_.DeliverReset(peer, node);
+  }
+}
+
+void Network::CloseAllOf(NodeId node) {
+  for (NodeId peer = 0; peer < node_count_; ++peer) {
+    if (peer == node) continue;
+    Connection& conn = Conn(node, peer);
+    if (!conn.open) continue;
+    conn.closing_end = node;
+    conn.fin_incarnation = host_.Incarnation(peer);
+    // The FIN follows the last message sent: an event of the peer's, so that it is deferred or
+    // parked with the messages before it and never overtakes them.
+    const TimeUs fin_at = std::max(scheduler_.Now(), Dir(node, peer).last_arrival);
+    const uint64_t generation = conn.generation;
+    scheduler_.Schedule(
+        fin_at,
+        [this, node, peer, generation] {
+          if (Conn(node, peer).generation != generation) return;  // reset meanwhile
+          RenewConnection(node, peer);
+          host_.DeliverReset(peer, node);
+        },
+        peer, host_.Incarnation(peer));
   }
 }
 

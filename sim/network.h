@@ -17,7 +17,8 @@
 // - Delay spike: extra latency on a link for a while.
 // - drop_ppm: independent loss of single messages, for experiments that want lossy links. This
 //   one deliberately breaks the no-gap promise, and is off by default.
-// A crashed node's connections are reset (its peers are told); messages to a paused node wait.
+// A killed node's connections are reset (its peers are told); a cleanly stopped node's close
+// after what it sent has arrived; messages to a paused node wait.
 // Sending to a node with no process: refused at once (a reset) if its machine is up, lost in
 // silence if its machine is down (power loss).
 //
@@ -101,6 +102,10 @@ class Network {
   // Resets every connection of `node` (its process died, the machine is up: the kernel sends
   // RST/FIN). Its peers are told; it is not.
   void ResetAllOf(NodeId node);
+  // The process of `node` exited cleanly (the machine is up): what it sent still arrives, then
+  // each peer is told the connection closed (FIN after the data). Meanwhile what peers send to
+  // it is refused without a reset of its own: the coming close tells them.
+  void CloseAllOf(NodeId node);
   // The machine of `node` lost power: its connections die without a word. In-flight messages are
   // lost and the peers are not told; a peer that sends on such a connection later learns of it
   // by a reset once the node is back up (the new process knows no such connection).
@@ -130,6 +135,8 @@ class Network {
     bool open = false;     // a message was sent since the last reset: there is something to reset
     bool severed = false;  // one end lost power; the other end does not know yet
     NodeId severed_end = kNoNode;  // the end that lost power
+    NodeId closing_end = kNoNode;  // the end that exited cleanly; its FIN is on the way
+    uint32_t fin_incarnation = 0;  // ... to this incarnation of the other end
   };
 
   Direction& Dir(NodeId from, NodeId to) { return directions_[Index(from, to)]; }

@@ -38,6 +38,9 @@ struct World::Node {
   std::vector<EventId> parked;
   Rng network_rng{0};
   bool machine_down = false;  // crashed by power loss (vs. killed or stopped)
+  bool stopping = false;      // a clean stop began; the process has not proceeded yet
+  bool preparing = false;     // inside Process::PrepareShutdown
+  bool proceeded = false;     // ... which proceeded before it returned
 };
 
 World::World(WorldOptions options)
@@ -103,6 +106,7 @@ const World::Node& World::node_at(NodeId node) const {
 const std::string& World::NodeName(NodeId node) const { return node_at(node).name; }
 const std::string& World::NodeRole(NodeId node) const { return node_at(node).role; }
 NodeStatus World::status(NodeId node) const { return node_at(node).status; }
+bool World::stopping(NodeId node) const { return node_at(node).stopping; }
 uint32_t World::incarnation(NodeId node) const { return node_at(node).incarnation; }
 SimDisk& World::disk(NodeId node) { return *node_at(node).disk; }
 int64_t World::clock_skew_ms(NodeId node) const { return node_at(node).clock_skew_ms; }
@@ -169,6 +173,7 @@ void World::EndIncarnation(Node& node) {
   for (EventId id : node.parked) scheduler_.Cancel(id);
   node.parked.clear();
   node.busy_until = scheduler_.Now();
+  node.stopping = false;
 }
 
 void World::Crash(NodeId id) {
@@ -200,12 +205,36 @@ void World::Kill(NodeId id) {
 
 void World::Shutdown(NodeId id) {
   Node& node = node_at(id);
-  if (node.status != NodeStatus::kUp) return;
+  if (node.status != NodeStatus::kUp || node.stopping) return;
+  node.stopping = true;
+  node.preparing = true;
+  node.proceeded = false;
+  const uint32_t incarnation = node.incarnation;
+  node.process->PrepareShutdown([this, id, incarnation] {
+    Node& n = node_at(id);
+    if (n.incarnation != incarnation || !n.stopping) return;
+    if (n.preparing) {
+      n.proceeded = true;  // completed below, once PrepareShutdown has returned
+      return;
+    }
+    // Called from one of the process's handlers: it must not be destroyed under it.
+    scheduler_.Schedule(
+        scheduler_.Now(), [this, id, incarnation] { CompleteShutdown(id, incarnation); }, id,
+        incarnation);
+  });
+  node.preparing = false;
+  if (node.proceeded) CompleteShutdown(id, incarnation);
+}
+
+void World::CompleteShutdown(NodeId id, uint32_t incarnation) {
+  Node& node = node_at(id);
+  if (node.incarnation != incarnation || node.status != NodeStatus::kUp || !node.stopping) return;
   node.process->Shutdown();
   node.status = NodeStatus::kStopped;
   EndIncarnation(node);
   Trace(id, ev::NodeStop{});
-  network_.ResetAllOf(id);
+  // A clean exit: what it sent still arrives, then each peer sees the connection close.
+  network_.CloseAllOf(id);
 }
 
 void World::Pause(NodeId id) {

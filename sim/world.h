@@ -69,13 +69,18 @@ class World final : private NetworkHost {
   void StartAll();             // every node not started yet
   void Crash(NodeId node);     // power loss: process gone, unsynced disk bytes lost
   void Kill(NodeId node);      // kill -9: process gone, page cache survives
-  void Shutdown(NodeId node);  // clean stop: Process::Shutdown runs first
+  // Clean stop: Process::PrepareShutdown runs first (the node stays up until it proceeds), then
+  // Process::Shutdown; what the process sent until then still arrives, then its connections
+  // close. A stop of a node already stopping does nothing.
+  void Shutdown(NodeId node);
   void Pause(NodeId node);
   void Resume(NodeId node);
   void SetClockSkew(NodeId node, int64_t skew_ms);
   int64_t clock_skew_ms(NodeId node) const;
 
   NodeStatus status(NodeId node) const;
+  // Up, asked to stop, and not yet stopped (its process prepares its shutdown).
+  bool stopping(NodeId node) const;
   // The node's latest incarnation: 0 before its first start, then 1, 2, ... at every start.
   uint32_t incarnation(NodeId node) const;
   Process* process(NodeId node) const;  // null unless up or paused
@@ -128,6 +133,8 @@ class World final : private NetworkHost {
   const Node& node_at(NodeId node) const;
   Scheduler::GateDecision Gate(int32_t owner, uint32_t owner_epoch, EventId id);
   void EndIncarnation(Node& node);
+  // The process of `incarnation` is ready to stop (Process::PrepareShutdown proceeded).
+  void CompleteShutdown(NodeId node, uint32_t incarnation);
   // Node-local time: the later of the clock and the end of the node's current disk work.
   TimeUs LocalNow(const Node& node) const;
 

@@ -29,10 +29,13 @@ Broker::Broker(Env& env, BrokerOptions options)
       options_(std::move(options)),
       replica_manager_(env, options_.config, metadata_),
       zk_(env, options_.zookeeper, ZkOptionsFor(options_.config)),
-      controller_(env, options_.config, zk_) {
+      controller_(env, options_.config, zk_),
+      controlled_shutdown_(env, options_.config, zk_),
+      zk_isr_writer_(env, options_.config, zk_) {
   zk_.ClaimMessages(dispatch_);
   replica_manager_.ClaimMessages(dispatch_);
   controller_.ClaimMessages(dispatch_);
+  controlled_shutdown_.ClaimMessages(dispatch_);
   // The broker's own: the clients' Metadata from its cache, and the controller's UpdateMetadata.
   dispatch_.Claim<MetadataRequest>(
       [this](NodeId from, MetadataRequest& request) { HandleMetadata(from, request); });
@@ -51,6 +54,7 @@ void Broker::Start() {
   replica_manager_.SetAlterPartitionSink(
       [this](const AlterPartitionRequest& request) { SendAlterPartition(request); });
   replica_manager_.StartBackgroundTasks();
+  if (!options_.config.inter_broker_protocol_version.alter_partition()) zk_isr_writer_.Start();
   zk_.SetStateHandler([this](ZkState state) { OnZkState(state); });
   zk_.SetWatchHandler([this](const ZkWatchEvent& event) { OnZkWatch(event); });
   zk_.Start();
@@ -197,6 +201,14 @@ void Broker::OnZkWatch(const ZkWatchEvent& event) {
 }
 
 void Broker::SendAlterPartition(const AlterPartitionRequest& request) {
+  if (!options_.config.inter_broker_protocol_version.alter_partition()) {
+    // Before KIP-497 the leader writes its ISR into ZooKeeper itself.
+    zk_isr_writer_.Write(request, metadata_.controller_epoch(),
+                         [this](const AlterPartitionResponse& response) {
+                           replica_manager_.HandleAlterPartitionResponse(response);
+                         });
+    return;
+  }
   const NodeId controller = metadata_.NodeOf(metadata_.controller_id());
   if (controller == kNoNode) return;  // retried by the ISR check once a controller is known
   auto message = std::make_unique<AlterPartitionRequest>(request);
@@ -233,6 +245,18 @@ void Broker::OnConnectionReset(NodeId peer) {
   zk_.HandleConnectionReset(peer);
   replica_manager_.HandleConnectionReset(peer);
   controller_.HandleConnectionReset(peer);
+  controlled_shutdown_.HandleConnectionReset(peer);
+}
+
+void Broker::PrepareShutdown(Callback proceed) {
+  // Kafka asks only once startup completed (registered here), and only with at least one retry.
+  if (!options_.config.controlled_shutdown_enable || !registered_ ||
+      options_.config.controlled_shutdown_max_retries <= 0) {
+    proceed();
+    return;
+  }
+  auto shared = std::make_shared<Callback>(std::move(proceed));
+  controlled_shutdown_.Run(broker_epoch_, [shared](bool) { (*shared)(); });
 }
 
 void Broker::Shutdown() {

@@ -17,6 +17,10 @@
 // registers with "previous_epoch=<that epoch>", or -1 when there was none (a crash or a kill).
 // Re-registering after a session expiry, the process never stopped: it names its current epoch.
 //
+// A clean stop begins with Kafka's controlled shutdown (model/broker/controlled_shutdown.h): the
+// controller moves leadership off the broker before it closes anything, so clients see a new
+// leader within a round trip; then the broker closes its logs and its ZooKeeper session.
+//
 // Messages: each component claims the types it handles in the broker's MessageDispatch when the
 // broker is built (ZkClient, ReplicaManager, Controller, and the broker itself for Metadata and
 // UpdateMetadata); OnMessage only dispatches. A new component claims its own the same way.
@@ -26,9 +30,11 @@
 #include <memory>
 
 #include "model/broker/broker_config.h"
+#include "model/broker/controlled_shutdown.h"
 #include "model/broker/internal_topics.h"
 #include "model/broker/metadata_cache.h"
 #include "model/broker/replica_manager.h"
+#include "model/broker/zk_isr_writer.h"
 #include "model/controller/controller.h"
 #include "model/coord/zk_client.h"
 #include "model/env/env.h"
@@ -50,6 +56,9 @@ class Broker final : public Process {
   void Start() override;
   void OnMessage(NodeId from, MessagePtr message) override;
   void OnConnectionReset(NodeId peer) override;
+  // With controlled.shutdown.enable (the default) and once registered, the broker first asks the
+  // controller to move leadership off it (ControlledShutdown), then proceeds.
+  void PrepareShutdown(Callback proceed) override;
   void Shutdown() override;
 
   BrokerId id() const { return options_.config.broker_id; }
@@ -90,6 +99,8 @@ class Broker final : public Process {
   ReplicaManager replica_manager_;
   ZkClient zk_;
   Controller controller_;
+  ControlledShutdown controlled_shutdown_;
+  ZkIsrWriter zk_isr_writer_;  // the legacy ISR path (inter.broker.protocol.version < 2.7-IV2)
   // Every component claims the messages it handles (OnMessage knows none of them).
   MessageDispatch dispatch_;
   bool registered_ = false;

@@ -1,6 +1,8 @@
 #include "model/broker/broker_config.h"
 
+#include <algorithm>
 #include <optional>
+#include <string>
 
 #include "model/util/config_def.h"
 
@@ -36,6 +38,57 @@ Status Duration(std::string_view name, std::string_view value, int64_t min, int6
   if (s.ok() && parsed < min) s = KafkasimMinimum(name, value, min, why_min);
   if (s.ok()) *out = parsed;
   return s;
+}
+
+// "2.6", "0.10.2-IV0", "0.8.2.1", "2.7-IV1": the versions Kafka's ApiVersion accepts, from 0.8.0
+// (the first with replication) to 3.9 (the last with ZooKeeper).
+Status ParseProtocolVersion(std::string_view name, std::string_view value,
+                            InterBrokerProtocolVersion* out) {
+  auto invalid = [&] {
+    return config::Invalid(name, value,
+                           "Version `" + std::string(value) +
+                               "` is not a valid version (kafkasim: 0.8.0 to 3.9, the ZooKeeper "
+                               "era)");
+  };
+  std::string_view rest = value;
+  InterBrokerProtocolVersion parsed;
+  if (size_t dash = rest.find("-IV"); dash != std::string_view::npos) {
+    std::string_view iv = rest.substr(dash + 3);
+    if (iv.empty() || iv.size() > 2 || iv.find_first_not_of("0123456789") != std::string_view::npos) {
+      return invalid();
+    }
+    parsed.iv = std::stoi(std::string(iv));
+    rest = rest.substr(0, dash);
+  }
+  std::vector<int32_t> parts;
+  size_t start = 0;
+  while (start <= rest.size()) {
+    const size_t dot = std::min(rest.find('.', start), rest.size());
+    std::string_view part = rest.substr(start, dot - start);
+    if (part.empty() || part.size() > 2 ||
+        part.find_first_not_of("0123456789") != std::string_view::npos) {
+      return invalid();
+    }
+    parts.push_back(std::stoi(std::string(part)));
+    start = dot + 1;
+  }
+  // 0.x versions name three parts (0.10.2), later ones two (2.6); a patch may follow.
+  const size_t needed = !parts.empty() && parts[0] == 0 ? 3 : 2;
+  if (parts.size() < needed || parts.size() > needed + 1) return invalid();
+  if (parts[0] == 0) {
+    parsed.major = 0;
+    parsed.minor = parts[1];
+    if (parts[1] < 8 || parts[1] > 11) return invalid();
+  } else {
+    parsed.major = parts[0];
+    parsed.minor = parts[1];
+    const bool known = (parsed.major == 1 && parsed.minor <= 1) ||
+                       (parsed.major == 2 && parsed.minor <= 8) ||
+                       (parsed.major == 3 && parsed.minor <= 9);
+    if (!known) return invalid();
+  }
+  *out = parsed;
+  return Status::Ok();
 }
 
 using Setter = Status (*)(std::string_view name, std::string_view value, BrokerConfig* c);
@@ -105,6 +158,24 @@ const std::vector<Setting>& BrokerSettings() {
       {"controller.socket.timeout.ms",
        [](auto name, auto value, BrokerConfig* c) {
          return Int(name, value, 1, &c->controller_socket_timeout_ms, kPositive);
+       }},
+      {"inter.broker.protocol.version",
+       [](auto name, auto value, BrokerConfig* c) {
+         return ParseProtocolVersion(name, value, &c->inter_broker_protocol_version);
+       }},
+      {"controlled.shutdown.enable",
+       [](auto name, auto value, BrokerConfig* c) {
+         return config::ParseBoolean(name, value, &c->controlled_shutdown_enable);
+       }},
+      {"controlled.shutdown.max.retries",
+       [](auto name, auto value, BrokerConfig* c) {
+         // Kafka takes any INT; zero or less means no attempt at all.
+         return Int(name, value, INT32_MIN, &c->controlled_shutdown_max_retries);
+       }},
+      {"controlled.shutdown.retry.backoff.ms",
+       [](auto name, auto value, BrokerConfig* c) {
+         return Duration(name, value, 0, &c->controlled_shutdown_retry_backoff_ms, 1,
+                         "kafkasim: a wait cannot be negative");
        }},
       {"auto.leader.rebalance.enable",
        [](auto name, auto value, BrokerConfig* c) {

@@ -14,6 +14,9 @@
 //   kafkasim.truncation.mode   leader-epoch (KIP-101 + KIP-279, Kafka >= 2.0, the default) |
 //                              kip-101 (Kafka 0.11: epochs, without KIP-279's fix) |
 //                              legacy-hw (Kafka < 0.11: truncate to the high watermark)
+// And one of Kafka's own, inter.broker.protocol.version (default 3.9): below 2.7-IV2 a leader
+// writes its ISR changes straight into ZooKeeper (the legacy ISR path) instead of sending
+// AlterPartition to the controller (KIP-497).
 // And one newer design that ZooKeeper-era Kafka never had, under Kafka's own name:
 //   eligible.leader.replicas.version   0 (off, the default: the ZooKeeper-era controller) |
 //                              1 (KIP-966's Eligible Leader Replicas, as KRaft clusters have
@@ -34,6 +37,22 @@
 namespace ks {
 
 enum class IsrLagMode { kTime, kCount };
+
+// inter.broker.protocol.version: the protocol era the brokers speak, "MAJOR.MINOR[.PATCH][-IVn]"
+// from 0.8.0 to 3.9 (the last ZooKeeper-era release). kafkasim reads one thing from it: how a
+// leader changes its ISR.
+struct InterBrokerProtocolVersion {
+  int32_t major = 3;
+  int32_t minor = 9;
+  int32_t iv = -1;  // -IVn; -1: none given (the release's last)
+  // KIP-497 (Kafka 2.7-IV2): leaders send AlterIsr (AlterPartition) to the controller. Before,
+  // a leader wrote its ISR to ZooKeeper itself and told the controller through
+  // /isr_change_notification.
+  bool alter_partition() const {
+    if (major != 2) return major > 2;
+    return minor > 7 || (minor == 7 && (iv < 0 || iv >= 2));
+  }
+};
 enum class TruncationMode { kLeaderEpoch, kKip101, kLegacyHighWatermark };
 
 struct BrokerConfig {
@@ -50,12 +69,16 @@ struct BrokerConfig {
   int64_t replica_high_watermark_checkpoint_interval_ms = 5000;
   int64_t zookeeper_session_timeout_ms = 18000;           // zookeeper.session.timeout.ms
   int64_t controller_socket_timeout_ms = 30000;           // controller.socket.timeout.ms
+  bool controlled_shutdown_enable = true;                 // controlled.shutdown.enable
+  int32_t controlled_shutdown_max_retries = 3;            // controlled.shutdown.max.retries
+  int64_t controlled_shutdown_retry_backoff_ms = 5000;    // controlled.shutdown.retry.backoff.ms
   bool auto_leader_rebalance_enable = true;               // auto.leader.rebalance.enable
   int64_t leader_imbalance_check_interval_seconds = 300;  // leader.imbalance.check.interval.seconds
   int32_t leader_imbalance_per_broker_percentage = 10;    // leader.imbalance.per.broker.percentage
   IsrLagMode isr_lag_mode = IsrLagMode::kTime;            // kafkasim.isr.lag.mode
   TruncationMode truncation_mode = TruncationMode::kLeaderEpoch;  // kafkasim.truncation.mode
   int32_t eligible_leader_replicas_version = 0;  // eligible.leader.replicas.version
+  InterBrokerProtocolVersion inter_broker_protocol_version;  // inter.broker.protocol.version
   bool elr_enabled() const { return eligible_leader_replicas_version >= 1; }
   // The internal topics a broker creates when they are first needed (Broker::CreateInternalTopic).
   int32_t offsets_topic_num_partitions = 50;                // offsets.topic.num.partitions

@@ -55,6 +55,37 @@ struct BrokerSessionExpired : BrokerStep {
 struct BrokerShutdown : BrokerStep {
   static constexpr std::string_view kName = "broker.shutdown";
 };
+// Controlled shutdown (model/broker/controlled_shutdown.h): one attempt ended. `controller` is
+// -1 when ZooKeeper named none (error NOT_CONTROLLER); REQUEST_TIMED_OUT and NETWORK_EXCEPTION
+// are the broker's own (no answer in controller.socket.timeout.ms, a connection reset).
+struct BrokerControlledShutdownAttempt {
+  static constexpr std::string_view kName = "broker.controlled_shutdown_attempt";
+  int32_t broker = -1;
+  int32_t attempt = 0;
+  int32_t controller = -1;
+  ErrorCode error = ErrorCode::kNone;
+  int32_t partitions_remaining = 0;
+  static void Fields(auto& e, auto& v) {
+    v("broker", e.broker);
+    v("attempt", e.attempt);
+    v("controller", e.controller);
+    v("error", e.error);
+    v("partitions_remaining", e.partitions_remaining);
+  }
+};
+// Controlled shutdown ended: it succeeded, or every attempt failed and the broker shuts down
+// anyway.
+struct BrokerControlledShutdownDone {
+  static constexpr std::string_view kName = "broker.controlled_shutdown_done";
+  int32_t broker = -1;
+  bool succeeded = false;
+  int32_t attempts = 0;
+  static void Fields(auto& e, auto& v) {
+    v("broker", e.broker);
+    v("succeeded", e.succeeded);
+    v("attempts", e.attempts);
+  }
+};
 // It won /controller, but its conditional update of /controller_epoch failed (another broker
 // moved the epoch on): it does not become the controller.
 struct BrokerControllerEpochConflict : BrokerStep {
@@ -269,6 +300,27 @@ struct ReplicaIsrRejected {
   static void Fields(auto& e, auto& v) {
     v("tp", e.tp);
     v("error", e.error);
+  }
+};
+
+// The legacy ISR path (inter.broker.protocol.version below 2.7-IV2, model/broker/
+// zk_isr_writer.h): the leader's conditional write of its ISR into the partition's state znode,
+// on its cached zkVersion. NONE: written (`zk_version` is the new one); INVALID_UPDATE_VERSION:
+// the cached zkVersion is stale ("Cached zkVersion not equal to that in zookeeper, skip updating
+// ISR"), the ISR stays; UNKNOWN_SERVER_ERROR: another ZooKeeper error.
+struct ReplicaIsrZkWrite {
+  static constexpr std::string_view kName = "replica.isr_zk_write";
+  TpRef tp;
+  IntList<int32_t> isr;
+  int32_t cached_zk_version = 0;
+  ErrorCode error = ErrorCode::kNone;
+  int32_t zk_version = 0;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("isr", e.isr);
+    v("cached_zk_version", e.cached_zk_version);
+    v("error", e.error);
+    v("zk_version", e.zk_version);
   }
 };
 

@@ -19,8 +19,9 @@
 //   (count mode, Kafka <= 0.8) or has not fetched for replica.lag.time.max.ms. The leader itself
 //   never leaves, so a leader's ISR is never empty (with ELR the controller may leave a partition
 //   with an empty ISR and no leader).
-// - ISR changes are proposed to the controller (AlterPartition) and applied when it answers; one
-//   proposal at a time. While an expansion is pending, HW and acks=all already count the new
+// - ISR changes are proposed to the controller (AlterPartition) — or, before Kafka 2.7, written
+//   to ZooKeeper by the broker (ZkIsrWriter) — and applied when it answers; one proposal at a
+//   time. While an expansion is pending, HW and acks=all already count the new
 //   member (the maximal ISR); while a shrink is pending, the old members still count.
 // Local invariants are KS_CHECKed (HW <= LEO, the leader in its ISR, ISR within the replicas).
 #pragma once

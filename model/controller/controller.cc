@@ -111,6 +111,7 @@ void Controller::Activate(int32_t epoch, int32_t epoch_zk_version) {
   reassigning_.clear();
   ongoing_.clear();
   last_broker_epochs_.clear();
+  shutting_down_.clear();
   env_.Trace(ev::ControllerActive{.broker = config_.broker_id, .epoch = epoch});
   Enqueue("failover", [this](Done done) { OnFailover(std::move(done)); });
   ScheduleAutoRebalance();
@@ -291,6 +292,9 @@ void Controller::OnFailover(Done done) {
         // Admin work left by the previous controller.
         Enqueue("reassignment", [this](Done d) { OnReassignment(std::move(d)); });
         Enqueue("preferred election", [this](Done d) { OnPreferredElection(std::move(d)); });
+        if (LegacyIsrPath()) {
+          Enqueue("isr change", [this](Done d) { WatchIsrChangeNotifications(std::move(d)); });
+        }
         done();
       });
     });
@@ -314,6 +318,8 @@ void Controller::OnWatchEvent(const ZkWatchEvent& event) {
     Enqueue("preferred election", [this](Done done) { OnPreferredElection(std::move(done)); });
   } else if (path == zk_paths::kReassignPartitions) {
     Enqueue("reassignment", [this](Done done) { OnReassignment(std::move(done)); });
+  } else if (path == zk_paths::kIsrChangeNotification && LegacyIsrPath()) {
+    Enqueue("isr change", [this](Done done) { OnIsrChangeNotification(std::move(done)); });
   }
 }
 
@@ -341,6 +347,7 @@ void Controller::OnBrokerChange(Done done) {
       // queue below, and a new controller's full state with it).
       channel_.RemoveBroker(id);
       live_brokers_.erase(id);
+      shutting_down_.erase(id);
       env_.Trace(ev::ControllerBrokerFailure{{.broker = id}});
     }
     StateChanges changes;
@@ -553,7 +560,12 @@ void Controller::CheckState(const TopicPartition& tp, const PartitionStateData& 
 
 void Controller::WriteStates(StateChanges changes, Done then, bool send_leader_and_isr) {
   WriteStatesReporting(
-      std::move(changes), [then](const WriteFailures&) { then(); }, send_leader_and_isr);
+      std::move(changes),
+      [this, then](const WriteFailures& failures) {
+        if (LegacyIsrPath()) RetryStaleStates(failures);
+        then();
+      },
+      send_leader_and_isr);
 }
 
 void Controller::WriteStatesReporting(StateChanges changes,
@@ -698,6 +710,10 @@ void Controller::ClaimMessages(MessageDispatch& dispatch) {
     response->error = ErrorCode::kNotController;
     env_.Send(from, std::move(response));
   });
+  dispatch.Claim<ControlledShutdownRequest>(
+      [this](NodeId from, ControlledShutdownRequest& request) {
+        HandleControlledShutdown(from, request);
+      });
   dispatch.Claim<LeaderAndIsrResponse>(
       [this](NodeId from, LeaderAndIsrResponse& response) { OnBrokerResponse(from, response); });
   dispatch.Claim<UpdateMetadataResponse>(

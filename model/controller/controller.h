@@ -24,6 +24,10 @@
 // elected when no ISR member is alive, and a broker that registers after an unclean shutdown
 // (its previous broker epoch, from its clean-shutdown file, is -1 or not the one last seen) is
 // removed from every ISR and ELR.
+// Controlled shutdown (controller_shutdown.cc): a broker asked to stop sends ControlledShutdown;
+// the controller moves leadership of every partition it leads (with more than one replica) to
+// the first live in-sync replica not shutting down, sends it StopReplica for the partitions it
+// follows and removes it from their ISRs, and answers with the partitions it still leads.
 // Reassignment follows the ZooKeeper-era controller's steps (KafkaController's
 // onPartitionReassignment, with KIP-455's adding/removing replicas): phase A (A1-A4) widens the
 // assignment to RS = ORS + TRS and starts the new replicas; once TRS is within the ISR, phase B
@@ -59,6 +63,7 @@
 #include "model/env/generation.h"
 #include "model/env/message_dispatch.h"
 #include "model/kafka/alter_partition.h"
+#include "model/kafka/controlled_shutdown.h"
 #include "model/kafka/leader_and_isr.h"
 #include "model/kafka/stop_replica.h"
 #include "model/kafka/update_metadata.h"
@@ -81,6 +86,8 @@ class Controller {
   // ZooKeeper watch events (the broker forwards every one it receives).
   void OnWatchEvent(const ZkWatchEvent& event);
   void HandleAlterPartition(NodeId from, const AlterPartitionRequest& request);
+  // A broker asks to stop (controller_shutdown.cc).
+  void HandleControlledShutdown(NodeId from, const ControlledShutdownRequest& request);
   // Routes to the controller the leaders' AlterPartition requests (answered NOT_CONTROLLER while
   // this broker is not the controller) and the brokers' answers to its requests.
   void ClaimMessages(MessageDispatch& dispatch);
@@ -139,6 +146,28 @@ class Controller {
   void TraceReassignmentStep(const TopicPartition& tp, ReassignmentStep step,
                              std::string_view action);
   void AutoRebalance(Done done);
+  // Controlled shutdown (controller_shutdown.cc, KafkaController.doControlledShutdown): moves
+  // leadership off `broker`, takes it out of the ISRs it follows in, and calls `then` with the
+  // partitions it still leads.
+  void DoControlledShutdown(BrokerId broker,
+                            std::function<void(ErrorCode, int32_t moved, int32_t isr_removed,
+                                               std::vector<TopicPartition> remaining)>
+                                then);
+  // The legacy ISR path (controller_legacy_isr.cc): with inter.broker.protocol.version below
+  // 2.7-IV2 leaders write their ISR changes into ZooKeeper and list the partitions under
+  // /isr_change_notification; the controller watches it, reads those partitions' states back
+  // into its cache, deletes the notifications and sends UpdateMetadata.
+  bool LegacyIsrPath() const { return !config_.inter_broker_protocol_version.alter_partition(); }
+  void WatchIsrChangeNotifications(Done then);
+  void OnIsrChangeNotification(Done done);
+  // Reads the states of `partitions` from ZooKeeper into the cache.
+  void RefreshStates(const std::set<TopicPartition>& partitions, Done then);
+  // A write that failed with BADVERSION met a leader's own ISR write the controller had not
+  // heard of yet: as Kafka's controller reads a partition's state before changing it, read it
+  // again and redo the elections and dead-replica removals it still needs.
+  void RetryStaleStates(const std::map<TopicPartition, ZkError>& failures);
+  // The partitions with more than one replica that `broker` leads (partitionLeadersOnBroker).
+  std::vector<TopicPartition> PartitionsLedBy(BrokerId broker) const;
   void ScheduleAutoRebalance();
 
   // Elections and state changes: the rules are partition_rules' (model/controller/
@@ -201,6 +230,8 @@ class Controller {
   TimerId rebalance_timer_ = kNoTimer;
 
   std::map<BrokerId, NodeId> live_brokers_;
+  // Brokers in a controlled shutdown: not elected by it until they leave /brokers/ids.
+  std::set<BrokerId> shutting_down_;
   std::map<BrokerId, int64_t> broker_epochs_;  // czxid of /brokers/ids/<id>
   // The last epoch seen for each broker, dead ones included: what a clean-shutdown file must
   // name for a restart to count as clean.

@@ -186,6 +186,43 @@ struct ControllerAlterPartition {
   }
 };
 
+// A ControlledShutdown answered (model/controller/controller_shutdown.cc): `moved` partitions
+// got another leader, the broker left `isr_removed` ISRs as a follower, and it still leads
+// `partitions_remaining` (no other live in-sync replica could take them).
+struct ControllerControlledShutdown {
+  static constexpr std::string_view kName = "controller.controlled_shutdown";
+  int32_t broker = -1;
+  ErrorCode error = ErrorCode::kNone;
+  int32_t moved = 0;
+  int32_t isr_removed = 0;
+  int32_t partitions_remaining = 0;
+  static void Fields(auto& e, auto& v) {
+    v("broker", e.broker);
+    v("error", e.error);
+    v("moved", e.moved);
+    v("isr_removed", e.isr_removed);
+    v("partitions_remaining", e.partitions_remaining);
+  }
+};
+
+// The legacy ISR path: a leader's ISR change, learned through /isr_change_notification, read
+// back from ZooKeeper into the controller's cache (model/controller/controller_legacy_isr.cc).
+struct ControllerIsrRefreshed {
+  static constexpr std::string_view kName = "controller.isr_refreshed";
+  TpRef tp;
+  int32_t leader = -1;
+  int32_t leader_epoch = 0;
+  IntList<int32_t> isr;
+  int32_t partition_epoch = 0;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("leader", e.leader);
+    v("leader_epoch", e.leader_epoch);
+    v("isr", e.isr);
+    v("partition_epoch", e.partition_epoch);
+  }
+};
+
 // Step A1 begins: RS = ORS + TRS.
 struct ControllerReassignmentStarted {
   static constexpr std::string_view kName = "controller.reassignment_started";

@@ -218,6 +218,19 @@ std::optional<PartitionStateData> ControlledShutdownElection(const PartitionView
   return WithElr(view, next, settings);
 }
 
+std::optional<PartitionStateData> ControlledShutdownOfFollower(const PartitionView& view,
+                                                               BrokerId broker,
+                                                               const TopicSettings& settings) {
+  if (view.is_new() || view.state.leader == broker || !Contains(view.state.isr, broker)) {
+    return std::nullopt;
+  }
+  PartitionStateData next = view.state;
+  next.isr = IsrWithout(view.state.isr, {broker}, settings.elr_enabled);
+  if (next.isr == view.state.isr) return std::nullopt;  // its last member stays
+  next.leader_epoch = view.state.leader_epoch + 1;
+  return WithElr(view, next, settings);
+}
+
 // --- AlterPartition -----------------------------------------------------------------------------
 
 AlterPartitionDecision DecideAlterPartition(const PartitionView& view, const BrokerSet& live,

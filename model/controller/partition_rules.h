@@ -146,11 +146,18 @@ bool LeaderImbalanced(int not_leading, int total, int32_t imbalance_percentage);
 // Controlled shutdown (ControlledShutdownPartitionLeaderElectionStrategy, Election.scala's
 // leaderForControlledShutdown): the brokers shutting down leave the ISR and leadership goes to
 // the first live in-sync replica that is not shutting down, with a new leader epoch. Nullopt if
-// there is none. Not used yet: kafkasim's brokers stop without a controlled shutdown.
+// there is none.
 std::optional<PartitionStateData> ControlledShutdownElection(const PartitionView& view,
                                                              const BrokerSet& live,
                                                              const BrokerSet& shutting_down,
                                                              const TopicSettings& settings);
+// Controlled shutdown of a follower (ReplicaStateMachine's OfflineReplica,
+// removeReplicasFromIsr): `broker` leaves the ISR with a new leader epoch, the leader staying —
+// unless it is the ISR's last member, which stays (ZooKeeper-era Kafka never empties an ISR; with
+// ELR it may empty). Nullopt if it is not in the ISR, leads, or the partition is new.
+std::optional<PartitionStateData> ControlledShutdownOfFollower(const PartitionView& view,
+                                                               BrokerId broker,
+                                                               const TopicSettings& settings);
 
 // --- AlterPartition -----------------------------------------------------------------------------
 

@@ -36,6 +36,9 @@ inline constexpr const char* kControllerEpoch = "/controller_epoch";
 inline constexpr const char* kConfigTopics = "/config/topics";
 inline constexpr const char* kPreferredElection = "/admin/preferred_replica_election";
 inline constexpr const char* kReassignPartitions = "/admin/reassign_partitions";
+// The legacy ISR path (before KIP-497): a leader that changed an ISR in ZooKeeper creates a
+// sequential child "isr_change_NNNNNNNNNN" listing the partitions ("orders-0,orders-1").
+inline constexpr const char* kIsrChangeNotification = "/isr_change_notification";
 
 std::string BrokerPath(BrokerId id);
 std::string TopicPath(const std::string& topic);

@@ -89,7 +89,13 @@ class Process {
   virtual void Start() = 0;
   virtual void OnMessage(NodeId from, MessagePtr message) = 0;
   virtual void OnConnectionReset(NodeId /*peer*/) {}
-  // A clean shutdown (a SIGTERM, not a crash): flush what must be flushed.
+  // A clean shutdown (a SIGTERM, not a crash) begins. The process keeps running (messages,
+  // timers) until it calls `proceed` — at once by default; a Kafka broker first moves its
+  // leadership away (controlled shutdown). `proceed` may be called from any of its handlers; the
+  // world then calls Shutdown() in an event of its own.
+  virtual void PrepareShutdown(Callback proceed) { proceed(); }
+  // The last step of a clean shutdown: flush what must be flushed. What it sends still leaves;
+  // then the connections close (FIN after the data, as a process that exits cleanly).
   virtual void Shutdown() {}
 };
 

@@ -1,6 +1,7 @@
 // AlterPartition (KIP-497): a leader asks the controller to change its partition's ISR. In
-// ZooKeeper mode before 2.7 the leader wrote the ISR to ZooKeeper itself; the controller does it
-// for us, with the same check of leader epoch and partition epoch.
+// ZooKeeper mode before 2.7 the leader wrote the ISR to ZooKeeper itself: with
+// inter.broker.protocol.version below 2.7-IV2 kafkasim's leaders do too (model/broker/
+// zk_isr_writer.h), and the request only carries the proposal to that writer.
 #pragma once
 
 #include <cstdint>

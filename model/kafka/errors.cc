@@ -86,6 +86,8 @@ std::string_view ErrorName(ErrorCode code) {
       return "UNKNOWN_LEADER_EPOCH";
     case ErrorCode::kUnsupportedCompressionType:
       return "UNSUPPORTED_COMPRESSION_TYPE";
+    case ErrorCode::kStaleBrokerEpoch:
+      return "STALE_BROKER_EPOCH";
     case ErrorCode::kOffsetNotAvailable:
       return "OFFSET_NOT_AVAILABLE";
     case ErrorCode::kInvalidRecord:

@@ -57,6 +57,7 @@ enum class ErrorCode : int16_t {
   kFencedLeaderEpoch = 74,
   kUnknownLeaderEpoch = 75,
   kUnsupportedCompressionType = 76,
+  kStaleBrokerEpoch = 77,
   kOffsetNotAvailable = 78,
   kInvalidRecord = 87,
   kInvalidUpdateVersion = 95,

@@ -2,7 +2,7 @@
 // and the controller, as simulator messages (model/env/message.h). Each API family has its own
 // header beside this one (produce.h, fetch.h, metadata.h, list_offsets.h,
 // offsets_for_leader_epoch.h, and the controller's leader_and_isr.h, update_metadata.h,
-// stop_replica.h, alter_partition.h).
+// stop_replica.h, alter_partition.h, controlled_shutdown.h).
 //
 // The messages are C++ structs whose SizeBytes() approximates their size on the wire (a fixed
 // header per request and partition plus the record bytes they carry), which is what the

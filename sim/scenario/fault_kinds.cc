@@ -40,7 +40,9 @@ std::vector<FaultKindInfo> BuildFaultKinds() {
        .action = "stop",
        .label = "Stop (clean shutdown)",
        .describe = "stop {node} (clean shutdown)",
-       .summary = "Clean shutdown: the process flushes what it must and exits.",
+       .summary = "Clean shutdown: the process prepares (a broker's controlled shutdown moves its "
+                  "leadership first), flushes what it must and exits; what it sent still "
+                  "arrives, then its connections close.",
        .synopsis = "node: NODE",
        .node_key = "node",
        .applies_in = {NodeStatus::kUp}},

@@ -1067,18 +1067,20 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
            ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery, ev::LogClean, ev::LogOffline>();
   registry.events()
       .Add<ev::BrokerStarting, ev::BrokerRegistered, ev::BrokerRegisterFailed,
-           ev::BrokerSessionExpired, ev::BrokerShutdown, ev::BrokerControllerEpochConflict,
+           ev::BrokerSessionExpired, ev::BrokerShutdown, ev::BrokerControlledShutdownAttempt,
+           ev::BrokerControlledShutdownDone, ev::BrokerControllerEpochConflict,
            ev::BrokerProduce, ev::BrokerEpochQuery, ev::BrokerStaleController, ev::BrokerLogOffline,
            ev::BrokerPartitionDeleted, ev::BrokerNoLeaderEndpoint>();
   registry.events()
       .Add<ev::ReplicaRoleChange, ev::ReplicaLeo, ev::ReplicaHw, ev::ReplicaFollowerLeo,
            ev::ReplicaOutOfSync, ev::ReplicaIsrProposed, ev::ReplicaIsr, ev::ReplicaIsrRejected,
-           ev::ReplicaTruncate, ev::ReplicaStaleState, ev::ReplicaError, ev::FetcherError>();
+           ev::ReplicaIsrZkWrite, ev::ReplicaTruncate, ev::ReplicaStaleState, ev::ReplicaError, ev::FetcherError>();
   registry.events()
       .Add<ev::ControllerActive, ev::ControllerResign, ev::ControllerBrokers,
            ev::ControllerBrokerFailure, ev::ControllerBrokerStartup, ev::ControllerUncleanShutdown,
            ev::ControllerElection, ev::ControllerElr, ev::ControllerPartitionState,
            ev::ControllerResend, ev::ControllerZkRetry, ev::ControllerAlterPartition,
+           ev::ControllerControlledShutdown, ev::ControllerIsrRefreshed,
            ev::ControllerReassignmentStarted, ev::ControllerReassignmentStep,
            ev::ControllerReassignmentCompleted>();
   registry.AddSection(

@@ -264,6 +264,21 @@ TEST(ControlledShutdownTest, TheShuttingDownLeaveTheIsrAndLeadership) {
   EXPECT_FALSE(ControlledShutdownElection(View({1, 2, 3}, 1, 5, {1}), {1, 2, 3}, {1}, Zk()));
 }
 
+TEST(ControlledShutdownTest, AFollowerShuttingDownLeavesTheIsrUnderTheSameLeader) {
+  std::optional<PartitionStateData> next =
+      ControlledShutdownOfFollower(View({1, 2, 3}, 1, 5, {1, 2, 3}), 2, Zk());
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->leader, 1);
+  EXPECT_EQ(next->isr, (Ids{1, 3}));
+  EXPECT_EQ(next->leader_epoch, 6) << "a controller's change: a new leader epoch";
+  // Nothing to do: not in the ISR, the leader (an election's job), or a new partition.
+  EXPECT_FALSE(ControlledShutdownOfFollower(View({1, 2, 3}, 1, 5, {1, 3}), 2, Zk()));
+  EXPECT_FALSE(ControlledShutdownOfFollower(View({1, 2, 3}, 1, 5, {1, 2, 3}), 1, Zk()));
+  PartitionView fresh = View({1, 2, 3}, 1, 5, {1, 2, 3});
+  fresh.zk_version = -1;
+  EXPECT_FALSE(ControlledShutdownOfFollower(fresh, 2, Zk()));
+}
+
 // --- AlterPartition ----------------------------------------------------------------------------
 
 AlterPartitionDecision Decide(const PartitionView& view, AlterPartitionProposal proposal,

@@ -145,6 +145,25 @@ TEST(BrokerConfigTest, InternalTopicSettingsHaveKafkasDefaultsAndBounds) {
             "least 1");
 }
 
+TEST(BrokerConfigTest, ControlledShutdownSettingsHaveKafkasDefaultsAndTypes) {
+  BrokerConfig config;
+  EXPECT_TRUE(config.controlled_shutdown_enable);
+  EXPECT_EQ(config.controlled_shutdown_max_retries, 3);
+  EXPECT_EQ(config.controlled_shutdown_retry_backoff_ms, 5000);
+  ASSERT_TRUE(ParseBrokerConfig({{"controlled.shutdown.enable", "false"},
+                                 {"controlled.shutdown.max.retries", "0"},
+                                 {"controlled.shutdown.retry.backoff.ms", "250"}},
+                                &config)
+                  .ok());
+  EXPECT_FALSE(config.controlled_shutdown_enable);
+  EXPECT_EQ(config.controlled_shutdown_max_retries, 0);
+  EXPECT_EQ(config.controlled_shutdown_retry_backoff_ms, 250);
+  EXPECT_EQ(ParseBrokerConfig({{"controlled.shutdown.enable", "yes"}}, &config).message(),
+            "Invalid value yes for configuration controlled.shutdown.enable: Expected value to be "
+            "either true or false");
+  EXPECT_FALSE(ParseBrokerConfig({{"controlled.shutdown.retry.backoff.ms", "-1"}}, &config).ok());
+}
+
 TEST(BrokerConfigTest, KafkasTypesAndKafkasimsOwnBounds) {
   BrokerConfig config;
   // An INT in Kafka: 2^31 ms is no session timeout at all.

@@ -49,6 +49,9 @@ struct NodeLog {
   std::vector<ResetSeen> resets;
   std::function<void(TestProcess&)> on_start;
   std::function<void(TestProcess&, NodeId from, const TestMessage&)> on_message;
+  // Called by PrepareShutdown instead of proceeding at once; the hook decides when to proceed.
+  std::function<void(TestProcess&, Callback proceed)> on_prepare_shutdown;
+  std::function<void(TestProcess&)> on_shutdown;
 };
 
 class TestProcess final : public Process {
@@ -69,7 +72,17 @@ class TestProcess final : public Process {
   void OnConnectionReset(NodeId peer) override {
     log_->resets.push_back(ResetSeen{peer, env_.Now()});
   }
-  void Shutdown() override { log_->shutdowns++; }
+  void PrepareShutdown(Callback proceed) override {
+    if (log_->on_prepare_shutdown) {
+      log_->on_prepare_shutdown(*this, std::move(proceed));
+    } else {
+      proceed();
+    }
+  }
+  void Shutdown() override {
+    log_->shutdowns++;
+    if (log_->on_shutdown) log_->on_shutdown(*this);
+  }
 
   void Send(NodeId to, int64_t seq, int64_t size_bytes = 100) {
     env_.Send(to, std::make_unique<TestMessage>(seq, size_bytes));

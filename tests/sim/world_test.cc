@@ -144,6 +144,71 @@ TEST(WorldTest, ShutdownCallsProcessShutdown) {
   EXPECT_EQ(t.log(0).starts, 2);
 }
 
+// Goal: a clean stop is a graceful exit. Method: n0 sends in Shutdown, the peer must receive it
+// and only then see the connection close (before the fix, the close came first and the message
+// was lost: a broker's close-session request never reached ZooKeeper).
+TEST(WorldTest, AStoppedProcessesLastMessagesArriveBeforeItsConnectionsClose) {
+  TestWorld t(OptionsWith(FixedLatency(100)), 2);
+  t.StartAll();
+  t.Send(0, 1, 1);
+  t.log(0).on_shutdown = [](TestProcess& p) { p.Send(1, 2); };
+  t.At(10, [&] { t.world().Shutdown(0); });
+  t.RunUntil(kTimeNever);
+  EXPECT_EQ(t.SeqsFrom(1, 0), (std::vector<int64_t>{1, 2}));
+  ASSERT_EQ(t.log(1).resets.size(), 1u);
+  EXPECT_EQ(t.log(1).resets[0].peer, 0);
+  EXPECT_EQ(t.log(1).resets[0].at_us, 110) << "the close follows the last message";
+}
+
+// Goal: a process may take time to prepare its shutdown (a broker's controlled shutdown), and
+// stays up meanwhile. Method: n0 proceeds only when n1 answers; a second stop meanwhile is
+// ignored; n1's message sent to the stopped n0 is refused by the close, not by a second reset.
+TEST(WorldTest, AStopWaitsForThePreparedShutdownToProceed) {
+  TestWorld t(OptionsWith(FixedLatency(100)), 2);
+  t.StartAll();
+  auto proceed = std::make_shared<Callback>();
+  t.log(0).on_prepare_shutdown = [proceed](TestProcess& p, Callback go) {
+    *proceed = std::move(go);
+    p.Send(1, 7);
+  };
+  t.log(0).on_message = [proceed](TestProcess&, NodeId, const testing::TestMessage& m) {
+    if (m.seq() == 8) (*proceed)();
+  };
+  t.log(1).on_message = [](TestProcess& p, NodeId from, const testing::TestMessage& m) {
+    if (m.seq() == 7) p.Send(from, 8);
+  };
+  t.world().Shutdown(0);
+  EXPECT_TRUE(t.world().stopping(0));
+  EXPECT_EQ(t.world().status(0), NodeStatus::kUp);
+  t.world().Shutdown(0);  // ignored: already stopping
+  t.RunUntil(150);
+  EXPECT_EQ(t.log(0).shutdowns, 0);
+  t.RunUntil(kTimeNever);
+  EXPECT_EQ(t.log(0).shutdowns, 1);
+  EXPECT_EQ(t.world().status(0), NodeStatus::kStopped);
+  EXPECT_FALSE(t.world().stopping(0));
+  EXPECT_EQ(t.SeqsFrom(0, 1), (std::vector<int64_t>{8}));
+  ASSERT_EQ(t.log(1).resets.size(), 1u);
+  EXPECT_EQ(t.log(1).resets[0].at_us, 200) << "closed when the stop completed (nothing in flight)";
+}
+
+// Goal: a node that crashes while it prepares its shutdown is crashed, not stopped: its late
+// proceed does nothing.
+TEST(WorldTest, ACrashWhileStoppingWins) {
+  TestWorld t(OptionsWith(FixedLatency(100)), 1);
+  t.StartAll();
+  auto proceed = std::make_shared<Callback>();
+  t.log(0).on_prepare_shutdown = [proceed](TestProcess&, Callback go) { *proceed = std::move(go); };
+  t.world().Shutdown(0);
+  t.world().Crash(0);
+  EXPECT_EQ(t.world().status(0), NodeStatus::kCrashed);
+  EXPECT_FALSE(t.world().stopping(0));
+  (*proceed)();
+  t.RunUntil(kTimeNever);
+  EXPECT_EQ(t.world().status(0), NodeStatus::kCrashed);
+  EXPECT_EQ(t.log(0).shutdowns, 0);
+}
+
 TEST(WorldTest, ClockSkewShiftsTheWallClockOnly) {
   WorldOptions options = OptionsWith(FixedLatency(100));
   options.wall_clock_start_ms = 1'000'000;

@@ -1,0 +1,113 @@
+// The controller's side of the legacy ISR path (Kafka before 2.7: IsrChangeNotificationHandler,
+// KafkaController.processIsrChangeNotification): see controller.h.
+#include <memory>
+
+#include "model/controller/controller.h"
+
+namespace ks {
+
+namespace {
+
+// Calls `then` once `count` completions have been reported through the returned function.
+std::function<void()> AfterAll(size_t count, std::function<void()> then) {
+  if (count == 0) {
+    then();
+    return [] {};
+  }
+  auto remaining = std::make_shared<size_t>(count);
+  auto shared_then = std::make_shared<std::function<void()>>(std::move(then));
+  return [remaining, shared_then] {
+    if (--*remaining == 0) (*shared_then)();
+  };
+}
+
+}  // namespace
+
+void Controller::WatchIsrChangeNotifications(Done then) {
+  // Kafka creates the path at startup; a new controller handles what is already there.
+  EnsurePath(zk_paths::kIsrChangeNotification,
+             generation_.Guard([this, then] { OnIsrChangeNotification(then); }));
+}
+
+void Controller::OnIsrChangeNotification(Done done) {
+  zk_.GetChildren(
+      zk_paths::kIsrChangeNotification, true,
+      generation_.Guard([this, done](const ZkResult& children) {
+        if (!children.ok() || children.children.empty()) {
+          done();
+          return;
+        }
+        auto changed = std::make_shared<std::set<TopicPartition>>();
+        auto read_all = AfterAll(children.children.size(), [this, changed, done] {
+          RefreshStates(*changed, [this, done] {
+            SendUpdateMetadata();
+            done();
+          });
+        });
+        for (const std::string& child : children.children) {
+          const std::string path = std::string(zk_paths::kIsrChangeNotification) + "/" + child;
+          zk_.GetData(path, false,
+                      generation_.Guard([this, path, changed, read_all](const ZkResult& data) {
+                        if (data.ok()) {
+                          for (const TopicPartition& tp : zk_paths::DecodePartitionList(data.data)) {
+                            changed->insert(tp);
+                          }
+                        }
+                        zk_.Delete(path, -1, [](const ZkResult&) {});
+                        read_all();
+                      }));
+        }
+      }));
+}
+
+void Controller::RefreshStates(const std::set<TopicPartition>& partitions, Done then) {
+  std::vector<TopicPartition> known;
+  for (const TopicPartition& tp : partitions) {
+    auto it = partitions_.find(tp);
+    if (it != partitions_.end() && !it->second.is_new()) known.push_back(tp);
+  }
+  auto finish = AfterAll(known.size(), then);
+  for (const TopicPartition& tp : known) {
+    zk_.GetData(zk_paths::PartitionStatePath(tp), false,
+                generation_.Guard([this, tp, finish](const ZkResult& state) {
+                  std::optional<zk_paths::PartitionStateData> decoded =
+                      state.ok() ? zk_paths::DecodePartitionState(state.data) : std::nullopt;
+                  PartitionView& view = partitions_[tp];
+                  if (decoded && state.stat.version != view.zk_version) {
+                    view.state = *decoded;
+                    view.zk_version = state.stat.version;
+                    env_.Trace(ev::ControllerIsrRefreshed{.tp = tp,
+                                                          .leader = decoded->leader,
+                                                          .leader_epoch = decoded->leader_epoch,
+                                                          .isr = decoded->isr,
+                                                          .partition_epoch = view.zk_version});
+                  }
+                  finish();
+                }));
+  }
+}
+
+void Controller::RetryStaleStates(const std::map<TopicPartition, ZkError>& failures) {
+  std::set<TopicPartition> stale;
+  for (const auto& [tp, error] : failures) {
+    if (error == ZkError::kBadVersion) stale.insert(tp);
+  }
+  if (stale.empty()) return;
+  Enqueue("stale partition states", [this, stale](Done done) {
+    RefreshStates(stale, [this, stale, done] {
+      StateChanges changes = ChangesForNewOrOfflinePartitions();
+      const partition_rules::BrokerSet live = LiveSet();
+      for (const TopicPartition& tp : stale) {
+        if (changes.count(tp) != 0) continue;
+        if (std::optional<zk_paths::PartitionStateData> next =
+                partition_rules::IsrWithoutDeadOnFailover(partitions_.at(tp), live,
+                                                          SettingsFor(tp.topic))) {
+          changes[tp] = *next;
+        }
+      }
+      WriteStates(std::move(changes), done);
+    });
+  });
+}
+
+}  // namespace ks
