@@ -589,50 +589,81 @@ KafkaError Log::TruncateFullyAndStartAt(int64_t offset) {
 KafkaError Log::DeleteOldSegments(int64_t high_watermark, int32_t* deleted) {
   *deleted = 0;
   if (KafkaError error = CheckOnline(); !error.ok()) return error;
-  const int64_t now_ms = env_.WallClockMs();
-  int64_t excess_bytes = config_.retention_bytes >= 0 ? size_bytes() - config_.retention_bytes : -1;
-  struct Doomed {
-    int64_t base;
-    RetentionDeleteReason reason;
+  // Kafka's UnifiedLog.deleteOldSegments: three passes, each deleting the oldest segments while
+  // its own rule holds; retention.bytes and retention.ms only under cleanup.policy=delete.
+  const auto below_log_start = [this](const Segment&, const Segment* next) {
+    return next != nullptr && next->base_offset() <= log_start_offset_;
   };
-  std::vector<Doomed> doomed;
-  for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) {
-    const Segment& segment = *it->second;
-    const int64_t upper_bound_offset = std::next(it)->first;
-    if (upper_bound_offset > high_watermark) break;  // never data the consumers cannot see yet
-    RetentionDeleteReason reason;
-    if (upper_bound_offset <= log_start_offset_) {
-      reason = RetentionDeleteReason::kLogStartOffset;
-    } else if (config_.cleanup_delete && config_.retention_ms >= 0 &&
-               now_ms - segment.max_timestamp_ms() > config_.retention_ms) {
-      reason = RetentionDeleteReason::kTime;
-    } else if (config_.cleanup_delete && excess_bytes >= segment.size_bytes()) {
-      reason = RetentionDeleteReason::kSize;
-    } else {
-      break;
+  if (KafkaError error = DeleteSegmentsWhile(high_watermark, RetentionDeleteReason::kLogStartOffset,
+                                             below_log_start, deleted);
+      !error.ok() || !config_.cleanup_delete) {
+    return error;
+  }
+  if (config_.retention_bytes >= 0 && size_bytes() >= config_.retention_bytes) {
+    // Delete the oldest while what remains stays at or above retention.bytes. The active
+    // segment can only go this way with retention.bytes 0 (every earlier one went first).
+    int64_t excess_bytes = size_bytes() - config_.retention_bytes;
+    const auto beyond_size = [&excess_bytes](const Segment& segment, const Segment*) {
+      if (excess_bytes - segment.size_bytes() < 0) return false;
+      excess_bytes -= segment.size_bytes();
+      return true;
+    };
+    if (KafkaError error =
+            DeleteSegmentsWhile(high_watermark, RetentionDeleteReason::kSize, beyond_size, deleted);
+        !error.ok()) {
+      return error;
     }
-    if (excess_bytes >= 0) excess_bytes -= segment.size_bytes();
-    doomed.push_back({it->first, reason});
+  }
+  if (config_.retention_ms >= 0) {
+    const int64_t now_ms = env_.WallClockMs();
+    const auto expired = [this, now_ms](const Segment& segment, const Segment*) {
+      return now_ms - segment.max_timestamp_ms() > config_.retention_ms;
+    };
+    return DeleteSegmentsWhile(high_watermark, RetentionDeleteReason::kTime, expired, deleted);
+  }
+  return KafkaError::None();
+}
+
+KafkaError Log::DeleteSegmentsWhile(int64_t high_watermark, RetentionDeleteReason reason,
+                                    const DeletePredicate& deletable, int32_t* deleted) {
+  std::vector<int64_t> doomed;
+  for (auto it = segments_.begin(); it != segments_.end(); ++it) {
+    const Segment& segment = *it->second;
+    const auto next = std::next(it);
+    const Segment* next_segment = next == segments_.end() ? nullptr : next->second.get();
+    // The active segment's data ends at the LEO; an empty active segment is never deleted.
+    const int64_t upper_bound_offset = next_segment ? next->first : log_end_offset();
+    if (upper_bound_offset > high_watermark) break;  // never data the consumers cannot see yet
+    if (!deletable(segment, next_segment)) break;
+    if (next_segment == nullptr && segment.empty()) break;
+    doomed.push_back(it->first);
   }
   if (doomed.empty()) return KafkaError::None();
+  if (doomed.size() == segments_.size()) {
+    // A log always has a segment: when the active one is to go too (every record in it
+    // expired), Kafka's deleteSegments first rolls a new, empty one at the LEO.
+    if (Status s = Roll(log_end_offset(), SegmentRollReason::kRetention); !s.ok()) {
+      return StorageError(s);
+    }
+  }
   // First move the log start past the doomed segments (readers stop asking for them), then
   // delete their files.
-  const int64_t new_start = segments_.upper_bound(doomed.back().base)->first;
+  const int64_t new_start = segments_.upper_bound(doomed.back())->first;
   if (Status s = SetLogStartOffset(std::max(log_start_offset_, new_start),
                                    LogStartOffsetReason::kRetention);
       !s.ok()) {
     return StorageError(s);
   }
-  for (const Doomed& entry : doomed) {
-    Segment& segment = *segments_.at(entry.base);
+  for (const int64_t base : doomed) {
+    Segment& segment = *segments_.at(base);
     const int64_t bytes = segment.size_bytes();
     const int64_t max_timestamp_ms = segment.max_timestamp_ms();
     if (Status s = segment.DeleteFiles(); !s.ok()) return StorageError(s);
-    segments_.erase(entry.base);
+    segments_.erase(base);
     ++*deleted;
     env_.Trace(ev::LogRetentionDelete{.tp = tp(),
-                                      .segment = entry.base,
-                                      .reason = entry.reason,
+                                      .segment = base,
+                                      .reason = reason,
                                       .bytes = bytes,
                                       .max_timestamp_ms = max_timestamp_ms});
   }

@@ -10,9 +10,10 @@
 //   the recovery point (everything below it is durable).
 // - Reads return whole batches; an offset in the middle of a batch returns that whole batch; an
 //   offset below the log start offset or above the LEO is OFFSET_OUT_OF_RANGE.
-// - Retention deletes whole inactive segments from the oldest end, never data at or above the
-//   high watermark it is given; compaction (LogCleaner) rewrites inactive segments in place of
-//   the originals through ReplaceSegments.
+// - Retention deletes whole segments from the oldest end, never data at or above the high
+//   watermark it is given; an expired active segment goes too, after a roll to an empty one.
+//   Compaction (LogCleaner) rewrites inactive segments in place of the originals through
+//   ReplaceSegments.
 // - Open recovers after a crash: segments from the recovery point on are scanned, each batch's
 //   length, CRC and offsets validated, the log truncated at the first bad batch and the indexes
 //   rebuilt; what was dropped is traced (log.recovery) and kept in last_recovery().
@@ -24,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -113,8 +115,11 @@ class Log {
   KafkaError Truncate(int64_t to_offset);
   // Deletes everything and restarts the log empty at `offset` (log start = LEO = offset).
   KafkaError TruncateFullyAndStartAt(int64_t offset);
-  // Retention: deletes whole inactive segments below `high_watermark` that break retention.ms,
-  // retention.bytes, or lie wholly below the log start offset. *deleted counts them.
+  // Retention (Kafka's UnifiedLog.deleteOldSegments): deletes the oldest whole segments lying
+  // wholly below `high_watermark` that lie below the log start offset, then (cleanup.policy
+  // delete) those beyond retention.bytes, then those older than retention.ms. When the active
+  // segment is to go too, a new empty one is rolled at the LEO first, so the log start offset
+  // reaches the LEO. *deleted counts them.
   KafkaError DeleteOldSegments(int64_t high_watermark, int32_t* deleted);
   // Raises the log start offset (DeleteRecords); never above the high watermark.
   KafkaError IncrementLogStartOffset(int64_t offset, int64_t high_watermark);
@@ -177,6 +182,11 @@ class Log {
   KafkaError MaybeRoll(int64_t bytes, int64_t first_offset, int64_t last_offset,
                        int64_t max_timestamp_ms);
   Status Roll(int64_t new_base_offset, SegmentRollReason reason);
+  // One retention pass: deletes the oldest segments while `deletable(segment, next or null)`
+  // holds and their data lies below high_watermark; the active one only if not empty.
+  using DeletePredicate = std::function<bool(const Segment&, const Segment*)>;
+  KafkaError DeleteSegmentsWhile(int64_t high_watermark, RetentionDeleteReason reason,
+                                 const DeletePredicate& deletable, int32_t* deleted);
   Status WriteRecoveryPoint();
   Status WriteLogStartOffset();
   Status SetLogStartOffset(int64_t offset, LogStartOffsetReason reason);

@@ -385,6 +385,8 @@ std::string_view SegmentRollReasonName(SegmentRollReason reason) {
       return "index_full";
     case SegmentRollReason::kOffsetOverflow:
       return "offset_overflow";
+    case SegmentRollReason::kRetention:
+      return "retention";
   }
   return "unknown";
 }

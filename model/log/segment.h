@@ -27,8 +27,9 @@
 namespace ks {
 
 // Why a new segment must be rolled before an append (Segment::RollReason).
-enum class SegmentRollReason { kSize, kTime, kIndexFull, kOffsetOverflow };
-// "size", "time", "index_full", "offset_overflow"
+enum class SegmentRollReason { kSize, kTime, kIndexFull, kOffsetOverflow, kRetention };
+// "size", "time", "index_full", "offset_overflow", "retention" (the active segment is to be
+// deleted by retention)
 std::string_view SegmentRollReasonName(SegmentRollReason reason);
 
 // What a scan of the .log found; filled by Recover.

@@ -336,7 +336,9 @@ TEST_F(RetentionTest, DeletesOldestSegmentsBySize) {
   EXPECT_NE(LastEvent("log.retention_delete").find(R"("reason":"size")"), std::string::npos);
 }
 
-TEST_F(RetentionTest, NeverDeletesAtOrAboveTheHighWatermarkNorTheActiveSegment) {
+// Goal: retention never deletes a segment holding offsets at or above the high watermark, the
+// active segment included: with the HW below the LEO an expired active segment stays.
+TEST_F(RetentionTest, NeverDeletesAtOrAboveTheHighWatermark) {
   config_.retention_ms = 1;  // everything is expired
   Fill();
   const std::vector<const Segment*> segments = log_->segments();
@@ -346,9 +348,66 @@ TEST_F(RetentionTest, NeverDeletesAtOrAboveTheHighWatermarkNorTheActiveSegment) 
   ASSERT_TRUE(log_->DeleteOldSegments(high_watermark, &deleted).ok());
   EXPECT_EQ(deleted, 1);
   EXPECT_EQ(log_->log_start_offset(), segments[1]->base_offset());
-  ASSERT_TRUE(log_->DeleteOldSegments(log_->log_end_offset(), &deleted).ok());
-  EXPECT_EQ(log_->segment_count(), 1) << "the active segment stays";
+  // HW one below the LEO: every inactive segment goes, the active one stays.
+  ASSERT_TRUE(log_->DeleteOldSegments(log_->log_end_offset() - 1, &deleted).ok());
+  EXPECT_EQ(log_->segment_count(), 1) << "the active segment holds the HW";
   EXPECT_EQ(log_->log_start_offset(), log_->active().base_offset());
+  EXPECT_FALSE(log_->active().empty());
+}
+
+// Goal: Kafka's UnifiedLog.deleteSegments — when every record of the active segment has expired
+// (and the HW is at the LEO), a new empty active segment is rolled at the LEO and the expired
+// one deleted, so the log start offset reaches the LEO. An empty active segment is never
+// deleted (or rolled) again. Regression: the active segment was never deleted, however old.
+TEST_F(RetentionTest, ExpiredActiveSegmentIsRolledAndDeleted) {
+  config_.retention_ms = 1;
+  Fill();
+  const int64_t leo = log_->log_end_offset();
+  const int64_t old_active = log_->active().base_offset();
+  const int32_t before = log_->segment_count();
+  int32_t deleted = 0;
+  ASSERT_TRUE(log_->DeleteOldSegments(leo, &deleted).ok());
+  EXPECT_EQ(deleted, before) << "every segment, the active one included";
+  EXPECT_EQ(log_->segment_count(), 1);
+  EXPECT_TRUE(log_->active().empty());
+  EXPECT_EQ(log_->active().base_offset(), leo);
+  EXPECT_EQ(log_->log_start_offset(), leo);
+  EXPECT_EQ(log_->log_end_offset(), leo) << "retention moves the start, never the end";
+  EXPECT_NE(LastEvent("log.roll").find(R"("reason":"retention")"), std::string::npos);
+  EXPECT_NE(LastEvent("log.retention_delete").find("\"segment\":" + std::to_string(old_active)),
+            std::string::npos);
+  EXPECT_FALSE(env_.disk().Exists(SegmentPath(old_active, ".log")));
+  EXPECT_TRUE(env_.disk().Exists(SegmentPath(leo, ".log")));
+  LogReadResult result;
+  ASSERT_TRUE(log_->Read(leo, 100, INT64_MAX, &result).ok());
+  EXPECT_EQ(result.batch_count, 0);
+  const int rolls = CountEvents("log.roll");
+  ASSERT_TRUE(log_->DeleteOldSegments(leo, &deleted).ok());
+  EXPECT_EQ(deleted, 0) << "an empty active segment is never deleted";
+  EXPECT_EQ(CountEvents("log.roll"), rolls);
+  // Appends carry on at the LEO.
+  EXPECT_EQ(Append(3, env_.WallClockMs()).first_offset, leo);
+}
+
+// Goal: size-based retention (retention.bytes > 0) never deletes the active segment: Kafka
+// deletes the oldest only while what remains stays at or above retention.bytes, and the active
+// segment alone is more than 0 bytes. With retention.bytes 0 everything goes, as in Kafka.
+TEST_F(RetentionTest, SizeRetentionKeepsTheActiveSegmentUnlessZero) {
+  config_.retention_ms = -1;
+  config_.retention_bytes = 1;
+  Fill();
+  const int32_t before = log_->segment_count();
+  int32_t deleted = 0;
+  ASSERT_TRUE(log_->DeleteOldSegments(log_->log_end_offset(), &deleted).ok());
+  EXPECT_EQ(deleted, before - 1);
+  EXPECT_EQ(log_->segment_count(), 1);
+  EXPECT_FALSE(log_->active().empty());
+  config_.retention_bytes = 0;
+  log_->SetConfig(config_);
+  ASSERT_TRUE(log_->DeleteOldSegments(log_->log_end_offset(), &deleted).ok());
+  EXPECT_EQ(deleted, 1);
+  EXPECT_TRUE(log_->active().empty());
+  EXPECT_EQ(log_->log_start_offset(), log_->log_end_offset());
 }
 
 TEST_F(RetentionTest, PeriodicTaskRunsOnlyOnceStarted) {
