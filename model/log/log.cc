@@ -105,12 +105,18 @@ KafkaError Log::Load() {
   int64_t recovery_point = 0;
   std::vector<OffsetCheckpointEntry> entries;
   Status read = ReadOffsetCheckpoint(disk_, PathOf(kRecoveryPointCheckpointFile), &entries);
-  if (read.ok() && entries.size() == 1) recovery_point = entries[0].offset;
+  if (read.ok() && entries.size() == 1) {
+    recovery_point = entries[0].offset;
+    checkpointed_recovery_point_ = recovery_point;
+  }
   if (Status s = RecoverSegments(recovery_point, clean_shutdown); !s.ok()) return StorageError(s);
 
   int64_t log_start = segments_.begin()->first;
   read = ReadOffsetCheckpoint(disk_, PathOf(kLogStartOffsetCheckpointFile), &entries);
-  if (read.ok() && entries.size() == 1) log_start = std::max(log_start, entries[0].offset);
+  if (read.ok() && entries.size() == 1) {
+    log_start = std::max(log_start, entries[0].offset);
+    checkpointed_log_start_offset_ = entries[0].offset;
+  }
   if (log_start > log_end_offset()) {
     // The checkpointed start lies beyond what survived (a crash lost unflushed data that
     // retention had already passed): restart the log empty at its start, as Kafka does.
@@ -133,7 +139,8 @@ KafkaError Log::Load() {
   if (Status s = epoch_cache_.TruncateFromStart(log_start_offset_); !s.ok()) {
     return StorageError(s);
   }
-  // Everything that survived is now validated; make it durable and move the recovery point.
+  // Everything that survived is now validated; make it durable and move the recovery point (in
+  // memory: the checkpoint file keeps the old one until the periodic task writes it).
   if (Status s = FlushStatus(); !s.ok()) return StorageError(s);
   if (clean_shutdown) {
     if (Status s = disk_.Delete(PathOf(kCleanShutdownFile)); !s.ok()) return StorageError(s);
@@ -450,9 +457,9 @@ Status Log::Roll(int64_t new_base_offset, SegmentRollReason reason) {
   auto segment = std::make_unique<Segment>(env_, name_, new_base_offset, config_);
   if (Status s = segment->Create(); !s.ok()) return s;
   segments_.emplace(new_base_offset, std::move(segment));
-  // Everything below the new segment was just fsynced.
+  // Everything below the new segment was just fsynced; the checkpoint file learns it from the
+  // periodic task (CheckpointRecoveryPoint).
   recovery_point_ = std::max(recovery_point_, std::min(new_base_offset, log_end_offset()));
-  if (Status s = WriteRecoveryPoint(); !s.ok()) return s;
   env_.Trace(ev::LogRoll{.tp = tp(),
                          .segment = new_base_offset,
                          .reason = reason,
@@ -548,6 +555,8 @@ KafkaError Log::Truncate(int64_t to_offset) {
   }
   bytes_removed += removed;
   producer_state_->OnTruncate(log_end_offset());
+  // Kafka's LogManager.truncateTo checkpoints the recovery points at once: a checkpoint above
+  // the new LEO would let a later recovery skip segments rewritten from here.
   recovery_point_ = std::min(recovery_point_, log_end_offset());
   if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
   if (Status s = epoch_cache_.TruncateFromEnd(log_end_offset()); !s.ok()) return StorageError(s);
@@ -578,6 +587,8 @@ KafkaError Log::TruncateFullyAndStartAt(int64_t offset) {
   if (Status s = SetLogStartOffset(offset, LogStartOffsetReason::kTruncateFully); !s.ok()) {
     return StorageError(s);
   }
+  // Kafka's LogManager.truncateFullyAndStartAt checkpoints both offsets at once.
+  if (Status s = WriteLogStartOffset(); !s.ok()) return StorageError(s);
   env_.Trace(ev::LogTruncate{.tp = tp(),
                              .to_offset = offset,
                              .bytes_removed = bytes_removed,
@@ -686,8 +697,7 @@ KafkaError Log::IncrementLogStartOffset(int64_t offset, int64_t high_watermark) 
 
 Status Log::SetLogStartOffset(int64_t offset, LogStartOffsetReason reason) {
   if (offset == log_start_offset_) return Status::Ok();
-  log_start_offset_ = offset;
-  if (Status s = WriteLogStartOffset(); !s.ok()) return s;
+  log_start_offset_ = offset;  // the checkpoint file follows in CheckpointLogStartOffset
   if (Status s = epoch_cache_.TruncateFromStart(offset); !s.ok()) return s;
   env_.Trace(ev::LogStartOffset{.tp = tp(), .log_start_offset = offset, .reason = reason});
   return Status::Ok();
@@ -702,10 +712,9 @@ Status Log::FlushStatus() {
     }
   }
   const int64_t flushed_to = log_end_offset();
-  recovery_point_ = flushed_to;
+  recovery_point_ = flushed_to;  // in memory; CheckpointRecoveryPoint writes it out
   unflushed_records_ = 0;
   last_flush_us_ = env_.Now();
-  if (Status s = WriteRecoveryPoint(); !s.ok()) return s;
   env_.Trace(ev::LogFlush{.tp = tp(), .offset = flushed_to});
   return Status::Ok();
 }
@@ -727,6 +736,9 @@ KafkaError Log::Close() {
   if (KafkaError error = CheckOnline(); !error.ok()) return error;
   if (Status s = mutable_active().OnBecomeInactive(); !s.ok()) return StorageError(s);
   if (Status s = FlushStatus(); !s.ok()) return StorageError(s);
+  // Kafka's LogManager.shutdown: both checkpoints, then the clean-shutdown marker.
+  if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
+  if (Status s = WriteLogStartOffset(); !s.ok()) return StorageError(s);
   if (Status s = WriteFileAtomically(disk_, PathOf(kCleanShutdownFile), ""); !s.ok()) {
     return StorageError(s);
   }
@@ -735,13 +747,37 @@ KafkaError Log::Close() {
 }
 
 Status Log::WriteRecoveryPoint() {
-  return WriteOffsetCheckpoint(disk_, PathOf(kRecoveryPointCheckpointFile),
-                               {{topic_, partition_, recovery_point_}});
+  if (recovery_point_ == checkpointed_recovery_point_) return Status::Ok();
+  if (Status s = WriteOffsetCheckpoint(disk_, PathOf(kRecoveryPointCheckpointFile),
+                                       {{topic_, partition_, recovery_point_}});
+      !s.ok()) {
+    return s;
+  }
+  checkpointed_recovery_point_ = recovery_point_;
+  return Status::Ok();
 }
 
 Status Log::WriteLogStartOffset() {
-  return WriteOffsetCheckpoint(disk_, PathOf(kLogStartOffsetCheckpointFile),
-                               {{topic_, partition_, log_start_offset_}});
+  if (log_start_offset_ == checkpointed_log_start_offset_) return Status::Ok();
+  if (Status s = WriteOffsetCheckpoint(disk_, PathOf(kLogStartOffsetCheckpointFile),
+                                       {{topic_, partition_, log_start_offset_}});
+      !s.ok()) {
+    return s;
+  }
+  checkpointed_log_start_offset_ = log_start_offset_;
+  return Status::Ok();
+}
+
+KafkaError Log::CheckpointRecoveryPoint() {
+  if (KafkaError error = CheckOnline(); !error.ok()) return error;
+  if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
+  return KafkaError::None();
+}
+
+KafkaError Log::CheckpointLogStartOffset() {
+  if (KafkaError error = CheckOnline(); !error.ok()) return error;
+  if (Status s = WriteLogStartOffset(); !s.ok()) return StorageError(s);
+  return KafkaError::None();
 }
 
 KafkaError Log::CheckpointHighWatermark(int64_t high_watermark) {
