@@ -139,6 +139,8 @@ KafkaError Log::Load() {
   if (Status s = epoch_cache_.TruncateFromStart(log_start_offset_); !s.ok()) {
     return StorageError(s);
   }
+  // The active segment's indexes are preallocated again (Kafka's LogLoader resizes them).
+  if (Status s = mutable_active().PreallocateIndexes(); !s.ok()) return StorageError(s);
   // Everything that survived is now validated; make it durable and move the recovery point (in
   // memory: the checkpoint file keeps the old one until the periodic task writes it).
   if (Status s = FlushStatus(); !s.ok()) return StorageError(s);

@@ -145,10 +145,12 @@ TEST_F(LogTest, SparseIndexHasAnEntryPerIntervalAndLookupsFindEveryOffset) {
   for (size_t i = 1; i < entries.size(); ++i) {
     EXPECT_GT(entries[i].position - entries[i - 1].position, 500);
   }
-  // The file holds the same entries, 8 bytes each: relative offset, position (big-endian).
+  // The file holds the same entries, 8 bytes each: relative offset, position (big-endian); the
+  // active segment's file is preallocated beyond them (zeros).
   std::string file;
   ASSERT_TRUE(env_.disk().Read(segment.offset_index().path(), 0, 1 << 20, &file).ok());
-  ASSERT_EQ(file.size(), entries.size() * 8);
+  ASSERT_EQ(file.size(), static_cast<size_t>(std::min<int64_t>(config_.segment_index_bytes, 1 << 20)));
+  EXPECT_EQ(file.find_first_not_of('\0', entries.size() * 8), std::string::npos);
   for (size_t i = 0; i < entries.size(); ++i) {
     EXPECT_EQ(static_cast<int64_t>(GetFixed32(file.data() + i * 8)), entries[i].offset);
     EXPECT_EQ(static_cast<int64_t>(GetFixed32(file.data() + i * 8 + 4)), entries[i].position);
@@ -161,9 +163,53 @@ TEST_F(LogTest, SparseIndexHasAnEntryPerIntervalAndLookupsFindEveryOffset) {
     ASSERT_TRUE(log_->Locate(offset, &base, &found).ok());
     EXPECT_EQ(found, batch_positions[it - batch_bases.begin()]) << "offset " << offset;
   }
-  EXPECT_EQ(segment.time_index().entries().size() * 12,
-            static_cast<size_t>(env_.disk().Size(segment.time_index().path())));
+  EXPECT_EQ(segment.time_index().max_entries() * 12, env_.disk().Size(segment.time_index().path()))
+      << "the active segment's time index is preallocated";
   EXPECT_GT(CountEvents("log.index_entry"), 3);
+}
+
+// Goal (issue 10 item 5): as Kafka's AbstractIndex, the active segment's .index and .timeindex
+// are preallocated to segment.index.bytes rounded down to whole entries (10485760 and 10485756
+// by default: what `ls -l` shows on a broker) and trimmed to their entries when the segment
+// rolls and when the log closes; a reopened log preallocates its active segment's again, and a
+// crash that leaves an untrimmed index is recovered (the index rebuilt). The zeros take no space.
+TEST_F(LogTest, ActiveIndexFilesArePreallocatedAndTrimmedAtRollAndClose) {
+  config_.segment_bytes = 1000;
+  config_.index_interval_bytes = 100;
+  Open();
+  const auto index_size = [this](int64_t base, std::string_view extension) {
+    return env_.disk().Size(SegmentPath(base, extension));
+  };
+  EXPECT_EQ(index_size(0, ".index"), 10485760);
+  EXPECT_EQ(index_size(0, ".timeindex"), 10485756);
+  for (int i = 0; i < 12; ++i) Append(10, 1000 + i);
+  const std::vector<const Segment*> segments = log_->segments();
+  ASSERT_GE(segments.size(), 2u);
+  const Segment& first = *segments[0];
+  EXPECT_EQ(index_size(0, ".index"),
+            static_cast<int64_t>(first.offset_index().entries().size()) * 8)
+      << "trimmed at the roll";
+  EXPECT_EQ(index_size(0, ".timeindex"),
+            static_cast<int64_t>(first.time_index().entries().size()) * 12);
+  const int64_t active = log_->active().base_offset();
+  EXPECT_EQ(index_size(active, ".index"), 10485760);
+  EXPECT_EQ(index_size(active, ".timeindex"), 10485756);
+  const size_t active_entries = log_->active().offset_index().entries().size();
+  ASSERT_TRUE(log_->Close().ok());
+  EXPECT_EQ(index_size(active, ".index"), static_cast<int64_t>(active_entries) * 8)
+      << "trimmed on a clean close";
+  Open();
+  EXPECT_EQ(log_->active().offset_index().entries().size(), active_entries);
+  EXPECT_EQ(index_size(active, ".index"), 10485760) << "preallocated again when reopened";
+  // A crash leaves the preallocated file; recovery rebuilds the index from the .log.
+  const std::vector<PlainRecord> before = ReadAll();
+  ASSERT_TRUE(log_->Flush().ok());
+  log_.reset();
+  env_.Crash();
+  Open();
+  EXPECT_EQ(index_size(active, ".index"), 10485760);
+  EXPECT_EQ(log_->active().offset_index().entries().size(), active_entries);
+  EXPECT_EQ(ReadAll().size(), before.size());
 }
 
 TEST_F(LogTest, RollsOnSegmentBytes) {
