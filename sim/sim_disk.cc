@@ -273,10 +273,21 @@ Status SimDisk::Create(std::string_view path) {
   return Status::Ok();
 }
 
+Status SimDisk::FillZeroTail(std::string_view path, File& file, int64_t end) {
+  const int64_t fill = std::min(end, file.length()) - file.data.size();
+  if (fill <= 0) return Status::Ok();
+  if (Status s = CheckSpace(path, fill); !s.ok()) return s;
+  file.data.Append(std::string(static_cast<size_t>(fill), '\0'));
+  file.zero_tail -= fill;
+  used_bytes_ += fill;
+  return Status::Ok();
+}
+
 Status SimDisk::Append(std::string_view path, std::string_view bytes) {
   Charge(options_.write_latency_us);
   if (Status s = CheckSpace(path, static_cast<int64_t>(bytes.size())); !s.ok()) return s;
   File& file = FindOrCreate(path);
+  if (Status s = FillZeroTail(path, file, file.length()); !s.ok()) return s;
   const int64_t offset = file.data.size();
   file.data.Append(bytes);
   used_bytes_ += static_cast<int64_t>(bytes.size());
@@ -289,12 +300,15 @@ Status SimDisk::WriteAt(std::string_view path, int64_t offset, std::string_view 
   Charge(options_.write_latency_us);
   File* file = Find(path);
   if (file == nullptr) return Status::NotFound(std::string(path));
-  const int64_t size = file->data.size();
-  if (offset < 0 || offset > size) {
+  if (offset < 0 || offset > file->length()) {
     return Status::InvalidArgument("write at " + std::to_string(offset) + " past the end of " +
                                    std::string(path));
   }
+  if (Status s = FillZeroTail(path, *file, offset); !s.ok()) return s;
+  const int64_t size = file->data.size();
   const int64_t end = offset + static_cast<int64_t>(bytes.size());
+  // What the write covers of the zero tail is no longer tail.
+  file->zero_tail = std::max<int64_t>(0, file->zero_tail - std::max<int64_t>(0, end - size));
   const int64_t growth = std::max<int64_t>(0, end - size);
   if (Status s = CheckSpace(path, growth); !s.ok()) return s;
   if (offset < file->durable_size) DetachDurable(*file);
@@ -313,8 +327,10 @@ Status SimDisk::Read(std::string_view path, int64_t offset, int64_t length, std:
   if (offset < 0 || length < 0) return Status::InvalidArgument("negative offset or length");
   out->clear();
   const int64_t size = file->data.size();
-  if (offset >= size) return Status::Ok();
-  file->data.CopyTo(offset, std::min(length, size - offset), out);
+  if (offset < size) file->data.CopyTo(offset, std::min(length, size - offset), out);
+  const int64_t end = length > file->length() - offset ? file->length() : offset + length;
+  const int64_t zeros = end - std::max(offset, size);
+  if (zeros > 0) out->append(static_cast<size_t>(zeros), '\0');
   return Status::Ok();
 }
 
@@ -325,6 +341,18 @@ Status SimDisk::ReadView(std::string_view path, int64_t offset, int64_t length,
   if (file == nullptr) return Status::NotFound(std::string(path));
   if (offset < 0 || length < 0) return Status::InvalidArgument("negative offset or length");
   const int64_t size = file->data.size();
+  // The end of the range, clamped to the file (written so that no sum overflows).
+  const int64_t end = length > file->length() - offset ? file->length() : offset + length;
+  if (end > size && file->zero_tail > 0) {
+    // The range reaches into the zero tail: a copy with the zeros.
+    file->tail_view.clear();
+    if (offset < size) file->data.CopyTo(offset, size - offset, &file->tail_view);
+    if (end > std::max(offset, size)) {
+      file->tail_view.append(static_cast<size_t>(end - std::max(offset, size)), '\0');
+    }
+    *out = file->tail_view;
+    return Status::Ok();
+  }
   if (offset >= size) {
     *out = std::string_view();
     return Status::Ok();
@@ -359,11 +387,16 @@ Status SimDisk::Truncate(std::string_view path, int64_t size) {
   Charge(options_.write_latency_us);
   File* file = Find(path);
   if (file == nullptr) return Status::NotFound(std::string(path));
-  const int64_t current = file->data.size();
-  if (size < 0 || size > current) {
+  if (size < 0 || size > file->length()) {
     return Status::InvalidArgument("truncate " + std::string(path) + " to " + std::to_string(size) +
-                                   ", size is " + std::to_string(current));
+                                   ", size is " + std::to_string(file->length()));
   }
+  const int64_t current = file->data.size();
+  if (size >= current) {
+    file->zero_tail = size - current;  // only the tail is cut
+    return Status::Ok();
+  }
+  file->zero_tail = 0;
   // Truncation is a metadata change, durable at once: the bytes cut off are gone for good.
   file->data.Truncate(size);
   used_bytes_ -= current - size;
@@ -373,6 +406,19 @@ Status SimDisk::Truncate(std::string_view path, int64_t size) {
     file->durable.resize(static_cast<size_t>(size));
   }
   file->last_write_length = 0;
+  return Status::Ok();
+}
+
+Status SimDisk::SetLength(std::string_view path, int64_t size) {
+  File* file = Find(path);
+  if (file == nullptr) {
+    Charge(options_.write_latency_us);
+    return Status::NotFound(std::string(path));
+  }
+  if (size < 0) return Status::InvalidArgument("negative length for " + std::string(path));
+  if (size <= file->length()) return Truncate(path, size);
+  Charge(options_.write_latency_us);
+  file->zero_tail += size - file->length();
   return Status::Ok();
 }
 
@@ -404,13 +450,16 @@ bool SimDisk::Exists(std::string_view path) const { return Find(path) != nullptr
 
 int64_t SimDisk::Size(std::string_view path) const {
   const File* file = Find(path);
-  return file == nullptr ? -1 : file->data.size();
+  return file == nullptr ? -1 : file->length();
 }
 
 int64_t SimDisk::DurableSize(std::string_view path) const {
   const File* file = Find(path);
   if (file == nullptr) return -1;
-  return file->durable_is_prefix ? file->durable_size : static_cast<int64_t>(file->durable.size());
+  const int64_t durable =
+      file->durable_is_prefix ? file->durable_size : static_cast<int64_t>(file->durable.size());
+  // A zero tail's length is metadata, durable at once (a crash keeps the file's length).
+  return file->zero_tail > 0 ? file->length() : durable;
 }
 
 std::vector<std::string> SimDisk::List(std::string_view prefix) const {
@@ -432,8 +481,8 @@ Status SimDisk::Corrupt(std::string_view path, int64_t offset, int64_t length) {
                                    std::to_string(offset) + " is not inside " + std::string(path) +
                                    " (" + std::to_string(size) + " bytes)");
   }
-  const int64_t durable_size = DurableSize(path);
   DetachDurable(*file);
+  const auto durable_size = static_cast<int64_t>(file->durable.size());
   file->data.FlipBits(offset, length);
   for (int64_t i = offset; i < std::min(offset + length, durable_size); ++i) {
     file->durable[static_cast<size_t>(i)] ^= static_cast<char>(0xff);
@@ -488,6 +537,8 @@ std::vector<CrashLoss> SimDisk::Crash(Rng& rng) {
       file.data.Append(survived);
     }
     used_bytes_ += after - before;
+    // A file with a zero tail (preallocated) keeps its length: what was lost reads as zeros.
+    if (file.zero_tail > 0) file.zero_tail += before - after;
     file.durable.clear();
     file.durable_is_prefix = true;
     file.durable_size = after;

@@ -78,6 +78,7 @@ class SimDisk final : public Disk {
                   std::string_view* out) override;
   Status Fsync(std::string_view path) override;
   Status Truncate(std::string_view path, int64_t size) override;
+  Status SetLength(std::string_view path, int64_t size) override;
   Status Rename(std::string_view from, std::string_view to) override;
   Status Delete(std::string_view path) override;
   bool Exists(std::string_view path) const override;
@@ -169,6 +170,11 @@ class SimDisk final : public Disk {
     // below the durable size (while durable_is_prefix, the whole unsynced tail can tear).
     int64_t last_write_offset = 0;
     int64_t last_write_length = 0;
+    // Zeros after data that take no space (SetLength past the end); the file's length is
+    // data.size() + zero_tail.
+    int64_t zero_tail = 0;
+    std::string tail_view;  // ReadView's copy of a range reaching into the zero tail
+    int64_t length() const { return data.size() + zero_tail; }
   };
 
   File* Find(std::string_view path);
@@ -178,6 +184,8 @@ class SimDisk final : public Disk {
   void Charge(DurationUs latency) const;
   // Makes the durable copy explicit before a change below the durable size.
   static void DetachDurable(File& file);
+  // Turns the zero tail up to `end` into written zero bytes (before a write at or past `end`).
+  Status FillZeroTail(std::string_view path, File& file, int64_t end);
 
   DiskOptions options_;
   int64_t slow_factor_ = 1;

@@ -285,7 +285,8 @@ Status SetTopicDefault(std::string_view name, std::string_view value, BrokerConf
   }
   std::optional<LogConfigKey> key = FindLogConfigKey(topic_name);
   if (key && !IsTopicLevel(*key)) {
-    // The broker's background tasks (log.retention.check.interval.ms, log.cleaner.backoff.ms).
+    // The broker's background tasks (log.retention.check.interval.ms, log.cleaner.backoff.ms,
+    // the two checkpoint intervals).
     return SetLogConfig(*key, value, &c->topic_defaults.log);
   }
   TopicConfig parsed = c->topic_defaults;
@@ -314,6 +315,8 @@ std::vector<std::string> BrokerConfigNames() {
   for (std::string_view name : TopicConfigNames()) names.emplace_back(name);
   names.emplace_back("log.retention.check.interval.ms");
   names.emplace_back("log.cleaner.backoff.ms");
+  names.emplace_back("log.flush.offset.checkpoint.interval.ms");
+  names.emplace_back("log.flush.start.offset.checkpoint.interval.ms");
   return names;
 }
 

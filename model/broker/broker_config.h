@@ -90,7 +90,8 @@ struct BrokerConfig {
   int32_t transaction_state_log_segment_bytes = 104857600;  // transaction.state.log.segment.bytes
   // The topic-level defaults: min.insync.replicas, unclean.leader.election.enable and the log's
   // (log.segment.bytes, log.retention.ms, log.flush.interval.messages, ..., and the log's
-  // background tasks, log.retention.check.interval.ms and log.cleaner.backoff.ms).
+  // background tasks, log.retention.check.interval.ms, log.cleaner.backoff.ms,
+  // log.flush.offset.checkpoint.interval.ms and log.flush.start.offset.checkpoint.interval.ms).
   TopicConfig topic_defaults;
 };
 

@@ -422,8 +422,12 @@ KafkaError Partition::TruncateTo(int64_t offset, std::string_view reason) {
   if (!error.ok()) return error;
   env_.Trace(ev::ReplicaTruncate{
       .tp = tp_, .from_leo = leo, .to = offset, .reason = reason, .mode = config_.truncation_mode});
-  if (high_watermark_ > offset) SetHighWatermark(offset, HwSource::kTruncation);
-  env_.Trace(ev::ReplicaLeo{.tp = tp_, .leo = log_->log_end_offset()});
+  // Kafka's UnifiedLog.truncateTo: HW = min(HW, new LEO). The new LEO is the base of the batch
+  // holding `offset` (a batch goes whole), so it may lie below `offset`, and below the HW even
+  // when `offset` does not.
+  const int64_t new_leo = log_->log_end_offset();
+  if (high_watermark_ > new_leo) SetHighWatermark(new_leo, HwSource::kTruncation);
+  env_.Trace(ev::ReplicaLeo{.tp = tp_, .leo = new_leo});
   CheckInvariants();
   return KafkaError::None();
 }

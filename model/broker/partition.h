@@ -98,7 +98,8 @@ class Partition {
   // --- Follower side -------------------------------------------------------------------------
   KafkaError AppendAsFollower(std::string_view records, LogAppendInfo* info);
   void UpdateHighWatermarkFromLeader(int64_t leader_high_watermark);
-  // Truncates the log to `offset` (a follower dropping a divergent or unreplicated tail).
+  // Truncates the log to `offset` (a follower dropping a divergent or unreplicated tail): the
+  // batch holding `offset` goes whole, and the HW becomes min(HW, the new LEO).
   KafkaError TruncateTo(int64_t offset, std::string_view reason);
   // The follower's latest epoch and where its log says that epoch ends.
   std::pair<int32_t, int64_t> LatestEpoch() const;

@@ -593,6 +593,11 @@ void ReplicaManager::StartBackgroundTasks() {
   PeriodicIsrCheck();
   PeriodicHighWatermarkCheckpoint();
   PeriodicRetention();
+  const LogConfig& log = config_.topic_defaults.log;
+  PeriodicLogCheckpoint(kLogInitialTaskDelayMs, log.log_flush_offset_checkpoint_interval_ms,
+                        &Log::CheckpointRecoveryPoint);
+  PeriodicLogCheckpoint(kLogInitialTaskDelayMs, log.log_flush_start_offset_checkpoint_interval_ms,
+                        &Log::CheckpointLogStartOffset);
 }
 
 void ReplicaManager::PeriodicIsrCheck() {
@@ -625,6 +630,15 @@ void ReplicaManager::PeriodicRetention() {
                   }
                   PeriodicRetention();
                 });
+}
+
+void ReplicaManager::PeriodicLogCheckpoint(int64_t delay_ms, int64_t interval_ms,
+                                           KafkaError (Log::*checkpoint)()) {
+  env_.SetTimer(MillisecondsToUs(delay_ms), [this, interval_ms, checkpoint] {
+    // An offline log refuses (KAFKA_STORAGE_ERROR); the others carry on.
+    for (auto& [tp, partition] : partitions_) (void)(partition->log().*checkpoint)();
+    if (interval_ms > 0) PeriodicLogCheckpoint(interval_ms, interval_ms, checkpoint);
+  });
 }
 
 void ReplicaManager::Shutdown() {

@@ -165,6 +165,10 @@ class ReplicaManager {
   void PeriodicIsrCheck();
   void PeriodicHighWatermarkCheckpoint();
   void PeriodicRetention();
+  // Kafka's LogManager checkpoint tasks: `checkpoint` over every log, first after `delay_ms`,
+  // then every `interval_ms` (0: only once).
+  void PeriodicLogCheckpoint(int64_t delay_ms, int64_t interval_ms,
+                             KafkaError (Log::*checkpoint)());
 
   Env& env_;
   const BrokerConfig& config_;

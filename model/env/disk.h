@@ -44,6 +44,11 @@ class Disk {
   virtual Status Fsync(std::string_view path) = 0;
   // Sets the file's size to `size` (<= current size).
   virtual Status Truncate(std::string_view path, int64_t size) = 0;
+  // Sets the file's length, cutting it or extending it with zeros that take no space (a sparse
+  // tail, as RandomAccessFile.setLength makes: Kafka's index preallocation). Durable at once, as a
+  // metadata change; a write into the tail fills it, and a crash that loses unsynced bytes of a
+  // file with a tail keeps its length (the lost bytes read as zeros).
+  virtual Status SetLength(std::string_view path, int64_t size) = 0;
   // Renames a file, replacing `to` if it exists.
   virtual Status Rename(std::string_view from, std::string_view to) = 0;
   virtual Status Delete(std::string_view path) = 0;
@@ -54,5 +59,11 @@ class Disk {
   // Names of the files whose path starts with `prefix`, in byte order.
   virtual std::vector<std::string> List(std::string_view prefix) const = 0;
 };
+
+// SetLength unless the file already has that length (no disk call, no latency).
+inline Status SetFileLength(Disk& disk, std::string_view path, int64_t length) {
+  if (disk.Size(path) == length) return Status::Ok();
+  return disk.SetLength(path, length);
+}
 
 }  // namespace ks

@@ -105,12 +105,18 @@ KafkaError Log::Load() {
   int64_t recovery_point = 0;
   std::vector<OffsetCheckpointEntry> entries;
   Status read = ReadOffsetCheckpoint(disk_, PathOf(kRecoveryPointCheckpointFile), &entries);
-  if (read.ok() && entries.size() == 1) recovery_point = entries[0].offset;
+  if (read.ok() && entries.size() == 1) {
+    recovery_point = entries[0].offset;
+    checkpointed_recovery_point_ = recovery_point;
+  }
   if (Status s = RecoverSegments(recovery_point, clean_shutdown); !s.ok()) return StorageError(s);
 
   int64_t log_start = segments_.begin()->first;
   read = ReadOffsetCheckpoint(disk_, PathOf(kLogStartOffsetCheckpointFile), &entries);
-  if (read.ok() && entries.size() == 1) log_start = std::max(log_start, entries[0].offset);
+  if (read.ok() && entries.size() == 1) {
+    log_start = std::max(log_start, entries[0].offset);
+    checkpointed_log_start_offset_ = entries[0].offset;
+  }
   if (log_start > log_end_offset()) {
     // The checkpointed start lies beyond what survived (a crash lost unflushed data that
     // retention had already passed): restart the log empty at its start, as Kafka does.
@@ -133,7 +139,10 @@ KafkaError Log::Load() {
   if (Status s = epoch_cache_.TruncateFromStart(log_start_offset_); !s.ok()) {
     return StorageError(s);
   }
-  // Everything that survived is now validated; make it durable and move the recovery point.
+  // The active segment's indexes are preallocated again (Kafka's LogLoader resizes them).
+  if (Status s = mutable_active().PreallocateIndexes(); !s.ok()) return StorageError(s);
+  // Everything that survived is now validated; make it durable and move the recovery point (in
+  // memory: the checkpoint file keeps the old one until the periodic task writes it).
   if (Status s = FlushStatus(); !s.ok()) return StorageError(s);
   if (clean_shutdown) {
     if (Status s = disk_.Delete(PathOf(kCleanShutdownFile)); !s.ok()) return StorageError(s);
@@ -450,9 +459,9 @@ Status Log::Roll(int64_t new_base_offset, SegmentRollReason reason) {
   auto segment = std::make_unique<Segment>(env_, name_, new_base_offset, config_);
   if (Status s = segment->Create(); !s.ok()) return s;
   segments_.emplace(new_base_offset, std::move(segment));
-  // Everything below the new segment was just fsynced.
+  // Everything below the new segment was just fsynced; the checkpoint file learns it from the
+  // periodic task (CheckpointRecoveryPoint).
   recovery_point_ = std::max(recovery_point_, std::min(new_base_offset, log_end_offset()));
-  if (Status s = WriteRecoveryPoint(); !s.ok()) return s;
   env_.Trace(ev::LogRoll{.tp = tp(),
                          .segment = new_base_offset,
                          .reason = reason,
@@ -548,6 +557,8 @@ KafkaError Log::Truncate(int64_t to_offset) {
   }
   bytes_removed += removed;
   producer_state_->OnTruncate(log_end_offset());
+  // Kafka's LogManager.truncateTo checkpoints the recovery points at once: a checkpoint above
+  // the new LEO would let a later recovery skip segments rewritten from here.
   recovery_point_ = std::min(recovery_point_, log_end_offset());
   if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
   if (Status s = epoch_cache_.TruncateFromEnd(log_end_offset()); !s.ok()) return StorageError(s);
@@ -578,6 +589,8 @@ KafkaError Log::TruncateFullyAndStartAt(int64_t offset) {
   if (Status s = SetLogStartOffset(offset, LogStartOffsetReason::kTruncateFully); !s.ok()) {
     return StorageError(s);
   }
+  // Kafka's LogManager.truncateFullyAndStartAt checkpoints both offsets at once.
+  if (Status s = WriteLogStartOffset(); !s.ok()) return StorageError(s);
   env_.Trace(ev::LogTruncate{.tp = tp(),
                              .to_offset = offset,
                              .bytes_removed = bytes_removed,
@@ -589,50 +602,81 @@ KafkaError Log::TruncateFullyAndStartAt(int64_t offset) {
 KafkaError Log::DeleteOldSegments(int64_t high_watermark, int32_t* deleted) {
   *deleted = 0;
   if (KafkaError error = CheckOnline(); !error.ok()) return error;
-  const int64_t now_ms = env_.WallClockMs();
-  int64_t excess_bytes = config_.retention_bytes >= 0 ? size_bytes() - config_.retention_bytes : -1;
-  struct Doomed {
-    int64_t base;
-    RetentionDeleteReason reason;
+  // Kafka's UnifiedLog.deleteOldSegments: three passes, each deleting the oldest segments while
+  // its own rule holds; retention.bytes and retention.ms only under cleanup.policy=delete.
+  const auto below_log_start = [this](const Segment&, const Segment* next) {
+    return next != nullptr && next->base_offset() <= log_start_offset_;
   };
-  std::vector<Doomed> doomed;
-  for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) {
-    const Segment& segment = *it->second;
-    const int64_t upper_bound_offset = std::next(it)->first;
-    if (upper_bound_offset > high_watermark) break;  // never data the consumers cannot see yet
-    RetentionDeleteReason reason;
-    if (upper_bound_offset <= log_start_offset_) {
-      reason = RetentionDeleteReason::kLogStartOffset;
-    } else if (config_.cleanup_delete && config_.retention_ms >= 0 &&
-               now_ms - segment.max_timestamp_ms() > config_.retention_ms) {
-      reason = RetentionDeleteReason::kTime;
-    } else if (config_.cleanup_delete && excess_bytes >= segment.size_bytes()) {
-      reason = RetentionDeleteReason::kSize;
-    } else {
-      break;
+  if (KafkaError error = DeleteSegmentsWhile(high_watermark, RetentionDeleteReason::kLogStartOffset,
+                                             below_log_start, deleted);
+      !error.ok() || !config_.cleanup_delete) {
+    return error;
+  }
+  if (config_.retention_bytes >= 0 && size_bytes() >= config_.retention_bytes) {
+    // Delete the oldest while what remains stays at or above retention.bytes. The active
+    // segment can only go this way with retention.bytes 0 (every earlier one went first).
+    int64_t excess_bytes = size_bytes() - config_.retention_bytes;
+    const auto beyond_size = [&excess_bytes](const Segment& segment, const Segment*) {
+      if (excess_bytes - segment.size_bytes() < 0) return false;
+      excess_bytes -= segment.size_bytes();
+      return true;
+    };
+    if (KafkaError error =
+            DeleteSegmentsWhile(high_watermark, RetentionDeleteReason::kSize, beyond_size, deleted);
+        !error.ok()) {
+      return error;
     }
-    if (excess_bytes >= 0) excess_bytes -= segment.size_bytes();
-    doomed.push_back({it->first, reason});
+  }
+  if (config_.retention_ms >= 0) {
+    const int64_t now_ms = env_.WallClockMs();
+    const auto expired = [this, now_ms](const Segment& segment, const Segment*) {
+      return now_ms - segment.max_timestamp_ms() > config_.retention_ms;
+    };
+    return DeleteSegmentsWhile(high_watermark, RetentionDeleteReason::kTime, expired, deleted);
+  }
+  return KafkaError::None();
+}
+
+KafkaError Log::DeleteSegmentsWhile(int64_t high_watermark, RetentionDeleteReason reason,
+                                    const DeletePredicate& deletable, int32_t* deleted) {
+  std::vector<int64_t> doomed;
+  for (auto it = segments_.begin(); it != segments_.end(); ++it) {
+    const Segment& segment = *it->second;
+    const auto next = std::next(it);
+    const Segment* next_segment = next == segments_.end() ? nullptr : next->second.get();
+    // The active segment's data ends at the LEO; an empty active segment is never deleted.
+    const int64_t upper_bound_offset = next_segment ? next->first : log_end_offset();
+    if (upper_bound_offset > high_watermark) break;  // never data the consumers cannot see yet
+    if (!deletable(segment, next_segment)) break;
+    if (next_segment == nullptr && segment.empty()) break;
+    doomed.push_back(it->first);
   }
   if (doomed.empty()) return KafkaError::None();
+  if (doomed.size() == segments_.size()) {
+    // A log always has a segment: when the active one is to go too (every record in it
+    // expired), Kafka's deleteSegments first rolls a new, empty one at the LEO.
+    if (Status s = Roll(log_end_offset(), SegmentRollReason::kRetention); !s.ok()) {
+      return StorageError(s);
+    }
+  }
   // First move the log start past the doomed segments (readers stop asking for them), then
   // delete their files.
-  const int64_t new_start = segments_.upper_bound(doomed.back().base)->first;
+  const int64_t new_start = segments_.upper_bound(doomed.back())->first;
   if (Status s = SetLogStartOffset(std::max(log_start_offset_, new_start),
                                    LogStartOffsetReason::kRetention);
       !s.ok()) {
     return StorageError(s);
   }
-  for (const Doomed& entry : doomed) {
-    Segment& segment = *segments_.at(entry.base);
+  for (const int64_t base : doomed) {
+    Segment& segment = *segments_.at(base);
     const int64_t bytes = segment.size_bytes();
     const int64_t max_timestamp_ms = segment.max_timestamp_ms();
     if (Status s = segment.DeleteFiles(); !s.ok()) return StorageError(s);
-    segments_.erase(entry.base);
+    segments_.erase(base);
     ++*deleted;
     env_.Trace(ev::LogRetentionDelete{.tp = tp(),
-                                      .segment = entry.base,
-                                      .reason = entry.reason,
+                                      .segment = base,
+                                      .reason = reason,
                                       .bytes = bytes,
                                       .max_timestamp_ms = max_timestamp_ms});
   }
@@ -655,8 +699,7 @@ KafkaError Log::IncrementLogStartOffset(int64_t offset, int64_t high_watermark) 
 
 Status Log::SetLogStartOffset(int64_t offset, LogStartOffsetReason reason) {
   if (offset == log_start_offset_) return Status::Ok();
-  log_start_offset_ = offset;
-  if (Status s = WriteLogStartOffset(); !s.ok()) return s;
+  log_start_offset_ = offset;  // the checkpoint file follows in CheckpointLogStartOffset
   if (Status s = epoch_cache_.TruncateFromStart(offset); !s.ok()) return s;
   env_.Trace(ev::LogStartOffset{.tp = tp(), .log_start_offset = offset, .reason = reason});
   return Status::Ok();
@@ -671,10 +714,9 @@ Status Log::FlushStatus() {
     }
   }
   const int64_t flushed_to = log_end_offset();
-  recovery_point_ = flushed_to;
+  recovery_point_ = flushed_to;  // in memory; CheckpointRecoveryPoint writes it out
   unflushed_records_ = 0;
   last_flush_us_ = env_.Now();
-  if (Status s = WriteRecoveryPoint(); !s.ok()) return s;
   env_.Trace(ev::LogFlush{.tp = tp(), .offset = flushed_to});
   return Status::Ok();
 }
@@ -696,6 +738,9 @@ KafkaError Log::Close() {
   if (KafkaError error = CheckOnline(); !error.ok()) return error;
   if (Status s = mutable_active().OnBecomeInactive(); !s.ok()) return StorageError(s);
   if (Status s = FlushStatus(); !s.ok()) return StorageError(s);
+  // Kafka's LogManager.shutdown: both checkpoints, then the clean-shutdown marker.
+  if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
+  if (Status s = WriteLogStartOffset(); !s.ok()) return StorageError(s);
   if (Status s = WriteFileAtomically(disk_, PathOf(kCleanShutdownFile), ""); !s.ok()) {
     return StorageError(s);
   }
@@ -704,13 +749,37 @@ KafkaError Log::Close() {
 }
 
 Status Log::WriteRecoveryPoint() {
-  return WriteOffsetCheckpoint(disk_, PathOf(kRecoveryPointCheckpointFile),
-                               {{topic_, partition_, recovery_point_}});
+  if (recovery_point_ == checkpointed_recovery_point_) return Status::Ok();
+  if (Status s = WriteOffsetCheckpoint(disk_, PathOf(kRecoveryPointCheckpointFile),
+                                       {{topic_, partition_, recovery_point_}});
+      !s.ok()) {
+    return s;
+  }
+  checkpointed_recovery_point_ = recovery_point_;
+  return Status::Ok();
 }
 
 Status Log::WriteLogStartOffset() {
-  return WriteOffsetCheckpoint(disk_, PathOf(kLogStartOffsetCheckpointFile),
-                               {{topic_, partition_, log_start_offset_}});
+  if (log_start_offset_ == checkpointed_log_start_offset_) return Status::Ok();
+  if (Status s = WriteOffsetCheckpoint(disk_, PathOf(kLogStartOffsetCheckpointFile),
+                                       {{topic_, partition_, log_start_offset_}});
+      !s.ok()) {
+    return s;
+  }
+  checkpointed_log_start_offset_ = log_start_offset_;
+  return Status::Ok();
+}
+
+KafkaError Log::CheckpointRecoveryPoint() {
+  if (KafkaError error = CheckOnline(); !error.ok()) return error;
+  if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
+  return KafkaError::None();
+}
+
+KafkaError Log::CheckpointLogStartOffset() {
+  if (KafkaError error = CheckOnline(); !error.ok()) return error;
+  if (Status s = WriteLogStartOffset(); !s.ok()) return StorageError(s);
+  return KafkaError::None();
 }
 
 KafkaError Log::CheckpointHighWatermark(int64_t high_watermark) {

@@ -7,13 +7,17 @@
 //   leader's offsets and checks that they continue the log.
 // - The log rolls to a new segment on segment.bytes, segment.ms, a full index or an offset that
 //   does not fit the segment's 32-bit relative offsets; a roll fsyncs the old segment and moves
-//   the recovery point (everything below it is durable).
+//   the recovery point (everything below it is durable). The recovery point and the log start
+//   offset live in memory; their checkpoint files are written only by CheckpointRecoveryPoint /
+//   CheckpointLogStartOffset (the owner's periodic tasks), truncation and Close.
 // - Reads return whole batches; an offset in the middle of a batch returns that whole batch; an
 //   offset below the log start offset or above the LEO is OFFSET_OUT_OF_RANGE.
-// - Retention deletes whole inactive segments from the oldest end, never data at or above the
-//   high watermark it is given; compaction (LogCleaner) rewrites inactive segments in place of
-//   the originals through ReplaceSegments.
-// - Open recovers after a crash: segments from the recovery point on are scanned, each batch's
+// - Retention deletes whole segments from the oldest end, never data at or above the high
+//   watermark it is given; an expired active segment goes too, after a roll to an empty one.
+//   Compaction (LogCleaner) rewrites inactive segments in place of the originals through
+//   ReplaceSegments.
+// - Open recovers after a crash: segments from the checkpointed recovery point on are scanned
+//   (so a segment flushed after the last checkpoint is scanned too), each batch's
 //   length, CRC and offsets validated, the log truncated at the first bad batch and the indexes
 //   rebuilt; what was dropped is traced (log.recovery) and kept in last_recovery().
 // - A disk error takes the log offline (as Kafka takes its log directory offline): that call and
@@ -24,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -113,14 +118,23 @@ class Log {
   KafkaError Truncate(int64_t to_offset);
   // Deletes everything and restarts the log empty at `offset` (log start = LEO = offset).
   KafkaError TruncateFullyAndStartAt(int64_t offset);
-  // Retention: deletes whole inactive segments below `high_watermark` that break retention.ms,
-  // retention.bytes, or lie wholly below the log start offset. *deleted counts them.
+  // Retention (Kafka's UnifiedLog.deleteOldSegments): deletes the oldest whole segments lying
+  // wholly below `high_watermark` that lie below the log start offset, then (cleanup.policy
+  // delete) those beyond retention.bytes, then those older than retention.ms. When the active
+  // segment is to go too, a new empty one is rolled at the LEO first, so the log start offset
+  // reaches the LEO. *deleted counts them.
   KafkaError DeleteOldSegments(int64_t high_watermark, int32_t* deleted);
   // Raises the log start offset (DeleteRecords); never above the high watermark.
   KafkaError IncrementLogStartOffset(int64_t offset, int64_t high_watermark);
 
-  // fsyncs everything up to the LEO and moves the recovery point there.
+  // fsyncs everything up to the LEO and moves the recovery point there (in memory).
   KafkaError Flush();
+  // Writes recovery-point-offset-checkpoint / log-start-offset-checkpoint if the offset moved
+  // since the file was last written: Kafka's LogManager does so every
+  // log.flush.offset.checkpoint.interval.ms / log.flush.start.offset.checkpoint.interval.ms
+  // (and at truncation and shutdown), not at every flush, roll or retention pass.
+  KafkaError CheckpointRecoveryPoint();
+  KafkaError CheckpointLogStartOffset();
   // Flushes if flush.ms has passed since the last flush (called by the periodic task).
   KafkaError MaybeFlushByTime();
   // Clean shutdown: flush, close the active segment's time index and leave the clean-shutdown
@@ -177,6 +191,11 @@ class Log {
   KafkaError MaybeRoll(int64_t bytes, int64_t first_offset, int64_t last_offset,
                        int64_t max_timestamp_ms);
   Status Roll(int64_t new_base_offset, SegmentRollReason reason);
+  // One retention pass: deletes the oldest segments while `deletable(segment, next or null)`
+  // holds and their data lies below high_watermark; the active one only if not empty.
+  using DeletePredicate = std::function<bool(const Segment&, const Segment*)>;
+  KafkaError DeleteSegmentsWhile(int64_t high_watermark, RetentionDeleteReason reason,
+                                 const DeletePredicate& deletable, int32_t* deleted);
   Status WriteRecoveryPoint();
   Status WriteLogStartOffset();
   Status SetLogStartOffset(int64_t offset, LogStartOffsetReason reason);
@@ -197,6 +216,9 @@ class Log {
   std::unique_ptr<ProducerStateObserver> producer_state_;
   int64_t log_start_offset_ = 0;
   int64_t recovery_point_ = 0;
+  // What the checkpoint files hold (-1: not written by this incarnation nor read at Open).
+  int64_t checkpointed_recovery_point_ = -1;
+  int64_t checkpointed_log_start_offset_ = -1;
   int64_t unflushed_records_ = 0;
   TimeUs last_flush_us_ = 0;
   bool offline_ = false;

@@ -139,6 +139,13 @@ const std::array<Setting, kLogConfigKeyCount>& Settings() {
        Copy<&LogConfig::log_retention_check_interval_ms>},
       {"log.cleaner.backoff.ms", SetDuration<&LogConfig::log_cleaner_backoff_ms, 0>,
        Copy<&LogConfig::log_cleaner_backoff_ms>},
+      // ServerLogConfigs: INT, atLeast(0).
+      {"log.flush.offset.checkpoint.interval.ms",
+       SetInt<&LogConfig::log_flush_offset_checkpoint_interval_ms, 0>,
+       Copy<&LogConfig::log_flush_offset_checkpoint_interval_ms>},
+      {"log.flush.start.offset.checkpoint.interval.ms",
+       SetInt<&LogConfig::log_flush_start_offset_checkpoint_interval_ms, 0>,
+       Copy<&LogConfig::log_flush_start_offset_checkpoint_interval_ms>},
   }};
   return kSettings;
 }
@@ -172,7 +179,9 @@ std::string_view LogConfigKeyName(LogConfigKey key) { return SettingOf(key).name
 
 bool IsTopicLevel(LogConfigKey key) {
   return key != LogConfigKey::kLogRetentionCheckIntervalMs &&
-         key != LogConfigKey::kLogCleanerBackoffMs;
+         key != LogConfigKey::kLogCleanerBackoffMs &&
+         key != LogConfigKey::kLogFlushOffsetCheckpointIntervalMs &&
+         key != LogConfigKey::kLogFlushStartOffsetCheckpointIntervalMs;
 }
 
 Status SetLogConfig(LogConfigKey key, std::string_view value, LogConfig* config) {

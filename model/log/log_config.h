@@ -65,6 +65,10 @@ struct LogConfig {
   // Broker-level (log.*) settings of the background tasks.
   int64_t log_retention_check_interval_ms = 300000;
   int64_t log_cleaner_backoff_ms = 15000;
+  // How often the recovery point / the log start offset is written to its checkpoint file;
+  // 0 = once, kLogInitialTaskDelayMs after start (Kafka's scheduler runs a task of period 0 once).
+  int64_t log_flush_offset_checkpoint_interval_ms = 60000;
+  int64_t log_flush_start_offset_checkpoint_interval_ms = 60000;
 
   std::string CleanupPolicyName() const;
 };
@@ -87,16 +91,24 @@ enum class LogConfigKey : uint8_t {
   kMessageTimestampType,
   kMaxMessageBytes,
   // Broker-level settings of the background tasks (log.retention.check.interval.ms,
-  // log.cleaner.backoff.ms): not topic configs in Kafka; a log_host takes them per log.
+  // log.cleaner.backoff.ms, log.flush.offset.checkpoint.interval.ms,
+  // log.flush.start.offset.checkpoint.interval.ms): not topic configs in Kafka; a log_host takes
+  // them per log.
   kLogRetentionCheckIntervalMs,
   kLogCleanerBackoffMs,
+  kLogFlushOffsetCheckpointIntervalMs,
+  kLogFlushStartOffsetCheckpointIntervalMs,
 };
-inline constexpr size_t kLogConfigKeyCount = 17;
+inline constexpr size_t kLogConfigKeyCount = 19;
+
+// Kafka's LogManager starts its periodic tasks (the checkpoints) this long after startup
+// (log.initial.task.delay.ms, 30 s).
+inline constexpr int64_t kLogInitialTaskDelayMs = 30000;
 
 // The key of a config name (nullopt: not a log config).
 std::optional<LogConfigKey> FindLogConfigKey(std::string_view name);
 std::string_view LogConfigKeyName(LogConfigKey key);
-// Whether Kafka knows the setting as a topic config (every key but the two broker-level ones).
+// Whether Kafka knows the setting as a topic config (every key but the broker-level ones).
 bool IsTopicLevel(LogConfigKey key);
 
 // Parses `value` as Kafka defines the setting and stores it in *config; on a bad value returns

@@ -90,7 +90,11 @@ Status OffsetIndex::Append(int64_t offset, int32_t position) {
   char bytes[kOffsetIndexEntryBytes];
   const Entry entry{offset, position};
   EncodeEntry(base_offset_, entry, bytes);
-  if (Status s = disk_.Append(path_, std::string_view(bytes, sizeof(bytes))); !s.ok()) return s;
+  // At the next free slot: the file may be preallocated beyond it.
+  const int64_t at = static_cast<int64_t>(entries_.size()) * kOffsetIndexEntryBytes;
+  if (Status s = disk_.WriteAt(path_, at, std::string_view(bytes, sizeof(bytes))); !s.ok()) {
+    return s;
+  }
   entries_.push_back(entry);
   AddToSearch(entry);
   return Status::Ok();
@@ -119,6 +123,15 @@ Status OffsetIndex::TruncateToPosition(int64_t position) {
   entries_.resize(static_cast<size_t>(keep));
   RebuildSearch();
   return disk_.Truncate(path_, keep * kOffsetIndexEntryBytes);
+}
+
+Status OffsetIndex::Preallocate() {
+  return SetFileLength(disk_, path_, max_entries_ * kOffsetIndexEntryBytes);
+}
+
+Status OffsetIndex::TrimToValidSize() {
+  return SetFileLength(disk_, path_,
+                       static_cast<int64_t>(entries_.size()) * kOffsetIndexEntryBytes);
 }
 
 Status OffsetIndex::Flush() { return disk_.Fsync(path_); }

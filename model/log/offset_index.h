@@ -4,9 +4,12 @@
 // byte p of the .log ends at offset base + r" (Kafka indexes a batch by its last offset); so the
 // batch holding offset t starts at or after the position of the largest entry with offset <= t.
 //
-// The whole index is kept in memory (Kafka mmaps the file); every Append also appends the entry
-// to the file, so the file grows with the index instead of being preallocated as Kafka does.
-// Durable only after Flush(). A file that fails the sanity check on Load is rebuilt by the segment.
+// The whole index is kept in memory (Kafka mmaps the file); every Append also writes the entry
+// to the file at its slot. As in Kafka, the active segment's index file is preallocated to
+// segment.index.bytes (rounded down to whole entries; Preallocate) and trimmed to its entries
+// when the segment becomes inactive (TrimToValidSize): `ls -l` shows 10485760 for an active
+// segment's .index. Durable only after Flush(). A file that fails the sanity check on Load
+// (an untrimmed file after a crash does: its zero tail) is rebuilt by the segment.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +43,9 @@ class OffsetIndex {
   Status Rewrite(const std::vector<Entry>& entries);
   // Removes entries for batches at or after `position` (the log was truncated there).
   Status TruncateToPosition(int64_t position);
+  // The file's length: max_entries() entries (the active segment's) / its entries only.
+  Status Preallocate();
+  Status TrimToValidSize();
   Status Flush();
   Status Rename(std::string new_path);
   Status Delete();

@@ -63,7 +63,13 @@ Status Segment::Create() {
     return s;
   }
   if (Status s = offset_index_.Reset(); !s.ok()) return s;
-  return time_index_.Reset();
+  if (Status s = time_index_.Reset(); !s.ok()) return s;
+  return PreallocateIndexes();
+}
+
+Status Segment::PreallocateIndexes() {
+  if (Status s = offset_index_.Preallocate(); !s.ok()) return s;
+  return time_index_.Preallocate();
 }
 
 Status Segment::Account(const BatchHeader& header, int64_t position, bool write_index,
@@ -331,13 +337,23 @@ Status Segment::TruncateTo(int64_t offset, int64_t* bytes_removed) {
   if (Status s = ScanFile(/*validate=*/false, base_offset_, &scan, nullptr); !s.ok()) return s;
   if (Status s = offset_index_.TruncateToPosition(location->position); !s.ok()) return s;
   if (Status s = time_index_.TruncateToOffset(next_offset_); !s.ok()) return s;
+  // The truncated segment is (or becomes) the active one: Kafka's LogSegment.truncateTo resizes
+  // its indexes to segment.index.bytes again.
+  if (Status s = PreallocateIndexes(); !s.ok()) return s;
   *bytes_removed = before - size_bytes_;
   return Status::Ok();
 }
 
 Status Segment::OnBecomeInactive() {
-  return time_index_.MaybeAppend(max_timestamp_ms_, offset_of_max_timestamp_,
-                                 /*even_if_full=*/true);
+  if (Status s = time_index_.MaybeAppend(max_timestamp_ms_, offset_of_max_timestamp_,
+                                         /*even_if_full=*/true);
+      !s.ok()) {
+    return s;
+  }
+  // Kafka's onBecomeInactiveSegment (and close): the preallocated index files shrink to their
+  // entries.
+  if (Status s = offset_index_.TrimToValidSize(); !s.ok()) return s;
+  return time_index_.TrimToValidSize();
 }
 
 Status Segment::Flush() {
@@ -385,6 +401,8 @@ std::string_view SegmentRollReasonName(SegmentRollReason reason) {
       return "index_full";
     case SegmentRollReason::kOffsetOverflow:
       return "offset_overflow";
+    case SegmentRollReason::kRetention:
+      return "retention";
   }
   return "unknown";
 }

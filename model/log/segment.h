@@ -27,8 +27,9 @@
 namespace ks {
 
 // Why a new segment must be rolled before an append (Segment::RollReason).
-enum class SegmentRollReason { kSize, kTime, kIndexFull, kOffsetOverflow };
-// "size", "time", "index_full", "offset_overflow"
+enum class SegmentRollReason { kSize, kTime, kIndexFull, kOffsetOverflow, kRetention };
+// "size", "time", "index_full", "offset_overflow", "retention" (the active segment is to be
+// deleted by retention)
 std::string_view SegmentRollReasonName(SegmentRollReason reason);
 
 // What a scan of the .log found; filled by Recover.
@@ -48,8 +49,12 @@ class Segment {
   // "00000000000000000042.log" for (42, ".log").
   static std::string FileName(int64_t base_offset, std::string_view extension);
 
-  // Creates empty files (truncating leftovers of the same name).
+  // Creates empty files (truncating leftovers of the same name), the indexes preallocated to
+  // segment.index.bytes as an active segment's are.
   Status Create();
+  // Sets the index files' length to segment.index.bytes (an active segment's, as Kafka's
+  // resizeIndexes after a load or truncation).
+  Status PreallocateIndexes();
   // Loads an existing segment without validating CRCs (it is below the recovery point): indexes
   // are loaded and sanity-checked, rebuilt if they fail; sizes and timestamps come from a header
   // scan. If even the headers do not parse, falls back to Recover and reports in *report.
@@ -91,7 +96,8 @@ class Segment {
 
   // Removes every batch whose last offset is >= `offset` (a batch holding `offset` goes whole).
   Status TruncateTo(int64_t offset, int64_t* bytes_removed);
-  // Adds the time index's closing entry (the segment stops being the active one).
+  // Adds the time index's closing entry and trims both index files to their entries (the segment
+  // stops being the active one, or the log closes).
   Status OnBecomeInactive();
   // Makes log and indexes durable.
   Status Flush();

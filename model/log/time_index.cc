@@ -50,7 +50,11 @@ Status TimeIndex::AppendEntry(const Entry& entry) {
   char bytes[kTimeIndexEntryBytes];
   PutFixed64(bytes, static_cast<uint64_t>(entry.timestamp_ms));
   PutFixed32(bytes + 8, static_cast<uint32_t>(entry.offset - base_offset_));
-  if (Status s = disk_.Append(path_, std::string_view(bytes, sizeof(bytes))); !s.ok()) return s;
+  // At the next free slot: the file may be preallocated beyond it.
+  const int64_t at = static_cast<int64_t>(entries_.size()) * kTimeIndexEntryBytes;
+  if (Status s = disk_.WriteAt(path_, at, std::string_view(bytes, sizeof(bytes))); !s.ok()) {
+    return s;
+  }
   entries_.push_back(entry);
   return Status::Ok();
 }
@@ -90,6 +94,14 @@ Status TimeIndex::TruncateToOffset(int64_t offset) {
   if (keep == static_cast<int64_t>(entries_.size())) return Status::Ok();
   entries_.resize(static_cast<size_t>(keep));
   return disk_.Truncate(path_, keep * kTimeIndexEntryBytes);
+}
+
+Status TimeIndex::Preallocate() {
+  return SetFileLength(disk_, path_, max_entries_ * kTimeIndexEntryBytes);
+}
+
+Status TimeIndex::TrimToValidSize() {
+  return SetFileLength(disk_, path_, static_cast<int64_t>(entries_.size()) * kTimeIndexEntryBytes);
 }
 
 Status TimeIndex::Flush() { return disk_.Fsync(path_); }

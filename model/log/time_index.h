@@ -5,7 +5,9 @@
 // Entries are added alongside offset-index entries and once more when the segment stops being
 // active, so the last entry holds the segment's largest timestamp.
 //
-// Held in memory, appended to the file as it grows (no preallocation); durable after Flush().
+// Held in memory; each entry is written at its slot of the file, which is preallocated to
+// segment.index.bytes (rounded down to whole entries) while the segment is active and trimmed to
+// its entries at roll and close, as Kafka's indexes are; durable after Flush().
 #pragma once
 
 #include <cstdint>
@@ -39,6 +41,10 @@ class TimeIndex {
   Status Rewrite(const std::vector<Entry>& entries);
   // Removes entries whose offset is >= `offset`.
   Status TruncateToOffset(int64_t offset);
+  // The file's length: max_entries() entries (the active segment's, preallocated as Kafka does)
+  // / its entries only (at roll and close).
+  Status Preallocate();
+  Status TrimToValidSize();
   Status Flush();
   Status Rename(std::string new_path);
   Status Delete();
@@ -48,6 +54,7 @@ class TimeIndex {
   Entry Lookup(int64_t target_timestamp_ms) const;
   // Full when one slot is left: Kafka keeps it for the entry written at roll.
   bool IsFull() const { return static_cast<int64_t>(entries_.size()) >= max_entries_ - 1; }
+  int64_t max_entries() const { return max_entries_; }
   const std::vector<Entry>& entries() const { return entries_; }
   const std::string& path() const { return path_; }
 

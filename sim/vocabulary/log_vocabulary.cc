@@ -56,6 +56,9 @@ void LogHost::Open(HostedLog& hosted) {
   // config decides (the same names, log.retention.check.interval.ms and log.cleaner.backoff.ms).
   hosted.retention =
       std::make_unique<LogRetentionTask>(env_, spec.config.log_retention_check_interval_ms);
+  hosted.retention->SetCheckpointIntervals(
+      spec.config.log_flush_offset_checkpoint_interval_ms,
+      spec.config.log_flush_start_offset_checkpoint_interval_ms);
   hosted.retention->AddLog(&log, high_watermark);
   hosted.retention->Start();
   if (spec.config.cleanup_compact) {
@@ -200,8 +203,9 @@ class FreeReads {
   DiskOptions saved_;
 };
 
-// Calls fn(record) for every record at or above the log start offset, from the segment files.
-// Returns false if a segment could not be read or decoded.
+// Calls fn(record) for every record at or above the log start offset, from the segment files,
+// up to the first batch whose CRC fails (where a consumer gets CORRUPT_MESSAGE). Returns false
+// if a segment could not be read or decoded.
 template <typename Fn>
 bool ForEachLiveRecord(SimDisk& disk, const Log& log, Fn&& fn) {
   FreeReads free_reads(disk);
@@ -214,6 +218,8 @@ bool ForEachLiveRecord(SimDisk& disk, const Log& log, Fn&& fn) {
     BatchHeader header;
     while (scanner.Next(&header)) {
       if (header.last_offset() >= log.log_start_offset()) {
+        // A consumer (check.crcs) stops at a batch whose CRC fails: CORRUPT_MESSAGE.
+        if (!header.IsCrcValid()) return true;
         if (!reader.Open(header).ok()) return false;
         while (reader.Next(&record)) {
           if (record.offset >= log.log_start_offset()) fn(record);
@@ -609,7 +615,7 @@ void RegisterProbes(ScenarioRegistry& registry) {
                  });
   AddNumberProbe(registry, "record_count",
                  "Records a consumer reading from the log start would get (compaction and "
-                 "retention remove some).",
+                 "retention remove some; none from a batch whose CRC fails, nor after it).",
                  [](ScenarioRun& run, const Resolved& r) {
                    int64_t count = 0;
                    const bool ok = ForEachLiveRecord(DiskOf(run, r), *r.hosted->log,

@@ -215,6 +215,37 @@ TEST_F(PartitionTest, FollowerHighWatermarkIsMinOfLeadersAndOwnLogEndOffset) {
   EXPECT_EQ(partition_->high_watermark(), 4);
 }
 
+// Goal: truncation leaves the HW at min(HW, the new LEO), as Kafka's UnifiedLog.truncateTo
+// does: a truncation to an offset above the HW never raises it, and one below lowers it to the
+// new LEO, which is the base of the batch holding the offset (a batch is removed whole), not the
+// offset asked for. Regression: the HW was set to the requested offset, above the LEO.
+TEST_F(PartitionTest, TruncationLeavesHighWatermarkAtMostTheNewLogEndOffset) {
+  Create(2);
+  ASSERT_TRUE(partition_->MakeFollower(State(1, 0, {1, 2})));
+  LogAppendInfo info;
+  ASSERT_TRUE(partition_->AppendAsFollower(LeaderBatch(3, 0, 0), &info).ok());
+  ASSERT_TRUE(partition_->AppendAsFollower(LeaderBatch(4, 3, 0), &info).ok());
+  ASSERT_TRUE(partition_->AppendAsFollower(LeaderBatch(4, 7, 0), &info).ok());
+  partition_->UpdateHighWatermarkFromLeader(4);
+  ASSERT_EQ(partition_->high_watermark(), 4);
+
+  // Above the HW, in the middle of the last batch [7, 10]: the HW stays 4.
+  ASSERT_TRUE(partition_->TruncateTo(9, "test").ok());
+  EXPECT_EQ(partition_->log_end_offset(), 7);
+  EXPECT_EQ(partition_->high_watermark(), 4);
+
+  // Above the HW, in the middle of the batch [3, 6] that holds the HW: the LEO falls to 3,
+  // below the HW, which follows it down.
+  ASSERT_TRUE(partition_->TruncateTo(5, "test").ok());
+  EXPECT_EQ(partition_->log_end_offset(), 3);
+  EXPECT_EQ(partition_->high_watermark(), 3);
+
+  // Below the HW, in the middle of the batch [0, 2]: HW = LEO = 0, not the offset asked for.
+  ASSERT_TRUE(partition_->TruncateTo(1, "test").ok());
+  EXPECT_EQ(partition_->log_end_offset(), 0);
+  EXPECT_EQ(partition_->high_watermark(), 0);
+}
+
 // Goal: acks=all with fewer in-sync replicas than min.insync.replicas is refused with
 // NOT_ENOUGH_REPLICAS before anything is appended; acks=1 is not affected.
 TEST_F(PartitionTest, AcksAllBelowMinInsyncReplicasIsRejectedBeforeAppend) {

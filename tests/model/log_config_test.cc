@@ -31,6 +31,8 @@ TEST(LogConfigTest, DefaultsAreKafkas) {
   EXPECT_EQ(c.flush_ms, INT64_MAX);
   EXPECT_EQ(c.max_message_bytes, 1048588);
   EXPECT_EQ(c.log_retention_check_interval_ms, 300000);
+  EXPECT_EQ(c.log_flush_offset_checkpoint_interval_ms, 60000);
+  EXPECT_EQ(c.log_flush_start_offset_checkpoint_interval_ms, 60000);
 }
 
 TEST(LogConfigTest, ParsesValidPairs) {
@@ -105,6 +107,11 @@ TEST(LogConfigTest, BadValuesGetKafkasConfigExceptionMessage) {
        "Invalid value 10x for configuration segment.ms: Not a number of type "
        "LONG"},
       {"max.message.bytes", "-1", "Value must be at least 0"},
+      // ServerLogConfigs: INT, atLeast(0).
+      {"log.flush.offset.checkpoint.interval.ms", "-1",
+       "Invalid value -1 for configuration log.flush.offset.checkpoint.interval.ms: Value must "
+       "be at least 0"},
+      {"log.flush.start.offset.checkpoint.interval.ms", "2147483648", "Not a number of type INT"},
   };
   for (const Case& test_case : cases) {
     LogConfig c;
@@ -122,9 +129,13 @@ TEST(LogConfigTest, KafkasLowerBoundsAreAccepted) {
                      {"segment.index.bytes", "4"},
                      {"max.message.bytes", "0"},
                      {"retention.bytes", "-5"},
-                     {"compression.type", "uncompressed"}},
+                     {"compression.type", "uncompressed"},
+                     {"log.flush.offset.checkpoint.interval.ms", "0"},
+                     {"log.flush.start.offset.checkpoint.interval.ms", "0"}},
                     &c)
                   .ok());
+  EXPECT_EQ(c.log_flush_offset_checkpoint_interval_ms, 0);
+  EXPECT_EQ(c.log_flush_start_offset_checkpoint_interval_ms, 0);
   EXPECT_EQ(c.segment_bytes, 14);
   EXPECT_EQ(c.segment_index_bytes, 4);
   EXPECT_EQ(c.max_message_bytes, 0);

@@ -225,6 +225,7 @@ TEST_F(LogRecoveryTest, StartOffsetAndEpochsSurviveARestart) {
   Append(10, 1000, 2);
   Append(10, 1000, 4);
   ASSERT_TRUE(log_->IncrementLogStartOffset(12, 20).ok());
+  ASSERT_TRUE(log_->CheckpointLogStartOffset().ok());  // the periodic task's work
   log_.reset();
   env_.Crash();
   Open();
@@ -233,6 +234,86 @@ TEST_F(LogRecoveryTest, StartOffsetAndEpochsSurviveARestart) {
   EXPECT_EQ(log_->log_start_offset(), 12);
   EXPECT_TRUE(log_->leader_epoch_cache().entries().empty() ||
               log_->leader_epoch_cache().entries().back().start_offset <= 12);
+}
+
+// Goal: the recovery point and the log start offset live in memory; their checkpoint files are
+// written by the periodic tasks (and at truncation and clean shutdown), not at every flush, roll
+// or retention pass — Kafka's LogManager. A crash before the task ran restarts from the older
+// checkpoint (the log start offset too: Kafka's behaviour within the interval).
+TEST_F(LogRecoveryTest, CheckpointFilesLagUntilTheTaskWritesThem) {
+  config_.segment_bytes = 1000;
+  Open();
+  for (int i = 0; i < 20; ++i) Append(10, 1000);
+  ASSERT_TRUE(log_->Flush().ok());
+  ASSERT_GE(log_->segment_count(), 4);
+  EXPECT_EQ(log_->recovery_point(), 200);
+  EXPECT_FALSE(env_.disk().Exists("orders-0/recovery-point-offset-checkpoint"))
+      << "rolls and flushes move the recovery point in memory only";
+  ASSERT_TRUE(log_->IncrementLogStartOffset(15, 200).ok());
+  EXPECT_FALSE(env_.disk().Exists("orders-0/log-start-offset-checkpoint"));
+  ASSERT_TRUE(log_->CheckpointRecoveryPoint().ok());
+  std::vector<OffsetCheckpointEntry> entries;
+  ASSERT_TRUE(
+      ReadOffsetCheckpoint(env_.disk(), "orders-0/recovery-point-offset-checkpoint", &entries)
+          .ok());
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].offset, 200);
+  log_.reset();
+  env_.Crash();
+  Open();
+  EXPECT_EQ(log_->log_end_offset(), 200) << "everything was flushed";
+  EXPECT_EQ(log_->log_start_offset(), 0) << "the start offset 15 was never checkpointed";
+}
+
+// Goal (regression, issue 10 item 4): after an unclean shutdown, every segment from the
+// *checkpointed* recovery point on is scanned, so corruption in a segment that was flushed (at
+// its roll) after the last checkpoint is found and the log truncated there; once the checkpoint
+// covers that segment, recovery trusts it and does not scan it. Method: roll several segments,
+// checkpoint after the first, corrupt a later (flushed) segment, crash, reopen; then again with
+// the checkpoint written after the corruption.
+TEST_F(LogRecoveryTest, CorruptionInAFlushedButNotCheckpointedSegmentIsFoundOnRestart) {
+  config_.segment_bytes = 1000;
+  Open();
+  for (int i = 0; i < 5; ++i) Append(10, 1000);
+  ASSERT_GE(log_->segment_count(), 2);
+  ASSERT_TRUE(log_->CheckpointRecoveryPoint().ok());  // the task ran: the first roll's point
+  const int64_t checkpointed = log_->recovery_point();
+  for (int i = 0; i < 15; ++i) Append(10, 1000);
+  const std::vector<const Segment*> segments = log_->segments();
+  ASSERT_GE(segments.size(), 4u);
+  const int64_t corrupt_base = segments[2]->base_offset();
+  ASSERT_GT(corrupt_base, checkpointed);
+  ASSERT_GE(log_->recovery_point(), segments[3]->base_offset()) << "flushed at its roll";
+  log_.reset();
+  env_.Crash();
+  ASSERT_TRUE(env_.disk().Corrupt(SegmentPath(corrupt_base, ".log"), 100, 1).ok());
+  Open();
+  EXPECT_EQ(log_->last_recovery().recovery_point, checkpointed);
+  EXPECT_NE(log_->last_recovery().reason, "") << "the corrupt batch was found";
+  EXPECT_GT(log_->last_recovery().batches_dropped, 0);
+  EXPECT_LT(log_->log_end_offset(), corrupt_base + 10) << "the log is truncated there";
+  EXPECT_EQ(static_cast<int64_t>(ReadAll().size()), log_->log_end_offset());
+}
+
+// Goal: the other side of the same rule — a segment below the checkpointed recovery point is
+// trusted and not scanned after a crash.
+TEST_F(LogRecoveryTest, CorruptionBelowTheCheckpointedRecoveryPointIsNotScanned) {
+  config_.segment_bytes = 1000;
+  Open();
+  for (int i = 0; i < 20; ++i) Append(10, 1000);
+  const std::vector<const Segment*> segments = log_->segments();
+  ASSERT_GE(segments.size(), 4u);
+  const int64_t corrupt_base = segments[2]->base_offset();
+  ASSERT_TRUE(log_->CheckpointRecoveryPoint().ok());
+  const int64_t recovery_point = log_->recovery_point();  // the active segment's base
+  ASSERT_GE(recovery_point, segments[3]->base_offset());
+  log_.reset();
+  env_.Crash();
+  ASSERT_TRUE(env_.disk().Corrupt(SegmentPath(corrupt_base, ".log"), 100, 1).ok());
+  Open();
+  EXPECT_EQ(log_->last_recovery().reason, "") << "below the recovery point: trusted, unscanned";
+  EXPECT_EQ(log_->log_end_offset(), recovery_point)
+      << "only the unflushed active segment is lost: the damage below goes unseen";
 }
 
 }  // namespace

@@ -145,10 +145,12 @@ TEST_F(LogTest, SparseIndexHasAnEntryPerIntervalAndLookupsFindEveryOffset) {
   for (size_t i = 1; i < entries.size(); ++i) {
     EXPECT_GT(entries[i].position - entries[i - 1].position, 500);
   }
-  // The file holds the same entries, 8 bytes each: relative offset, position (big-endian).
+  // The file holds the same entries, 8 bytes each: relative offset, position (big-endian); the
+  // active segment's file is preallocated beyond them (zeros).
   std::string file;
   ASSERT_TRUE(env_.disk().Read(segment.offset_index().path(), 0, 1 << 20, &file).ok());
-  ASSERT_EQ(file.size(), entries.size() * 8);
+  ASSERT_EQ(file.size(), static_cast<size_t>(std::min<int64_t>(config_.segment_index_bytes, 1 << 20)));
+  EXPECT_EQ(file.find_first_not_of('\0', entries.size() * 8), std::string::npos);
   for (size_t i = 0; i < entries.size(); ++i) {
     EXPECT_EQ(static_cast<int64_t>(GetFixed32(file.data() + i * 8)), entries[i].offset);
     EXPECT_EQ(static_cast<int64_t>(GetFixed32(file.data() + i * 8 + 4)), entries[i].position);
@@ -161,9 +163,53 @@ TEST_F(LogTest, SparseIndexHasAnEntryPerIntervalAndLookupsFindEveryOffset) {
     ASSERT_TRUE(log_->Locate(offset, &base, &found).ok());
     EXPECT_EQ(found, batch_positions[it - batch_bases.begin()]) << "offset " << offset;
   }
-  EXPECT_EQ(segment.time_index().entries().size() * 12,
-            static_cast<size_t>(env_.disk().Size(segment.time_index().path())));
+  EXPECT_EQ(segment.time_index().max_entries() * 12, env_.disk().Size(segment.time_index().path()))
+      << "the active segment's time index is preallocated";
   EXPECT_GT(CountEvents("log.index_entry"), 3);
+}
+
+// Goal (issue 10 item 5): as Kafka's AbstractIndex, the active segment's .index and .timeindex
+// are preallocated to segment.index.bytes rounded down to whole entries (10485760 and 10485756
+// by default: what `ls -l` shows on a broker) and trimmed to their entries when the segment
+// rolls and when the log closes; a reopened log preallocates its active segment's again, and a
+// crash that leaves an untrimmed index is recovered (the index rebuilt). The zeros take no space.
+TEST_F(LogTest, ActiveIndexFilesArePreallocatedAndTrimmedAtRollAndClose) {
+  config_.segment_bytes = 1000;
+  config_.index_interval_bytes = 100;
+  Open();
+  const auto index_size = [this](int64_t base, std::string_view extension) {
+    return env_.disk().Size(SegmentPath(base, extension));
+  };
+  EXPECT_EQ(index_size(0, ".index"), 10485760);
+  EXPECT_EQ(index_size(0, ".timeindex"), 10485756);
+  for (int i = 0; i < 12; ++i) Append(10, 1000 + i);
+  const std::vector<const Segment*> segments = log_->segments();
+  ASSERT_GE(segments.size(), 2u);
+  const Segment& first = *segments[0];
+  EXPECT_EQ(index_size(0, ".index"),
+            static_cast<int64_t>(first.offset_index().entries().size()) * 8)
+      << "trimmed at the roll";
+  EXPECT_EQ(index_size(0, ".timeindex"),
+            static_cast<int64_t>(first.time_index().entries().size()) * 12);
+  const int64_t active = log_->active().base_offset();
+  EXPECT_EQ(index_size(active, ".index"), 10485760);
+  EXPECT_EQ(index_size(active, ".timeindex"), 10485756);
+  const size_t active_entries = log_->active().offset_index().entries().size();
+  ASSERT_TRUE(log_->Close().ok());
+  EXPECT_EQ(index_size(active, ".index"), static_cast<int64_t>(active_entries) * 8)
+      << "trimmed on a clean close";
+  Open();
+  EXPECT_EQ(log_->active().offset_index().entries().size(), active_entries);
+  EXPECT_EQ(index_size(active, ".index"), 10485760) << "preallocated again when reopened";
+  // A crash leaves the preallocated file; recovery rebuilds the index from the .log.
+  const std::vector<PlainRecord> before = ReadAll();
+  ASSERT_TRUE(log_->Flush().ok());
+  log_.reset();
+  env_.Crash();
+  Open();
+  EXPECT_EQ(index_size(active, ".index"), 10485760);
+  EXPECT_EQ(log_->active().offset_index().entries().size(), active_entries);
+  EXPECT_EQ(ReadAll().size(), before.size());
 }
 
 TEST_F(LogTest, RollsOnSegmentBytes) {
@@ -336,7 +382,9 @@ TEST_F(RetentionTest, DeletesOldestSegmentsBySize) {
   EXPECT_NE(LastEvent("log.retention_delete").find(R"("reason":"size")"), std::string::npos);
 }
 
-TEST_F(RetentionTest, NeverDeletesAtOrAboveTheHighWatermarkNorTheActiveSegment) {
+// Goal: retention never deletes a segment holding offsets at or above the high watermark, the
+// active segment included: with the HW below the LEO an expired active segment stays.
+TEST_F(RetentionTest, NeverDeletesAtOrAboveTheHighWatermark) {
   config_.retention_ms = 1;  // everything is expired
   Fill();
   const std::vector<const Segment*> segments = log_->segments();
@@ -346,9 +394,66 @@ TEST_F(RetentionTest, NeverDeletesAtOrAboveTheHighWatermarkNorTheActiveSegment) 
   ASSERT_TRUE(log_->DeleteOldSegments(high_watermark, &deleted).ok());
   EXPECT_EQ(deleted, 1);
   EXPECT_EQ(log_->log_start_offset(), segments[1]->base_offset());
-  ASSERT_TRUE(log_->DeleteOldSegments(log_->log_end_offset(), &deleted).ok());
-  EXPECT_EQ(log_->segment_count(), 1) << "the active segment stays";
+  // HW one below the LEO: every inactive segment goes, the active one stays.
+  ASSERT_TRUE(log_->DeleteOldSegments(log_->log_end_offset() - 1, &deleted).ok());
+  EXPECT_EQ(log_->segment_count(), 1) << "the active segment holds the HW";
   EXPECT_EQ(log_->log_start_offset(), log_->active().base_offset());
+  EXPECT_FALSE(log_->active().empty());
+}
+
+// Goal: Kafka's UnifiedLog.deleteSegments — when every record of the active segment has expired
+// (and the HW is at the LEO), a new empty active segment is rolled at the LEO and the expired
+// one deleted, so the log start offset reaches the LEO. An empty active segment is never
+// deleted (or rolled) again. Regression: the active segment was never deleted, however old.
+TEST_F(RetentionTest, ExpiredActiveSegmentIsRolledAndDeleted) {
+  config_.retention_ms = 1;
+  Fill();
+  const int64_t leo = log_->log_end_offset();
+  const int64_t old_active = log_->active().base_offset();
+  const int32_t before = log_->segment_count();
+  int32_t deleted = 0;
+  ASSERT_TRUE(log_->DeleteOldSegments(leo, &deleted).ok());
+  EXPECT_EQ(deleted, before) << "every segment, the active one included";
+  EXPECT_EQ(log_->segment_count(), 1);
+  EXPECT_TRUE(log_->active().empty());
+  EXPECT_EQ(log_->active().base_offset(), leo);
+  EXPECT_EQ(log_->log_start_offset(), leo);
+  EXPECT_EQ(log_->log_end_offset(), leo) << "retention moves the start, never the end";
+  EXPECT_NE(LastEvent("log.roll").find(R"("reason":"retention")"), std::string::npos);
+  EXPECT_NE(LastEvent("log.retention_delete").find("\"segment\":" + std::to_string(old_active)),
+            std::string::npos);
+  EXPECT_FALSE(env_.disk().Exists(SegmentPath(old_active, ".log")));
+  EXPECT_TRUE(env_.disk().Exists(SegmentPath(leo, ".log")));
+  LogReadResult result;
+  ASSERT_TRUE(log_->Read(leo, 100, INT64_MAX, &result).ok());
+  EXPECT_EQ(result.batch_count, 0);
+  const int rolls = CountEvents("log.roll");
+  ASSERT_TRUE(log_->DeleteOldSegments(leo, &deleted).ok());
+  EXPECT_EQ(deleted, 0) << "an empty active segment is never deleted";
+  EXPECT_EQ(CountEvents("log.roll"), rolls);
+  // Appends carry on at the LEO.
+  EXPECT_EQ(Append(3, env_.WallClockMs()).first_offset, leo);
+}
+
+// Goal: size-based retention (retention.bytes > 0) never deletes the active segment: Kafka
+// deletes the oldest only while what remains stays at or above retention.bytes, and the active
+// segment alone is more than 0 bytes. With retention.bytes 0 everything goes, as in Kafka.
+TEST_F(RetentionTest, SizeRetentionKeepsTheActiveSegmentUnlessZero) {
+  config_.retention_ms = -1;
+  config_.retention_bytes = 1;
+  Fill();
+  const int32_t before = log_->segment_count();
+  int32_t deleted = 0;
+  ASSERT_TRUE(log_->DeleteOldSegments(log_->log_end_offset(), &deleted).ok());
+  EXPECT_EQ(deleted, before - 1);
+  EXPECT_EQ(log_->segment_count(), 1);
+  EXPECT_FALSE(log_->active().empty());
+  config_.retention_bytes = 0;
+  log_->SetConfig(config_);
+  ASSERT_TRUE(log_->DeleteOldSegments(log_->log_end_offset(), &deleted).ok());
+  EXPECT_EQ(deleted, 1);
+  EXPECT_TRUE(log_->active().empty());
+  EXPECT_EQ(log_->log_start_offset(), log_->log_end_offset());
 }
 
 TEST_F(RetentionTest, PeriodicTaskRunsOnlyOnceStarted) {
@@ -364,6 +469,42 @@ TEST_F(RetentionTest, PeriodicTaskRunsOnlyOnceStarted) {
   EXPECT_EQ(log_->segment_count(), before);
   env_.AdvanceMs(1);
   EXPECT_LT(log_->segment_count(), before);
+  task.Stop();
+  EXPECT_EQ(env_.pending_timers(), 0u);
+}
+
+// Goal: the task writes the recovery-point and log-start-offset checkpoints first
+// kLogInitialTaskDelayMs after Start, then every interval (Kafka's LogManager tasks); an interval
+// of 0 writes once.
+TEST_F(RetentionTest, CheckpointTasksWriteTheOffsetsPeriodically) {
+  config_.retention_ms = -1;
+  Fill();
+  const std::string recovery_file = "orders-0/recovery-point-offset-checkpoint";
+  const std::string start_file = "orders-0/log-start-offset-checkpoint";
+  LogRetentionTask task(env_, 3600'000);
+  task.SetCheckpointIntervals(10'000, 0);
+  task.AddLog(log_.get());
+  task.Start();
+  const auto checkpointed = [this](const std::string& file) {
+    std::vector<OffsetCheckpointEntry> entries;
+    if (!ReadOffsetCheckpoint(env_.disk(), file, &entries).ok() || entries.size() != 1) return -1L;
+    return static_cast<long>(entries[0].offset);
+  };
+  const int64_t first_recovery_point = log_->recovery_point();
+  ASSERT_GT(first_recovery_point, 0);
+  env_.AdvanceMs(kLogInitialTaskDelayMs - 1);
+  EXPECT_FALSE(env_.disk().Exists(recovery_file));
+  env_.AdvanceMs(1);
+  EXPECT_EQ(checkpointed(recovery_file), first_recovery_point);
+  EXPECT_EQ(checkpointed(start_file), 0);
+  ASSERT_TRUE(log_->Flush().ok());
+  ASSERT_TRUE(log_->IncrementLogStartOffset(5, log_->log_end_offset()).ok());
+  env_.AdvanceMs(10'000 - 1);
+  EXPECT_EQ(checkpointed(recovery_file), first_recovery_point);
+  env_.AdvanceMs(1);
+  EXPECT_EQ(checkpointed(recovery_file), log_->log_end_offset());
+  env_.AdvanceMs(60'000);
+  EXPECT_EQ(checkpointed(start_file), 0) << "an interval of 0 runs once";
   task.Stop();
   EXPECT_EQ(env_.pending_timers(), 0u);
 }
@@ -440,6 +581,7 @@ TEST_F(LogTest, CheckpointFilesUseKafkasTextFormat) {
   Append(10, 1000, 5);
   ASSERT_TRUE(log_->CheckpointHighWatermark(15).ok());
   ASSERT_TRUE(log_->Flush().ok());
+  ASSERT_TRUE(log_->CheckpointRecoveryPoint().ok());
   std::string text;
   ASSERT_TRUE(env_.disk().Read("orders-0/replication-offset-checkpoint", 0, 1000, &text).ok());
   EXPECT_EQ(text, "0\n1\norders 0 15\n");

@@ -97,6 +97,50 @@ TEST_F(RunnerTest, WhenStepTimesOutAsAFailureWithItsPosition) {
   EXPECT_NE(result.failures[0].find("last value: up"), std::string::npos) << result.failures[0];
 }
 
+// Goal (regression, issue 10 item 4): the record_count probe counts what a consumer reading
+// from the log start gets, so it stops at a batch whose CRC fails (the consumer gets
+// CORRUPT_MESSAGE there) instead of counting that batch's records. Method: two batches of 5, a
+// bit flipped inside the first batch's records; the probe says 0 (it said 10).
+TEST_F(RunnerTest, RecordCountStopsAtABatchWhoseCrcFails) {
+  const std::unique_ptr<Scenario> scenario = LoadScenarioText(R"(name: crc
+seed: 1
+run_for: 3s
+nodes:
+  - name: storage
+    kind: log_host
+    logs:
+      - topic: orders
+timeline:
+  - at: 1s
+    do: append
+    node: storage
+    topic: orders
+    count: 2
+    records_per_batch: 5
+  - at: 2s
+    do: corrupt_file
+    node: storage
+    file: orders-0/00000000000000000000.log
+    offset: 200
+    length: 1
+expect:
+  - that: record_count
+    node: storage
+    topic: orders
+    equals: 0
+  - that: log_end_offset
+    node: storage
+    topic: orders
+    equals: 10
+)",
+                                                                 "crc.yaml", registry_);
+  ASSERT_NE(scenario, nullptr);
+  const RunResult result = RunScenario(*scenario, registry_, {});
+  ASSERT_EQ(result.expectations.size(), 2u);
+  EXPECT_TRUE(result.expectations[0].passed) << result.expectations[0].actual;
+  EXPECT_TRUE(result.expectations[1].passed) << result.expectations[1].actual;
+}
+
 TEST_F(RunnerTest, FailedExpectationMakesTheRunFail) {
   auto scenario = Load(R"(expect:
   - that: node_status

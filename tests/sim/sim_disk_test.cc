@@ -160,6 +160,43 @@ TEST(SimDiskTest, NoTornTailByDefault) {
   EXPECT_EQ(losses[0].torn_bytes_kept, 0);
 }
 
+// Goal: SetLength extends a file with zeros that take no space (Kafka's preallocated index
+// files): the size is the length, reads see zeros, a write into the tail fills it, a shorter
+// length cuts it, and a crash keeps the length of such a file (what was lost reads as zeros).
+TEST(SimDiskTest, SetLengthMakesASparseZeroTail) {
+  SimDisk disk;
+  Rng rng(1);
+  ASSERT_TRUE(disk.Append("a.index", "ab").ok());
+  ASSERT_TRUE(disk.Fsync("a.index").ok());
+  ASSERT_TRUE(disk.SetLength("a.index", 1 << 20).ok());
+  EXPECT_EQ(disk.Size("a.index"), 1 << 20);
+  EXPECT_EQ(disk.UsedBytes(), 2) << "the tail takes no space";
+  std::string out;
+  ASSERT_TRUE(disk.Read("a.index", 0, 4, &out).ok());
+  EXPECT_EQ(out, std::string("ab\0\0", 4));
+  std::string_view view;
+  ASSERT_TRUE(disk.ReadView("a.index", 1, 3, &view).ok());
+  EXPECT_EQ(view, std::string_view("b\0\0", 3));
+  ASSERT_TRUE(disk.WriteAt("a.index", 2, "cd").ok());
+  EXPECT_EQ(disk.Size("a.index"), 1 << 20) << "a write inside the tail keeps the length";
+  EXPECT_EQ(disk.UsedBytes(), 4);
+  ASSERT_TRUE(disk.WriteAt("a.index", 8, "x").ok());
+  ASSERT_TRUE(disk.Read("a.index", 0, 9, &out).ok());
+  EXPECT_EQ(out, std::string("abcd\0\0\0\0x", 9));
+  disk.Crash(rng);
+  EXPECT_EQ(disk.Size("a.index"), 1 << 20) << "the length is metadata: it survives";
+  ASSERT_TRUE(disk.Read("a.index", 0, 9, &out).ok());
+  EXPECT_EQ(out, std::string("ab\0\0\0\0\0\0\0", 9)) << "unsynced writes read as zeros";
+  ASSERT_TRUE(disk.SetLength("a.index", 2).ok());
+  EXPECT_EQ(disk.Size("a.index"), 2);
+  EXPECT_EQ(ReadAll(disk, "a.index"), "ab");
+  ASSERT_TRUE(disk.SetLength("a.index", 10).ok());
+  ASSERT_TRUE(disk.Truncate("a.index", 5).ok());
+  EXPECT_EQ(ReadAll(disk, "a.index"), std::string("ab\0\0\0", 5));
+  ASSERT_TRUE(disk.Append("a.index", "z").ok());
+  EXPECT_EQ(ReadAll(disk, "a.index"), std::string("ab\0\0\0z", 6)) << "an append goes after";
+}
+
 TEST(SimDiskTest, CapacityGivesNoSpaceAndWritesNothing) {
   DiskOptions options;
   options.capacity_bytes = 100;

@@ -362,8 +362,14 @@ TEST_P(LogCurriculumTest, FoldedSegmentsMatchTheFilesOnDisk) {
       std::string index_path = file;
       index_path.replace(index_path.size() - 4, 4, ".index");
       auto index = files.find(index_path);
-      if (log.recovery.time_us < 0 && index != files.end()) {
+      // The active segment's .index is preallocated to segment.index.bytes (as Kafka's);
+      // the others are trimmed to their entries.
+      const bool active = &segment == &log.segments.back();
+      if (log.recovery.time_us < 0 && index != files.end() && !active) {
         EXPECT_EQ(segment.index_entries * 8, index->second) << name << " " << file;
+      } else if (index != files.end() && active) {
+        EXPECT_GE(index->second, segment.index_entries * 8) << name << " " << file;
+        EXPECT_EQ(index->second % 8, 0) << name << " " << file;
       }
     }
   }
