@@ -40,12 +40,21 @@ std::optional<zk_paths::PartitionStateData> KafkaCluster::PartitionState(
 
 std::optional<std::vector<BrokerId>> KafkaCluster::Replicas(World& world,
                                                             const TopicPartition& tp) const {
-  std::optional<std::string> data = ReadZnode(world, zookeeper, zk_paths::TopicPath(tp.topic));
-  if (data) {
-    if (auto assignment = zk_paths::DecodeAssignment(*data)) {
-      auto it = assignment->find(tp.partition);
-      if (it != assignment->end()) return it->second;
-    }
+  return ReplicasIn(TopicAssignment(world, tp.topic), tp);
+}
+
+std::optional<zk_paths::Assignment> KafkaCluster::TopicAssignment(World& world,
+                                                                  const std::string& topic) const {
+  std::optional<std::string> data = ReadZnode(world, zookeeper, zk_paths::TopicPath(topic));
+  if (!data) return std::nullopt;
+  return zk_paths::DecodeAssignment(*data);
+}
+
+std::optional<std::vector<BrokerId>> KafkaCluster::ReplicasIn(
+    const std::optional<zk_paths::Assignment>& live, const TopicPartition& tp) const {
+  if (live) {
+    auto it = live->find(tp.partition);
+    if (it != live->end()) return it->second;
   }
   for (const TopicSpec& topic : topics) {
     if (topic.name != tp.topic) continue;
