@@ -154,11 +154,21 @@ void Scheduler::CompactIfMostlyStale() {
   if (heap_size_ < 1024 || stale_in_heap_ * 2 < heap_size_) return;
   size_t kept = 0;
   for (size_t i = 0; i < heap_size_; ++i) {
-    const uint32_t slot_index = SlotOf(heap_[i]);
+    Entry entry = heap_[i];
+    // A run's stale heads leave it; its first live member keeps the entry.
+    while (!slots_[SlotOf(entry)].live && slots_[SlotOf(entry)].run != kNone &&
+           runs_[slots_[SlotOf(entry)].run].size > 1) {
+      const uint32_t stale = SlotOf(entry);
+      PromoteRunSuccessor(&entry);
+      slots_[stale].in_heap = false;
+      free_slots_.push_back(stale);
+    }
+    const uint32_t slot_index = SlotOf(entry);
     Slot& slot = slots_[slot_index];
     if (slot.live) {
-      heap_[kept++] = heap_[i];
+      heap_[kept++] = entry;
     } else {
+      if (slot.run != kNone) EndRun(slot.run);
       slot.in_heap = false;
       free_slots_.push_back(slot_index);
     }
@@ -174,7 +184,7 @@ void Scheduler::DiscardStaleFront() {
     const uint32_t slot_index = SlotOf(heap_[0]);
     Slot& slot = slots_[slot_index];
     if (slot.live) return;
-    PopFront();
+    DetachFront();
     slot.in_heap = false;
     free_slots_.push_back(slot_index);
     if (stale_in_heap_ > 0) --stale_in_heap_;
@@ -190,29 +200,41 @@ bool Scheduler::Step() {
   DiscardStaleFront();
   if (heap_size_ == 0) return false;
   const Entry entry = heap_[0];
-  PopFront();
   const uint32_t slot_index = SlotOf(entry);
   Slot* slot = &slots_[slot_index];
-  slot->in_heap = false;
   now_ = entry.time;
   if (slot->owner != kNoOwner && gate_) {
     const EventId id = MakeId(slot_index, slot->generation);
     const GateDecision decision = gate_(slot->owner, slot->owner_epoch, id);
-    slot = &slots_[slot_index];  // in case the gate scheduled something
+    // Whatever the gate scheduled sorts after this entry (later time or sequence number).
+    KS_CHECK(heap_size_ > 0 && heap_[0].time == entry.time && heap_[0].key == entry.key);
+    slot = &slots_[slot_index];
+    if (decision.action == GateAction::kDefer) {
+      KS_CHECK(decision.defer_to > now_);
+      if (slot->run != kNone) {
+        DeferFrontRun(decision.defer_to);  // the members would all be deferred, one by one
+      } else {
+        PopFront();
+        DeferSingle(slot_index, decision.defer_to);
+      }
+      return true;
+    }
+    DetachFront();
+    slot = &slots_[slot_index];
+    slot->in_heap = false;
     switch (decision.action) {
       case GateAction::kRun:
+      case GateAction::kDefer:
         break;
       case GateAction::kDrop:
         ReleaseSlot(slot_index);
         return true;
-      case GateAction::kDefer:
-        KS_CHECK(decision.defer_to > now_);
-        slot->in_heap = true;
-        Push(MakeEntry(decision.defer_to, NextOverdueSequence(), slot_index));
-        return true;
       case GateAction::kPark:
         return true;  // live with no heap entry until Unpark or Cancel
     }
+  } else {
+    DetachFront();
+    slot->in_heap = false;
   }
   // Move the callback out before running it: it may schedule events, which can grow (and so
   // move) the slot vector, and its slot must be free for reuse once it has run.
@@ -224,6 +246,121 @@ bool Scheduler::Step() {
   if (heap_size_ > 0) __builtin_prefetch(&slots_[SlotOf(heap_[0])]);
   callback();
   return true;
+}
+
+// --- Deferred runs ---------------------------------------------------------------------------
+
+uint32_t Scheduler::NewRun() {
+  if (!free_runs_.empty()) {
+    const uint32_t run_index = free_runs_.back();
+    free_runs_.pop_back();
+    return run_index;
+  }
+  runs_.emplace_back();
+  return static_cast<uint32_t>(runs_.size() - 1);
+}
+
+void Scheduler::EndRun(uint32_t run_index) {
+  Run& run = runs_[run_index];
+  slots_[run.head].run = kNone;
+  run.head = run.tail = kNone;
+  run.size = 0;
+  ++run.generation;  // an owner's reference to it expires
+  free_runs_.push_back(run_index);
+}
+
+void Scheduler::PromoteRunSuccessor(Entry* entry) {
+  Slot& head = slots_[SlotOf(*entry)];
+  Run& run = runs_[head.run];
+  const uint32_t next = head.run_next;
+  run.head = next;
+  --run.size;
+  --run_followers_;
+  slots_[next].run = head.run;
+  head.run = kNone;
+  head.run_next = kNone;
+  *entry = MakeEntry(entry->time, (entry->key >> kSlotBits) + 1, next);
+}
+
+void Scheduler::DetachFront() {
+  const uint32_t run_index = slots_[SlotOf(heap_[0])].run;
+  if (run_index != kNone && runs_[run_index].size > 1) {
+    // The successor's key is the next one at the same instant: nothing sorts between, so the
+    // entry stays the least (the sift-down only confirms it).
+    PromoteRunSuccessor(&heap_[0]);
+    SiftDown(0);
+    return;
+  }
+  if (run_index != kNone) EndRun(run_index);
+  PopFront();
+}
+
+uint32_t Scheduler::JoinableRun(int32_t owner, uint32_t owner_epoch, TimeUs at,
+                                uint64_t sequence) const {
+  if (static_cast<size_t>(owner) >= last_run_of_owner_.size()) return kNone;
+  const RunRef ref = last_run_of_owner_[static_cast<size_t>(owner)];
+  if (ref.run == kNone) return kNone;
+  const Run& run = runs_[ref.run];
+  if (run.generation != ref.generation || run.owner_epoch != owner_epoch || run.time != at ||
+      run.last_sequence + 1 != sequence) {
+    return kNone;
+  }
+  return ref.run;
+}
+
+void Scheduler::DeferFrontRun(TimeUs at) {
+  const uint32_t run_index = slots_[SlotOf(heap_[0])].run;
+  PopFront();
+  Run& run = runs_[run_index];
+  // The members' new numbers, as deferring them one by one would have drawn them.
+  KS_CHECK_MSG(next_overdue_sequence_ + run.size - 1 <= kMaxSequence,
+               "scheduler sequence numbers exhausted");
+  const uint64_t first = next_overdue_sequence_;
+  next_overdue_sequence_ += run.size;
+  const uint32_t joined = JoinableRun(run.owner, run.owner_epoch, at, first);
+  if (joined != kNone) {
+    Run& into = runs_[joined];
+    slots_[into.tail].run_next = run.head;
+    into.tail = run.tail;
+    into.size += run.size;
+    into.last_sequence = first + run.size - 1;
+    ++run_followers_;  // the moved run's head is a follower now
+    EndRun(run_index);
+    return;
+  }
+  run.time = at;
+  run.last_sequence = first + run.size - 1;
+  last_run_of_owner_[static_cast<size_t>(run.owner)] = RunRef{run_index, run.generation};
+  Push(MakeEntry(at, first, run.head));
+}
+
+void Scheduler::DeferSingle(uint32_t slot_index, TimeUs at) {
+  Slot& slot = slots_[slot_index];
+  const uint64_t sequence = NextOverdueSequence();
+  slot.in_heap = true;
+  const uint32_t joined = JoinableRun(slot.owner, slot.owner_epoch, at, sequence);
+  if (joined != kNone) {
+    Run& into = runs_[joined];
+    slots_[into.tail].run_next = slot_index;
+    into.tail = slot_index;
+    ++into.size;
+    into.last_sequence = sequence;
+    ++run_followers_;
+    return;
+  }
+  const uint32_t run_index = NewRun();
+  Run& run = runs_[run_index];
+  run.head = run.tail = slot_index;
+  run.size = 1;
+  run.owner = slot.owner;
+  run.owner_epoch = slot.owner_epoch;
+  run.time = at;
+  run.last_sequence = sequence;
+  slots_[slot_index].run = run_index;
+  const auto owner = static_cast<size_t>(slot.owner);
+  if (owner >= last_run_of_owner_.size()) last_run_of_owner_.resize(owner + 1);
+  last_run_of_owner_[owner] = RunRef{run_index, run.generation};
+  Push(MakeEntry(at, sequence, slot_index));
 }
 
 // Both RunUntil variants look at the next *live* event: a cancelled entry at the front must not

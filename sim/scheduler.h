@@ -16,6 +16,18 @@
 // it (the incarnation died), defer it to a later time (the node is busy) or park it (the node is
 // paused) until Unpark. Deferred and parked events keep their EventId, so a timer id stays valid.
 //
+// Deferred runs (why a busy node's backlog is cheap): a node that is busy with K events waiting
+// would have each of them popped, deferred and pushed again every time it becomes free for one
+// of them — K^2 heap operations to drain the backlog (a ZooKeeper server creating a topic's N
+// partition states one disk write at a time). Instead, events of one owner and incarnation
+// deferred to the same instant with consecutive sequence numbers form a run that holds one heap
+// entry, its head's; the others' sequence numbers are the head's plus their place in the run.
+// When the head is deferred again, every member would be popped right after it (nothing can sort
+// between consecutive numbers at one instant), get the same gate decision (nothing runs in
+// between) and the next sequence numbers: so the whole run moves at once, with the same numbers
+// it would have had one by one. When the head runs, drops or parks, the next member becomes the
+// head. The order of events is exactly that of deferring them one by one.
+//
 // Overdue events first: a deferred or unparked event was due before the instant it now runs at,
 // so it runs before every event newly due at that instant, and overdue events run among
 // themselves in the order they were deferred or unparked (which is the order they fell due).
@@ -74,7 +86,7 @@ class Scheduler {
   bool RunUntil(const std::function<bool()>& predicate, TimeUs deadline);
 
   // Events in the queue, parked ones excluded (cancelled-but-not-yet-popped ones included).
-  size_t QueuedCount() const { return heap_size_; }
+  size_t QueuedCount() const { return heap_size_ + run_followers_; }
   // Events that are live: queued or parked, not cancelled.
   size_t LiveCount() const { return live_count_; }
   // Time of the earliest live queued event, kTimeNever if none.
@@ -97,13 +109,34 @@ class Scheduler {
   static constexpr uint64_t kFreshBit = uint64_t{1} << 63;
   static constexpr uint64_t kMaxSequence = (uint64_t{1} << (63 - kSlotBits)) - 1;
 
+  static constexpr uint32_t kNone = ~uint32_t{0};
   struct Slot {
     Callback callback;
     uint32_t generation = 1;
     int32_t owner = kNoOwner;
     uint32_t owner_epoch = 0;
-    bool live = false;     // the id is valid: queued, deferred or parked, not cancelled
-    bool in_heap = false;  // a heap entry refers to this slot (live, or stale if cancelled)
+    uint32_t run = kNone;       // the run this slot heads (its heap entry is the run's)
+    uint32_t run_next = kNone;  // the member after this one in its run
+    bool live = false;          // the id is valid: queued, deferred or parked, not cancelled
+    bool in_heap = false;  // queued: a heap entry or a run refers to this slot (live, or stale)
+  };
+  // A run of deferred events (see "Deferred runs" above): members chained from head to tail
+  // through Slot::run_next, with the sequence numbers last_sequence - size + 1 .. last_sequence
+  // at `time`. Members may be stale (cancelled); they are skipped when they become the head.
+  struct Run {
+    uint32_t head = kNone;
+    uint32_t tail = kNone;
+    uint32_t size = 0;
+    uint32_t generation = 0;  // changes when the run ends, so an owner's reference expires
+    int32_t owner = kNoOwner;
+    uint32_t owner_epoch = 0;
+    TimeUs time = 0;
+    uint64_t last_sequence = 0;
+  };
+  // The run an owner's events were last deferred into, where the next may join.
+  struct RunRef {
+    uint32_t run = kNone;
+    uint32_t generation = 0;
   };
 
   // (time, key) as one 128-bit number: compiles to compare + subtract-with-borrow, no branch.
@@ -129,6 +162,20 @@ class Scheduler {
   // heap entry still refers to it.
   void ReleaseSlot(uint32_t slot);
   void CompactIfMostlyStale();
+  // Removes the front entry's event from the queue: pops the entry, or, if the event heads a run
+  // of more than one, makes the next member the head in place (its key is the successor).
+  void DetachFront();
+  // Replaces `entry` (heading a run of more than one) by its next member's; the old head leaves.
+  void PromoteRunSuccessor(Entry* entry);
+  // Defers the run heading the front entry to `at`: new consecutive sequence numbers for all its
+  // members, joined to the owner's last run if that one ends just before them.
+  void DeferFrontRun(TimeUs at);
+  // Defers a single event (no longer in the heap) to `at`, as a run of one.
+  void DeferSingle(uint32_t slot_index, TimeUs at);
+  uint32_t NewRun();
+  void EndRun(uint32_t run_index);
+  // Where the owner's next deferred event (sequence `sequence`, due `at`) may join, or kNone.
+  uint32_t JoinableRun(int32_t owner, uint32_t owner_epoch, TimeUs at, uint64_t sequence) const;
   // Pops cancelled entries off the front, so front() (if any) is a live event.
   void DiscardStaleFront();
   static EventId MakeId(uint32_t slot, uint32_t generation) {
@@ -154,6 +201,10 @@ class Scheduler {
   size_t heap_capacity_ = 0;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
+  std::vector<Run> runs_;
+  std::vector<uint32_t> free_runs_;
+  std::vector<RunRef> last_run_of_owner_;  // by owner
+  size_t run_followers_ = 0;               // members of runs other than their heads
   Gate gate_;
 };
 

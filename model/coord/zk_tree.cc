@@ -173,9 +173,10 @@ ZkError ZkTree::RunCreate(const ZkOp& op, const ZkTxnContext& context, ZkOpResul
   if (op.sequential) path += SequenceSuffix(parent->second.stat.cversion);
   if (nodes_.count(path) != 0) return ZkError::kNodeExists;
 
-  Save(parent_path, undo);
-  Save(path, undo);
-  Node& parent_node = nodes_.find(parent_path)->second;
+  Node& parent_node = parent->second;
+  undo->steps.push_back(UndoStep{UndoStep::Kind::kChildAdded, parent_path,
+                                 Node{{}, parent_node.stat, {}}, std::string(BaseName(path))});
+  SaveWhole(path, undo);
   parent_node.children.insert(std::string(BaseName(path)));
   parent_node.stat.cversion++;
   parent_node.stat.pzxid = context.zxid;
@@ -202,9 +203,10 @@ ZkError ZkTree::RunDelete(const ZkOp& op, const ZkTxnContext& context,
   if (!VersionMatches(op.version, it->second.stat.version)) return ZkError::kBadVersion;
   if (!it->second.children.empty()) return ZkError::kNotEmpty;
   const std::string parent_path = ZkParentPath(op.path);
-  Save(parent_path, undo);
-  Save(op.path, undo);
   Node& parent_node = nodes_.find(parent_path)->second;
+  undo->steps.push_back(UndoStep{UndoStep::Kind::kChildRemoved, parent_path,
+                                 Node{{}, parent_node.stat, {}}, std::string(BaseName(op.path))});
+  SaveWhole(op.path, undo);
   parent_node.children.erase(std::string(BaseName(op.path)));
   parent_node.stat.cversion++;
   parent_node.stat.pzxid = context.zxid;
@@ -221,8 +223,9 @@ ZkError ZkTree::RunSetData(const ZkOp& op, const ZkTxnContext& context, ZkOpResu
   auto it = nodes_.find(op.path);
   if (it == nodes_.end()) return ZkError::kNoNode;
   if (!VersionMatches(op.version, it->second.stat.version)) return ZkError::kBadVersion;
-  Save(op.path, undo);
-  Node& node = nodes_.find(op.path)->second;
+  Node& node = it->second;
+  undo->steps.push_back(
+      UndoStep{UndoStep::Kind::kDataStat, op.path, Node{node.data, node.stat, {}}, {}});
   node.data = op.data;
   node.stat.version++;
   node.stat.mzxid = context.zxid;
@@ -240,20 +243,44 @@ ZkError ZkTree::RunCheck(const ZkOp& op) const {
   return ZkError::kOk;
 }
 
-void ZkTree::Save(const std::string& path, Undo* undo) const {
+void ZkTree::SaveWhole(const std::string& path, Undo* undo) const {
   auto it = nodes_.find(path);
   if (it == nodes_.end()) {
-    undo->saved.emplace_back(path, std::nullopt);
+    undo->steps.push_back(UndoStep{UndoStep::Kind::kAbsent, path, {}, {}});
   } else {
-    undo->saved.emplace_back(path, it->second);
+    undo->steps.push_back(UndoStep{UndoStep::Kind::kWhole, path, it->second, {}});
   }
 }
 
 void ZkTree::Rollback(Undo& undo) {
-  for (auto it = undo.saved.rbegin(); it != undo.saved.rend(); ++it) {
-    PutNode(it->first, std::move(it->second));
+  for (auto step = undo.steps.rbegin(); step != undo.steps.rend(); ++step) {
+    switch (step->kind) {
+      case UndoStep::Kind::kAbsent:
+        PutNode(step->path, std::nullopt);
+        break;
+      case UndoStep::Kind::kWhole:
+        PutNode(step->path, std::move(step->node));
+        break;
+      case UndoStep::Kind::kDataStat: {
+        Node& node = nodes_.find(step->path)->second;
+        node.data = std::move(step->node.data);
+        node.stat = step->node.stat;
+        break;
+      }
+      case UndoStep::Kind::kChildAdded:
+      case UndoStep::Kind::kChildRemoved: {
+        Node& node = nodes_.find(step->path)->second;
+        if (step->kind == UndoStep::Kind::kChildAdded) {
+          node.children.erase(step->child);
+        } else {
+          node.children.insert(std::move(step->child));
+        }
+        node.stat = step->node.stat;
+        break;
+      }
+    }
   }
-  undo.saved.clear();
+  undo.steps.clear();
   last_zxid_ = undo.last_zxid;
 }
 

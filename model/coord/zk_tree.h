@@ -112,9 +112,25 @@ class ZkTree {
     std::string path;
     ZkWatchType type;
   };
-  // What a transaction in progress changed, to undo it: nodes as they were (nullopt: absent).
+  // One change of a transaction in progress, to undo it. A parent's change saves its stat and
+  // the one child name added or removed, never its whole child set: creating the N-th child of
+  // a node (a topic's N partition states) must not copy the N-1 before it.
+  struct UndoStep {
+    enum class Kind {
+      kAbsent,        // `path` did not exist: erase it
+      kWhole,         // `path` was `node` (deleted: it had no children)
+      kDataStat,      // `path` had `node.data` and `node.stat` (SetData)
+      kChildAdded,    // `path` had `node.stat` and no child `child`
+      kChildRemoved,  // `path` had `node.stat` and the child `child`
+    };
+    Kind kind;
+    std::string path;
+    Node node;
+    std::string child;
+  };
+  // What a transaction in progress changed, in order.
   struct Undo {
-    std::vector<std::pair<std::string, std::optional<Node>>> saved;
+    std::vector<UndoStep> steps;
     int64_t last_zxid = 0;
   };
 
@@ -131,7 +147,8 @@ class ZkTree {
                      std::vector<Trigger>* triggers, Undo* undo);
   ZkError RunCheck(const ZkOp& op) const;
   void Rollback(Undo& undo);
-  void Save(const std::string& path, Undo* undo) const;
+  // Records `path` as it is, whole (nullopt if absent): for a node created or deleted.
+  void SaveWhole(const std::string& path, Undo* undo) const;
   // Replaces (or erases, with nullopt) the node at `path`, keeping the ephemeral index right.
   void PutNode(const std::string& path, std::optional<Node> node);
   void Fire(const std::vector<Trigger>& triggers, std::vector<ZkFiredWatch>* fired);

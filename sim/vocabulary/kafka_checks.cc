@@ -204,10 +204,18 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
                    buffers);
     }
   }
+  // Each topic's znode is read once per sweep, not once per partition (it lists them all), and
+  // decoded only when it changed.
+  const std::optional<zk_paths::Assignment>* live = nullptr;
+  const std::string* live_topic = nullptr;
   for (const TopicPartition& tp : cluster.AllPartitions()) {
     std::optional<zk_paths::PartitionStateData> state = cluster.PartitionState(world, tp);
-    std::optional<std::vector<BrokerId>> replicas = cluster.Replicas(world, tp);
-    if (!state || !replicas) continue;
+    if (live_topic == nullptr || *live_topic != tp.topic) {
+      live = &cluster.TopicAssignment(world, tp.topic);
+      live_topic = &tp.topic;
+    }
+    const std::vector<BrokerId>* replicas = cluster.ReplicasIn(*live, tp);
+    if (!state || replicas == nullptr) continue;
     auto is_replica = [&](BrokerId b) {
       return std::find(replicas->begin(), replicas->end(), b) != replicas->end();
     };

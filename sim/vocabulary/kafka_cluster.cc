@@ -40,19 +40,48 @@ std::optional<zk_paths::PartitionStateData> KafkaCluster::PartitionState(
 
 std::optional<std::vector<BrokerId>> KafkaCluster::Replicas(World& world,
                                                             const TopicPartition& tp) const {
-  std::optional<std::string> data = ReadZnode(world, zookeeper, zk_paths::TopicPath(tp.topic));
-  if (data) {
-    if (auto assignment = zk_paths::DecodeAssignment(*data)) {
-      auto it = assignment->find(tp.partition);
-      if (it != assignment->end()) return it->second;
-    }
+  const std::vector<BrokerId>* replicas = ReplicasIn(TopicAssignment(world, tp.topic), tp);
+  if (replicas == nullptr) return std::nullopt;
+  return *replicas;
+}
+
+const std::optional<zk_paths::Assignment>& KafkaCluster::TopicAssignment(
+    World& world, const std::string& topic) const {
+  DecodedAssignment& decoded = decoded_assignments_[topic];
+  auto* server = world.ProcessAs<ZkServer>(zookeeper);
+  const std::string path = zk_paths::TopicPath(topic);
+  ZkStat stat;
+  // An existence check without a watch (session 0) reads the version without copying the data.
+  if (server == nullptr ||
+      const_cast<ZkTree&>(server->tree()).Exists(path, 0, &stat) != ZkError::kOk) {
+    decoded = DecodedAssignment{};
+    return decoded.assignment;
+  }
+  const uint32_t incarnation = world.incarnation(zookeeper);
+  if (decoded.zookeeper_incarnation == incarnation && decoded.czxid == stat.czxid &&
+      decoded.mzxid == stat.mzxid) {
+    return decoded.assignment;
+  }
+  std::optional<std::string> data = ReadZnode(world, zookeeper, path);
+  decoded.zookeeper_incarnation = incarnation;
+  decoded.czxid = stat.czxid;
+  decoded.mzxid = stat.mzxid;
+  decoded.assignment = data ? zk_paths::DecodeAssignment(*data) : std::nullopt;
+  return decoded.assignment;
+}
+
+const std::vector<BrokerId>* KafkaCluster::ReplicasIn(
+    const std::optional<zk_paths::Assignment>& live, const TopicPartition& tp) const {
+  if (live) {
+    auto it = live->find(tp.partition);
+    if (it != live->end()) return &it->second;
   }
   for (const TopicSpec& topic : topics) {
     if (topic.name != tp.topic) continue;
     auto it = topic.assignment.find(tp.partition);
-    if (it != topic.assignment.end()) return it->second;
+    if (it != topic.assignment.end()) return &it->second;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 BrokerId KafkaCluster::ControllerId(World& world) const {

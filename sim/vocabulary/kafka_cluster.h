@@ -58,11 +58,32 @@ struct KafkaCluster {
   // The partition's state as committed in ZooKeeper; nullopt if none (yet).
   std::optional<zk_paths::PartitionStateData> PartitionState(World& world,
                                                              const TopicPartition& tp) const;
+  // The partition's replicas as the topic's znode lists them (the declared assignment where the
+  // znode is missing or does not list it). Decodes the whole topic znode: a sweep over every
+  // partition reads TopicAssignment once per topic and asks ReplicasIn instead.
   std::optional<std::vector<BrokerId>> Replicas(World& world, const TopicPartition& tp) const;
+  // The topic's znode decoded (nullopt: missing or unreadable). Decoded again only when the
+  // znode changed: the last decoding is kept with the znode's version, (czxid, mzxid) within one
+  // incarnation of the ZooKeeper server (zxids only grow within one; a restarted server may
+  // reuse the numbers of transactions it lost). Valid until the next call for the topic.
+  const std::optional<zk_paths::Assignment>& TopicAssignment(World& world,
+                                                             const std::string& topic) const;
+  // Replicas(world, tp) given its topic's TopicAssignment (nullptr: none).
+  const std::vector<BrokerId>* ReplicasIn(const std::optional<zk_paths::Assignment>& live,
+                                          const TopicPartition& tp) const;
   BrokerId ControllerId(World& world) const;
   // The value of /controller_epoch (-1: no controller elected yet).
   int64_t ControllerEpoch(World& world) const;
   std::vector<TopicPartition> AllPartitions() const;
+
+ private:
+  struct DecodedAssignment {
+    uint32_t zookeeper_incarnation = 0;
+    int64_t czxid = -1;
+    int64_t mzxid = -1;
+    std::optional<zk_paths::Assignment> assignment;
+  };
+  mutable std::map<std::string, DecodedAssignment, std::less<>> decoded_assignments_;
 };
 
 }  // namespace ks

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace ks {
 namespace {
 
@@ -222,6 +224,45 @@ TEST_F(ZkTreeTest, MultiIsAllOrNothing) {
   EXPECT_EQ(StatOf("/x").czxid, StatOf("/epoch").mzxid) << "one transaction, one zxid";
   EXPECT_EQ(TakeFired(),
             (std::vector<ZkFiredWatch>{{kSessionB, ZkWatchType::kNodeDataChanged, "/epoch"}}));
+}
+
+// A failed multi is undone step by step (a parent keeps its stat and one child name per step,
+// not a copy of its children): every node, child list, stat, datum and ephemeral is as before,
+// even when the multi touched the same node several times.
+TEST_F(ZkTreeTest, FailedMultiRestoresChildrenStatsDataAndEphemerals) {
+  ASSERT_EQ(Do(ZkOp::Create("/p", "d", false)), ZkError::kOk);
+  ASSERT_EQ(Do(ZkOp::Create("/p/a", "1", false)), ZkError::kOk);
+  ASSERT_EQ(Do(ZkOp::Create("/p/b", "2", true)), ZkError::kOk);  // ephemeral of session A
+  auto snapshot = [&] {
+    std::vector<std::string> children;
+    std::string data;
+    ZkStat stat;
+    EXPECT_EQ(tree_.GetChildren("/p", 0, &children, &stat), ZkError::kOk);
+    std::vector<std::string> datas;
+    std::vector<ZkStat> stats{stat};
+    for (const std::string& child : children) {
+      EXPECT_EQ(tree_.GetData("/p/" + child, 0, &data, &stat), ZkError::kOk);
+      datas.push_back(data);
+      stats.push_back(stat);
+    }
+    EXPECT_EQ(tree_.GetData("/p", 0, &data, &stat), ZkError::kOk);
+    datas.push_back(data);
+    return std::make_tuple(children, datas, stats, tree_.EphemeralsOf(kSessionA),
+                           tree_.node_count(), tree_.last_zxid());
+  };
+  const auto before = snapshot();
+  EXPECT_EQ(
+      DoMulti({ZkOp::Create("/p/c", "3", false), ZkOp::Delete("/p/b"), ZkOp::SetData("/p", "e"),
+               ZkOp::Create("/p/b", "4", false), ZkOp::SetData("/p", "f"), ZkOp::Delete("/p/a"),
+               ZkOp::Delete("/p/c"), ZkOp::Check("/p", 99)}),
+      ZkError::kBadVersion);
+  EXPECT_EQ(snapshot(), before);
+  EXPECT_TRUE(TakeFired().empty());
+  // The restored tree still works: the ephemeral goes with its session, the rest stays.
+  tree_.CloseSession(ZkTxnContext{kSessionA, tree_.last_zxid() + 1, 2000}, &fired_);
+  EXPECT_FALSE(tree_.Contains("/p/b"));
+  EXPECT_TRUE(tree_.Contains("/p/a"));
+  EXPECT_EQ(StatOf("/p").num_children, 1);
 }
 
 TEST_F(ZkTreeTest, ValidateChangesNothingAndResolvesSequentialNames) {
