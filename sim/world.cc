@@ -37,10 +37,11 @@ struct World::Node {
   int64_t clock_skew_ms = 0;
   std::vector<EventId> parked;
   Rng network_rng{0};
-  bool machine_down = false;  // crashed by power loss (vs. killed or stopped)
-  bool stopping = false;      // a clean stop began; the process has not proceeded yet
-  bool preparing = false;     // inside Process::PrepareShutdown
-  bool proceeded = false;     // ... which proceeded before it returned
+  bool machine_down = false;        // crashed by power loss (vs. killed or stopped)
+  bool stopping = false;            // a clean stop began; the process has not proceeded yet
+  bool start_when_stopped = false;  // a restart asked for during the stop
+  bool preparing = false;           // inside Process::PrepareShutdown
+  bool proceeded = false;           // ... which proceeded before it returned
 };
 
 World::World(WorldOptions options)
@@ -176,9 +177,19 @@ void World::EndIncarnation(Node& node) {
   node.stopping = false;
 }
 
+void World::StartWhenStopped(NodeId id) {
+  Node& node = node_at(id);
+  if (node.stopping) {
+    node.start_when_stopped = true;
+  } else if (node.status == NodeStatus::kCrashed || node.status == NodeStatus::kStopped) {
+    Start(id);
+  }
+}
+
 void World::Crash(NodeId id) {
   Node& node = node_at(id);
   if (node.status != NodeStatus::kUp && node.status != NodeStatus::kPaused) return;
+  node.start_when_stopped = false;
   node.status = NodeStatus::kCrashed;
   node.machine_down = true;
   EndIncarnation(node);
@@ -196,6 +207,7 @@ void World::Crash(NodeId id) {
 void World::Kill(NodeId id) {
   Node& node = node_at(id);
   if (node.status != NodeStatus::kUp && node.status != NodeStatus::kPaused) return;
+  node.start_when_stopped = false;
   node.status = NodeStatus::kCrashed;
   node.machine_down = false;
   EndIncarnation(node);
@@ -235,6 +247,10 @@ void World::CompleteShutdown(NodeId id, uint32_t incarnation) {
   Trace(id, ev::NodeStop{});
   // A clean exit: what it sent still arrives, then each peer sees the connection close.
   network_.CloseAllOf(id);
+  if (node.start_when_stopped) {
+    node.start_when_stopped = false;
+    Start(id);
+  }
 }
 
 void World::Pause(NodeId id) {

@@ -65,10 +65,13 @@ class World final : private NetworkHost {
   int32_t node_count() const { return static_cast<int32_t>(nodes_.size()); }
 
   // Lifecycle and faults. Each is traced as a world event ("node.crash", ...).
-  void Start(NodeId node);     // first boot, or restart after crash/kill/stop
-  void StartAll();             // every node not started yet
-  void Crash(NodeId node);     // power loss: process gone, unsynced disk bytes lost
-  void Kill(NodeId node);      // kill -9: process gone, page cache survives
+  void Start(NodeId node);  // first boot, or restart after crash/kill/stop
+  // A node in the middle of a clean stop starts again as soon as its process has exited (at
+  // once if it is not stopping and down; nothing if it is up). A crash meanwhile cancels it.
+  void StartWhenStopped(NodeId node);
+  void StartAll();          // every node not started yet
+  void Crash(NodeId node);  // power loss: process gone, unsynced disk bytes lost
+  void Kill(NodeId node);   // kill -9: process gone, page cache survives
   // Clean stop: Process::PrepareShutdown runs first (the node stays up until it proceeds), then
   // Process::Shutdown; what the process sent until then still arrives, then its connections
   // close. A stop of a node already stopping does nothing.

@@ -50,7 +50,8 @@ std::vector<FaultKindInfo> BuildFaultKinds() {
        .action = "restart",
        .label = "Restart",
        .describe = "restart {node}",
-       .summary = "Starts a crashed, killed or stopped node; its startup and recovery code runs.",
+       .summary = "Starts a crashed, killed or stopped node (one still stopping, once it has "
+                  "exited); its startup and recovery code runs.",
        .synopsis = "node: NODE",
        .node_key = "node",
        .applies_in = kDown},

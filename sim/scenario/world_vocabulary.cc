@@ -29,6 +29,9 @@ bool ResolveAll(ScenarioRun& run, const SelectorList& selectors, std::vector<Nod
 Status RequireStatus(World& world, NodeId id, FaultKind kind) {
   const FaultKindInfo& info = FaultKindOf(kind);
   if (info.applies_in.Contains(world.status(id))) return Status::Ok();
+  // A node in the middle of a clean stop (a broker's controlled shutdown) is restarted once its
+  // process has exited, as an operator's `restart` waits for the stop it follows.
+  if (kind == FaultKind::kRestart && world.stopping(id)) return Status::Ok();
   return Status::InvalidArgument("cannot " + std::string(info.action) + " " + world.NodeName(id) +
                                  ": it is " + std::string(NodeStatusName(world.status(id))));
 }
@@ -139,7 +142,11 @@ void RegisterLifecycleActions(ScenarioRegistry& registry) {
     return Status::Ok();
   });
   AddNodeFault(registry, FaultKind::kRestart, [](World& world, NodeId id) {
-    world.Start(id);
+    if (world.stopping(id)) {
+      world.StartWhenStopped(id);
+    } else {
+      world.Start(id);
+    }
     return Status::Ok();
   });
   AddNodeFault(registry, FaultKind::kPause, [](World& world, NodeId id) {
@@ -503,8 +510,8 @@ void RegisterWorldVocabulary(ScenarioRegistry& registry) {
            ev::DiskCorrupt, ev::NetSend, ev::NetDeliver, ev::NetDrop, ev::NetReset,
            ev::NetPartition, ev::NetHeal, ev::NetDelaySpike, ev::NetSetLink>();
   registry.events()
-      .Add<ev::ScenarioBegin, ev::ScenarioStep, ev::ScenarioStepFailed, ev::ScenarioStepRefused, ev::ScenarioStepTimeout,
-           ev::ScenarioExpect, ev::ScenarioEnd>();
+      .Add<ev::ScenarioBegin, ev::ScenarioStep, ev::ScenarioStepFailed, ev::ScenarioStepRefused,
+           ev::ScenarioStepTimeout, ev::ScenarioExpect, ev::ScenarioEnd>();
 }
 
 }  // namespace ks

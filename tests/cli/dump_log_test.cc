@@ -117,15 +117,15 @@ TEST(DumpLogTest, DumpsCheckpointFiles) {
   // The flagship: b1 crashed as leader of orders-0 and came back as a follower under epoch 1.
   const std::string flagship =
       std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/curriculum/replication-flagship.yaml";
-  CliResult epochs = Cli({"dump-log", flagship, "--node", "b1", "--file",
-                          "orders-0/leader-epoch-checkpoint"});
+  CliResult epochs =
+      Cli({"dump-log", flagship, "--node", "b1", "--file", "orders-0/leader-epoch-checkpoint"});
   ASSERT_EQ(epochs.code, 0) << epochs.err;
   EXPECT_NE(epochs.out.find("Leader epoch checkpoint: 2 entries\nepoch: 0 startOffset: 0\n"
                             "epoch: 1 startOffset: 900\n"),
             std::string::npos)
       << epochs.out;
-  CliResult hw = Cli({"dump-log", flagship, "--node", "b1", "--file",
-                      "orders-0/replication-offset-checkpoint"});
+  CliResult hw = Cli(
+      {"dump-log", flagship, "--node", "b1", "--file", "orders-0/replication-offset-checkpoint"});
   ASSERT_EQ(hw.code, 0) << hw.err;
   EXPECT_NE(hw.out.find("Offset checkpoint: 1 entries\ntopic: orders partition: 0 offset: "),
             std::string::npos)
@@ -198,9 +198,13 @@ TEST(DumpLogTest, BadArgumentsExitTwo) {
   EXPECT_NE(no_node.err.find("--node"), std::string::npos);
   CliResult both = Cli({"dump-log", path, "--node", "store", "--file", kSegment, "--list"});
   EXPECT_EQ(both.code, 2);
-  // A checkpoint file is dumped too (it was refused before).
-  CliResult checkpoint = Cli(
-      {"dump-log", path, "--node", "store", "--file", "orders-0/recovery-point-offset-checkpoint"});
+  // A checkpoint file is dumped too (it was refused before). The recovery point is checkpointed
+  // by a periodic task whose first run is 30 s after the start (log.flush.offset.checkpoint.*).
+  std::string later(kSmallLog);
+  later.replace(later.find("run_for: 1s"), 11, "run_for: 31s");
+  const std::string later_path = WriteTemp("dump_small_31s.yaml", later);
+  CliResult checkpoint = Cli({"dump-log", later_path, "--node", "store", "--file",
+                              "orders-0/recovery-point-offset-checkpoint"});
   EXPECT_EQ(checkpoint.code, 0) << checkpoint.err;
   EXPECT_NE(checkpoint.out.find("Offset checkpoint: "), std::string::npos) << checkpoint.out;
   CliResult bad_scenario = Cli({"dump-log", "/nonexistent.yaml", "--node", "x", "--list"});
