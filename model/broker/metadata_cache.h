@@ -15,6 +15,8 @@ namespace ks {
 
 class MetadataCache {
  public:
+  // Replaces the live brokers and updates the partitions the request names; the others are kept
+  // (the controller sends only what changed).
   void Update(const UpdateMetadataRequest& request);
   void UpdatePartition(const LeaderAndIsrPartitionState& state);
   void AddEndpoints(const std::vector<BrokerEndpoint>& endpoints);

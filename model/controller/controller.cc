@@ -269,11 +269,8 @@ void Controller::OnFailover(Done done) {
     env_.Trace(ev::ControllerBrokers{.live = live});
     LoadTopics([this, done] {
       // Tell every broker what it hosts (a new controller re-sends everything), then elect.
-      std::vector<TopicPartition> all;
-      for (const auto& [tp, view] : partitions_) {
-        if (view.zk_version >= 0) all.push_back(tp);
-      }
-      SendUpdateMetadata();
+      const std::vector<TopicPartition> all = AllPartitions();
+      SendUpdateMetadata(all);
       SendLeaderAndIsr(all);
       StateChanges changes = ChangesForNewOrOfflinePartitions();
       // Kafka's new controller also moves the replicas of dead brokers to OfflineReplica
@@ -372,8 +369,20 @@ void Controller::OnBrokerChange(Done done) {
       broker_epochs_[id] = r.epoch;
       last_broker_epochs_[id] = r.epoch;
     }
-    WriteStates(std::move(changes), [this, started, unclean, done] {
-      SendUpdateMetadata();
+    // The states written above reach every broker with the new broker list. Kafka's
+    // onBrokerStartup then tells the other brokers of the new ones with no partition states (and
+    // onReplicasBecomeOffline does the same when no state changed), and sends the started ones
+    // every partition's state.
+    const bool tell_broker_list = !started.empty() || changes.empty();
+    WriteStates(std::move(changes), [this, started, unclean, tell_broker_list, done] {
+      if (tell_broker_list) {
+        std::set<BrokerId> existing;
+        for (const auto& [id, node] : live_brokers_) {
+          if (started.count(id) == 0) existing.insert(id);
+        }
+        if (!existing.empty()) SendUpdateMetadata({}, existing);
+      }
+      if (!started.empty()) SendUpdateMetadata(AllPartitions(), started);
       // Started brokers learn their replicas (they become followers and catch up).
       std::vector<TopicPartition> hosted;
       for (const auto& [tp, view] : partitions_) {
@@ -580,7 +589,7 @@ void Controller::WriteStatesReporting(StateChanges changes,
   auto finish = Countdown(changes.size(),
                           generation_.Guard([this, written, failures, then, send_leader_and_isr] {
                             if (send_leader_and_isr) SendLeaderAndIsr(*written);
-                            SendUpdateMetadata();
+                            if (!written->empty()) SendUpdateMetadata(*written);
                             then(*failures);
                           }));
   for (const auto& [tp, state] : changes) {
@@ -672,16 +681,31 @@ void Controller::HandleConnectionReset(NodeId peer) {
   channel_.HandleConnectionReset(peer);
 }
 
-void Controller::SendUpdateMetadata() {
+std::vector<TopicPartition> Controller::AllPartitions() const {
+  std::vector<TopicPartition> all;
+  for (const auto& [tp, view] : partitions_) {
+    if (view.zk_version >= 0) all.push_back(tp);
+  }
+  return all;
+}
+
+void Controller::SendUpdateMetadata(const std::vector<TopicPartition>& partitions,
+                                    const std::set<BrokerId>& only_to) {
+  std::vector<LeaderAndIsrPartitionState> states;
+  states.reserve(partitions.size());
+  for (const TopicPartition& tp : partitions) {
+    auto it = partitions_.find(tp);
+    if (it != partitions_.end() && it->second.zk_version >= 0) states.push_back(WireState(tp));
+  }
+  const std::vector<BrokerEndpoint> endpoints = LiveEndpoints();
   for (const auto& [broker, node] : live_brokers_) {
+    if (!only_to.empty() && only_to.count(broker) == 0) continue;
     auto request = std::make_unique<UpdateMetadataRequest>();
     request->correlation_id = next_correlation_id_++;
     request->controller_id = config_.broker_id;
     request->controller_epoch = epoch_;
-    request->live_brokers = LiveEndpoints();
-    for (const auto& [tp, view] : partitions_) {
-      if (view.zk_version >= 0) request->partitions.push_back(WireState(tp));
-    }
+    request->live_brokers = endpoints;
+    request->partitions = states;
     SendToBroker(broker, std::move(request));
   }
 }

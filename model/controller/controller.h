@@ -4,10 +4,11 @@
 // What it does:
 // - On election (Activate) it reads the cluster from ZooKeeper (live brokers, topics and their
 //   assignments, partition states), elects leaders for new and leaderless partitions, and tells
-//   every broker (LeaderAndIsr to replicas, UpdateMetadata to all).
+//   every broker (LeaderAndIsr to replicas, UpdateMetadata with every partition to all).
 // - It watches /brokers/ids: when a broker dies it moves leadership off it and removes it from
-//   ISRs (never emptying an ISR), bumping leader epochs; when one comes back it tells it its
-//   replicas and elects it where a partition had no leader.
+//   ISRs (never emptying an ISR), bumping leader epochs; when one comes back it sends it every
+//   partition's state and its replicas, and elects it where a partition had no leader. Other
+//   brokers hear only of what changed (see SendUpdateMetadata).
 // - It answers the leaders' ISR changes (AlterPartition), checking leader epoch and partition
 //   epoch, and writing the new ISR to ZooKeeper first; if that write fails the ISR stays as it
 //   was and the leader is told so (INVALID_UPDATE_VERSION, or UNKNOWN_SERVER_ERROR).
@@ -185,7 +186,8 @@ class Controller {
   void CheckState(const TopicPartition& tp, const zk_paths::PartitionStateData& state) const;
   // Writes the new states (controller-epoch-checked), then updates memory, sends LeaderAndIsr to
   // the live replicas of each (unless only the ISR changed at a leader's request: Kafka then
-  // sends UpdateMetadata alone) and UpdateMetadata to every live broker, then calls `then`. A
+  // sends UpdateMetadata alone) and UpdateMetadata with the written partitions to every live
+  // broker (none if no write succeeded), then calls `then`. A
   // state whose write fails is left as it was, in memory too (as Kafka's controller does).
   void WriteStates(StateChanges changes, Done then, bool send_leader_and_isr = true);
   // The ZooKeeper error of each state that could not be written (not fenced: a fenced write makes
@@ -203,7 +205,16 @@ class Controller {
   void FencedMulti(std::vector<ZkOp> ops, std::function<void(const ZkResult&)> then);
   void SendLeaderAndIsr(const std::vector<TopicPartition>& partitions,
                         const std::set<BrokerId>& only_to = {});
-  void SendUpdateMetadata();
+  // UpdateMetadata to `only_to` (every live broker if empty): the live brokers and the states of
+  // `partitions` (those not yet created are left out), as Kafka's ControllerBrokerRequestBatch
+  // sends it. Brokers keep the partitions a request does not name, so the controller names only
+  // what changed: the partitions it just wrote, none when only the broker list changed, and
+  // every partition (AllPartitions) only after a controller failover and to a broker that just
+  // started. The cost of an ISR change is so proportional to the partitions it changed.
+  void SendUpdateMetadata(const std::vector<TopicPartition>& partitions,
+                          const std::set<BrokerId>& only_to = {});
+  // Every partition with a state in ZooKeeper (what a new controller or a started broker gets).
+  std::vector<TopicPartition> AllPartitions() const;
   void SendStopReplica(BrokerId broker, const std::vector<TopicPartition>& partitions,
                        bool delete_partitions);
   LeaderAndIsrPartitionState WireState(const TopicPartition& tp) const;

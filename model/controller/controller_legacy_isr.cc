@@ -39,8 +39,9 @@ void Controller::OnIsrChangeNotification(Done done) {
         }
         auto changed = std::make_shared<std::set<TopicPartition>>();
         auto read_all = AfterAll(children.children.size(), [this, changed, done] {
-          RefreshStates(*changed, [this, done] {
-            SendUpdateMetadata();
+          RefreshStates(*changed, [this, changed, done] {
+            // Kafka's processUpdateNotifications: the notified partitions, to every broker.
+            SendUpdateMetadata(std::vector<TopicPartition>(changed->begin(), changed->end()));
             done();
           });
         });

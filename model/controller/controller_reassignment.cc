@@ -18,7 +18,7 @@
 //   B5  StopReplica (delete=true) to RR: their logs are deleted
 //   B6  ZooKeeper: RS = TRS, no AR/RR
 //   B7  the partition leaves /admin/reassign_partitions (deleted when empty)
-//   B8  UpdateMetadata to every broker
+//   B8  UpdateMetadata of the partition to every broker
 // Every ZooKeeper write is a multi fenced by /controller_epoch's version. A new controller reads
 // /admin/reassign_partitions and the topic znodes (ORS = RS - AR) and runs the steps again from
 // the start: each is idempotent, so a move interrupted anywhere completes.
@@ -209,7 +209,7 @@ void Controller::CompleteReassignment(const TopicPartition& tp, Done then) {
       env_.Trace(ev::ControllerReassignmentCompleted{.tp = tp, .replicas = target});
       RemoveFromReassignPath(tp, generation_.Guard([this, tp, then] {
         reassigning_.erase(tp);
-        SendUpdateMetadata();
+        SendUpdateMetadata({tp});
         env_.Trace(ev::ControllerReassignmentStep{
             .tp = tp,
             .step = ReassignmentStep::kB8,

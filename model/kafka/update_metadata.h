@@ -1,5 +1,8 @@
-// UpdateMetadata: the controller tells every live broker the live brokers and the state of every
-// partition, which the broker's metadata cache keeps to answer clients' Metadata requests.
+// UpdateMetadata: the controller tells live brokers the live brokers and the states of some
+// partitions, which the broker's metadata cache keeps to answer clients' Metadata requests. A
+// request names the partitions whose state changed (none when only the broker list did); every
+// partition goes only to a broker that just started and from a new controller. A broker keeps
+// the partitions a request does not name.
 #pragma once
 
 #include <cstdint>

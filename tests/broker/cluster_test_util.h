@@ -107,8 +107,10 @@ class KafkaTestCluster {
  public:
   static constexpr NodeId kZk = 0;
 
-  KafkaTestCluster(int broker_count, BrokerConfig config = TestBrokerConfig(), uint64_t seed = 11)
-      : world_(Options(seed)) {
+  // With `trace_messages`, every message sent is traced (net.send, net.deliver).
+  KafkaTestCluster(int broker_count, BrokerConfig config = TestBrokerConfig(), uint64_t seed = 11,
+                   bool trace_messages = false)
+      : world_(Options(seed, trace_messages)) {
     world_.trace().AddSink(&trace_);
     ZkServerOptions zk_options;
     zk_options.tick_ms = 500;
@@ -129,9 +131,10 @@ class KafkaTestCluster {
   }
   ~KafkaTestCluster() { world_.trace().RemoveSink(&trace_); }
 
-  static WorldOptions Options(uint64_t seed) {
+  static WorldOptions Options(uint64_t seed, bool trace_messages = false) {
     WorldOptions options;
     options.seed = seed;
+    options.trace_messages = trace_messages;
     options.link_defaults.latency_min_us = kMillisecond;
     options.link_defaults.latency_max_us = kMillisecond;
     return options;
