@@ -181,8 +181,8 @@ void World::StartWhenStopped(NodeId id) {
   Node& node = node_at(id);
   if (node.stopping) {
     node.start_when_stopped = true;
-  } else if (node.status == NodeStatus::kCrashed || node.status == NodeStatus::kStopped) {
-    Start(id);
+  } else if (node.status != NodeStatus::kUp && node.status != NodeStatus::kPaused) {
+    Start(id);  // crashed, killed, stopped or not started yet
   }
 }
 

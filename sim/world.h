@@ -66,8 +66,8 @@ class World final : private NetworkHost {
 
   // Lifecycle and faults. Each is traced as a world event ("node.crash", ...).
   void Start(NodeId node);  // first boot, or restart after crash/kill/stop
-  // A node in the middle of a clean stop starts again as soon as its process has exited (at
-  // once if it is not stopping and down; nothing if it is up). A crash meanwhile cancels it.
+  // Start, or, for a node in the middle of a clean stop, start again as soon as its process has
+  // exited (a crash meanwhile cancels it). Nothing for a node that is up or paused.
   void StartWhenStopped(NodeId node);
   void StartAll();          // every node not started yet
   void Crash(NodeId node);  // power loss: process gone, unsynced disk bytes lost

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "model/env/rng.h"
 
@@ -109,7 +110,7 @@ class Drawer {
         }
         case 8: {
           const std::string& broker = AnyBroker();
-          slowed_[broker] = true;
+          slowed_.insert(broker);
           Fault fault{FaultKind::kSlowDisk, broker};
           fault.arguments = {FaultArgument::Number("factor", rng_.Between(2, 50))};
           return fault;
@@ -131,8 +132,7 @@ class Drawer {
       if (state_[node] == Process::kDown) out.push_back({at, Fault{FaultKind::kRestart, node}});
       state_[node] = Process::kUp;
     }
-    for (const auto& [broker, slowed] : slowed_) {
-      if (!slowed) continue;
+    for (const std::string& broker : slowed_) {
       Fault fault{FaultKind::kSlowDisk, broker};
       fault.arguments = {FaultArgument::Number("factor", 1)};
       out.push_back({at, fault});
@@ -143,7 +143,7 @@ class Drawer {
   const FaultScheduleOptions& options_;
   std::vector<std::string> nodes_;
   std::map<std::string, Process> state_;
-  std::map<std::string, bool> slowed_;
+  std::set<std::string> slowed_;
 };
 
 }  // namespace

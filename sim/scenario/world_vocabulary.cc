@@ -142,11 +142,7 @@ void RegisterLifecycleActions(ScenarioRegistry& registry) {
     return Status::Ok();
   });
   AddNodeFault(registry, FaultKind::kRestart, [](World& world, NodeId id) {
-    if (world.stopping(id)) {
-      world.StartWhenStopped(id);
-    } else {
-      world.Start(id);
-    }
+    world.StartWhenStopped(id);  // down: now; still stopping: once it has exited
     return Status::Ok();
   });
   AddNodeFault(registry, FaultKind::kPause, [](World& world, NodeId id) {

@@ -8,8 +8,6 @@
 #include "model/client/client_events.h"
 #include "model/controller/controller_events.h"
 #include "model/log/log_events.h"
-#include "sim/scenario/fault_kinds.h"
-#include "sim/scenario/scenario_events.h"
 #include "sim/world_events.h"
 
 namespace ks {
@@ -33,7 +31,6 @@ void HistoryCollector::ObserveRun(TraceStream& stream) {
   stream.Observe<ev::NetDelaySpike>(this);
   stream.Observe<ev::NetSetLink>(this);
   stream.Observe<ev::LogTruncate>(this);
-  stream.Observe<ev::ScenarioStep>(this);
 }
 
 uint64_t HistoryCollector::LogGeneration(const TopicPartition& tp) const {
@@ -64,10 +61,6 @@ void HistoryCollector::OnEvent(const TraceEventView& event) {
       ++unclean_elections;
       unclean.emplace_back(event.time_us, election->tp.Owned());
     }
-    return;
-  }
-  if (std::optional<ev::ScenarioStep> step = event.As<ev::ScenarioStep>()) {
-    if (FindFaultKind(step->action) != nullptr) last_fault_us = event.time_us;
     return;
   }
   if (std::optional<ev::LogTruncate> truncate = event.As<ev::LogTruncate>()) {
@@ -277,40 +270,51 @@ std::string LossCause(World& world, const KafkaCluster& cluster, const HistoryCo
 }
 
 // Healthy and quiet at the end: the cluster settled (ClusterSettled), no link among its nodes lossy
-// or bandwidth-limited, no disk slowed or full, and no fault step for replica.lag.time.max.ms +
-// zookeeper.session.timeout.ms. Then every replica has had the time to catch up and rejoin the ISR;
-// one outside it is a bug (a follower that stopped fetching, an expansion never proposed), not a
-// fault's consequence.
+// or bandwidth-limited, no disk slowed or full, and no change (LastChangeUs) for
+// replica.lag.time.max.ms + zookeeper.session.timeout.ms. Then every replica has had the time to
+// catch up and rejoin the ISR; one outside it is a bug (a follower that stopped fetching, an
+// expansion never proposed), not a fault's consequence. ZooKeeper's and the brokers' nodes.
+std::vector<NodeId> ClusterNodes(const KafkaCluster& cluster) {
+  std::vector<NodeId> nodes = {cluster.zookeeper};
+  for (const auto& [id, node] : cluster.brokers) nodes.push_back(node);
+  return nodes;
+}
+
+// When the cluster last changed: a node started, stopped, crashed, paused, resumed or had its clock
+// or disk faulted, or the network was partitioned, healed, delayed or its links set.
+TimeUs LastChangeUs(const KafkaCluster& cluster, const HistoryCollector& history) {
+  TimeUs last_change_us = history.last_network_change_us;
+  for (NodeId node : ClusterNodes(cluster)) {
+    auto changed = history.last_node_change_us.find(node);
+    if (changed != history.last_node_change_us.end()) {
+      last_change_us = std::max(last_change_us, changed->second);
+    }
+  }
+  return last_change_us;
+}
+
 bool ClusterSettled(World& world, const KafkaCluster& cluster, const HistoryCollector& history);
 
 void CheckUnderReplicated(ScenarioRun& run, KafkaCluster& cluster,
                           const HistoryCollector& history) {
   World& world = run.world();
   if (!ClusterSettled(world, cluster, history)) return;
-  const TimeUs last_fault_us = history.last_fault_us;
-  std::vector<NodeId> nodes = {cluster.zookeeper};
+  const std::vector<NodeId> nodes = ClusterNodes(cluster);
   DurationUs quiet_us = 0;
   for (const auto& [id, node] : cluster.brokers) {
-    Broker* broker = world.ProcessAs<Broker>(node);
-    if (broker == nullptr || world.status(node) != NodeStatus::kUp ||
-        world.disk(node).slow_factor() != 1 || world.disk(node).full()) {
-      return;
-    }
-    nodes.push_back(node);
-    quiet_us = std::max(quiet_us, MillisecondsToUs(broker->config().replica_lag_time_max_ms +
-                                                   broker->config().zookeeper_session_timeout_ms));
+    if (world.disk(node).slow_factor() != 1 || world.disk(node).full()) return;
+    const BrokerConfig& config = world.ProcessAs<Broker>(node)->config();
+    quiet_us = std::max(quiet_us, MillisecondsToUs(config.replica_lag_time_max_ms +
+                                                   config.zookeeper_session_timeout_ms));
   }
-  if (world.status(cluster.zookeeper) != NodeStatus::kUp) return;
   for (NodeId a : nodes) {
     for (NodeId b : nodes) {
       if (a == b) continue;
       const LinkOptions& link = world.network().link_options(a, b);
-      if (world.network().IsBlocked(a, b) || link.drop_ppm != 0 ||
-          link.bandwidth_bytes_per_s != 0) {
-        return;
-      }
+      if (link.drop_ppm != 0 || link.bandwidth_bytes_per_s != 0) return;
     }
   }
+  const TimeUs last_fault_us = LastChangeUs(cluster, history);
   if (world.Now() - last_fault_us < quiet_us) return;
   for (const TopicPartition& tp : cluster.AllPartitions()) {
     std::optional<zk_paths::PartitionStateData> state = cluster.PartitionState(world, tp);
@@ -346,16 +350,10 @@ void CheckUnderReplicated(ScenarioRun& run, KafkaCluster& cluster,
 // left alone, for the longest negotiated session timeout plus 5 s (a death takes a session timeout
 // to be noticed; the controller's reaction, a few round trips more).
 bool ClusterSettled(World& world, const KafkaCluster& cluster, const HistoryCollector& history) {
-  std::vector<NodeId> nodes = {cluster.zookeeper};
-  for (const auto& [id, node] : cluster.brokers) nodes.push_back(node);
-  TimeUs last_change_us = history.last_network_change_us;
+  const std::vector<NodeId> nodes = ClusterNodes(cluster);
   int32_t session_timeout_ms = 0;
   for (NodeId node : nodes) {
     if (world.status(node) != NodeStatus::kUp) return false;
-    auto changed = history.last_node_change_us.find(node);
-    if (changed != history.last_node_change_us.end()) {
-      last_change_us = std::max(last_change_us, changed->second);
-    }
     for (NodeId other : nodes) {
       if (other != node && world.network().IsBlocked(node, other)) return false;
     }
@@ -364,7 +362,8 @@ bool ClusterSettled(World& world, const KafkaCluster& cluster, const HistoryColl
     if (broker == nullptr || broker->zk().state() != ZkState::kConnected) return false;
     session_timeout_ms = std::max(session_timeout_ms, broker->zk().negotiated_session_timeout_ms());
   }
-  return world.Now() - last_change_us >= MillisecondsToUs(session_timeout_ms) + 5 * kSecond;
+  return world.Now() - LastChangeUs(cluster, history) >=
+         MillisecondsToUs(session_timeout_ms) + 5 * kSecond;
 }
 
 void CheckOffline(ScenarioRun& run, KafkaCluster& cluster, const HistoryCollector& history) {

@@ -10,9 +10,11 @@
 //   reported as unavailable (checker.unavailable, the summary), not lost, unless every replica is
 //   running and none holds them. A lost write names the power losses of the partition's replicas
 //   and the unclean elections after it was acknowledged: what explains it in Kafka's design.
-//   And if every broker has been up and
-//   connected to ZooKeeper, with nothing faulted, for the longest session timeout plus 5 s, no
-//   partition without a leader while one of its ISR (or ELR) members could lead it.
+//   Once every broker has been up and connected to ZooKeeper, with nothing changed, for the
+//   longest session timeout plus 5 s: no partition without a leader while one of its ISR (or ELR)
+//   members could lead it (offline_partition); and after replica.lag.time.max.ms more, with no
+//   disk slowed or full and no lossy or throttled link, every replica in the ISR
+//   (under_replicated).
 #pragma once
 
 #include "sim/scenario/runner.h"
@@ -39,7 +41,6 @@ class HistoryCollector final : public TraceSink {
   };
   std::vector<PowerLoss> power_losses;
   std::vector<std::pair<TimeUs, TopicPartition>> unclean;
-  TimeUs last_fault_us = 0;  // the last scenario step whose action is a fault kind
   // Changes a log's past: the runtime ISR check re-reads from the log start after one.
   uint64_t LogGeneration(const TopicPartition& tp) const;
   // When each node last started, stopped, crashed, paused, resumed or had its clock or disk
