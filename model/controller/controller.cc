@@ -87,10 +87,7 @@ std::function<void()> Countdown(size_t count, std::function<void()> then) {
 }  // namespace
 
 Controller::Controller(Env& env, const BrokerConfig& config, ZkClient& zk)
-    : env_(env),
-      config_(config),
-      zk_(zk),
-      channel_(env, config.controller_socket_timeout_ms) {}
+    : env_(env), config_(config), zk_(zk), channel_(env, config.controller_socket_timeout_ms) {}
 
 Controller::~Controller() { env_.CancelTimer(rebalance_timer_); }
 
@@ -157,9 +154,8 @@ void Controller::ReadZk(ZkRead read, const std::string& path, bool watch, ZkCall
       return;
     }
     env_.Trace(ev::ControllerZkRetry{.path = path, .error = result.error});
-    auto again = generation_.Guard([this, read, path, watch, then] {
-      ReadZk(read, path, watch, then);
-    });
+    auto again =
+        generation_.Guard([this, read, path, watch, then] { ReadZk(read, path, watch, then); });
     if (zk_.state() != ZkState::kConnected) {
       again();  // queued in the client until it is connected again
       return;
@@ -174,83 +170,106 @@ void Controller::ReadZk(ZkRead read, const std::string& path, bool watch, ZkCall
 }
 
 void Controller::LoadBrokers(bool watch, std::function<void(Registrations)> then) {
-  ReadZk(
-      ZkRead::kGetChildren, zk_paths::kBrokerIds, watch,
-      [this, then](const ZkResult& result) {
-        auto registrations = std::make_shared<Registrations>();
-        std::vector<BrokerId> ids;
-        for (const std::string& child : result.children) {
-          std::optional<std::vector<BrokerId>> id = zk_paths::DecodeBrokers(child);
-          if (id && id->size() == 1) ids.push_back((*id)[0]);
-        }
-        auto finish = Countdown(ids.size(), [registrations, then] { then(*registrations); });
-        for (BrokerId id : ids) {
-          ReadZk(
-              ZkRead::kGetData, zk_paths::BrokerPath(id), false,
-              [registrations, id, finish](const ZkResult& data) {
-                std::optional<zk_paths::BrokerRegistration> decoded =
-                    data.ok() ? zk_paths::DecodeBrokerRegistration(data.data) : std::nullopt;
-                if (decoded) {
-                  Registration& r = (*registrations)[id];
-                  r.node = decoded->node;
-                  r.epoch = data.stat.czxid;
-                  r.previous_epoch = decoded->previous_epoch.value_or(-1);
-                }
-                finish();
-              });
-        }
-      });
+  ReadZk(ZkRead::kGetChildren, zk_paths::kBrokerIds, watch, [this, then](const ZkResult& result) {
+    auto registrations = std::make_shared<Registrations>();
+    std::vector<BrokerId> ids;
+    for (const std::string& child : result.children) {
+      std::optional<std::vector<BrokerId>> id = zk_paths::DecodeBrokers(child);
+      if (id && id->size() == 1) ids.push_back((*id)[0]);
+    }
+    auto finish = Countdown(ids.size(), [registrations, then] { then(*registrations); });
+    for (BrokerId id : ids) {
+      ReadZk(ZkRead::kGetData, zk_paths::BrokerPath(id), false,
+             [registrations, id, finish](const ZkResult& data) {
+               std::optional<zk_paths::BrokerRegistration> decoded =
+                   data.ok() ? zk_paths::DecodeBrokerRegistration(data.data) : std::nullopt;
+               if (decoded) {
+                 Registration& r = (*registrations)[id];
+                 r.node = decoded->node;
+                 r.epoch = data.stat.czxid;
+                 r.previous_epoch = decoded->previous_epoch.value_or(-1);
+               }
+               finish();
+             });
+    }
+  });
+}
+
+void Controller::RefreshStates(const std::set<TopicPartition>& partitions, Done then) {
+  std::vector<TopicPartition> known;
+  for (const TopicPartition& tp : partitions) {
+    auto it = partitions_.find(tp);
+    if (it != partitions_.end() && !it->second.is_new()) known.push_back(tp);
+  }
+  auto finish = Countdown(known.size(), std::move(then));
+  for (const TopicPartition& tp : known) {
+    ReadZk(ZkRead::kGetData, zk_paths::PartitionStatePath(tp), false,
+           [this, tp, finish](const ZkResult& state) {
+             std::optional<zk_paths::PartitionStateData> decoded =
+                 state.ok() ? zk_paths::DecodePartitionState(state.data) : std::nullopt;
+             PartitionView& view = partitions_[tp];
+             if (decoded && state.stat.version != view.zk_version) {
+               view.state = *decoded;
+               view.zk_version = state.stat.version;
+               env_.Trace(ev::ControllerIsrRefreshed{.tp = tp,
+                                                     .leader = decoded->leader,
+                                                     .leader_epoch = decoded->leader_epoch,
+                                                     .isr = decoded->isr,
+                                                     .partition_epoch = view.zk_version});
+             }
+             finish();
+           });
+  }
 }
 
 void Controller::LoadTopic(const std::string& topic, Done then) {
   ReadZk(ZkRead::kGetData, zk_paths::TopicPath(topic), true,
-              generation_.Guard([this, topic, then](const ZkResult& result) {
-                std::optional<zk_paths::Assignment> assignment =
-                    result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
-                if (!assignment) {
-                  then();
-                  return;
-                }
-                assignments_[topic] = *assignment;
-                ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
-                ReadZk(
-                    ZkRead::kGetData, zk_paths::TopicConfigPath(topic), false,
-                    generation_.Guard([this, topic, assignment, then](const ZkResult& config) {
-                      topic_configs_[topic] = ParseTopicZnodeConfig(topic, config);
-                      auto finish = Countdown(assignment->size(), then);
-                      for (const auto& [partition, replicas] : *assignment) {
-                        const TopicPartition tp{topic, partition};
-                        PartitionView& view = partitions_[tp];
-                        view.replicas = replicas;
-                        ReadZk(ZkRead::kGetData, zk_paths::PartitionStatePath(tp), false,
-                                    generation_.Guard([this, tp, finish](const ZkResult& state) {
-                                      PartitionView& v = partitions_[tp];
-                                      std::optional<PartitionStateData> decoded =
-                                          state.ok() ? zk_paths::DecodePartitionState(state.data)
-                                                     : std::nullopt;
-                                      if (decoded) {
-                                        v.state = *decoded;
-                                        v.zk_version = state.stat.version;
-                                      } else {
-                                        v.zk_version = -1;
-                                      }
-                                      finish();
-                                    }));
-                      }
-                    }));
-              }));
+         generation_.Guard([this, topic, then](const ZkResult& result) {
+           std::optional<zk_paths::Assignment> assignment =
+               result.ok() ? zk_paths::DecodeAssignment(result.data) : std::nullopt;
+           if (!assignment) {
+             then();
+             return;
+           }
+           assignments_[topic] = *assignment;
+           ongoing_[topic] = zk_paths::DecodeOngoingReassignments(result.data);
+           ReadZk(ZkRead::kGetData, zk_paths::TopicConfigPath(topic), false,
+                  generation_.Guard([this, topic, assignment, then](const ZkResult& config) {
+                    topic_configs_[topic] = ParseTopicZnodeConfig(topic, config);
+                    auto finish = Countdown(assignment->size(), then);
+                    for (const auto& [partition, replicas] : *assignment) {
+                      const TopicPartition tp{topic, partition};
+                      PartitionView& view = partitions_[tp];
+                      view.replicas = replicas;
+                      ReadZk(ZkRead::kGetData, zk_paths::PartitionStatePath(tp), false,
+                             generation_.Guard([this, tp, finish](const ZkResult& state) {
+                               PartitionView& v = partitions_[tp];
+                               std::optional<PartitionStateData> decoded =
+                                   state.ok() ? zk_paths::DecodePartitionState(state.data)
+                                              : std::nullopt;
+                               if (decoded) {
+                                 v.state = *decoded;
+                                 v.zk_version = state.stat.version;
+                               } else {
+                                 v.zk_version = -1;
+                               }
+                               finish();
+                             }));
+                    }
+                  }));
+         }));
 }
 
 void Controller::LoadTopics(Done then) {
   ReadZk(ZkRead::kGetChildren, zk_paths::kBrokerTopics, true,
-                  generation_.Guard([this, then](const ZkResult& result) {
-                    std::vector<std::string> topics;
-                    for (const std::string& topic : result.children) {
-                      if (assignments_.count(topic) == 0) topics.push_back(topic);
-                    }
-                    auto finish = Countdown(topics.size(), then);
-                    for (const std::string& topic : topics) LoadTopic(topic, finish);
-                  }));
+         generation_.Guard([this, then](const ZkResult& result) {
+           std::vector<std::string> topics;
+           for (const std::string& topic : result.children) {
+             if (assignments_.count(topic) == 0) topics.push_back(topic);
+           }
+           auto finish = Countdown(topics.size(), then);
+           for (const std::string& topic : topics) LoadTopic(topic, finish);
+         }));
 }
 
 void Controller::OnFailover(Done done) {
@@ -347,6 +366,20 @@ void Controller::OnBrokerChange(Done done) {
       shutting_down_.erase(id);
       env_.Trace(ev::ControllerBrokerFailure{{.broker = id}});
     }
+    // Kafka reads the states of the dead brokers' partitions from ZooKeeper before it elects or
+    // shrinks (doElectLeaderForPartitions, doRemoveReplicasFromIsr): its cache may be stale, e.g.
+    // after a write whose reply a ZooKeeper connection loss took, and a shrink computed from a
+    // stale ISR could miss a dead member for good.
+    RefreshStates(PartitionsOn(dead), [this, dead, started, registrations, done]() mutable {
+      HandleBrokerChange(dead, started, registrations, done);
+    });
+  });
+}
+
+void Controller::HandleBrokerChange(const std::set<BrokerId>& dead,
+                                    const std::set<BrokerId>& started, Registrations& registrations,
+                                    Done done) {
+  {
     StateChanges changes;
     const partition_rules::BrokerSet live = LiveSet();
     for (const auto& [tp, view] : partitions_) {
@@ -404,7 +437,21 @@ void Controller::OnBrokerChange(Done done) {
         });
       });
     });
-  });
+  }
+}
+
+std::set<TopicPartition> Controller::PartitionsOn(const std::set<BrokerId>& brokers) const {
+  std::set<TopicPartition> on;
+  if (brokers.empty()) return on;
+  for (const auto& [tp, view] : partitions_) {
+    for (BrokerId replica : view.replicas) {
+      if (brokers.count(replica) != 0) {
+        on.insert(tp);
+        break;
+      }
+    }
+  }
+  return on;
 }
 
 std::set<BrokerId> Controller::UncleanShutdowns(const std::set<BrokerId>& started,
@@ -571,7 +618,7 @@ void Controller::WriteStates(StateChanges changes, Done then, bool send_leader_a
   WriteStatesReporting(
       std::move(changes),
       [this, then](const WriteFailures& failures) {
-        if (LegacyIsrPath()) RetryStaleStates(failures);
+        RetryStaleStates(failures);
         then();
       },
       send_leader_and_isr);

@@ -133,6 +133,12 @@ class Controller {
   void LoadTopic(const std::string& topic, Done then);
   void OnFailover(Done done);
   void OnBrokerChange(Done done);
+  // OnBrokerChange once the dead brokers' partitions were read back from ZooKeeper: failures
+  // first (elections, ISR shrinks), then startups.
+  void HandleBrokerChange(const std::set<BrokerId>& dead, const std::set<BrokerId>& started,
+                          Registrations& registrations, Done done);
+  // The partitions with a replica on one of `brokers`.
+  std::set<TopicPartition> PartitionsOn(const std::set<BrokerId>& brokers) const;
   void OnTopicChange(Done done);
   void OnTopicModification(const std::string& topic, Done done);
   void OnPreferredElection(Done done);
@@ -154,6 +160,11 @@ class Controller {
                             std::function<void(ErrorCode, int32_t moved, int32_t isr_removed,
                                                std::vector<TopicPartition> remaining)>
                                 then);
+  // DoControlledShutdown once the broker's partitions were read back from ZooKeeper.
+  void ControlledShutdownMoves(BrokerId broker,
+                               std::function<void(ErrorCode, int32_t moved, int32_t isr_removed,
+                                                  std::vector<TopicPartition> remaining)>
+                                   then);
   // The legacy ISR path (controller_legacy_isr.cc): with inter.broker.protocol.version below
   // 2.7-IV2 leaders write their ISR changes into ZooKeeper and list the partitions under
   // /isr_change_notification; the controller watches it, reads those partitions' states back
@@ -161,11 +172,14 @@ class Controller {
   bool LegacyIsrPath() const { return !config_.inter_broker_protocol_version.alter_partition(); }
   void WatchIsrChangeNotifications(Done then);
   void OnIsrChangeNotification(Done done);
-  // Reads the states of `partitions` from ZooKeeper into the cache.
+  // Reads the states of `partitions` from ZooKeeper into the cache (traced when one differs).
+  // Kafka's controller reads a partition's state before it elects a leader or removes a replica
+  // from the ISR; its cache can be stale after a leader's own ISR write (the legacy path) or a
+  // write of its own whose reply a ZooKeeper connection loss took.
   void RefreshStates(const std::set<TopicPartition>& partitions, Done then);
-  // A write that failed with BADVERSION met a leader's own ISR write the controller had not
-  // heard of yet: as Kafka's controller reads a partition's state before changing it, read it
-  // again and redo the elections and dead-replica removals it still needs.
+  // A write that failed with BADVERSION met a state the controller had not heard of: as Kafka's
+  // state machines retry (updatesToRetry), read it again and redo the elections and dead-replica
+  // removals it still needs.
   void RetryStaleStates(const std::map<TopicPartition, ZkError>& failures);
   // The partitions with more than one replica that `broker` leads (partitionLeadersOnBroker).
   std::vector<TopicPartition> PartitionsLedBy(BrokerId broker) const;

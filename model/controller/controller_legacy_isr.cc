@@ -47,45 +47,18 @@ void Controller::OnIsrChangeNotification(Done done) {
         });
         for (const std::string& child : children.children) {
           const std::string path = std::string(zk_paths::kIsrChangeNotification) + "/" + child;
-          zk_.GetData(path, false,
-                      generation_.Guard([this, path, changed, read_all](const ZkResult& data) {
-                        if (data.ok()) {
-                          for (const TopicPartition& tp : zk_paths::DecodePartitionList(data.data)) {
-                            changed->insert(tp);
-                          }
-                        }
-                        zk_.Delete(path, -1, [](const ZkResult&) {});
-                        read_all();
-                      }));
+          zk_.GetData(
+              path, false, generation_.Guard([this, path, changed, read_all](const ZkResult& data) {
+                if (data.ok()) {
+                  for (const TopicPartition& tp : zk_paths::DecodePartitionList(data.data)) {
+                    changed->insert(tp);
+                  }
+                }
+                zk_.Delete(path, -1, [](const ZkResult&) {});
+                read_all();
+              }));
         }
       }));
-}
-
-void Controller::RefreshStates(const std::set<TopicPartition>& partitions, Done then) {
-  std::vector<TopicPartition> known;
-  for (const TopicPartition& tp : partitions) {
-    auto it = partitions_.find(tp);
-    if (it != partitions_.end() && !it->second.is_new()) known.push_back(tp);
-  }
-  auto finish = AfterAll(known.size(), then);
-  for (const TopicPartition& tp : known) {
-    zk_.GetData(zk_paths::PartitionStatePath(tp), false,
-                generation_.Guard([this, tp, finish](const ZkResult& state) {
-                  std::optional<zk_paths::PartitionStateData> decoded =
-                      state.ok() ? zk_paths::DecodePartitionState(state.data) : std::nullopt;
-                  PartitionView& view = partitions_[tp];
-                  if (decoded && state.stat.version != view.zk_version) {
-                    view.state = *decoded;
-                    view.zk_version = state.stat.version;
-                    env_.Trace(ev::ControllerIsrRefreshed{.tp = tp,
-                                                          .leader = decoded->leader,
-                                                          .leader_epoch = decoded->leader_epoch,
-                                                          .isr = decoded->isr,
-                                                          .partition_epoch = view.zk_version});
-                  }
-                  finish();
-                }));
-  }
 }
 
 void Controller::RetryStaleStates(const std::map<TopicPartition, ZkError>& failures) {

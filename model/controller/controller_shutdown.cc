@@ -54,6 +54,14 @@ void Controller::DoControlledShutdown(
     BrokerId broker,
     std::function<void(ErrorCode, int32_t, int32_t, std::vector<TopicPartition>)> then) {
   shutting_down_.insert(broker);
+  // Read first, as Kafka's elections and ISR removals do (the cache may be stale).
+  RefreshStates(PartitionsOn({broker}),
+                [this, broker, then] { ControlledShutdownMoves(broker, then); });
+}
+
+void Controller::ControlledShutdownMoves(
+    BrokerId broker,
+    std::function<void(ErrorCode, int32_t, int32_t, std::vector<TopicPartition>)> then) {
   // The partitions it hosts with more than one replica (nobody could take over a single replica,
   // and Kafka leaves those alone): those it leads get another leader, those it follows lose it
   // from their ISR.
