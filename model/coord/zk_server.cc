@@ -103,7 +103,7 @@ void ZkServer::HandleConnect(NodeId from, const ZkConnectRequest& request) {
       response->session_timeout_ms = it->second.timeout_ms;
       env_.Trace(ev::ZkSessionReconnected{.session = request.session_id, .client = from});
     }
-    env_.Send(from, std::move(response));
+    Emit(from, std::move(response));
     return;
   }
   if (session_count() >= options_.max_sessions) return;
@@ -119,7 +119,7 @@ void ZkServer::HandleConnect(NodeId from, const ZkConnectRequest& request) {
       .session = txn.session_id, .timeout_ms = txn.session_timeout_ms, .client = from});
   response->session_id = txn.session_id;
   response->session_timeout_ms = txn.session_timeout_ms;
-  env_.Send(from, std::move(response));
+  Emit(from, std::move(response));
 }
 
 bool ZkServer::Touch(int64_t session_id, NodeId from) {
@@ -134,7 +134,7 @@ void ZkServer::HandlePing(NodeId from, const ZkPing& ping) {
   auto pong = std::make_unique<ZkPong>();
   pong->session_expired = !Touch(ping.session_id, from);
   pong->zxid = tree_.last_zxid();
-  env_.Send(from, std::move(pong));
+  Emit(from, std::move(pong));
 }
 
 void ZkServer::ExpireSessions() {
@@ -269,7 +269,43 @@ bool ZkServer::Commit(ZkTxn& txn, std::vector<ZkOpResult>* results,
     return false;
   }
   Apply(txn, /*recovering=*/false, results, fired);
-  return true;
+  if (log_.force_sync()) {
+    ++unflushed_;
+    if (unflushed_ >= kMaxGroupCommit) {
+      Flush();
+    } else if (!flush_scheduled_) {
+      // After every event already queued for this instant: the requests that arrived while the
+      // last fsync ran join this group.
+      flush_scheduled_ = true;
+      env_.SetTimer(0, [this] {
+        flush_scheduled_ = false;
+        Flush();
+      });
+    }
+  }
+  return !halted_;
+}
+
+void ZkServer::Flush() {
+  if (halted_ || unflushed_ == 0) return;
+  const Status status = log_.Sync();
+  if (!status.ok()) {
+    Halt(status);  // nothing of the group is answered
+    held_.clear();
+    return;
+  }
+  unflushed_ = 0;
+  std::vector<std::pair<NodeId, MessagePtr>> held = std::move(held_);
+  held_.clear();
+  for (auto& [to, message] : held) env_.Send(to, std::move(message));
+}
+
+void ZkServer::Emit(NodeId to, MessagePtr message) {
+  if (unflushed_ > 0) {
+    held_.emplace_back(to, std::move(message));
+  } else {
+    env_.Send(to, std::move(message));
+  }
 }
 
 void ZkServer::Apply(const ZkTxn& txn, bool recovering, std::vector<ZkOpResult>* results,
@@ -330,7 +366,7 @@ void ZkServer::Notify(const std::vector<ZkFiredWatch>& fired) {
     auto event = std::make_unique<ZkWatchEvent>();
     event->type = watch.type;
     event->path = watch.path;
-    env_.Send(to, std::move(event));
+    Emit(to, std::move(event));
   }
 }
 
@@ -339,7 +375,7 @@ void ZkServer::Respond(NodeId to, int32_t xid, ZkResult result) {
   response->xid = xid;
   response->zxid = tree_.last_zxid();
   response->result = std::move(result);
-  env_.Send(to, std::move(response));
+  Emit(to, std::move(response));
 }
 
 }  // namespace ks

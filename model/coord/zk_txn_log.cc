@@ -111,10 +111,10 @@ Status ZkTxnLog::Append(const ZkTxn& txn) {
   PutU32(&record, static_cast<uint32_t>(payload.size()));
   PutU32(&record, Crc32c(payload));
   record.append(payload);
-  Status status = disk_.Append(path_, record);
-  if (!status.ok() || !force_sync_) return status;
-  return disk_.Fsync(path_);
+  return disk_.Append(path_, record);
 }
+
+Status ZkTxnLog::Sync() { return force_sync_ ? disk_.Fsync(path_) : Status::Ok(); }
 
 Status ZkTxnLog::Replay(const std::function<void(const ZkTxn&)>& apply, ZkReplayStats* stats) {
   *stats = ZkReplayStats{};

@@ -65,9 +65,13 @@ class ZkTxnLog {
   ZkTxnLog(Disk& disk, std::string path, bool force_sync)
       : disk_(disk), path_(std::move(path)), force_sync_(force_sync) {}
 
-  // Appends one framed record and, with force_sync, fsyncs it. A failure (NoSpace, IoError)
-  // leaves the log in an unknown state: the server stops (see ZkServer).
+  // Appends one framed record (to the page cache: durable after Sync). A failure (NoSpace,
+  // IoError) leaves the log in an unknown state: the server stops (see ZkServer).
   Status Append(const ZkTxn& txn);
+  // With force_sync, fsyncs what was appended (one fsync for a group of appends, as ZooKeeper's
+  // SyncRequestProcessor commits); without, nothing.
+  Status Sync();
+  bool force_sync() const { return force_sync_; }
 
   // Calls `apply` for every intact record in order, then truncates a torn tail. A missing file
   // is an empty log.

@@ -92,6 +92,7 @@ KafkaError Log::CheckOnline() const {
 
 KafkaError Log::Load() {
   const std::vector<std::string> files = disk_.List(name_ + "/");
+  const bool is_new = files.empty();
   // Leftovers of interrupted operations: a cleaned segment never swapped in, a checkpoint
   // never renamed. The old files they would have replaced are still complete.
   for (const std::string& file : files) {
@@ -142,8 +143,12 @@ KafkaError Log::Load() {
   // The active segment's indexes are preallocated again (Kafka's LogLoader resizes them).
   if (Status s = mutable_active().PreallocateIndexes(); !s.ok()) return StorageError(s);
   // Everything that survived is now validated; make it durable and move the recovery point (in
-  // memory: the checkpoint file keeps the old one until the periodic task writes it).
-  if (Status s = FlushStatus(); !s.ok()) return StorageError(s);
+  // memory: the checkpoint file keeps the old one until the periodic task writes it). A new log
+  // has nothing to make durable: Kafka creates its empty segment without a flush, so a broker
+  // given thousands of new partitions creates them at the cost of creating files.
+  if (!is_new) {
+    if (Status s = FlushStatus(); !s.ok()) return StorageError(s);
+  }
   if (clean_shutdown) {
     if (Status s = disk_.Delete(PathOf(kCleanShutdownFile)); !s.ok()) return StorageError(s);
   }
