@@ -1,9 +1,10 @@
 // Goal: the server's transaction log makes every acknowledged transaction survive a power loss
-// (fsync before the answer), sessions and their ephemerals included; recovery tolerates a torn
-// tail (prefix or garbage) and later appends stay readable; without forceSync acknowledged writes
-// can be lost, which is the point of the option; a failed log write stops the server. Method: a
-// client writes a numbered sequence one write at a time while the World crashes the server
-// node; the acknowledged writes are compared with the tree after the restart.
+// (fsync before the answer, one fsync for a group of writes), sessions and their ephemerals
+// included; recovery tolerates a torn tail (prefix or garbage) and later appends stay readable;
+// without forceSync acknowledged writes can be lost, which is the point of the option; a failed log
+// write stops the server. Method: a client writes a numbered sequence one write at a time while the
+// World crashes the server node; the acknowledged writes are compared with the tree after the
+// restart.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -79,6 +80,43 @@ TEST(ZkDurabilityTest, AcknowledgedWritesSessionsAndEphemeralsSurviveAPowerLoss)
   t.RunFor(10 * kSecond);
   EXPECT_TRUE(t.server().tree().Contains("/broker"));
   EXPECT_TRUE(t.Events("zk.session_expired").empty());
+}
+
+// Group commit (ZooKeeper's SyncRequestProcessor): writes that arrive together share an fsync,
+// and none is answered before it is durable: a power loss in the middle of a burst keeps every
+// answered write.
+TEST(ZkDurabilityTest, ABurstOfWritesSharesFsyncsAndKeepsWhatWasAnswered) {
+  for (bool crash : {false, true}) {
+    ZkWorld t(2);
+    t.StartAllAndConnect();
+    ASSERT_TRUE(t.Create(1, "/data").ok());
+    const int64_t fsyncs_before = t.world().disk(ZkWorld::kServer).fsync_count();
+    constexpr int kWrites = 300;
+    std::set<std::string> acked;
+    for (int i = 0; i < kWrites; ++i) {
+      const std::string path = Key(i);
+      t.client(1 + i % 2).Create(path, "v", false, [&acked, path](const ZkResult& r) {
+        if (r.ok()) acked.insert(path);
+      });
+    }
+    if (!crash) {
+      t.RunFor(kSecond);
+      EXPECT_EQ(acked.size(), static_cast<size_t>(kWrites));
+      const int64_t fsyncs = t.world().disk(ZkWorld::kServer).fsync_count() - fsyncs_before;
+      EXPECT_GE(fsyncs, 1);
+      EXPECT_LE(fsyncs, 10) << "one fsync per write would be " << kWrites;
+      continue;
+    }
+    ASSERT_TRUE(t.RunUntil([&] { return acked.size() >= 20; }, kSecond));
+    ASSERT_LT(acked.size(), static_cast<size_t>(kWrites)) << "the crash must cut the burst";
+    t.world().Crash(ZkWorld::kServer);
+    t.RunFor(kSecond);
+    t.world().Start(ZkWorld::kServer);
+    t.RunFor(kMillisecond);
+    for (const std::string& key : acked) {
+      EXPECT_TRUE(t.server().tree().Contains(key)) << "answered and lost: " << key;
+    }
+  }
 }
 
 TEST(ZkDurabilityTest, ASessionWhoseClientDiedExpiresAfterTheRestartWindow) {
