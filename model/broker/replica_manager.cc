@@ -69,6 +69,7 @@ Partition* ReplicaManager::GetOrCreatePartition(const TopicPartition& tp,
   });
   Partition* raw = partition.get();
   partitions_[tp] = std::move(partition);
+  ++partitions_generation_;
   return raw;
 }
 
@@ -287,8 +288,18 @@ void ReplicaManager::TryCompleteDelayedFetches() {
     DelayedFetch& delayed = delayed_fetches_[i];
     const bool from_follower = delayed.request.replica_id >= 0;
     bool ready = now >= delayed.deadline_us;
-    for (const FetchPartition& wanted : delayed.request.partitions) {
-      Partition* partition = GetPartition(wanted.tp);
+    // Each waiting fetch is looked at after every change: its partitions are resolved once (and
+    // again only if partitions were created or deleted since), not looked up by name each time.
+    if (delayed.partitions_generation != partitions_generation_) {
+      delayed.partitions.clear();
+      for (const FetchPartition& wanted : delayed.request.partitions) {
+        delayed.partitions.push_back(GetPartition(wanted.tp));
+      }
+      delayed.partitions_generation = partitions_generation_;
+    }
+    for (size_t p = 0; p < delayed.request.partitions.size() && !ready; ++p) {
+      const FetchPartition& wanted = delayed.request.partitions[p];
+      Partition* partition = delayed.partitions[p];
       // A fetch without an epoch (-1, old clients) is not answered early for that alone: it
       // would return at the next change of any partition instead of waiting max_wait_ms.
       if (partition == nullptr || !partition->is_leader() ||
@@ -496,6 +507,7 @@ void ReplicaManager::HandleStopReplica(NodeId from, const StopReplicaRequest& re
       Disk& disk = env_.LocalDisk();
       for (const std::string& file : disk.List(tp.Name() + "/")) disk.Delete(file);
       partitions_.erase(tp);
+      ++partitions_generation_;
       settings_.erase(tp);
       env_.Trace(ev::BrokerPartitionDeleted{.tp = tp});
     }

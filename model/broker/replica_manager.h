@@ -133,6 +133,9 @@ class ReplicaManager {
     NodeId client = kNoNode;
     FetchRequest request;
     TimeUs deadline_us = 0;
+    // request.partitions resolved, valid while partitions_generation_ is unchanged.
+    std::vector<Partition*> partitions;
+    uint64_t partitions_generation = 0;
   };
   // AppendRecords for a client (`client`: dropped if its connection resets) or, with kNoNode,
   // for an internal caller.
@@ -174,6 +177,8 @@ class ReplicaManager {
   const BrokerConfig& config_;
   MetadataCache& metadata_;
   std::map<TopicPartition, std::unique_ptr<Partition>> partitions_;
+  // Counts every creation and deletion in partitions_ (from 1: a DelayedFetch starts unresolved).
+  uint64_t partitions_generation_ = 1;
   std::map<TopicPartition, TopicConfig> settings_;
   std::map<BrokerId, std::unique_ptr<ReplicaFetcher>> fetchers_;
   std::vector<DelayedProduce> delayed_produces_;

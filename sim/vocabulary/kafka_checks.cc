@@ -7,6 +7,7 @@
 #include "model/check/checker_events.h"
 #include "model/client/client_events.h"
 #include "model/controller/controller_events.h"
+#include "model/coord/zk_server.h"
 #include "model/log/log_events.h"
 #include "sim/world_events.h"
 
@@ -106,28 +107,44 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
                   Broker& leader_broker, Partition& leader, uint64_t generation,
                   IsrLogBuffers& buffers) {
   World& world = run.world();
+  // A leader whose every in-sync follower was found equal up to its HW, with nothing changed
+  // since (HW, epoch, ISR, the logs' generation), needs no look: a quiet partition costs one
+  // lookup per sweep.
+  const KafkaCluster::IsrLogsChecked now{leader.high_watermark(), generation, leader.leader_epoch(),
+                                         leader.isr()};
+  auto checked = cluster.isr_logs_checked.find(&leader);
+  if (checked != cluster.isr_logs_checked.end() && checked->second == now) return;
+  bool all_at_hw = true;
   for (BrokerId follower_id : leader.isr()) {
     if (follower_id == leader_broker.id()) continue;
     Broker* follower_broker = cluster.BrokerProcess(world, follower_id);
-    if (follower_broker == nullptr) continue;
-    Partition* follower = follower_broker->replica_manager().GetPartition(tp);
-    if (follower == nullptr) continue;
+    Partition* follower =
+        follower_broker == nullptr ? nullptr : follower_broker->replica_manager().GetPartition(tp);
+    if (follower == nullptr) {
+      all_at_hw = false;
+      continue;
+    }
     const int64_t limit = std::min(leader.high_watermark(), follower->log_end_offset());
     KafkaCluster::VerifiedPrefix& prefix = cluster.verified_prefix[{tp, follower_id}];
     if (prefix.generation != generation) prefix = {0, generation};
     int64_t& verified = prefix.offset;
     verified = std::max(std::min(verified, follower->log_end_offset()),
                         std::max(leader.log_start_offset(), follower->log_start_offset()));
-    if (verified >= limit) continue;
+    if (verified >= limit) {
+      all_at_hw &= verified >= leader.high_watermark();
+      continue;
+    }
     LogBatches& leader_batches = buffers.leader;
     LogBatches& follower_batches = buffers.follower;
     if (!leader_batches.Read(leader.log(), verified, limit).ok() ||
         !follower_batches.Read(follower->log(), verified, limit).ok()) {
+      all_at_hw = false;
       continue;
     }
     // The follower copies the leader's batches byte for byte: equal bytes need no decoding.
     if (LogBatches::SameBatches(leader_batches, follower_batches, verified, limit)) {
       verified = limit;
+      all_at_hw &= verified >= leader.high_watermark();
       continue;
     }
     std::vector<LogRecordView> a, b;
@@ -154,6 +171,12 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
     }
     // Checked up to the limit: a difference found is reported once, not at every sweep.
     verified = limit;
+    all_at_hw &= verified >= leader.high_watermark();
+  }
+  if (all_at_hw) {
+    cluster.isr_logs_checked[&leader] = now;
+  } else if (checked != cluster.isr_logs_checked.end()) {
+    cluster.isr_logs_checked.erase(checked);
   }
 }
 
@@ -197,8 +220,15 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
                    buffers);
     }
   }
-  // Each topic's znode is read once per sweep, not once per partition (it lists them all), and
-  // decoded only when it changed.
+  // The ISR and ELR are checked where ZooKeeper holds them, and only after ZooKeeper changed
+  // (a quiet cluster costs nothing here). Each topic's znode is read once per sweep, not once
+  // per partition (it lists them all), and decoded only when it changed.
+  auto* zookeeper = world.ProcessAs<ZkServer>(cluster.zookeeper);
+  if (zookeeper == nullptr) return;
+  const KafkaCluster::ZkVersion zk_now{world.incarnation(cluster.zookeeper),
+                                       zookeeper->last_zxid()};
+  if (cluster.isr_checked_at == zk_now) return;
+  cluster.isr_checked_at = zk_now;
   const std::optional<zk_paths::Assignment>* live = nullptr;
   const std::string* live_topic = nullptr;
   for (const TopicPartition& tp : cluster.AllPartitions()) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/broker/broker.h"
@@ -47,6 +48,24 @@ struct KafkaCluster {
   std::map<std::pair<TopicPartition, BrokerId>, VerifiedPrefix> verified_prefix;
   std::vector<Violation> violations;
   bool final_checks_done = false;
+  // Where ZooKeeper was when the runtime check last looked at every ISR: its incarnation and last
+  // zxid (a zxid only grows within one incarnation, and every change of the tree takes one).
+  struct ZkVersion {
+    uint32_t incarnation = 0;
+    int64_t zxid = -1;
+    bool operator==(const ZkVersion&) const = default;
+  };
+  ZkVersion isr_checked_at;
+  // Leaders (by their Partition object) whose in-sync followers were all checked equal up to the
+  // leader's HW, and what the leader looked like then: nothing to check while it is unchanged.
+  struct IsrLogsChecked {
+    int64_t high_watermark = 0;
+    uint64_t generation = 0;
+    int32_t leader_epoch = 0;
+    std::vector<BrokerId> isr;
+    bool operator==(const IsrLogsChecked&) const = default;
+  };
+  std::unordered_map<const Partition*, IsrLogsChecked> isr_logs_checked;
   // The final check's partitions without a leader: acknowledged writes they do not serve.
   std::map<TopicPartition, int64_t> unavailable_writes;
   // What the lost writes' violations name as their cause ("power loss of b2 at 31.500 s").
