@@ -110,8 +110,8 @@ void CheckIsrLogs(ScenarioRun& run, KafkaCluster& cluster, const TopicPartition&
   // A leader whose every in-sync follower was found equal up to its HW, with nothing changed
   // since (HW, epoch, ISR, the logs' generation), needs no look: a quiet partition costs one
   // lookup per sweep.
-  const KafkaCluster::IsrLogsChecked now{leader.high_watermark(), generation, leader.leader_epoch(),
-                                         leader.isr()};
+  const KafkaCluster::IsrLogsChecked now{tp,         leader_broker.id(),    leader.high_watermark(),
+                                         generation, leader.leader_epoch(), leader.isr()};
   auto checked = cluster.isr_logs_checked.find(&leader);
   if (checked != cluster.isr_logs_checked.end() && checked->second == now) return;
   bool all_at_hw = true;
@@ -202,19 +202,27 @@ void RunRuntimeChecks(ScenarioRun& run, KafkaCluster& cluster) {
                                   world.Now()});
       }
       if (!partition->is_leader()) continue;
-      auto key = std::make_pair(tp, partition->leader_epoch());
-      auto [it, inserted] = cluster.leader_claims.emplace(key, broker_id);
-      if (!inserted && it->second != broker_id) {
-        ReportViolation(run, cluster,
-                        Violation{Checker::kOneLeaderPerEpoch,
-                                  tp,
-                                  "brokers " + std::to_string(it->second) + " and " +
-                                      std::to_string(broker_id) + " both lead epoch " +
-                                      std::to_string(partition->leader_epoch()),
-                                  {},
-                                  {it->second, broker_id},
-                                  world.Now()});
-        it->second = broker_id;  // report each new claimant once
+      // Each leader's claim on its epoch is registered once (not at every sweep).
+      // (A Partition's address may be reused by another broker's or partition's: the entry
+      // names both.)
+      const KafkaCluster::Claim claim{tp, broker_id, partition->leader_epoch()};
+      auto [claimed, first] = cluster.claimed_epochs.try_emplace(partition.get(), claim);
+      if (first || !(claimed->second == claim)) {
+        claimed->second = claim;
+        auto key = std::make_pair(tp, partition->leader_epoch());
+        auto [it, inserted] = cluster.leader_claims.emplace(key, broker_id);
+        if (!inserted && it->second != broker_id) {
+          ReportViolation(run, cluster,
+                          Violation{Checker::kOneLeaderPerEpoch,
+                                    tp,
+                                    "brokers " + std::to_string(it->second) + " and " +
+                                        std::to_string(broker_id) + " both lead epoch " +
+                                        std::to_string(partition->leader_epoch()),
+                                    {},
+                                    {it->second, broker_id},
+                                    world.Now()});
+          it->second = broker_id;  // report each new claimant once
+        }
       }
       CheckIsrLogs(run, cluster, tp, *broker, *partition, history ? history->LogGeneration(tp) : 0,
                    buffers);

@@ -59,6 +59,8 @@ struct KafkaCluster {
   // Leaders (by their Partition object) whose in-sync followers were all checked equal up to the
   // leader's HW, and what the leader looked like then: nothing to check while it is unchanged.
   struct IsrLogsChecked {
+    TopicPartition tp;
+    BrokerId leader = kNoBroker;
     int64_t high_watermark = 0;
     uint64_t generation = 0;
     int32_t leader_epoch = 0;
@@ -66,6 +68,14 @@ struct KafkaCluster {
     bool operator==(const IsrLogsChecked&) const = default;
   };
   std::unordered_map<const Partition*, IsrLogsChecked> isr_logs_checked;
+  // The claim each leader (by its Partition object) last registered in leader_claims.
+  struct Claim {
+    TopicPartition tp;
+    BrokerId leader = kNoBroker;
+    int32_t leader_epoch = -1;
+    bool operator==(const Claim&) const = default;
+  };
+  std::unordered_map<const Partition*, Claim> claimed_epochs;
   // The final check's partitions without a leader: acknowledged writes they do not serve.
   std::map<TopicPartition, int64_t> unavailable_writes;
   // What the lost writes' violations name as their cause ("power loss of b2 at 31.500 s").
