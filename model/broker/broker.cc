@@ -114,17 +114,53 @@ void Broker::TryElect() {
   if (!registered_ || controller_.active()) return;
   zk_.Exists(zk_paths::kController, true, session_generation_.Guard([this](const ZkResult& exists) {
     if (controller_.active()) return;
+    // Our own session's node is ours: a create whose reply a connection loss took (Kafka
+    // retries that create and takes NODEEXISTS with its own id and epoch for success).
+    if (exists.ok() && exists.stat.ephemeral_owner == zk_.session_id()) {
+      BecomeController();
+      return;
+    }
     if (exists.ok()) return;  // someone leads; our watch tells us when it goes
+    if (exists.error != ZkError::kNoNode) {
+      RetryElect();  // no answer (connection loss): ask again, as Kafka retries until connected
+      return;
+    }
     zk_.Create(zk_paths::kController, zk_paths::EncodeController(id()), true,
                session_generation_.Guard([this](const ZkResult& created) {
                  if (created.ok()) {
                    BecomeController();
+                 } else if (created.error == ZkError::kNodeExists) {
+                   // Kafka's checkedEphemeralCreate: a node our own session holds is ours (a create
+                   // retried after its reply was lost); anyone else's means we lost the race, and
+                   // the watch this read sets tells us when the winner goes.
+                   zk_.GetData(zk_paths::kController, true,
+                               session_generation_.Guard([this](const ZkResult& data) {
+                                 if (controller_.active()) return;
+                                 if (data.ok() && data.stat.ephemeral_owner == zk_.session_id()) {
+                                   BecomeController();
+                                 } else if (data.error == ZkError::kNoNode) {
+                                   TryElect();  // the winner is gone already
+                                 } else if (!data.ok()) {
+                                   RetryElect();
+                                 }
+                               }));
                  } else {
-                   // Lost the race: watch the winner's node.
-                   zk_.Exists(zk_paths::kController, true, [](const ZkResult&) {});
+                   RetryElect();  // connection loss: the create may or may not have happened
                  }
                }));
   }));
+}
+
+void Broker::RetryElect() {
+  // A session that ended takes its calls with it; the broker registers again on a new session
+  // and stands again from there (Register).
+  if (zk_.state() == ZkState::kExpired || zk_.state() == ZkState::kClosed) return;
+  if (zk_.state() != ZkState::kConnected) {
+    TryElect();  // queued in the client until it is connected again
+    return;
+  }
+  env_.SetTimer(MillisecondsToUs(kElectRetryBackoffMs),
+                session_generation_.Guard([this] { TryElect(); }));
 }
 
 void Broker::BecomeController() {
@@ -142,8 +178,7 @@ void Broker::BecomeController() {
                              }));
                   return;
                 }
-                const int32_t epoch =
-                    zk_paths::DecodeControllerEpoch(current.data).value_or(0) + 1;
+                const int32_t epoch = zk_paths::DecodeControllerEpoch(current.data).value_or(0) + 1;
                 const int32_t version = current.stat.version;
                 zk_.SetData(zk_paths::kControllerEpoch, std::to_string(epoch), version,
                             session_generation_.Guard([this, epoch, version](const ZkResult& set) {

@@ -87,7 +87,13 @@ class Broker final : public Process {
   void WriteCleanShutdownEpoch();
   void OnZkWatch(const ZkWatchEvent& event);
   void Register();
+  // Stands for controller (Kafka's KafkaController.elect): creates the ephemeral /controller
+  // unless someone holds it, and watches it either way.
   void TryElect();
+  // TryElect again after an answer that was no answer (connection loss): at once if the call
+  // will wait in the client for the reconnection, else after kElectRetryBackoffMs.
+  void RetryElect();
+  static constexpr int64_t kElectRetryBackoffMs = 100;
   void BecomeController();
   void SendAlterPartition(const AlterPartitionRequest& request);
   void HandleMetadata(NodeId from, const MetadataRequest& request);
