@@ -329,7 +329,9 @@ Status Segment::TruncateTo(int64_t offset, int64_t* bytes_removed) {
   *bytes_removed = 0;
   std::optional<Location> location;
   if (Status s = Locate(offset, &location); !s.ok()) return s;
-  if (!location) return Status::Ok();
+  // Nothing at or after `offset` (a segment that was sealed, left active by the deletion of the
+  // later ones, ends below it): Kafka's LogSegment.truncateTo resizes its indexes all the same.
+  if (!location) return PreallocateIndexes();
   const int64_t before = size_bytes_;
   if (Status s = disk_.Truncate(log_path_, location->position); !s.ok()) return s;
   // Recompute sizes and timestamps from what is left; the indexes only lose their tail.

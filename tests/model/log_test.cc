@@ -212,6 +212,27 @@ TEST_F(LogTest, ActiveIndexFilesArePreallocatedAndTrimmedAtRollAndClose) {
   EXPECT_EQ(ReadAll().size(), before.size());
 }
 
+// Goal: a truncation that leaves a sealed segment as the active one preallocates its indexes
+// again even when nothing in it is cut (it ends below the truncation point), as Kafka's
+// LogSegment.truncateTo resizes them before it looks for the position. Method: a follower's gap
+// (offsets far apart) makes the later segment start beyond the earlier one's end.
+TEST_F(LogTest, TruncationIntoAGapPreallocatesTheNewActiveSegmentsIndexes) {
+  Open();
+  LogAppendInfo info;
+  std::string first = testing::MakeSimpleBatch(1, 1000);
+  ASSERT_TRUE(log_->AppendAsFollower(first, &info).ok());
+  const int64_t far = int64_t{3} << 31;
+  std::string second = testing::MakeBatch({{0, "k", "v", 1000}}, far);
+  ASSERT_TRUE(log_->AppendAsFollower(second, &info).ok());
+  ASSERT_EQ(log_->segment_count(), 2);
+  EXPECT_EQ(env_.disk().Size(SegmentPath(0, ".index")), 0) << "trimmed at the roll";
+  ASSERT_TRUE(log_->Truncate(100).ok());
+  ASSERT_EQ(log_->segment_count(), 1);
+  EXPECT_EQ(log_->log_end_offset(), 1);
+  EXPECT_EQ(env_.disk().Size(SegmentPath(0, ".index")), 10485760);
+  EXPECT_EQ(env_.disk().Size(SegmentPath(0, ".timeindex")), 10485756);
+}
+
 TEST_F(LogTest, RollsOnSegmentBytes) {
   config_.segment_bytes = 1000;
   Open();
