@@ -121,6 +121,10 @@ class Segment {
   const std::string& log_path() const { return log_path_; }
   const OffsetIndex& offset_index() const { return offset_index_; }
   const TimeIndex& time_index() const { return time_index_; }
+  int64_t index_entries() const { return static_cast<int64_t>(offset_index_.entries().size()); }
+  int64_t time_index_entries() const {
+    return static_cast<int64_t>(time_index_.entries().size());
+  }
 
  private:
   // Walks the batches of the .log from position 0. With `validate`, checks CRCs and offsets too.
