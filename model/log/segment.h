@@ -141,6 +141,8 @@ class Segment {
   // Recovery's checks beyond the batch's own: offsets above the previous batch's and within the
   // segment's 32-bit relative offsets.
   Status CheckSegmentOffsets(const BatchHeader& header, int64_t expected_min_offset) const;
+  // Adds the time index's closing entry (the largest timestamp scanned) to a rebuild's entries.
+  void AddClosingTimeEntry(Scan* scan) const;
   void ResetStats();
   // Updates the running stats for one batch at `position`; may emit index entries.
   Status Account(const BatchHeader& header, int64_t position, bool write_index,
