@@ -276,11 +276,31 @@ LogView& ClusterModel::LogOf(const TpRef& tp, int32_t node) {
 }
 
 // Index entries just reported by this node belong to the log named now.
-void ClusterModel::TakePendingIndexEntries(int32_t node, LogView& log) {
+void ClusterModel::TakePendingIndexEntries(int32_t node, LogView& log, bool count) {
   if (pending_index_node_ != node) return;
-  for (const IndexEntryView& entry : pending_index_entries_) log.OnIndexEntry(entry);
+  for (const IndexEntryView& entry : pending_index_entries_) log.OnIndexEntry(entry, count);
   pending_index_entries_.clear();
 }
+
+namespace {
+
+// log.open's and log.clean's segment summaries as the fold keeps segments.
+std::vector<SegmentView> SegmentViews(const TraceList<ev::SegmentSummary>& summaries) {
+  std::vector<SegmentView> views;
+  views.reserve(summaries.size());
+  for (const ev::SegmentSummary& summary : summaries) {
+    SegmentView view;
+    view.base_offset = summary.base_offset;
+    view.end_offset = summary.next_offset;
+    view.size_bytes = summary.bytes;
+    view.index_entries = summary.index_entries;
+    view.time_index_entries = summary.time_index_entries;
+    views.push_back(view);
+  }
+  return views;
+}
+
+}  // namespace
 
 bool ClusterModel::ApplyLog(const TraceEventView& event) {
   const int32_t node = event.node;
@@ -299,10 +319,25 @@ bool ClusterModel::ApplyLog(const TraceEventView& event) {
         pending_index_entries_.front().segment == append->segment) {
       TakePendingIndexEntries(node, log);
     }
+  } else if (auto open = event.As<ev::LogOpen>()) {
+    LogOf(open->tp, node)
+        .OnOpen(open->log_start_offset, open->log_end_offset, open->recovery_point,
+                LogView::IndexFiles{.index_bytes = open->index_bytes,
+                                    .time_index_bytes = open->time_index_bytes},
+                SegmentViews(open->segments));
   } else if (auto roll = event.As<ev::LogRoll>()) {
     LogOf(roll->tp, node)
         .OnRoll(roll->segment, std::string(TraceName(roll->reason)), roll->previous_segment,
-                roll->previous_bytes);
+                roll->previous_bytes,
+                LogView::IndexFiles{
+                    .previous_index_entries = roll->previous_index_entries,
+                    .previous_time_index_entries = roll->previous_time_index_entries,
+                    .index_bytes = roll->index_bytes,
+                    .time_index_bytes = roll->time_index_bytes});
+  } else if (auto close = event.As<ev::LogClose>()) {
+    LogOf(close->tp, node)
+        .OnClose(close->segment, close->index_entries, close->time_index_entries,
+                 close->log_end_offset);
   } else if (auto flush = event.As<ev::LogFlush>()) {
     LogOf(flush->tp, node).OnFlush(flush->offset);
   } else if (auto start = event.As<ev::LogStartOffset>()) {
@@ -334,17 +369,11 @@ bool ClusterModel::ApplyLog(const TraceEventView& event) {
       replica.role = "none";
     }
   } else if (auto clean = event.As<ev::LogClean>()) {
-    std::vector<SegmentView> cleaned;
-    for (const ev::CleanedSegment& segment : clean->segments) {
-      SegmentView view;
-      view.base_offset = segment.base_offset;
-      view.end_offset = segment.next_offset;
-      view.size_bytes = segment.bytes;
-      cleaned.push_back(view);
-    }
     LogView& log = LogOf(clean->tp, node);
-    log.OnClean(event.time_us, clean->end_offset, clean->records_removed, cleaned);
-    TakePendingIndexEntries(node, log);
+    log.OnClean(event.time_us, clean->end_offset, clean->records_removed,
+                SegmentViews(clean->segments));
+    // The cleaned segments' entries, listed; the event already counted them.
+    TakePendingIndexEntries(node, log, /*count=*/false);
   } else if (auto offline = event.As<ev::LogOffline>()) {
     LogOf(offline->tp, node).offline_error = std::string(offline->error);
   } else {

@@ -165,7 +165,7 @@ class ClusterModel {
   bool ApplyNetwork(const TraceEventView& event);
   void ApplyCrashLoss(int32_t node, const ev::DiskCrashLoss& loss);
   LogView& LogOf(const TpRef& tp, int32_t node);
-  void TakePendingIndexEntries(int32_t node, LogView& log);
+  void TakePendingIndexEntries(int32_t node, LogView& log, bool count = true);
   bool IsBroker(int32_t node) const;
   ClientView& Client(std::string_view name);
 

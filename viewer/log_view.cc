@@ -26,6 +26,16 @@ int64_t LogView::SizeBytes() const {
   return total;
 }
 
+int64_t LogView::IndexBytes(const SegmentView& segment) const {
+  return Preallocated(segment) ? preallocated_index_bytes
+                               : segment.index_entries * kIndexEntryBytes;
+}
+
+int64_t LogView::TimeIndexBytes(const SegmentView& segment) const {
+  return Preallocated(segment) ? preallocated_time_index_bytes
+                               : segment.time_index_entries * kTimeIndexEntryBytes;
+}
+
 SegmentView& LogView::SegmentAt(int64_t base_offset) {
   auto it = std::lower_bound(
       segments.begin(), segments.end(), base_offset,
@@ -48,6 +58,39 @@ void LogView::DropIndexEntriesOf(int64_t segment) {
   EraseIndexEntries([segment](const IndexEntryView& e) { return e.segment == segment; });
 }
 
+void LogView::OnOpen(int64_t log_start_offset, int64_t log_end_offset,
+                     int64_t recovery_point_offset, const IndexFiles& files,
+                     const std::vector<SegmentView>& opened) {
+  std::vector<SegmentView> loaded;
+  for (SegmentView segment : opened) {
+    // What the fold knew of a segment that is still there (why it rolled, its compactions).
+    auto known = std::find_if(segments.begin(), segments.end(), [&](const SegmentView& s) {
+      return s.base_offset == segment.base_offset;
+    });
+    if (known != segments.end()) {
+      segment.roll_reason = known->roll_reason;
+      segment.times_cleaned = known->times_cleaned;
+      segment.cleaned_at_us = known->cleaned_at_us;
+      segment.last_index_timestamp_ms = known->last_index_timestamp_ms;
+    }
+    loaded.push_back(segment);
+  }
+  // Listed index entries of segments that are gone, or beyond what survived of theirs, go.
+  EraseIndexEntries([&](const IndexEntryView& e) {
+    auto it = std::find_if(loaded.begin(), loaded.end(),
+                           [&](const SegmentView& s) { return s.base_offset == e.segment; });
+    return it == loaded.end() || e.offset >= it->end_offset;
+  });
+  segments = std::move(loaded);
+  log_start = log_start_offset;
+  log_end = log_end_offset;
+  recovery_point = recovery_point_offset;
+  preallocated_index_bytes = files.index_bytes;
+  preallocated_time_index_bytes = files.time_index_bytes;
+  closed = false;
+  offline_error.clear();
+}
+
 void LogView::OnAppend(int64_t segment, int64_t last_offset, int64_t bytes) {
   SegmentView& target = SegmentAt(segment);
   target.end_offset = std::max(target.end_offset, last_offset + 1);
@@ -55,19 +98,22 @@ void LogView::OnAppend(int64_t segment, int64_t last_offset, int64_t bytes) {
   log_end = last_offset + 1;
 }
 
-void LogView::OnIndexEntry(IndexEntryView entry) {
+void LogView::OnIndexEntry(IndexEntryView entry, bool count) {
   SegmentView& segment = SegmentAt(entry.segment);
   // The time index takes an entry at the same moment, if the segment's largest timestamp grew.
   entry.time_entry =
       entry.timestamp_ms >= 0 && entry.timestamp_ms > segment.last_index_timestamp_ms;
   if (entry.time_entry) segment.last_index_timestamp_ms = entry.timestamp_ms;
-  ++segment.index_entries;
+  if (count) {
+    ++segment.index_entries;
+    if (entry.time_entry) ++segment.time_index_entries;
+  }
   ++index_entries_total;
   PushCapped(&index_entries_shared.Mutable(), entry, kMaxIndexEntries);
 }
 
 void LogView::OnRoll(int64_t segment, const std::string& reason, int64_t previous_segment,
-                     int64_t previous_bytes) {
+                     int64_t previous_bytes, const IndexFiles& files) {
   auto previous = std::find_if(segments.begin(), segments.end(), [&](const SegmentView& s) {
     return s.base_offset == previous_segment;
   });
@@ -77,11 +123,18 @@ void LogView::OnRoll(int64_t segment, const std::string& reason, int64_t previou
       DropIndexEntriesOf(previous_segment);
       segments.erase(previous);
     } else {
+      // Sealed: its index files were trimmed to these entries (the time index's closing entry
+      // included).
       previous->size_bytes = previous_bytes;
       previous->roll_reason = reason;
+      previous->index_entries = files.previous_index_entries;
+      previous->time_index_entries = files.previous_time_index_entries;
     }
   }
   SegmentAt(segment);
+  preallocated_index_bytes = files.index_bytes;
+  preallocated_time_index_bytes = files.time_index_bytes;
+  closed = false;
   // Rolling fsyncs the old segment: everything below the new one is durable.
   recovery_point = std::max(recovery_point, std::min(segment, log_end));
 }
@@ -127,9 +180,15 @@ void LogView::OnTruncate(TimeUs now_us, int64_t to_offset, int64_t bytes_removed
     last.end_offset = std::max(last.base_offset, log_end_offset);
     const int64_t base = last.base_offset;
     // An entry names its batch's last offset: the batch holding to_offset goes with its entry.
-    const size_t erased = EraseIndexEntries(
-        [&](const IndexEntryView& e) { return e.segment == base && e.offset >= to_offset; });
+    const auto cut = [&](const IndexEntryView& e) {
+      return e.segment == base && e.offset >= to_offset;
+    };
+    const auto time_entries_cut = std::count_if(
+        index_entries().begin(), index_entries().end(),
+        [&](const IndexEntryView& e) { return cut(e) && e.time_entry; });
+    const size_t erased = EraseIndexEntries(cut);
     last.index_entries = std::max<int64_t>(0, last.index_entries - static_cast<int64_t>(erased));
+    last.time_index_entries = std::max<int64_t>(0, last.time_index_entries - time_entries_cut);
     last.last_index_timestamp_ms = -1;
     for (const IndexEntryView& entry : index_entries()) {
       if (entry.segment == base && entry.time_entry)
@@ -193,7 +252,6 @@ void LogView::OnClean(TimeUs now_us, int64_t end_offset, int64_t records_removed
   for (SegmentView segment : cleaned) {
     segment.times_cleaned = times_cleaned + 1;
     segment.cleaned_at_us = now_us;
-    segment.index_entries = 0;
     segment.last_index_timestamp_ms = -1;
     if (segment.roll_reason.empty()) segment.roll_reason = roll_reason;
     kept.push_back(segment);
@@ -202,6 +260,19 @@ void LogView::OnClean(TimeUs now_us, int64_t end_offset, int64_t records_removed
     return a.base_offset < b.base_offset;
   });
   segments = std::move(kept);
+}
+
+void LogView::OnClose(int64_t segment, int64_t index_entries_left, int64_t time_index_entries,
+                      int64_t log_end_offset) {
+  for (SegmentView& s : segments) {
+    if (s.base_offset == segment) {
+      s.index_entries = index_entries_left;
+      s.time_index_entries = time_index_entries;
+    }
+  }
+  log_end = log_end_offset;
+  recovery_point = log_end_offset;  // Close flushes everything
+  closed = true;
 }
 
 void LogView::OnCrashLoss(int64_t segment, int64_t size_bytes) {

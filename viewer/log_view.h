@@ -4,9 +4,13 @@
 // segments retention deleted. ClusterModel folds the events into it; the Log panel draws it.
 //
 // What the trace does not say is not guessed: a segment's size is the sum of the appends to it
-// (set exactly by log.roll, log.clean, disk.crash_loss and log.recovery), and its index entries
-// are those log.index_entry reported since it was created (recovery rebuilds indexes silently,
-// so a reopened segment may show fewer than its .index holds).
+// (set exactly by log.open, log.roll, log.clean, disk.crash_loss and log.recovery), and its index
+// entries are those log.index_entry reported since it was created, set exactly by log.open,
+// log.roll, log.clean and log.close (the time index's closing entry and a recovery's rebuilt
+// indexes are not traced one by one). The index files' sizes are what `ls -l` shows on a broker:
+// the active segment's are preallocated to segment.index.bytes (rounded down to whole entries,
+// as log.open and log.roll say), every other's trimmed to its entries, as the active one's are
+// once the log closes.
 //
 // The value is copied with every snapshot of the cluster picture, so what grows with the run is
 // capped: the last kMaxIndexEntries index entries and the last kMaxHistory truncations and
@@ -51,6 +55,7 @@ struct SegmentView {
   int64_t end_offset = 0;  // one past the last offset written to it (base_offset while empty)
   int64_t size_bytes = 0;
   int64_t index_entries = 0;             // offset-index entries (all, not only the ones kept below)
+  int64_t time_index_entries = 0;        // time-index entries (the closing one at roll included)
   int64_t last_index_timestamp_ms = -1;  // the time index's latest timestamp, as far as traced
   std::string roll_reason;    // why the log rolled past it (size, time, ...); empty if active
   int32_t times_cleaned = 0;  // compaction passes that rewrote it
@@ -92,6 +97,8 @@ struct RecoveryView {
 struct LogView {
   static constexpr size_t kMaxIndexEntries = 64;
   static constexpr size_t kMaxHistory = 8;
+  static constexpr int64_t kIndexEntryBytes = 8;      // an offset-index entry in the .index
+  static constexpr int64_t kTimeIndexEntryBytes = 12;  // a time-index entry in the .timeindex
 
   int32_t node = -1;
   std::string topic_partition;
@@ -109,17 +116,45 @@ struct LogView {
   int64_t records_cleaned_away = 0;
   RecoveryView recovery;
   std::string offline_error;  // a disk error took it offline
+  // The active segment's index files, preallocated to segment.index.bytes (rounded down to whole
+  // entries); -1 if the trace did not say (no log.open or log.roll seen).
+  int64_t preallocated_index_bytes = -1;
+  int64_t preallocated_time_index_bytes = -1;
+  bool closed = false;  // closed cleanly (log.close): the active segment's indexes are trimmed
 
   // The latest index entries, oldest first.
   const std::vector<IndexEntryView>& index_entries() const { return index_entries_shared.get(); }
   int64_t SizeBytes() const;
   const SegmentView* Active() const { return segments.empty() ? nullptr : &segments.back(); }
+  // Whether the segment's index files are preallocated (the active segment of an open log).
+  bool Preallocated(const SegmentView& segment) const {
+    return !closed && &segment == Active();
+  }
+  // The sizes of the segment's .index and .timeindex files, as `ls -l` shows them (-1: unknown,
+  // a preallocated size the trace did not give).
+  int64_t IndexBytes(const SegmentView& segment) const;
+  int64_t TimeIndexBytes(const SegmentView& segment) const;
+
+  // What log.open and log.roll say of index files.
+  struct IndexFiles {
+    int64_t previous_index_entries = 0;  // the sealed segment's, trimmed to them (log.roll)
+    int64_t previous_time_index_entries = 0;
+    int64_t index_bytes = -1;  // the active segment's, preallocated
+    int64_t time_index_bytes = -1;
+  };
 
   // One method per storage event (fields already parsed; `now_us` is the event's time).
+  // log.open: `opened` are the segments as loaded (base, end, size and entry counts set).
+  void OnOpen(int64_t log_start_offset, int64_t log_end_offset, int64_t recovery_point_offset,
+              const IndexFiles& files, const std::vector<SegmentView>& opened);
   void OnAppend(int64_t segment, int64_t last_offset, int64_t bytes);
-  void OnIndexEntry(IndexEntryView entry);
+  // `count` false: the entry is listed, the segment's counts were set by the event (log.clean).
+  void OnIndexEntry(IndexEntryView entry, bool count = true);
   void OnRoll(int64_t segment, const std::string& reason, int64_t previous_segment,
-              int64_t previous_bytes);
+              int64_t previous_bytes, const IndexFiles& files);
+  // log.close: the active segment's indexes trimmed to these entries.
+  void OnClose(int64_t segment, int64_t index_entries, int64_t time_index_entries,
+               int64_t log_end_offset);
   void OnFlush(int64_t offset) { recovery_point = offset; }
   void OnRetentionDelete(TimeUs now_us, int64_t segment, const std::string& reason, int64_t bytes);
   void OnTruncate(TimeUs now_us, int64_t to_offset, int64_t bytes_removed, int64_t log_end_offset,
@@ -127,7 +162,8 @@ struct LogView {
   void OnRecovery(TimeUs now_us, int64_t segments_scanned, int64_t bytes_dropped,
                   int64_t segments_deleted, int64_t log_end_offset, const std::string& reason);
   // A compaction pass: `cleaned` are the segments that replaced every segment from the first
-  // one's base up to `end_offset` (base, end and size set; empty if the trace predates them).
+  // one's base up to `end_offset` (base, end, size and entry counts set; empty if the trace
+  // predates them).
   void OnClean(TimeUs now_us, int64_t end_offset, int64_t records_removed,
                const std::vector<SegmentView>& cleaned);
   // A power loss cut the segment file at `segment` to `size_bytes` (disk.crash_loss).

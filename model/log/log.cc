@@ -153,7 +153,21 @@ KafkaError Log::Load() {
     if (Status s = disk_.Delete(PathOf(kCleanShutdownFile)); !s.ok()) return StorageError(s);
   }
   last_flush_us_ = env_.Now();
+  TraceOpen();
   return KafkaError::None();
+}
+
+void Log::TraceOpen() {
+  std::vector<ev::SegmentSummary> summaries;
+  summaries.reserve(segments_.size());
+  for (const auto& [base, segment] : segments_) summaries.push_back(SummaryOf(*segment));
+  env_.Trace(ev::LogOpen{.tp = tp(),
+                         .log_start_offset = log_start_offset_,
+                         .log_end_offset = log_end_offset(),
+                         .recovery_point = recovery_point_,
+                         .index_bytes = active().offset_index().preallocated_bytes(),
+                         .time_index_bytes = active().time_index().preallocated_bytes(),
+                         .segments = summaries});
 }
 
 Status Log::CompleteSwaps(const std::vector<std::string>& files) {
@@ -452,6 +466,8 @@ Status Log::Roll(int64_t new_base_offset, SegmentRollReason reason) {
   Segment& old = mutable_active();
   const int64_t old_base = old.base_offset();
   const int64_t old_size = old.size_bytes();
+  int64_t old_index_entries = 0;
+  int64_t old_time_index_entries = 0;
   if (old.empty()) {
     // Nothing to keep: an empty active segment is replaced by one at the new base.
     if (old_base == new_base_offset) return Status::Ok();
@@ -460,6 +476,8 @@ Status Log::Roll(int64_t new_base_offset, SegmentRollReason reason) {
   } else {
     if (Status s = old.OnBecomeInactive(); !s.ok()) return s;
     if (Status s = old.Flush(); !s.ok()) return s;
+    old_index_entries = old.index_entries();
+    old_time_index_entries = old.time_index_entries();
   }
   auto segment = std::make_unique<Segment>(env_, name_, new_base_offset, config_);
   if (Status s = segment->Create(); !s.ok()) return s;
@@ -467,11 +485,16 @@ Status Log::Roll(int64_t new_base_offset, SegmentRollReason reason) {
   // Everything below the new segment was just fsynced; the checkpoint file learns it from the
   // periodic task (CheckpointRecoveryPoint).
   recovery_point_ = std::max(recovery_point_, std::min(new_base_offset, log_end_offset()));
+  const Segment& created = active();
   env_.Trace(ev::LogRoll{.tp = tp(),
                          .segment = new_base_offset,
                          .reason = reason,
                          .previous_segment = old_base,
-                         .previous_bytes = old_size});
+                         .previous_bytes = old_size,
+                         .previous_index_entries = old_index_entries,
+                         .previous_time_index_entries = old_time_index_entries,
+                         .index_bytes = created.offset_index().preallocated_bytes(),
+                         .time_index_bytes = created.time_index().preallocated_bytes()});
   return Status::Ok();
 }
 
@@ -743,6 +766,11 @@ KafkaError Log::Close() {
   if (KafkaError error = CheckOnline(); !error.ok()) return error;
   if (Status s = mutable_active().OnBecomeInactive(); !s.ok()) return StorageError(s);
   if (Status s = FlushStatus(); !s.ok()) return StorageError(s);
+  env_.Trace(ev::LogClose{.tp = tp(),
+                          .segment = active().base_offset(),
+                          .index_entries = active().index_entries(),
+                          .time_index_entries = active().time_index_entries(),
+                          .log_end_offset = log_end_offset()});
   // Kafka's LogManager.shutdown: both checkpoints, then the clean-shutdown marker.
   if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
   if (Status s = WriteLogStartOffset(); !s.ok()) return StorageError(s);

@@ -182,6 +182,8 @@ class Log {
   KafkaError Load();
   Status CompleteSwaps(const std::vector<std::string>& files);
   Status RecoverSegments(int64_t recovery_point, bool clean_shutdown);
+  // log.open: the segments as loaded, the active one's indexes preallocated.
+  void TraceOpen();
 
   // Checks batches for the append paths; fills per-append totals.
   KafkaError ValidateForAppend(std::string_view records, bool as_leader, LogAppendInfo* info) const;

@@ -221,7 +221,7 @@ class BatchRewriter {
 // swapped in for the originals (Log::ReplaceSegments).
 KafkaError CleanGroup(Env& env, Log& log, const std::vector<const Segment*>& group,
                       BatchRewriter& rewriter, CleanResult* result,
-                      std::vector<ev::CleanedSegment>* cleaned_segments) {
+                      std::vector<ev::SegmentSummary>* cleaned_segments) {
   auto cleaned = std::make_unique<Segment>(env, log.name(), group.front()->base_offset(),
                                            log.config(), ".cleaned");
   if (Status s = cleaned->Create(); !s.ok()) return KafkaError::FromStatus(s);
@@ -241,8 +241,7 @@ KafkaError CleanGroup(Env& env, Log& log, const std::vector<const Segment*>& gro
   if (Status s = cleaned->OnBecomeInactive(); !s.ok()) return KafkaError::FromStatus(s);
   if (Status s = cleaned->Flush(); !s.ok()) return KafkaError::FromStatus(s);
   result->bytes_after += cleaned->size_bytes();
-  cleaned_segments->push_back(
-      {cleaned->base_offset(), cleaned->next_offset(), cleaned->size_bytes()});
+  cleaned_segments->push_back(SummaryOf(*cleaned));
   ++result->segments_after;
   return log.ReplaceSegments(old_bases, std::move(cleaned));
 }
@@ -355,7 +354,7 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
   const int64_t new_horizon_ms =
       now_ms > INT64_MAX - retention_ms ? INT64_MAX : now_ms + retention_ms;
   BatchRewriter rewriter(latest, now_ms, new_horizon_ms, result);
-  std::vector<ev::CleanedSegment> cleaned_segments;
+  std::vector<ev::SegmentSummary> cleaned_segments;
   for (const std::vector<const Segment*>& group : GroupSegments(inactive, end_offset, log)) {
     if (KafkaError error = CleanGroup(env_, log, group, rewriter, result, &cleaned_segments);
         !error.ok()) {

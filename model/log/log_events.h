@@ -1,7 +1,12 @@
-// The log's trace events (docs/trace-schema.md, "The log"): log.append, log.index_entry, log.roll,
-// log.flush, log.retention_delete, log.start_offset, log.truncate, log.recovery, log.clean and
-// log.offline. Node: the node holding the log (a broker, or a log_host). Offsets are absolute;
-// `segment` is a segment's base offset; sizes are bytes on disk.
+// The log's trace events (docs/trace-schema.md, "The log"): log.open, log.append, log.index_entry,
+// log.roll, log.flush, log.retention_delete, log.start_offset, log.truncate, log.recovery,
+// log.clean, log.close and log.offline. Node: the node holding the log (a broker, or a log_host).
+// Offsets are absolute; `segment` is a segment's base offset; sizes are bytes on disk.
+//
+// Index files, as `ls -l` shows them: the active segment's .index and .timeindex are preallocated
+// to segment.index.bytes rounded down to whole entries (`index_bytes`, `time_index_bytes` on
+// log.open and log.roll); every other segment's are trimmed to their entries (8 bytes an
+// offset-index entry, 12 a time-index entry), and so is the active one's when the log closes.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +33,44 @@ enum class LogStartOffsetReason { kRetention, kDeleteRecords, kTruncateFully };
 std::string_view TraceName(LogStartOffsetReason reason);
 
 namespace ev {
+
+// One segment's files: the .log's offsets and size, and its index entries.
+struct SegmentSummary {
+  int64_t base_offset = 0;
+  int64_t next_offset = 0;
+  int64_t bytes = 0;
+  int64_t index_entries = 0;
+  int64_t time_index_entries = 0;
+  static void Fields(auto& e, auto& v) {
+    v("base_offset", e.base_offset);
+    v("next_offset", e.next_offset);
+    v("bytes", e.bytes);
+    v("index_entries", e.index_entries);
+    v("time_index_entries", e.time_index_entries);
+  }
+};
+
+// The log was opened (a new log, or one loaded and recovered from disk): its segments as they
+// are now, the last one active with its index files preallocated.
+struct LogOpen {
+  static constexpr std::string_view kName = "log.open";
+  TpRef tp;
+  int64_t log_start_offset = 0;
+  int64_t log_end_offset = 0;
+  int64_t recovery_point = 0;
+  int64_t index_bytes = 0;       // the active segment's .index, preallocated
+  int64_t time_index_bytes = 0;  // the active segment's .timeindex, preallocated
+  TraceList<SegmentSummary> segments;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("log_start_offset", e.log_start_offset);
+    v("log_end_offset", e.log_end_offset);
+    v("recovery_point", e.recovery_point);
+    v("index_bytes", e.index_bytes);
+    v("time_index_bytes", e.time_index_bytes);
+    v("segments", e.segments);
+  }
+};
 
 // Batches appended (leader or follower).
 struct LogAppend {
@@ -64,7 +107,8 @@ struct LogIndexEntry {
   }
 };
 
-// A new active segment.
+// A new active segment. The previous one's index files were trimmed to its entries (the time
+// index took its closing entry first); the new one's are preallocated.
 struct LogRoll {
   static constexpr std::string_view kName = "log.roll";
   TpRef tp;
@@ -72,12 +116,20 @@ struct LogRoll {
   SegmentRollReason reason = SegmentRollReason::kSize;
   int64_t previous_segment = 0;
   int64_t previous_bytes = 0;
+  int64_t previous_index_entries = 0;
+  int64_t previous_time_index_entries = 0;
+  int64_t index_bytes = 0;       // the new segment's .index, preallocated
+  int64_t time_index_bytes = 0;  // the new segment's .timeindex, preallocated
   static void Fields(auto& e, auto& v) {
     v("tp", e.tp);
     v("segment", e.segment);
     v("reason", e.reason);
     v("previous_segment", e.previous_segment);
     v("previous_bytes", e.previous_bytes);
+    v("previous_index_entries", e.previous_index_entries);
+    v("previous_time_index_entries", e.previous_time_index_entries);
+    v("index_bytes", e.index_bytes);
+    v("time_index_bytes", e.time_index_bytes);
   }
 };
 
@@ -160,20 +212,8 @@ struct LogRecovery {
   }
 };
 
-// One segment a compaction pass wrote: [base_offset, next_offset, bytes]. It replaces the
-// segments from its base to the next one's.
-struct CleanedSegment {
-  int64_t base_offset = 0;
-  int64_t next_offset = 0;
-  int64_t bytes = 0;
-  static void Fields(auto& e, auto& v) {
-    v("base_offset", e.base_offset);
-    v("next_offset", e.next_offset);
-    v("bytes", e.bytes);
-  }
-};
-
-// A compaction pass replaced segments. records_removed counts tombstones too.
+// A compaction pass replaced segments: each of `segments` (index files trimmed to its entries)
+// replaces the segments from its base to the next one's. records_removed counts tombstones too.
 struct LogClean {
   static constexpr std::string_view kName = "log.clean";
   TpRef tp;
@@ -185,7 +225,7 @@ struct LogClean {
   int64_t bytes_after = 0;
   int64_t records_removed = 0;
   int64_t tombstones_removed = 0;
-  TraceList<CleanedSegment> segments;
+  TraceList<SegmentSummary> segments;
   static void Fields(auto& e, auto& v) {
     v("tp", e.tp);
     v("first_dirty_offset", e.first_dirty_offset);
@@ -197,6 +237,24 @@ struct LogClean {
     v("records_removed", e.records_removed);
     v("tombstones_removed", e.tombstones_removed);
     v("segments", e.segments);
+  }
+};
+
+// A clean close: the active segment's index files were trimmed to its entries (the time index
+// took its closing entry first), and the log was flushed.
+struct LogClose {
+  static constexpr std::string_view kName = "log.close";
+  TpRef tp;
+  int64_t segment = 0;  // the active segment
+  int64_t index_entries = 0;
+  int64_t time_index_entries = 0;
+  int64_t log_end_offset = 0;
+  static void Fields(auto& e, auto& v) {
+    v("tp", e.tp);
+    v("segment", e.segment);
+    v("index_entries", e.index_entries);
+    v("time_index_entries", e.time_index_entries);
+    v("log_end_offset", e.log_end_offset);
   }
 };
 
@@ -212,4 +270,13 @@ struct LogOffline {
 };
 
 }  // namespace ev
+
+inline ev::SegmentSummary SummaryOf(const Segment& segment) {
+  return ev::SegmentSummary{.base_offset = segment.base_offset(),
+                            .next_offset = segment.next_offset(),
+                            .bytes = segment.size_bytes(),
+                            .index_entries = segment.index_entries(),
+                            .time_index_entries = segment.time_index_entries()};
+}
+
 }  // namespace ks

@@ -126,7 +126,7 @@ Status OffsetIndex::TruncateToPosition(int64_t position) {
 }
 
 Status OffsetIndex::Preallocate() {
-  return SetFileLength(disk_, path_, max_entries_ * kOffsetIndexEntryBytes);
+  return SetFileLength(disk_, path_, preallocated_bytes());
 }
 
 Status OffsetIndex::TrimToValidSize() {

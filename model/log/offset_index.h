@@ -60,6 +60,8 @@ class OffsetIndex {
   Entry Lookup(int64_t target_offset, int64_t* next_position) const;
   bool IsFull() const { return static_cast<int64_t>(entries_.size()) >= max_entries_; }
   int64_t max_entries() const { return max_entries_; }
+  // The active segment's file length: segment.index.bytes rounded down to whole entries.
+  int64_t preallocated_bytes() const { return max_entries_ * kOffsetIndexEntryBytes; }
   const std::vector<Entry>& entries() const { return entries_; }
   const std::string& path() const { return path_; }
 

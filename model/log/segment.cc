@@ -202,6 +202,7 @@ Status Segment::Load(SegmentScanReport* report, ProducerStateObserver* producer_
     if (Status s = offset_index_.Rewrite(scan.offset_entries); !s.ok()) return s;
   }
   if (!time_index_valid) {
+    AddClosingTimeEntry(&scan);
     if (Status s = time_index_.Rewrite(scan.time_entries); !s.ok()) return s;
   }
   return Status::Ok();
@@ -229,7 +230,19 @@ Status Segment::Recover(int64_t min_offset, SegmentScanReport* report,
     if (Status s = disk_.Truncate(log_path_, scan.valid_bytes); !s.ok()) return s;
   }
   if (Status s = offset_index_.Rewrite(scan.offset_entries); !s.ok()) return s;
+  AddClosingTimeEntry(&scan);
   return time_index_.Rewrite(scan.time_entries);
+}
+
+void Segment::AddClosingTimeEntry(Scan* scan) const {
+  // Kafka's LogSegment.recover ends as onBecomeInactiveSegment does: the segment's largest
+  // timestamp goes into the time index even if it is full, so a rebuilt time index holds what a
+  // rolled segment's does (time retention reads that last entry).
+  std::vector<TimeIndex::Entry>& entries = scan->time_entries;
+  if (max_timestamp_ms_ < 0) return;
+  if (!entries.empty() && max_timestamp_ms_ <= entries.back().timestamp_ms) return;
+  if (static_cast<int64_t>(entries.size()) >= time_index_.max_entries()) return;
+  entries.push_back({max_timestamp_ms_, offset_of_max_timestamp_});
 }
 
 Status Segment::Locate(int64_t offset, std::optional<Location>* location) const {
@@ -329,7 +342,9 @@ Status Segment::TruncateTo(int64_t offset, int64_t* bytes_removed) {
   *bytes_removed = 0;
   std::optional<Location> location;
   if (Status s = Locate(offset, &location); !s.ok()) return s;
-  if (!location) return Status::Ok();
+  // Nothing at or after `offset` (a segment that was sealed, left active by the deletion of the
+  // later ones, ends below it): Kafka's LogSegment.truncateTo resizes its indexes all the same.
+  if (!location) return PreallocateIndexes();
   const int64_t before = size_bytes_;
   if (Status s = disk_.Truncate(log_path_, location->position); !s.ok()) return s;
   // Recompute sizes and timestamps from what is left; the indexes only lose their tail.

@@ -121,6 +121,10 @@ class Segment {
   const std::string& log_path() const { return log_path_; }
   const OffsetIndex& offset_index() const { return offset_index_; }
   const TimeIndex& time_index() const { return time_index_; }
+  int64_t index_entries() const { return static_cast<int64_t>(offset_index_.entries().size()); }
+  int64_t time_index_entries() const {
+    return static_cast<int64_t>(time_index_.entries().size());
+  }
 
  private:
   // Walks the batches of the .log from position 0. With `validate`, checks CRCs and offsets too.
@@ -137,6 +141,8 @@ class Segment {
   // Recovery's checks beyond the batch's own: offsets above the previous batch's and within the
   // segment's 32-bit relative offsets.
   Status CheckSegmentOffsets(const BatchHeader& header, int64_t expected_min_offset) const;
+  // Adds the time index's closing entry (the largest timestamp scanned) to a rebuild's entries.
+  void AddClosingTimeEntry(Scan* scan) const;
   void ResetStats();
   // Updates the running stats for one batch at `position`; may emit index entries.
   Status Account(const BatchHeader& header, int64_t position, bool write_index,

@@ -97,7 +97,7 @@ Status TimeIndex::TruncateToOffset(int64_t offset) {
 }
 
 Status TimeIndex::Preallocate() {
-  return SetFileLength(disk_, path_, max_entries_ * kTimeIndexEntryBytes);
+  return SetFileLength(disk_, path_, preallocated_bytes());
 }
 
 Status TimeIndex::TrimToValidSize() {

@@ -55,6 +55,8 @@ class TimeIndex {
   // Full when one slot is left: Kafka keeps it for the entry written at roll.
   bool IsFull() const { return static_cast<int64_t>(entries_.size()) >= max_entries_ - 1; }
   int64_t max_entries() const { return max_entries_; }
+  // The active segment's file length: segment.index.bytes rounded down to whole entries.
+  int64_t preallocated_bytes() const { return max_entries_ * kTimeIndexEntryBytes; }
   const std::vector<Entry>& entries() const { return entries_; }
   const std::string& path() const { return path_; }
 

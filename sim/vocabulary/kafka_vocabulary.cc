@@ -1063,8 +1063,9 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
       .Add<ev::AdminRequest, ev::AdminDone, ev::AdminError, ev::CheckerViolation,
            ev::CheckerUnavailable>();
   registry.events()
-      .Add<ev::LogAppend, ev::LogIndexEntry, ev::LogRoll, ev::LogFlush, ev::LogRetentionDelete,
-           ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery, ev::LogClean, ev::LogOffline>();
+      .Add<ev::LogOpen, ev::LogAppend, ev::LogIndexEntry, ev::LogRoll, ev::LogFlush,
+           ev::LogRetentionDelete, ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery,
+           ev::LogClean, ev::LogClose, ev::LogOffline>();
   registry.events()
       .Add<ev::BrokerStarting, ev::BrokerRegistered, ev::BrokerRegisterFailed,
            ev::BrokerSessionExpired, ev::BrokerShutdown, ev::BrokerControlledShutdownAttempt,

@@ -722,8 +722,9 @@ void RegisterSummary(ScenarioRegistry& registry) {
 void RegisterLogVocabulary(ScenarioRegistry& registry) {
   registry.events().Add<ev::LogHostOpenFailed, ev::LogHostCloseFailed>();
   registry.events()
-      .Add<ev::LogAppend, ev::LogIndexEntry, ev::LogRoll, ev::LogFlush, ev::LogRetentionDelete,
-           ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery, ev::LogClean, ev::LogOffline>();
+      .Add<ev::LogOpen, ev::LogAppend, ev::LogIndexEntry, ev::LogRoll, ev::LogFlush,
+           ev::LogRetentionDelete, ev::LogStartOffset, ev::LogTruncate, ev::LogRecovery,
+           ev::LogClean, ev::LogClose, ev::LogOffline>();
   RegisterNodeKind(registry);
   RegisterActions(registry);
   RegisterProbes(registry);

@@ -59,6 +59,38 @@ TEST_F(LogRecoveryTest, CrashLosesTheUnflushedTailOnly) {
   EXPECT_EQ(Append(1, 1000).first_offset, 50) << "appends continue from the recovered end";
 }
 
+// Goal: a recovered segment's time index ends with the segment's largest timestamp, as a rolled
+// one's does: Kafka's LogSegment.recover appends that closing entry (time retention and `ls -l`
+// see the same .timeindex as before the crash). Method: segments with no index entry of their
+// own (index.interval.bytes above a segment), so each rolled .timeindex holds only the closing
+// entry; a crash before any recovery-point checkpoint makes Open recover every segment.
+TEST_F(LogRecoveryTest, RecoveredTimeIndexKeepsTheClosingEntry) {
+  config_.segment_bytes = 1000;
+  config_.index_interval_bytes = 1 << 20;
+  Open();
+  for (int i = 0; i < 12; ++i) Append(10, 1000 + i);
+  ASSERT_TRUE(log_->Flush().ok());
+  std::vector<std::pair<int64_t, int64_t>> sealed;  // base offset, largest timestamp
+  for (const Segment* segment : log_->segments()) {
+    if (segment == &log_->active()) continue;
+    ASSERT_EQ(env_.disk().Size(SegmentPath(segment->base_offset(), ".timeindex")), 12)
+        << "the roll's closing entry";
+    sealed.push_back({segment->base_offset(), segment->max_timestamp_ms()});
+  }
+  ASSERT_GE(sealed.size(), 2u);
+  log_.reset();
+  env_.Crash();
+  Open();
+  ASSERT_EQ(log_->last_recovery().segments_scanned, static_cast<int64_t>(sealed.size()) + 1);
+  const std::vector<const Segment*> segments = log_->segments();
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    EXPECT_EQ(env_.disk().Size(SegmentPath(sealed[i].first, ".timeindex")), 12)
+        << "segment " << sealed[i].first;
+    ASSERT_EQ(segments[i]->time_index().entries().size(), 1u);
+    EXPECT_EQ(segments[i]->time_index().entries()[0].timestamp_ms, sealed[i].second);
+  }
+}
+
 // The torn-tail modes leave part of the last unsynced write behind the durable bytes.
 class TornTailTest : public LogRecoveryTest,
                      public ::testing::WithParamInterface<std::tuple<TornTail, int>> {};

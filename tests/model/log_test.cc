@@ -212,6 +212,71 @@ TEST_F(LogTest, ActiveIndexFilesArePreallocatedAndTrimmedAtRollAndClose) {
   EXPECT_EQ(ReadAll().size(), before.size());
 }
 
+// Goal: the trace says every index file's size (issue 10 item 5; the viewer folds it): log.open
+// lists the segments with their entries and the active one's preallocated sizes, log.roll the
+// sealed segment's entries (its files are trimmed to them, the closing time entry included) and
+// the new one's preallocated sizes, log.close the active segment's entries once trimmed.
+TEST_F(LogTest, TraceSaysTheIndexFilesSizes) {
+  config_.segment_bytes = 1000;
+  config_.index_interval_bytes = 100;
+  Open();
+  EXPECT_EQ(LastEvent("log.open"),
+            R"({"tp":"orders-0","log_start_offset":0,"log_end_offset":0,"recovery_point":0,)"
+            R"("index_bytes":10485760,"time_index_bytes":10485756,"segments":[[0,0,0,0,0]]})");
+  for (int i = 0; i < 12; ++i) Append(10, 1000 + i);
+  const std::vector<const Segment*> segments = log_->segments();
+  ASSERT_GE(segments.size(), 2u);
+  const auto roll = env_.EventsOfKind("log.roll").front()->As<ev::LogRoll>();
+  ASSERT_TRUE(roll.has_value());
+  EXPECT_EQ(roll->previous_segment, 0);
+  EXPECT_EQ(roll->previous_index_entries * 8, env_.disk().Size(SegmentPath(0, ".index")));
+  EXPECT_EQ(roll->previous_time_index_entries * 12,
+            env_.disk().Size(SegmentPath(0, ".timeindex")));
+  EXPECT_GT(roll->previous_time_index_entries, 0);
+  EXPECT_EQ(roll->index_bytes, 10485760);
+  EXPECT_EQ(roll->time_index_bytes, 10485756);
+  const int64_t active = log_->active().base_offset();
+  ASSERT_TRUE(log_->Close().ok());
+  const auto close = env_.EventsOfKind("log.close").back()->As<ev::LogClose>();
+  ASSERT_TRUE(close.has_value());
+  EXPECT_EQ(close->segment, active);
+  EXPECT_EQ(close->index_entries * 8, env_.disk().Size(SegmentPath(active, ".index")));
+  EXPECT_EQ(close->time_index_entries * 12, env_.disk().Size(SegmentPath(active, ".timeindex")));
+  Open();
+  const auto open = env_.EventsOfKind("log.open").back()->As<ev::LogOpen>();
+  ASSERT_TRUE(open.has_value());
+  ASSERT_EQ(open->segments.size(), segments.size());
+  for (const ev::SegmentSummary& segment : open->segments) {
+    if (segment.base_offset == active) continue;  // preallocated again
+    EXPECT_EQ(segment.index_entries * 8,
+              env_.disk().Size(SegmentPath(segment.base_offset, ".index")));
+    EXPECT_EQ(segment.time_index_entries * 12,
+              env_.disk().Size(SegmentPath(segment.base_offset, ".timeindex")));
+  }
+  EXPECT_EQ(env_.disk().Size(SegmentPath(active, ".index")), open->index_bytes);
+}
+
+// Goal: a truncation that leaves a sealed segment as the active one preallocates its indexes
+// again even when nothing in it is cut (it ends below the truncation point), as Kafka's
+// LogSegment.truncateTo resizes them before it looks for the position. Method: a follower's gap
+// (offsets far apart) makes the later segment start beyond the earlier one's end.
+TEST_F(LogTest, TruncationIntoAGapPreallocatesTheNewActiveSegmentsIndexes) {
+  Open();
+  LogAppendInfo info;
+  std::string first = testing::MakeSimpleBatch(1, 1000);
+  ASSERT_TRUE(log_->AppendAsFollower(first, &info).ok());
+  const int64_t far = int64_t{3} << 31;
+  std::string second = testing::MakeBatch({{0, "k", "v", 1000}}, far);
+  ASSERT_TRUE(log_->AppendAsFollower(second, &info).ok());
+  ASSERT_EQ(log_->segment_count(), 2);
+  EXPECT_EQ(env_.disk().Size(SegmentPath(0, ".index")), 0) << "trimmed at the roll";
+  ASSERT_TRUE(log_->Truncate(100).ok());
+  ASSERT_EQ(log_->segment_count(), 1);
+  EXPECT_EQ(log_->log_end_offset(), 1);
+  EXPECT_EQ(env_.disk().Size(SegmentPath(0, ".index")), 10485760);
+  EXPECT_EQ(env_.disk().Size(SegmentPath(0, ".timeindex")), 10485756);
+}
+
 TEST_F(LogTest, RollsOnSegmentBytes) {
   config_.segment_bytes = 1000;
   Open();

@@ -1,8 +1,10 @@
 // The fold of storage and consumer events (viewer/log_view.h, ClusterModel): a log's segments,
 // index entries, flushes, truncations and deletions, and a consumer's position and lag, are what
 // the events say. Method: hand-written event sequences in the schema of docs/trace-schema.md,
-// then real runs of the log curriculum whose folded segment lists must match the files that
-// `kafkasim dump-log --list` finds on the simulated disk at the end of the same run.
+// then real runs of the log curriculum (and of tests/viewer/log-clean-stop.yaml, whose log ends
+// closed) whose folded segment files — each .log, .index and .timeindex with its size — must be
+// exactly the files that `kafkasim dump-log --list` finds on the simulated disk at the end of the
+// same run.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -72,7 +74,11 @@ Story SegmentsStory() {
                        .segment = 10,
                        .reason = SegmentRollReason::kSize,
                        .previous_segment = 0,
-                       .previous_bytes = 200})
+                       .previous_bytes = 200,
+                       .previous_index_entries = 1,
+                       .previous_time_index_entries = 2,
+                       .index_bytes = 10485760,
+                       .time_index_bytes = 10485756})
       .Add(12, 1, IndexEntry(10, 4, 0, 6000))
       .Add(12, 1, Append(10, 14, 120, 10))
       .Add(13, 1, ev::LogFlush{.tp = kOrders0, .offset = 15})
@@ -105,6 +111,113 @@ TEST(LogFoldTest, SegmentsIndexEntriesAndFlushes) {
   EXPECT_EQ(log->index_entries()[1].offset, 14);
   // A log_host's log is not a broker's replica.
   EXPECT_TRUE(story.model().partitions().empty());
+}
+
+// Goal: the fold says what `ls -l` shows of the index files: the active segment's preallocated
+// to segment.index.bytes (as log.open and log.roll say), a sealed one's trimmed to its entries
+// (8 bytes an offset-index entry, 12 a time-index entry, the closing time entry the roll added
+// included), the active one's trimmed once the log closes and preallocated again when it
+// reopens.
+TEST(LogFoldTest, IndexFilesArePreallocatedWhileActiveAndTrimmedToTheirEntries) {
+  Story story;
+  const std::vector<ev::SegmentSummary> empty = {{.base_offset = 0}};
+  story.Add(0, 1, ev::NodeAdd{.name = "storage", .role = "log_host"})
+      .Add(1, 1,
+           ev::LogOpen{.tp = kOrders0,
+                       .index_bytes = 4096,
+                       .time_index_bytes = 4092,
+                       .segments = empty});
+  const LogView* opened = story.model().Log("orders-0", 1);
+  ASSERT_NE(opened, nullptr) << "an opened log is known before its first append";
+  ASSERT_EQ(opened->segments.size(), 1u);
+  EXPECT_EQ(opened->IndexBytes(opened->segments[0]), 4096);
+  EXPECT_EQ(opened->TimeIndexBytes(opened->segments[0]), 4092);
+
+  story.Add(10, 1, IndexEntry(0, 4, 0, 5000))
+      .Add(10, 1, Append(0, 4, 100, 0))
+      .Add(11, 1, IndexEntry(0, 9, 100, 6000))
+      .Add(11, 1, Append(5, 9, 100, 0));
+  const LogView& active = *story.model().Log("orders-0", 1);
+  EXPECT_EQ(active.segments[0].index_entries, 2);
+  EXPECT_EQ(active.segments[0].time_index_entries, 2);
+  EXPECT_EQ(active.IndexBytes(active.segments[0]), 4096) << "preallocated while active";
+
+  story
+      .Add(12, 1,
+           ev::LogRoll{.tp = kOrders0,
+                       .segment = 10,
+                       .reason = SegmentRollReason::kSize,
+                       .previous_segment = 0,
+                       .previous_bytes = 200,
+                       .previous_index_entries = 2,
+                       .previous_time_index_entries = 3,
+                       .index_bytes = 4096,
+                       .time_index_bytes = 4092})
+      .Add(13, 1, Append(10, 14, 120, 10));
+  const LogView& rolled = *story.model().Log("orders-0", 1);
+  ASSERT_EQ(rolled.segments.size(), 2u);
+  EXPECT_EQ(rolled.IndexBytes(rolled.segments[0]), 16) << "trimmed at the roll";
+  EXPECT_EQ(rolled.TimeIndexBytes(rolled.segments[0]), 36) << "with the closing time entry";
+  EXPECT_EQ(rolled.IndexBytes(rolled.segments[1]), 4096);
+  EXPECT_EQ(rolled.TimeIndexBytes(rolled.segments[1]), 4092);
+
+  story.Add(20, 1,
+            ev::LogClose{.tp = kOrders0,
+                         .segment = 10,
+                         .index_entries = 0,
+                         .time_index_entries = 1,
+                         .log_end_offset = 15});
+  const LogView& closed = *story.model().Log("orders-0", 1);
+  EXPECT_TRUE(closed.closed);
+  EXPECT_EQ(closed.IndexBytes(closed.segments[1]), 0) << "trimmed on a clean close";
+  EXPECT_EQ(closed.TimeIndexBytes(closed.segments[1]), 12);
+  EXPECT_EQ(closed.recovery_point, 15);
+
+  const std::vector<ev::SegmentSummary> loaded = {
+      {.base_offset = 0, .next_offset = 10, .bytes = 200, .index_entries = 2,
+       .time_index_entries = 3},
+      {.base_offset = 10, .next_offset = 15, .bytes = 120, .index_entries = 0,
+       .time_index_entries = 1}};
+  story.Add(30, 1,
+            ev::LogOpen{.tp = kOrders0,
+                        .log_start_offset = 0,
+                        .log_end_offset = 15,
+                        .recovery_point = 15,
+                        .index_bytes = 4096,
+                        .time_index_bytes = 4092,
+                        .segments = loaded});
+  const LogView& reopened = *story.model().Log("orders-0", 1);
+  EXPECT_FALSE(reopened.closed);
+  ASSERT_EQ(reopened.segments.size(), 2u);
+  EXPECT_EQ(reopened.segments[0].roll_reason, "size") << "what the fold knew is kept";
+  EXPECT_EQ(reopened.IndexBytes(reopened.segments[0]), 16);
+  EXPECT_EQ(reopened.IndexBytes(reopened.segments[1]), 4096) << "preallocated again";
+  EXPECT_EQ(reopened.TimeIndexBytes(reopened.segments[1]), 4092);
+}
+
+// Goal: log.open replaces the fold's picture with the segments as loaded: after a crash, what
+// recovery kept (sizes and rebuilt index entries), not what the appends said.
+TEST(LogFoldTest, OpenAfterACrashShowsTheSegmentsAsLoaded) {
+  Story story = SegmentsStory();
+  const std::vector<ev::SegmentSummary> loaded = {
+      {.base_offset = 0, .next_offset = 10, .bytes = 200, .index_entries = 0,
+       .time_index_entries = 0}};
+  story.Add(20, 1, ev::NodeCrash{.power_loss = true})
+      .Add(30, 1,
+           ev::LogOpen{.tp = kOrders0,
+                       .log_start_offset = 0,
+                       .log_end_offset = 10,
+                       .recovery_point = 10,
+                       .index_bytes = 10485760,
+                       .time_index_bytes = 10485756,
+                       .segments = loaded});
+  const LogView& log = *story.model().Log("orders-0", 1);
+  ASSERT_EQ(log.segments.size(), 1u);
+  EXPECT_EQ(log.segments[0].index_entries, 0) << "the rebuilt index, not the traced entries";
+  EXPECT_EQ(log.IndexBytes(log.segments[0]), 10485760) << "the active one now";
+  EXPECT_EQ(log.log_end, 10);
+  ASSERT_EQ(log.index_entries().size(), 1u) << "segment 10's entry went with its file";
+  EXPECT_EQ(log.index_entries()[0].offset, 9);
 }
 
 TEST(LogFoldTest, TruncationCutsSegmentsAndIndexEntries) {
@@ -168,8 +281,11 @@ TEST(LogFoldTest, RetentionDeletesAndStartOffset) {
 
 TEST(LogFoldTest, CompactionReplacesSegmentsWithTheTracedOnes) {
   Story story = SegmentsStory();
-  const std::vector<ev::CleanedSegment> cleaned = {
-      {.base_offset = 0, .next_offset = 8, .bytes = 80}};
+  const std::vector<ev::SegmentSummary> cleaned = {{.base_offset = 0,
+                                                     .next_offset = 8,
+                                                     .bytes = 80,
+                                                     .index_entries = 1,
+                                                     .time_index_entries = 1}};
   story.Add(20, 1, IndexEntry(0, 7, 40, 5000))
       .Add(20, 1,
            ev::LogClean{.tp = kOrders0,
@@ -189,6 +305,8 @@ TEST(LogFoldTest, CompactionReplacesSegmentsWithTheTracedOnes) {
   EXPECT_EQ(log.segments[0].times_cleaned, 1);
   EXPECT_EQ(log.segments[0].cleaned_at_us, 20);
   EXPECT_EQ(log.segments[0].index_entries, 1);  // the cleaner's entry, not the old one
+  EXPECT_EQ(log.IndexBytes(log.segments[0]), 8) << "a cleaned segment's index is trimmed";
+  EXPECT_EQ(log.TimeIndexBytes(log.segments[0]), 12);
   EXPECT_EQ(log.records_cleaned_away, 6);
   ASSERT_EQ(log.index_entries().size(), 2u);
   EXPECT_EQ(log.index_entries()[1].offset, 7);
@@ -335,9 +453,12 @@ std::map<std::string, int64_t> ListedFiles(const std::string& listing) {
 class LogCurriculumTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(LogCurriculumTest, FoldedSegmentsMatchTheFilesOnDisk) {
-  const std::string name = GetParam();
-  const std::string scenario =
-      std::string(KAFKASIM_SOURCE_DIR) + "/scenarios/curriculum/" + name + ".yaml";
+  const std::string path = GetParam();  // relative to the source tree
+  const std::string name = path.substr(path.rfind('/') + 1, path.size() - path.rfind('/') - 6);
+  const std::string scenario = std::string(KAFKASIM_SOURCE_DIR) + "/" + path;
+  // The one scenario that ends with its log closed cleanly (its active segment's indexes
+  // trimmed); in the others the active segments are open (preallocated).
+  const bool closes = name == "log-clean-stop";
   const std::string kafkasim = std::string(KAFKASIM_BINARY_DIR) + "/bin/kafkasim";
   const std::string trace = std::string(KAFKASIM_BINARY_DIR) + "/viewer_test_" + name + ".sqlite";
   const std::string run = kafkasim + " run " + scenario + " --trace " + trace + " > /dev/null 2>&1";
@@ -350,40 +471,46 @@ TEST_P(LogCurriculumTest, FoldedSegmentsMatchTheFilesOnDisk) {
   std::unique_ptr<TraceStore> store = TraceStore::Open(trace, AllEventKinds(), &error);
   ASSERT_NE(store, nullptr) << error;
   const ClusterModel end = store->StateAfter(store->size());
+  // Every segment's three files, as the fold sizes them: the .log's bytes, and the index files
+  // as `ls -l` shows them (the active segment's preallocated to segment.index.bytes, the others
+  // trimmed to their entries). They must be exactly the files on disk.
   std::map<std::string, int64_t> folded, listed;
+  int64_t preallocated = 0, closed = 0;
   for (const auto& [key, log] : end.logs()) {
+    if (log.closed) ++closed;
     for (const SegmentView& segment : log.segments) {
-      char file[64];
-      std::snprintf(file, sizeof(file), "%s/%020lld.log", log.topic_partition.c_str(),
+      char base[64];
+      std::snprintf(base, sizeof(base), "%s/%020lld", log.topic_partition.c_str(),
                     static_cast<long long>(segment.base_offset));
-      folded[file] = segment.size_bytes;
-      // With the index dense enough to have entries, every one of them was traced (no
-      // recovery rebuilt an index in this run): 8 bytes an entry in the .index file.
-      std::string index_path = file;
-      index_path.replace(index_path.size() - 4, 4, ".index");
-      auto index = files.find(index_path);
-      // The active segment's .index is preallocated to segment.index.bytes (as Kafka's);
-      // the others are trimmed to their entries.
-      const bool active = &segment == &log.segments.back();
-      if (log.recovery.time_us < 0 && index != files.end() && !active) {
-        EXPECT_EQ(segment.index_entries * 8, index->second) << name << " " << file;
-      } else if (index != files.end() && active) {
-        EXPECT_GE(index->second, segment.index_entries * 8) << name << " " << file;
-        EXPECT_EQ(index->second % 8, 0) << name << " " << file;
-      }
+      folded[std::string(base) + ".log"] = segment.size_bytes;
+      folded[std::string(base) + ".index"] = log.IndexBytes(segment);
+      folded[std::string(base) + ".timeindex"] = log.TimeIndexBytes(segment);
+      if (log.Preallocated(segment)) ++preallocated;
     }
   }
   for (const auto& [path, size] : files) {
-    if (path.ends_with(".log")) listed[path] = size;
+    if (path.ends_with(".log") || path.ends_with(".index") || path.ends_with(".timeindex")) {
+      listed[path] = size;
+    }
   }
   EXPECT_EQ(folded, listed) << name;
+  if (closes) {
+    EXPECT_GT(closed, 0) << name << ": no closed log's trimmed active segment was checked";
+  } else {
+    EXPECT_GT(preallocated, 0) << name << ": no open log's preallocated segment was checked";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Curriculum, LogCurriculumTest,
-                         ::testing::Values("log-segments-and-index", "log-retention",
-                                           "log-compaction", "log-crash-recovery"),
+                         ::testing::Values("scenarios/curriculum/log-segments-and-index.yaml",
+                                           "scenarios/curriculum/log-retention.yaml",
+                                           "scenarios/curriculum/log-compaction.yaml",
+                                           "scenarios/curriculum/log-crash-recovery.yaml",
+                                           "tests/viewer/log-clean-stop.yaml"),
                          [](const ::testing::TestParamInfo<const char*>& info) {
                            std::string name = info.param;
+                           name = name.substr(name.rfind('/') + 1);
+                           name.resize(name.size() - 5);  // ".yaml"
                            for (char& c : name) {
                              if (c == '-') c = '_';
                            }

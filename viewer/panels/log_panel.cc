@@ -4,8 +4,11 @@
 // a strip draws the segments as files side by side: filled as far as they hold bytes, the active
 // one green and labelled ACTIVE, the part not yet fsynced hatched, offsets below the log start
 // greyed, a recent compaction outlined in purple. A table lists the segments (and the ones
-// retention deleted) and another the latest offset-index entries. Every state has a word or a
-// shape besides its colour, and every column header explains itself in a tooltip.
+// retention deleted) with their three files' sizes as `ls -l` shows them on a broker (the active
+// segment's .index and .timeindex preallocated to segment.index.bytes, the others trimmed to
+// their entries) and their index entries; another lists the latest offset-index entries. Every
+// state has a word or a shape besides its colour, and every column header explains itself in a
+// tooltip.
 #include <algorithm>
 #include <charconv>
 #include <string>
@@ -18,6 +21,9 @@ namespace {
 
 constexpr TimeUs kRecentUs = 3'000'000;  // how long a compaction or deletion stays highlighted
 constexpr float kMinSegmentWidth = 96.0f;
+
+// An index file's size as `ls -l` shows it ("?" if the trace did not say).
+std::string FileBytes(int64_t bytes) { return bytes < 0 ? "?" : FormatCount(bytes); }
 
 std::string LogLabel(const ClusterModel& model, const LogView& log) {
   std::string label = log.topic_partition + " on " + model.NodeName(log.node);
@@ -224,10 +230,14 @@ void DrawSegmentStrip(const View& view, const LogView& log) {
     if (ImGui::IsItemHovered()) {
       ImGui::SetTooltip(
           "segment %020lld.log\noffsets %lld..%lld, %s bytes%s\n"
+          ".index %s bytes, .timeindex %s bytes%s\n"
           "the bar fills with the segment's bytes (relative to the largest one)",
           static_cast<long long>(segment.base_offset), static_cast<long long>(segment.base_offset),
           static_cast<long long>(segment.end_offset - 1), FormatCount(segment.size_bytes).c_str(),
-          &segment == log.Active() ? "\nACTIVE: appends go here until it rolls" : "");
+          &segment == log.Active() ? "\nACTIVE: appends go here until it rolls" : "",
+          FileBytes(log.IndexBytes(segment)).c_str(),
+          FileBytes(log.TimeIndexBytes(segment)).c_str(),
+          log.Preallocated(segment) ? " (preallocated)" : "");
     }
   }
   // Under the strip: the active segment named, and how many older ones did not fit.
@@ -251,10 +261,10 @@ void DrawSegmentStrip(const View& view, const LogView& log) {
 std::string SegmentState(const View& view, const LogView& log, const SegmentView& segment) {
   std::string state;
   if (&segment == log.Active()) {
-    state = "ACTIVE";
+    state = log.closed ? "ACTIVE, log closed: indexes trimmed" : "ACTIVE, indexes preallocated";
   } else {
     state = "sealed";
-    if (!segment.roll_reason.empty()) state += " (rolled: " + segment.roll_reason + ")";
+    if (!segment.roll_reason.empty()) state += ": " + segment.roll_reason;
   }
   if (segment.end_offset > log.recovery_point) state += ", not fsynced";
   if (segment.end_offset <= log.log_start && segment.end_offset > segment.base_offset) {
@@ -268,49 +278,105 @@ std::string SegmentState(const View& view, const LogView& log, const SegmentView
   return state;
 }
 
+// Why an index file has its size: preallocated while its segment is active, else its entries.
+void IndexFileTooltip(const LogView& log, const SegmentView& segment, const char* file,
+                      int64_t entries, int64_t entry_bytes, int64_t bytes) {
+  if (!ImGui::IsItemHovered()) return;
+  if (log.Preallocated(segment)) {
+    ImGui::SetTooltip(
+        "%020lld%s: %s bytes, preallocated to segment.index.bytes\n"
+        "(rounded down to whole %lld-byte entries) while the segment is active;\n"
+        "%lld entr%s written so far. It is trimmed to its entries when the\n"
+        "segment rolls or the log closes, as Kafka does.",
+        static_cast<long long>(segment.base_offset), file, FileBytes(bytes).c_str(),
+        static_cast<long long>(entry_bytes), static_cast<long long>(entries),
+        entries == 1 ? "y" : "ies");
+  } else {
+    ImGui::SetTooltip("%020lld%s: %lld entr%s x %lld bytes = %s bytes\n(trimmed to its entries%s)",
+                      static_cast<long long>(segment.base_offset), file,
+                      static_cast<long long>(entries), entries == 1 ? "y" : "ies",
+                      static_cast<long long>(entry_bytes), FileBytes(bytes).c_str(),
+                      &segment == log.Active()
+                          ? " when the log closed"
+                          : ": only the active segment's index files are preallocated");
+  }
+}
+
 void DrawSegmentTable(const View& view, const LogView& log) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
-                                ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY;
-  if (!ImGui::BeginTable("segments", 5, flags)) return;
-  ImGui::TableSetupScrollFreeze(0, 1);
+                                ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_ScrollX;
+  if (!ImGui::BeginTable("segments", 7, flags)) return;
+  ImGui::TableSetupScrollFreeze(1, 1);
   TableHeaderRow({{"base",
                    "The segment's base offset: its first offset, and its file name\n"
                    "(00000000000000000030.log holds offsets from 30 on)"},
                   {"offsets", "The offsets written to it, first..last"},
-                  {"bytes", "Size of its .log file (record batches back to back)"},
-                  {"index",
-                   "Entries of its sparse offset index (.index): one per\n"
-                   "index.interval.bytes appended"},
+                  {".log B", "Size of its .log file in bytes (record batches back to back)"},
+                  {".index B",
+                   "Size of its .index file in bytes, as ls -l shows it on a broker.\n"
+                   "The active segment's is preallocated to segment.index.bytes\n"
+                   "(10485760 by default) and trimmed to its entries (8 bytes each)\n"
+                   "when the segment rolls or the log closes, as Kafka does."},
+                  {".timeindex B",
+                   "Size of its .timeindex file in bytes, as ls -l shows it on a broker.\n"
+                   "The active segment's is preallocated to segment.index.bytes rounded\n"
+                   "down to whole 12-byte entries (10485756 by default) and trimmed to\n"
+                   "its entries when the segment rolls or the log closes, as Kafka does."},
+                  {"entries",
+                   "Index entries: offset index / time index. The offset index takes one\n"
+                   "per index.interval.bytes appended; the time index one at the same\n"
+                   "moment if the segment's largest timestamp went up, and a last one\n"
+                   "(that largest timestamp) when the segment rolls"},
                   {"state",
-                   "ACTIVE: where appends go. sealed: rolled (why: size = segment.bytes\n"
-                   "reached, time = segment.ms passed, ...). not fsynced: part of it is only\n"
+                   "ACTIVE: where appends go; its index files are preallocated.\n"
+                   "sealed: rolled, and why (size = segment.bytes reached, time = segment.ms\n"
+                   "passed, index_full, retention, ...). not fsynced: part of it is only\n"
                    "in the page cache. compacted: the cleaner rewrote it. deleted: retention\n"
                    "removed the file (time = retention.ms, size = retention.bytes)."}});
-  auto row = [](const std::string& base, const std::string& offsets, const std::string& bytes,
-                const std::string& index, const std::string& state, bool dim) {
-    ImGui::TableNextRow();
-    for (const std::string* cell : {&base, &offsets, &bytes, &index, &state}) {
-      ImGui::TableNextColumn();
-      if (dim) {
-        ImGui::TextDisabled("%s", cell->c_str());
-      } else {
-        ImGui::TextUnformatted(cell->c_str());
-      }
+  auto cell = [](const std::string& text, bool dim) {
+    ImGui::TableNextColumn();
+    if (dim) {
+      ImGui::TextDisabled("%s", text.c_str());
+    } else {
+      ImGui::TextUnformatted(text.c_str());
     }
   };
-  for (const DeletedSegmentView& deleted : log.deleted) {
-    row(std::to_string(deleted.base_offset),
-        std::to_string(deleted.base_offset) + ".." + std::to_string(deleted.end_offset - 1),
-        FormatCount(deleted.size_bytes), "-",
-        "DELETED at " + FormatTime(deleted.time_us) + " (retention: " + deleted.reason + ")", true);
-  }
-  for (const SegmentView& segment : log.segments) {
+  // Newest first (the active segment on top, as in the index table: what just happened is at
+  // the top), then the ones retention deleted.
+  for (auto it = log.segments.rbegin(); it != log.segments.rend(); ++it) {
+    const SegmentView& segment = *it;
     const std::string offsets =
         segment.end_offset > segment.base_offset
             ? std::to_string(segment.base_offset) + ".." + std::to_string(segment.end_offset - 1)
             : "(empty)";
-    row(std::to_string(segment.base_offset), offsets, FormatCount(segment.size_bytes),
-        std::to_string(segment.index_entries), SegmentState(view, log, segment), false);
+    ImGui::TableNextRow();
+    cell(std::to_string(segment.base_offset), false);
+    cell(offsets, false);
+    cell(FormatCount(segment.size_bytes), false);
+    const int64_t index_bytes = log.IndexBytes(segment);
+    cell(FileBytes(index_bytes), false);
+    IndexFileTooltip(log, segment, ".index", segment.index_entries, LogView::kIndexEntryBytes,
+                     index_bytes);
+    const int64_t time_index_bytes = log.TimeIndexBytes(segment);
+    cell(FileBytes(time_index_bytes), false);
+    IndexFileTooltip(log, segment, ".timeindex", segment.time_index_entries,
+                     LogView::kTimeIndexEntryBytes, time_index_bytes);
+    cell(std::to_string(segment.index_entries) + " / " +
+             std::to_string(segment.time_index_entries),
+         false);
+    cell(SegmentState(view, log, segment), false);
+  }
+  for (auto it = log.deleted.rbegin(); it != log.deleted.rend(); ++it) {
+    const DeletedSegmentView& deleted = *it;
+    ImGui::TableNextRow();
+    cell(std::to_string(deleted.base_offset), true);
+    cell(std::to_string(deleted.base_offset) + ".." + std::to_string(deleted.end_offset - 1), true);
+    cell(FormatCount(deleted.size_bytes), true);
+    cell("-", true);
+    cell("-", true);
+    cell("-", true);
+    cell("DELETED at " + FormatTime(deleted.time_us) + " (retention: " + deleted.reason + ")", true);
   }
   ImGui::EndTable();
 }
@@ -401,7 +467,7 @@ void DrawLogPanel(View& view) {
   DrawSegmentStrip(view, *log);
   const float height = ImGui::GetContentRegionAvail().y;
   const float width = ImGui::GetContentRegionAvail().x;
-  ImGui::BeginChild("segment table", ImVec2(width * 0.58f, height));
+  ImGui::BeginChild("segment table", ImVec2(width * 0.64f, height));
   DrawSegmentTable(view, *log);
   ImGui::EndChild();
   ImGui::SameLine();
