@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -43,6 +44,7 @@ const char* kUsage = R"(kafkasim - a deterministic simulation and teaching testb
 Usage:
   kafkasim run SCENARIO [--seed N] [--trace FILE | --no-trace] [--trace-max-bytes SIZE]
                [--until TIME] [--quiet]
+  kafkasim run SCENARIO [--seed N] (--print-schedule | --write-schedule FILE)
   kafkasim check-determinism SCENARIO [--seed N] [--until TIME]
   kafkasim verify-trace TRACE
   kafkasim dump-log SCENARIO --node NAME (--file PATH [--print-data-log] | --list)
@@ -56,6 +58,9 @@ Commands:
                       reproduces the run exactly. The trace is written beside FILE and renamed
                       to FILE when recording stops: it replaces only an earlier kafkasim trace
                       (anything else at FILE is refused, exit 2); --trace - or /dev/null: no file.
+                      A scenario with a nemesis: --print-schedule prints the faults the seed
+                      draws, --write-schedule FILE writes the scenario with them fixed (it
+                      replays to the same digest); neither runs it.
   check-determinism   Runs a scenario twice and compares the event streams; exit 1 if they
                       differ, naming the first event where they part.
   verify-trace        Recomputes a trace file's digest from its events and compares it with the
@@ -73,6 +78,7 @@ Examples:
   kafkasim run scenarios/kernel/ping-pong.yaml
   kafkasim run scenarios/kernel/ping-pong.yaml --seed 7 --trace /tmp/run.sqlite
   kafkasim run scenarios/kernel/ping-pong.yaml --until 2s --quiet
+  kafkasim run scenarios/search/safe-cluster.yaml --seed 42 --write-schedule /tmp/seed42.yaml
   kafkasim check-determinism scenarios/kernel/crash-and-fsync.yaml --seed 3
   kafkasim verify-trace out/traces/ping-pong-seed1.sqlite
   kafkasim dump-log scenarios/curriculum/log-segments-and-index.yaml --node storage --list
@@ -91,6 +97,8 @@ struct CommonOptions {
   bool no_trace = false;
   bool quiet = false;
   int64_t trace_max_bytes = 0;
+  bool print_schedule = false;  // run: print the nemesis's schedule for the seed, do not run
+  std::string write_schedule;   // run: write the scenario with that schedule fixed, do not run
   const CliExtensions* extensions = nullptr;
 };
 
@@ -188,6 +196,56 @@ std::unique_ptr<Scenario> Load(const std::string& path, const ScenarioRegistry& 
   }
 }
 
+// --print-schedule / --write-schedule: the nemesis's concrete schedule for `seed`, as the steps
+// of a `nemesis_schedule:` section; written after the scenario's own text (every line keeps its
+// number), it runs instead of a new draw and the run has the same digest.
+int WriteNemesisSchedule(const Scenario& scenario, uint64_t seed, const CommonOptions& options,
+                         std::ostream& out, std::ostream& err) {
+  if (!scenario.nemesis) {
+    err << "kafkasim: " << options.scenario
+        << " has no 'nemesis:' section: there is no schedule to draw\n";
+    return kExitBadInput;
+  }
+  if (scenario.nemesis_schedule) {
+    err << "kafkasim: " << options.scenario
+        << " already has a 'nemesis_schedule:' (it runs instead of a draw)\n";
+    return kExitBadInput;
+  }
+  const std::vector<ScheduledFault> schedule =
+      DrawNemesis(seed, *scenario.nemesis, scenario.run_for_us);
+  std::string steps;
+  for (const ScheduledFault& step : schedule) {
+    steps += FaultStepText(step.fault, step.at_us, NemesisCaption(step), "  ");
+  }
+  std::string kinds;
+  for (NemesisKind kind : SwarmKinds(seed, *scenario.nemesis)) {
+    kinds += (kinds.empty() ? "" : ", ") + NemesisKindNames()[static_cast<size_t>(kind)];
+  }
+  const std::string section =
+      "# The schedule the nemesis drew for seed " + std::to_string(seed) + " (" +
+      std::to_string(schedule.size()) + " steps; kinds kept: " + kinds +
+      "), written by kafkasim run --write-schedule.\n# It runs instead of a new draw, whatever "
+      "the seed.\nnemesis_schedule:\n" +
+      steps;
+  if (options.print_schedule) out << section;
+  if (!options.write_schedule.empty()) {
+    std::string text = scenario.text;
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    std::ofstream file(options.write_schedule, std::ios::binary | std::ios::trunc);
+    file << text << section;
+    if (!file.flush()) {
+      err << "kafkasim: cannot write " << options.write_schedule << "\n";
+      return kExitBadInput;
+    }
+    if (!options.quiet) {
+      out << "wrote " << options.write_schedule << ": " << schedule.size()
+          << " steps; kafkasim run " << options.write_schedule << " --seed " << seed
+          << " replays this run\n";
+    }
+  }
+  return kExitOk;
+}
+
 int CommandRun(const CommonOptions& options, const std::string& program, std::ostream& out,
                std::ostream& err) {
   ScenarioRegistry registry;
@@ -195,6 +253,9 @@ int CommandRun(const CommonOptions& options, const std::string& program, std::os
   std::unique_ptr<Scenario> scenario = Load(options.scenario, registry, err);
   if (!scenario) return kExitBadInput;
   const uint64_t seed = options.seed.value_or(scenario->seed);
+  if (options.print_schedule || !options.write_schedule.empty()) {
+    return WriteNemesisSchedule(*scenario, seed, options, out, err);
+  }
   const std::string reproduce = ReproduceCommand(program, options, seed);
 
   std::unique_ptr<TraceRecorder> recorder;
@@ -609,13 +670,18 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
       "quiet,q", po::bool_switch(&options.quiet), "print only the digest line")(
       "trace-max-bytes", po::value<std::string>(&max_bytes_text),
       "bound the trace file's size (a positive size, e.g. 64KiB); recording keeps the events that "
-      "fit and stops cleanly")(
-      "node", po::value<std::string>(&dump.node), "dump-log: the node whose disk to read")(
+      "fit and stops cleanly")("node", po::value<std::string>(&dump.node),
+                               "dump-log: the node whose disk to read")(
       "file", po::value<std::string>(&dump.file),
       "dump-log: the file to dump, e.g. orders-0/00000000000000000000.log")(
       "print-data-log", po::bool_switch(&dump.print_data_log),
       "dump-log: print each record's offset, key and payload")(
-      "list", po::bool_switch(&dump.list), "dump-log: list the node's files instead");
+      "list", po::bool_switch(&dump.list), "dump-log: list the node's files instead")(
+      "print-schedule", po::bool_switch(&options.print_schedule),
+      "run: print the fault schedule the scenario's nemesis draws for the seed, and stop")(
+      "write-schedule", po::value<std::string>(&options.write_schedule),
+      "run: write the scenario with that schedule fixed (a nemesis_schedule: section that runs "
+      "instead of a draw) to this file, and stop");
   po::options_description hidden;
   hidden.add_options()("args", po::value<std::vector<std::string>>(&positional));
   po::options_description all;

@@ -153,6 +153,10 @@ std::vector<ScheduledFault> RandomFaultSchedule(uint64_t seed,
   return Drawer(seed, options).Draw();
 }
 
+std::string NemesisCaption(const ScheduledFault& step) {
+  return (step.recovery ? "nemesis ends a fault: " : "nemesis: ") + step.fault.Describe();
+}
+
 std::string FaultScheduleSteps(const std::vector<ScheduledFault>& schedule,
                                const std::string& pad) {
   std::string out;

@@ -30,7 +30,11 @@ struct FaultScheduleOptions {
 struct ScheduledFault {
   TimeUs at_us = 0;
   Fault fault;
+  bool recovery = false;  // ends an earlier fault (a restart, a heal, a disk given back...)
 };
+
+// The caption of a nemesis step: "nemesis: crash b1 (power loss)", "nemesis ends a fault: ...".
+std::string NemesisCaption(const ScheduledFault& step);
 
 // The faults, in time order (strictly increasing times), followed at `last_fault_us` + 1 ms by the
 // recovery: heal the network, resume every paused node, restart every node that is down, give

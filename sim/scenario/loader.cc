@@ -12,9 +12,9 @@ namespace ks {
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"name",    "description", "seed",     "world",
-                                                "nodes",   "timeline",    "injected", "expect",
-                                                "run_for", "max_events"};
+const std::vector<std::string> kTopLevelKeys = {
+    "name",    "description",      "seed",   "world",   "nodes",     "timeline", "injected",
+    "nemesis", "nemesis_schedule", "expect", "run_for", "max_events"};
 
 LinkOptions ParseLinkOptions(Args& args, LinkOptions link) {
   if (auto latency = args.GetMap("latency")) {
@@ -207,6 +207,52 @@ Step ParseStep(Args& args, ParseScope& scope) {
   return step;
 }
 
+// `nemesis:` and `nemesis_schedule:` (sim/scenario/nemesis.h).
+void ParseNemesisSections(Args& top, const ParseScope& scope, Scenario& scenario) {
+  std::vector<std::string> default_targets;
+  for (const std::string& name : scope.node_names) {
+    auto role = scope.node_roles.find(name);
+    if (role != scope.node_roles.end() &&
+        (role->second == "broker" || role->second == "zookeeper")) {
+      default_targets.push_back(name);
+    }
+  }
+  std::optional<Args> section = top.GetMap("nemesis");
+  if (!section) top.FailAt("nemesis", "'nemesis:' is a mapping (see docs/scenario-format.md)");
+  scenario.nemesis = ParseNemesis(*section, default_targets, scope.node_names, scenario.run_for_us);
+  scenario.nemesis_position = top.PositionOfKey("nemesis");
+  const std::string path = scope.file;
+  const SourcePosition position = scenario.nemesis_position;
+  // A drawn fault is read as the step its text says, with the scenario's own words; the copy of
+  // the scope keeps the node names (its registry outlives every run of the scenario).
+  auto nemesis_scope = std::make_shared<ParseScope>(scope);
+  scenario.nemesis_step = [nemesis_scope, path, position](const ScheduledFault& fault) {
+    const std::string text =
+        FaultStepText(fault.fault, fault.at_us, NemesisCaption(fault), "");
+    YAML::Node node = YAML::Load(text);
+    Args args(path, node[0], "nemesis step");
+    Step step = ParseStep(args, *nemesis_scope);
+    step.position = position;
+    return step;
+  };
+  const YAML::Node schedule = top.Raw("nemesis_schedule");
+  if (schedule.IsDefined() && !schedule.IsNull()) {
+    if (!schedule.IsSequence()) {
+      throw ScenarioError(PositionOf(path, schedule),
+                          "expected a list of steps under 'nemesis_schedule'");
+    }
+    ParseScope step_scope = scope;
+    std::vector<Step> steps;
+    for (const YAML::Node& item : schedule) {
+      Args args(path, item, "nemesis_schedule step");
+      if (!args.Has("at")) args.Fail("a nemesis step runs at its own time: it needs 'at'");
+      steps.push_back(ParseStep(args, step_scope));
+      steps.back().position = position;
+    }
+    scenario.nemesis_schedule = std::move(steps);
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Scenario> LoadScenarioText(const std::string& text, const std::string& path,
@@ -289,6 +335,13 @@ std::unique_ptr<Scenario> LoadScenarioText(const std::string& text, const std::s
       }
       scenario->injected.push_back(ParseStep(args, scope));
     }
+  }
+  if (top.Has("nemesis")) {
+    ParseNemesisSections(top, scope, *scenario);
+  } else if (top.Has("nemesis_schedule")) {
+    top.FailAt("nemesis_schedule",
+               "'nemesis_schedule:' is the schedule a nemesis drew: it needs the 'nemesis:' "
+               "section it was drawn from");
   }
   const YAML::Node expect = top.Raw("expect");
   if (expect.IsDefined() && !expect.IsNull()) {

@@ -25,7 +25,7 @@ class NamedNode final : public NodeSelector {
 
 }  // namespace
 
-void ParseScope::AddNode(const SourcePosition& where, std::string name) {
+void ParseScope::AddNode(const SourcePosition& where, std::string name, std::string role) {
   for (const std::string& existing : node_names) {
     if (existing == name) throw ScenarioError(where, "a node named '" + name + "' exists already");
   }
@@ -33,6 +33,7 @@ void ParseScope::AddNode(const SourcePosition& where, std::string name) {
     throw ScenarioError(where, "a scenario holds at most " + std::to_string(kMaxNodes) +
                                    " nodes (the network keeps a link for every pair of nodes)");
   }
+  if (!role.empty()) node_roles[name] = std::move(role);
   node_names.push_back(std::move(name));
 }
 

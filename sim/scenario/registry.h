@@ -84,6 +84,8 @@ struct ParseScope {
   const ScenarioRegistry& registry;
   std::string file;
   std::vector<std::string> node_names;  // from `nodes:` and sections, in declaration order
+  // The role of each node that declared one ("broker", "zookeeper"): a nemesis's default targets.
+  std::map<std::string, std::string, std::less<>> node_roles;
   // The sections declared so far (they are read before the timeline and the expectations), so a
   // word that needs one refuses to be used without it.
   std::set<std::string, std::less<>> sections;
@@ -92,7 +94,7 @@ struct ParseScope {
 
   // Declares a node: fails at `where` if a node has that name already, or if there would be
   // more than kMaxNodes.
-  void AddNode(const SourcePosition& where, std::string name);
+  void AddNode(const SourcePosition& where, std::string name, std::string role = "");
   // Fails at `where` unless the section `name` is declared.
   void RequireSection(const SourcePosition& where, std::string_view name,
                       std::string_view word) const;

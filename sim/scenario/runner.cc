@@ -57,7 +57,7 @@ bool Condition::Holds(ScenarioRun& run, ProbeValue* actual) const {
 
 std::string Condition::Describe() const {
   std::string text = probe->Describe() + " " + std::string(ConditionOpName(op)) + " " +
-                     (other               ? other->Describe()
+                     (other             ? other->Describe()
                       : operand.is_text ? operand.text
                                         : std::to_string(operand.number));
   if (!description.empty()) text = description + " [" + text + "]";
@@ -115,12 +115,26 @@ void ScenarioRunner::Begin() {
   }
   if (!scenario_.steps.empty()) StartStep(0);
   for (size_t i = 0; i < scenario_.injected.size(); ++i) ScheduleInjected(scenario_.injected[i], i);
+  if (scenario_.nemesis) {
+    // The schedule depends on the seed and the scenario's run_for only (not on --until).
+    if (!scenario_.nemesis_schedule) {
+      for (const ScheduledFault& fault :
+           DrawNemesis(seed_, *scenario_.nemesis, scenario_.run_for_us)) {
+        nemesis_steps_.push_back(scenario_.nemesis_step(fault));
+      }
+    }
+    const std::vector<Step>& steps =
+        scenario_.nemesis_schedule ? *scenario_.nemesis_schedule : nemesis_steps_;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      ScheduleInjected(steps[i], i, StepOrigin::kNemesis);
+    }
+  }
 }
 
-void ScenarioRunner::ScheduleInjected(const Step& step, size_t index) {
+void ScenarioRunner::ScheduleInjected(const Step& step, size_t index, StepOrigin origin) {
   Scheduler& scheduler = world_->scheduler();
   scheduler.Schedule(std::max(step.time_us, scheduler.Now()),
-                     [this, &step, index] { RunStep(step, index, /*injected=*/true); });
+                     [this, &step, index, origin] { RunStep(step, index, origin); });
 }
 
 std::optional<TimeUs> ScenarioRunner::AdvanceToQuietInstant() {
@@ -164,20 +178,25 @@ void ScenarioRunner::StartStep(size_t index) {
 }
 
 void ScenarioRunner::ExecuteStep(size_t index) {
-  RunStep(scenario_.steps[index], index, /*injected=*/false);
+  RunStep(scenario_.steps[index], index, StepOrigin::kTimeline);
   if (index + 1 < scenario_.steps.size()) StartStep(index + 1);
 }
 
-void ScenarioRunner::RunStep(const Step& step, size_t index, bool injected) {
+void ScenarioRunner::RunStep(const Step& step, size_t index, StepOrigin origin) {
   ev::ScenarioStep event{
       .index = static_cast<int64_t>(index), .line = step.position.line, .action = step.action_name};
   if (!step.caption.empty()) event.caption = step.caption;
-  if (injected) event.injected = true;
+  if (origin == StepOrigin::kInjected) event.injected = true;
+  if (origin == StepOrigin::kNemesis) event.nemesis = true;
   world_->Trace(kNoNode, event);
   if (step.action) {
     run_->action_counts()[step.action_name]++;
     const Status status = step.action->Execute(*run_);
-    if (!step.expect_error.empty()) {
+    if (origin == StepOrigin::kNemesis && !status.ok()) {
+      // The nemesis knows only its own faults: a node the timeline crashed cannot be paused.
+      world_->Trace(kNoNode,
+                    ev::ScenarioStepSkipped{.line = step.position.line, .error = status.message()});
+    } else if (!step.expect_error.empty()) {
       CheckExpectedError(step, status);
     } else if (!status.ok()) {
       const std::string failure = step.position.ToString() + ": step '" + step.action_name +

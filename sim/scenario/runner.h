@@ -127,10 +127,14 @@ class ScenarioRunner {
   void StartStep(size_t index);
   void ExecuteStep(size_t index);
   // Traces `scenario.step` and runs the step's action: the one path of timeline and injected steps.
-  void RunStep(const Step& step, size_t index, bool injected);
+  // Where a step comes from: the timeline (steps wait for one another), `injected:` or the
+  // nemesis (each at its own time; a nemesis step that cannot run in its node's state is skipped,
+  // not a failure of the run).
+  enum class StepOrigin { kTimeline, kInjected, kNemesis };
+  void RunStep(const Step& step, size_t index, StepOrigin origin);
   // A step with expect_error: refused with that error is fine, anything else is a failure.
   void CheckExpectedError(const Step& step, const Status& status);
-  void ScheduleInjected(const Step& step, size_t index);
+  void ScheduleInjected(const Step& step, size_t index, StepOrigin origin = StepOrigin::kInjected);
   void CheckWaitingStep();
   bool Stopped();
   // What a failed invariant prints while this run executes.
@@ -140,6 +144,7 @@ class ScenarioRunner {
   const ScenarioRegistry& registry_;
   RunOptions options_;
   uint64_t seed_ = 0;
+  std::vector<Step> nemesis_steps_;  // the schedule the seed drew (without nemesis_schedule)
   TimeUs end_time_us_ = 0;
   std::unique_ptr<World> world_;
   std::unique_ptr<ScenarioRun> run_;

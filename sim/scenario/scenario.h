@@ -3,11 +3,13 @@
 // ScenarioRunner (runner.h). The file format is documented in docs/scenario-format.md.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "sim/scenario/nemesis.h"
 #include "sim/scenario/registry.h"
 #include "sim/world.h"
 
@@ -72,6 +74,15 @@ struct Scenario {
   // `at:` step scheduled when the run begins, apart from `steps` (whose steps wait for one
   // another), so it runs at its own time whatever the timeline is doing.
   std::vector<Step> injected;
+  // `nemesis:` (sim/scenario/nemesis.h): the fault space the run's seed draws a schedule from;
+  // nullopt without one. Every nemesis step carries the position of the `nemesis:` key.
+  std::optional<NemesisSpec> nemesis;
+  SourcePosition nemesis_position;
+  // `nemesis_schedule:` — a schedule drawn before and written out (kafkasim run
+  // --write-schedule): when present it runs instead of a new draw.
+  std::optional<std::vector<Step>> nemesis_schedule;
+  // Makes the step of a drawn fault with the loader's words (set with `nemesis`).
+  std::function<Step(const ScheduledFault&)> nemesis_step;
   std::vector<Condition> expectations;
   DurationUs run_for_us = 60 * kSecond;
   int64_t max_events = 200'000'000;  // a bound on every run

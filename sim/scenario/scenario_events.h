@@ -31,18 +31,30 @@ struct ScenarioStep {
   std::string_view action;  // empty for a wait or a caption
   std::optional<std::string_view> caption;
   std::optional<bool> injected;  // present (true) only for an injected step
+  std::optional<bool> nemesis;   // present (true) only for a step the nemesis drew
   static void Fields(auto& e, auto& v) {
     v("index", e.index);
     v("line", e.line);
     v("action", e.action);
     v("caption", e.caption);
     v("injected", e.injected);
+    v("nemesis", e.nemesis);
   }
 };
 
 // A step with `expect_error:` was refused with that error, as expected (not a failure).
 struct ScenarioStepRefused {
   static constexpr std::string_view kName = "scenario.step_refused";
+  int32_t line = 0;
+  std::string_view error;
+  static void Fields(auto& e, auto& v) {
+    v("line", e.line);
+    v("error", e.error);
+  }
+};
+
+struct ScenarioStepSkipped {
+  static constexpr std::string_view kName = "scenario.step_skipped";
   int32_t line = 0;
   std::string_view error;
   static void Fields(auto& e, auto& v) {

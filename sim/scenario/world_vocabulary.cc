@@ -507,7 +507,7 @@ void RegisterWorldVocabulary(ScenarioRegistry& registry) {
            ev::NetPartition, ev::NetHeal, ev::NetDelaySpike, ev::NetSetLink>();
   registry.events()
       .Add<ev::ScenarioBegin, ev::ScenarioStep, ev::ScenarioStepFailed, ev::ScenarioStepRefused,
-           ev::ScenarioStepTimeout, ev::ScenarioExpect, ev::ScenarioEnd>();
+           ev::ScenarioStepTimeout, ev::ScenarioExpect, ev::ScenarioEnd, ev::ScenarioStepSkipped>();
 }
 
 }  // namespace ks

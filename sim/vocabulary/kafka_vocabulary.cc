@@ -219,7 +219,7 @@ void ParseZooKeeper(Args& args, ParseScope& scope, KafkaSection* section) {
     section->zk_options_.force_sync = zk->GetBool("force_sync", true);
     zk->Finish();
   }
-  scope.AddNode(where, section->zookeeper_name_);
+  scope.AddNode(where, section->zookeeper_name_, "zookeeper");
 }
 
 // brokers, broker_config, broker_overrides, broker_disk: one BrokerSpec per broker.
@@ -255,7 +255,7 @@ void ParseBrokers(Args& args, ParseScope& scope, KafkaSection* section) {
     spec.config = configs[static_cast<size_t>(i - 1)];
     spec.config.broker_id = i;
     spec.disk = disk;
-    scope.AddNode(args.PositionOfKey("brokers"), spec.name);
+    scope.AddNode(args.PositionOfKey("brokers"), spec.name, "broker");
     section->brokers_.push_back(std::move(spec));
   }
 }
@@ -597,8 +597,7 @@ void RegisterActions(ScenarioRegistry& registry) {
         args.Allow("offset");
         const std::string to = args.GetChoice("to", {"beginning", "end"});
         return std::make_unique<SeekAction>(
-            consumer, tp, to == "beginning" ? SeekAction::To::kBeginning : SeekAction::To::kEnd,
-            0);
+            consumer, tp, to == "beginning" ? SeekAction::To::kBeginning : SeekAction::To::kEnd, 0);
       });
   registry.AddAction(
       "create_topic",
@@ -1069,13 +1068,14 @@ void RegisterKafkaVocabulary(ScenarioRegistry& registry) {
   registry.events()
       .Add<ev::BrokerStarting, ev::BrokerRegistered, ev::BrokerRegisterFailed,
            ev::BrokerSessionExpired, ev::BrokerShutdown, ev::BrokerControlledShutdownAttempt,
-           ev::BrokerControlledShutdownDone, ev::BrokerControllerEpochConflict,
-           ev::BrokerProduce, ev::BrokerEpochQuery, ev::BrokerStaleController, ev::BrokerLogOffline,
+           ev::BrokerControlledShutdownDone, ev::BrokerControllerEpochConflict, ev::BrokerProduce,
+           ev::BrokerEpochQuery, ev::BrokerStaleController, ev::BrokerLogOffline,
            ev::BrokerPartitionDeleted, ev::BrokerNoLeaderEndpoint>();
   registry.events()
       .Add<ev::ReplicaRoleChange, ev::ReplicaLeo, ev::ReplicaHw, ev::ReplicaFollowerLeo,
            ev::ReplicaOutOfSync, ev::ReplicaIsrProposed, ev::ReplicaIsr, ev::ReplicaIsrRejected,
-           ev::ReplicaIsrZkWrite, ev::ReplicaTruncate, ev::ReplicaStaleState, ev::ReplicaError, ev::FetcherError>();
+           ev::ReplicaIsrZkWrite, ev::ReplicaTruncate, ev::ReplicaStaleState, ev::ReplicaError,
+           ev::FetcherError>();
   registry.events()
       .Add<ev::ControllerActive, ev::ControllerResign, ev::ControllerBrokers,
            ev::ControllerBrokerFailure, ev::ControllerBrokerStartup, ev::ControllerUncleanShutdown,

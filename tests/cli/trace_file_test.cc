@@ -96,11 +96,12 @@ TEST(TraceFileTest, RoundTripEventsEqualTheRunsEvents) {
   EXPECT_EQ(reader->Meta("digest"), result.digest.Hex());
   EXPECT_EQ(reader->Meta("status"), "complete");
   // The schema of every kind the program knows, for readers without the program.
-  EXPECT_EQ(Rows(path,
-                 "SELECT position, name, type, optional FROM fields "
-                 "WHERE kind = 'scenario.step' ORDER BY position"),
-            (std::vector<std::string>{"0|index|int64|0", "1|line|int32|0", "2|action|string|0",
-                                      "3|caption|string|1", "4|injected|bool|1"}));
+  EXPECT_EQ(
+      Rows(path,
+           "SELECT position, name, type, optional FROM fields "
+           "WHERE kind = 'scenario.step' ORDER BY position"),
+      (std::vector<std::string>{"0|index|int64|0", "1|line|int32|0", "2|action|string|0",
+                                "3|caption|string|1", "4|injected|bool|1", "5|nemesis|bool|1"}));
   EXPECT_EQ(Rows(path, "SELECT count(*) FROM kinds")[0],
             std::to_string(registry.events().kinds().size()));
   EXPECT_EQ(Rows(path, "SELECT count(*) FROM kinds WHERE name = 'node.stop'")[0], "1");
@@ -205,7 +206,8 @@ TEST(TraceFileTest, ATraceNeverReplacesAFileThatIsNotATrace) {
   // Before, `--trace S.yaml` deleted the scenario first (and `--trace /dev/null` as root replaced
   // the device with a file).
   const std::string scenario = ::testing::TempDir() + "precious.yaml";
-  std::filesystem::copy_file(kPingPong, scenario, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(kPingPong, scenario,
+                             std::filesystem::copy_options::overwrite_existing);
   const std::string text = ReadText(scenario);
   std::string out, err;
   EXPECT_EQ(Cli({"run", kPingPong, "--trace", scenario}, &out, &err), 2) << out << err;
@@ -235,10 +237,10 @@ TEST(TraceFileTest, TraceMaxBytesIsAPositiveSizeAndASmallOneKeepsWhatFits) {
   }
   // Far below one batch: before, nothing was recorded.
   const std::string path = ::testing::TempDir() + "small.sqlite";
-  EXPECT_EQ(Cli({"run", kPingPong, "--trace", path, "--trace-max-bytes", "256KiB", "--until",
-                 "1000s"},
-                &out, &err),
-            2);
+  EXPECT_EQ(
+      Cli({"run", kPingPong, "--trace", path, "--trace-max-bytes", "256KiB", "--until", "1000s"},
+          &out, &err),
+      2);
   EXPECT_NE(err.find("the trace is incomplete"), std::string::npos) << err;
   std::string error;
   auto reader = TraceReader::Open(path, &error);
