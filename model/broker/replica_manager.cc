@@ -472,6 +472,8 @@ void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
 }
 
 void ReplicaManager::HandleLeaderAndIsr(NodeId from, const LeaderAndIsrRequest& request) {
+  // Becoming a follower may truncate many logs: one directory checkpoint for all of them.
+  LogDirectory::TruncationBatch truncations(log_directory_);
   auto response = std::make_unique<LeaderAndIsrResponse>();
   response->correlation_id = request.correlation_id;
   if (request.controller_epoch < metadata_.controller_epoch()) {
@@ -563,6 +565,8 @@ void ReplicaManager::ClaimMessages(MessageDispatch& dispatch) {
 }
 
 bool ReplicaManager::HandleFetcherMessage(NodeId from, MessagePtr& message) {
+  // A fetch or OffsetsForLeaderEpoch answer may truncate many logs: one checkpoint for all.
+  LogDirectory::TruncationBatch truncations(log_directory_);
   for (auto& [leader, fetcher] : fetchers_) {
     if (fetcher->HandleMessage(from, message)) {
       OnPartitionChanged();

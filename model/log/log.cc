@@ -747,9 +747,7 @@ KafkaError Log::Close() {
 
 KafkaError Log::CheckpointDirectoryAfterTruncation(bool with_log_start_offsets) {
   if (directory_ == nullptr) return KafkaError::None();
-  if (KafkaError error = directory_->CheckpointRecoveryPoints(); !error.ok()) return error;
-  if (!with_log_start_offsets) return KafkaError::None();
-  return directory_->CheckpointLogStartOffsets();
+  return directory_->OnTruncated(with_log_start_offsets);
 }
 
 // ---- the cleaner's swap ----

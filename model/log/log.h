@@ -208,8 +208,9 @@ class Log {
   using DeletePredicate = std::function<bool(const Segment&, const Segment*)>;
   KafkaError DeleteSegmentsWhile(int64_t high_watermark, RetentionDeleteReason reason,
                                  const DeletePredicate& deletable, int32_t* deleted);
-  // Truncation: the directory writes every log's recovery point at once (Kafka's
-  // LogManager.truncateTo), so no checkpoint above the new LEO outlives it.
+  // Truncation: the directory writes every log's recovery point at once, or at the end of the
+  // request that truncates (Kafka's LogManager.truncateTo), so no checkpoint above the new LEO
+  // outlives it.
   KafkaError CheckpointDirectoryAfterTruncation(bool with_log_start_offsets);
   Status SetLogStartOffset(int64_t offset, LogStartOffsetReason reason);
   Status FlushStatus();

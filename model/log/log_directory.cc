@@ -120,6 +120,31 @@ KafkaError LogDirectory::CheckpointHighWatermarks(
   return Write(kHighWatermarkCheckpointFile, high_watermarks_);
 }
 
+KafkaError LogDirectory::OnTruncated(bool with_log_start_offsets) {
+  if (truncation_batch_depth_ > 0) {
+    recovery_points_pending_ = true;
+    log_start_offsets_pending_ |= with_log_start_offsets;
+    return KafkaError::None();
+  }
+  if (KafkaError error = CheckpointRecoveryPoints(); !error.ok()) return error;
+  if (!with_log_start_offsets) return KafkaError::None();
+  return CheckpointLogStartOffsets();
+}
+
+LogDirectory::TruncationBatch::TruncationBatch(LogDirectory& directory) : directory_(directory) {
+  ++directory_.truncation_batch_depth_;
+}
+
+LogDirectory::TruncationBatch::~TruncationBatch() {
+  if (--directory_.truncation_batch_depth_ > 0) return;
+  const bool recovery_points = std::exchange(directory_.recovery_points_pending_, false);
+  const bool log_start_offsets = std::exchange(directory_.log_start_offsets_pending_, false);
+  // A failed write took the directory's logs offline (traced by each); nothing to return to.
+  if (recovery_points && directory_.CheckpointRecoveryPoints().ok() && log_start_offsets) {
+    (void)directory_.CheckpointLogStartOffsets();
+  }
+}
+
 void LogDirectory::CloseLogs() {
   StopCheckpointTasks();
   // A log that fails to close goes offline and keeps its last checkpointed entries (Kafka, whose

@@ -24,6 +24,10 @@
 //   offline log keeps the entry this directory last wrote (or loaded) for it, if any.
 // - A failed checkpoint write takes every log of the directory offline (Kafka takes the directory
 //   offline) and returns KAFKA_STORAGE_ERROR.
+// - A truncation makes the directory write its recovery points (and, for a full truncation, its log
+//   start offsets) at once; inside a TruncationBatch (one request's handling: a LeaderAndIsr, a
+//   fetch response) once, when the batch ends, as Kafka's LogManager.truncateTo(map) does for
+//   all the partitions a request truncates. Nothing runs between the truncations and that write.
 // - The periodic checkpoint tasks run between StartCheckpointTasks and StopCheckpointTasks (or
 //   the directory's destruction); timers die with the Env's incarnation, so a crash needs nothing.
 #pragma once
@@ -70,6 +74,21 @@ class LogDirectory {
   KafkaError CheckpointLogStartOffsets();
   KafkaError CheckpointHighWatermarks(const std::map<TopicPartition, int64_t>& high_watermarks);
 
+  // Called by Log after a truncation: writes now, or at the end of the current TruncationBatch.
+  KafkaError OnTruncated(bool with_log_start_offsets);
+
+  // While one is alive, truncations' checkpoints wait for its end (nested batches: the outermost).
+  class TruncationBatch {
+   public:
+    explicit TruncationBatch(LogDirectory& directory);
+    ~TruncationBatch();
+    TruncationBatch(const TruncationBatch&) = delete;
+    TruncationBatch& operator=(const TruncationBatch&) = delete;
+
+   private:
+    LogDirectory& directory_;
+  };
+
   // Clean shutdown (LogManager.shutdown): closes every registered log (flush, clean-shutdown
   // marker), then writes the recovery points and log start offsets.
   void CloseLogs();
@@ -97,6 +116,9 @@ class LogDirectory {
   Entries recovery_points_;
   Entries log_start_offsets_;
   Entries high_watermarks_;
+  int32_t truncation_batch_depth_ = 0;
+  bool recovery_points_pending_ = false;
+  bool log_start_offsets_pending_ = false;
   TimerId recovery_point_timer_ = kNoTimer;
   TimerId log_start_offset_timer_ = kNoTimer;
 };

@@ -186,6 +186,30 @@ TEST_F(LogDirectoryTest, TruncationCheckpointsTheWholeDirectoryAtOnce) {
             (std::map<TopicPartition, int64_t>{{{"orders", 0}, 0}, {{"orders", 1}, 30}}));
 }
 
+// Goal: the truncations of one request share one write (Kafka's LogManager.truncateTo with a map
+// of partitions): inside a TruncationBatch nothing is written until it ends, then once.
+TEST_F(LogDirectoryTest, TruncationsOfOneBatchShareOneWrite) {
+  constexpr int kLogs = 20;
+  OpenLogs(kLogs);
+  for (auto& log : logs_) {
+    for (int i = 0; i < 10; ++i) Append(*log, 1);
+    ASSERT_TRUE(log->Flush().ok());
+  }
+  ASSERT_TRUE(directory_->CheckpointRecoveryPoints().ok());
+  int64_t fsyncs = 0;
+  {
+    LogDirectory::TruncationBatch batch(*directory_);
+    for (auto& log : logs_) ASSERT_TRUE(log->Truncate(4).ok());
+    EXPECT_EQ(Entries("recovery-point-offset-checkpoint").at({"orders", 0}), 10)
+        << "nothing written before the batch ends";
+    fsyncs = env_.disk().fsync_count();
+  }
+  EXPECT_EQ(env_.disk().fsync_count() - fsyncs, 1) << "one write for the whole batch";
+  for (const auto& [tp, offset] : Entries("recovery-point-offset-checkpoint")) {
+    EXPECT_EQ(offset, 4) << tp.Name();
+  }
+}
+
 // Goal: a log removed from the directory (its partition deleted) has no entry in the next write.
 TEST_F(LogDirectoryTest, ARemovedLogLeavesTheFiles) {
   OpenLogs(2);
