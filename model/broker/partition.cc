@@ -48,13 +48,11 @@ constexpr TimeUs kNeverUs = std::numeric_limits<TimeUs>::min() / 4;
 }  // namespace
 
 Partition::Partition(Env& env, const BrokerConfig& config, BrokerId local_id, TopicPartition tp,
-                     std::unique_ptr<Log> log)
+                     std::unique_ptr<Log> log, int64_t checkpointed_high_watermark)
     : env_(env), config_(config), local_id_(local_id), tp_(std::move(tp)), log_(std::move(log)) {
-  // The HW survives restarts through its checkpoint, but never above what the log recovered.
-  int64_t checkpointed = 0;
-  if (log_->ReadHighWatermarkCheckpoint(&checkpointed).ok()) {
-    high_watermark_ = std::min(checkpointed, log_->log_end_offset());
-  }
+  // The HW survives restarts through its checkpoint, but never above what the log recovered
+  // (Kafka's Partition.updateHighWatermark: the checkpointed HW, within [log start, LEO]).
+  high_watermark_ = std::min(checkpointed_high_watermark, log_->log_end_offset());
   high_watermark_ = std::max(high_watermark_, log_->log_start_offset());
 }
 
@@ -465,10 +463,6 @@ KafkaError Partition::Read(int64_t fetch_offset, int64_t max_bytes, bool for_fol
                           std::to_string(log_->log_end_offset()) + " of " + tp_.Name());
   }
   return log_->Read(fetch_offset, max_bytes, end, out);
-}
-
-KafkaError Partition::CheckpointHighWatermark() {
-  return log_->CheckpointHighWatermark(high_watermark_);
 }
 
 }  // namespace ks

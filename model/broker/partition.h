@@ -60,8 +60,10 @@ std::string_view IsrChangeName(IsrChange change);  // "expand", "shrink"
 
 class Partition {
  public:
+  // `checkpointed_high_watermark`: the log directory's replication-offset-checkpoint entry (0 if
+  // none); the HW starts there, within [log start, LEO].
   Partition(Env& env, const BrokerConfig& config, BrokerId local_id, TopicPartition tp,
-            std::unique_ptr<Log> log);
+            std::unique_ptr<Log> log, int64_t checkpointed_high_watermark = 0);
 
   // Role transitions (LeaderAndIsr). False if the state is older than what this replica knows
   // (its leader epoch is lower), in which case nothing changes.
@@ -109,9 +111,6 @@ class Partition {
   // Consumers read below the HW; followers (for_follower) up to the LEO.
   KafkaError Read(int64_t fetch_offset, int64_t max_bytes, bool for_follower,
                   LogReadResult* out) const;
-
-  // The HW checkpoint (replica.high.watermark.checkpoint.interval.ms, and clean shutdown).
-  KafkaError CheckpointHighWatermark();
 
   // Where ISR proposals go (the broker sends them to the controller).
   using IsrProposalSink = std::function<void(const AlterPartitionRequest&)>;

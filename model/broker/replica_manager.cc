@@ -27,11 +27,12 @@ bool ParsePartitionDirectory(std::string_view name, TopicPartition* tp) {
 }  // namespace
 
 ReplicaManager::ReplicaManager(Env& env, const BrokerConfig& config, MetadataCache& metadata)
-    : env_(env), config_(config), metadata_(metadata) {}
+    : env_(env), config_(config), metadata_(metadata), log_directory_(env) {}
 
 ReplicaManager::~ReplicaManager() { fetchers_.clear(); }
 
 void ReplicaManager::LoadLogs() {
+  log_directory_.LoadCheckpoints();
   std::set<std::string> directories;
   for (const std::string& path : env_.LocalDisk().List("")) {
     const size_t slash = path.find('/');
@@ -57,13 +58,14 @@ Partition* ReplicaManager::GetOrCreatePartition(const TopicPartition& tp,
     return existing;
   }
   std::unique_ptr<Log> log;
-  KafkaError error = Log::Open(env_, tp.topic, tp.partition, settings.log, &log);
+  KafkaError error = log_directory_.OpenLog(tp, settings.log, &log);
   if (!error.ok()) {
     env_.Trace(ev::BrokerLogOffline{.tp = tp, .error = error.ToString()});
     return nullptr;
   }
-  auto partition =
-      std::make_unique<Partition>(env_, config_, config_.broker_id, tp, std::move(log));
+  auto partition = std::make_unique<Partition>(
+      env_, config_, config_.broker_id, tp, std::move(log),
+      log_directory_.CheckpointedHighWatermark(tp).value_or(0));
   partition->SetIsrProposalSink([this](const AlterPartitionRequest& request) {
     if (alter_partition_sink_) alter_partition_sink_(request);
   });
@@ -470,6 +472,8 @@ void ReplicaManager::ApplyLeaderAndIsr(const LeaderAndIsrPartitionState& state,
 }
 
 void ReplicaManager::HandleLeaderAndIsr(NodeId from, const LeaderAndIsrRequest& request) {
+  // Becoming a follower may truncate many logs: one directory checkpoint for all of them.
+  LogDirectory::TruncationBatch truncations(log_directory_);
   auto response = std::make_unique<LeaderAndIsrResponse>();
   response->correlation_id = request.correlation_id;
   if (request.controller_epoch < metadata_.controller_epoch()) {
@@ -498,6 +502,7 @@ void ReplicaManager::HandleStopReplica(NodeId from, const StopReplicaRequest& re
     env_.Send(from, std::move(response));
     return;
   }
+  bool deleted = false;
   for (const TopicPartition& tp : request.partitions) {
     StopFetching(tp);
     Partition* partition = GetPartition(tp);
@@ -506,12 +511,20 @@ void ReplicaManager::HandleStopReplica(NodeId from, const StopReplicaRequest& re
     if (request.delete_partitions) {
       Disk& disk = env_.LocalDisk();
       for (const std::string& file : disk.List(tp.Name() + "/")) disk.Delete(file);
+      log_directory_.RemoveLog(tp);
+      deleted = true;
       partitions_.erase(tp);
       ++partitions_generation_;
       settings_.erase(tp);
       env_.Trace(ev::BrokerPartitionDeleted{.tp = tp});
     }
     NotifyResign(tp, /*leader_epoch=*/-1);  // StopReplica carries no epoch (Kafka's None)
+  }
+  if (deleted) {
+    // Kafka's LogManager.asyncDelete checkpoints the directory without the deleted logs, so a
+    // partition created again under the same name cannot inherit their offsets.
+    (void)log_directory_.CheckpointRecoveryPoints();
+    (void)log_directory_.CheckpointLogStartOffsets();
   }
   env_.Send(from, std::move(response));
   OnPartitionChanged();
@@ -552,6 +565,8 @@ void ReplicaManager::ClaimMessages(MessageDispatch& dispatch) {
 }
 
 bool ReplicaManager::HandleFetcherMessage(NodeId from, MessagePtr& message) {
+  // A fetch or OffsetsForLeaderEpoch answer may truncate many logs: one checkpoint for all.
+  LogDirectory::TruncationBatch truncations(log_directory_);
   for (auto& [leader, fetcher] : fetchers_) {
     if (fetcher->HandleMessage(from, message)) {
       OnPartitionChanged();
@@ -606,10 +621,8 @@ void ReplicaManager::StartBackgroundTasks() {
   PeriodicHighWatermarkCheckpoint();
   PeriodicRetention();
   const LogConfig& log = config_.topic_defaults.log;
-  PeriodicLogCheckpoint(kLogInitialTaskDelayMs, log.log_flush_offset_checkpoint_interval_ms,
-                        &Log::CheckpointRecoveryPoint);
-  PeriodicLogCheckpoint(kLogInitialTaskDelayMs, log.log_flush_start_offset_checkpoint_interval_ms,
-                        &Log::CheckpointLogStartOffset);
+  log_directory_.StartCheckpointTasks(log.log_flush_offset_checkpoint_interval_ms,
+                                      log.log_flush_start_offset_checkpoint_interval_ms);
 }
 
 void ReplicaManager::PeriodicIsrCheck() {
@@ -627,9 +640,22 @@ void ReplicaManager::PeriodicIsrCheck() {
 
 void ReplicaManager::PeriodicHighWatermarkCheckpoint() {
   env_.SetTimer(MillisecondsToUs(config_.replica_high_watermark_checkpoint_interval_ms), [this] {
-    for (auto& [tp, partition] : partitions_) partition->CheckpointHighWatermark();
+    CheckpointHighWatermarks();
     PeriodicHighWatermarkCheckpoint();
   });
+}
+
+void ReplicaManager::CheckpointHighWatermarks() {
+  std::map<TopicPartition, int64_t> high_watermarks;
+  for (auto& [tp, partition] : partitions_) {
+    if (!partition->log().offline()) {
+      high_watermarks[tp] = partition->high_watermark();
+    } else if (std::optional<int64_t> last = log_directory_.CheckpointedHighWatermark(tp)) {
+      high_watermarks[tp] = *last;  // an offline log's HW is no longer trusted
+    }
+  }
+  // A failed write takes the directory's logs offline; the task carries on.
+  (void)log_directory_.CheckpointHighWatermarks(high_watermarks);
 }
 
 void ReplicaManager::PeriodicRetention() {
@@ -644,21 +670,12 @@ void ReplicaManager::PeriodicRetention() {
                 });
 }
 
-void ReplicaManager::PeriodicLogCheckpoint(int64_t delay_ms, int64_t interval_ms,
-                                           KafkaError (Log::*checkpoint)()) {
-  env_.SetTimer(MillisecondsToUs(delay_ms), [this, interval_ms, checkpoint] {
-    // An offline log refuses (KAFKA_STORAGE_ERROR); the others carry on.
-    for (auto& [tp, partition] : partitions_) (void)(partition->log().*checkpoint)();
-    if (interval_ms > 0) PeriodicLogCheckpoint(interval_ms, interval_ms, checkpoint);
-  });
-}
-
 void ReplicaManager::Shutdown() {
   fetchers_.clear();
-  for (auto& [tp, partition] : partitions_) {
-    partition->CheckpointHighWatermark();
-    partition->log().Close();
-  }
+  // Kafka's ReplicaManager.shutdown checkpoints the high watermarks, then LogManager.shutdown
+  // closes the logs and checkpoints the directory.
+  CheckpointHighWatermarks();
+  log_directory_.CloseLogs();
 }
 
 }  // namespace ks

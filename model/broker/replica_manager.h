@@ -36,6 +36,7 @@
 #include "model/kafka/offsets_for_leader_epoch.h"
 #include "model/kafka/produce.h"
 #include "model/kafka/stop_replica.h"
+#include "model/log/log_directory.h"
 
 namespace ks {
 
@@ -67,10 +68,11 @@ class ReplicaManager {
   ReplicaManager(Env& env, const BrokerConfig& config, MetadataCache& metadata);
   ~ReplicaManager();
 
-  // Opens every partition log on the disk (recovering after a crash). Call once, at start.
+  // Reads the log directory's checkpoints and opens every partition log on the disk (recovering
+  // after a crash). Call once, at start.
   void LoadLogs();
   void StartBackgroundTasks();
-  // Clean shutdown: checkpoint high watermarks and close every log.
+  // Clean shutdown: checkpoint high watermarks, close every log, checkpoint the log directory.
   void Shutdown();
 
   // Where ISR proposals go (the broker forwards them to the controller).
@@ -167,15 +169,17 @@ class ReplicaManager {
   void ScheduleDelayedCheck(TimeUs deadline_us);
   void PeriodicIsrCheck();
   void PeriodicHighWatermarkCheckpoint();
+  // Kafka's ReplicaManager.checkpointHighWatermarks: one replication-offset-checkpoint holding
+  // every hosted partition's HW.
+  void CheckpointHighWatermarks();
   void PeriodicRetention();
-  // Kafka's LogManager checkpoint tasks: `checkpoint` over every log, first after `delay_ms`,
-  // then every `interval_ms` (0: only once).
-  void PeriodicLogCheckpoint(int64_t delay_ms, int64_t interval_ms,
-                             KafkaError (Log::*checkpoint)());
 
   Env& env_;
   const BrokerConfig& config_;
   MetadataCache& metadata_;
+  // The broker's one log directory (the root of its disk). Declared before the partitions, whose
+  // logs it registers: it outlives them.
+  LogDirectory log_directory_;
   std::map<TopicPartition, std::unique_ptr<Partition>> partitions_;
   // Counts every creation and deletion in partitions_ (from 1: a DelayedFetch starts unresolved).
   uint64_t partitions_generation_ = 1;

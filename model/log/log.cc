@@ -6,6 +6,7 @@
 #include "model/env/check.h"
 #include "model/log/batch_scanner.h"
 #include "model/log/checkpoint_file.h"
+#include "model/log/log_directory.h"
 
 namespace ks {
 namespace {
@@ -63,12 +64,17 @@ Log::Log(Env& env, std::string topic, int32_t partition, const LogConfig& config
 
 KafkaError Log::Open(Env& env, std::string topic, int32_t partition, const LogConfig& config,
                      std::unique_ptr<Log>* out,
-                     std::unique_ptr<ProducerStateObserver> producer_state) {
+                     std::unique_ptr<ProducerStateObserver> producer_state,
+                     const LogCheckpointedOffsets& checkpointed) {
   std::unique_ptr<Log> log(new Log(env, std::move(topic), partition, config));
   if (producer_state) log->producer_state_ = std::move(producer_state);
-  if (KafkaError error = log->Load(); !error.ok()) return error;
+  if (KafkaError error = log->Load(checkpointed); !error.ok()) return error;
   *out = std::move(log);
   return KafkaError::None();
+}
+
+Log::~Log() {
+  if (directory_ != nullptr) directory_->Unregister(*this);
 }
 
 KafkaError Log::StorageError(const Status& status) {
@@ -90,7 +96,7 @@ KafkaError Log::CheckOnline() const {
 
 // ---- opening and recovery ----
 
-KafkaError Log::Load() {
+KafkaError Log::Load(const LogCheckpointedOffsets& checkpointed) {
   const std::vector<std::string> files = disk_.List(name_ + "/");
   const bool is_new = files.empty();
   // Leftovers of interrupted operations: a cleaned segment never swapped in, a checkpoint
@@ -103,21 +109,12 @@ KafkaError Log::Load() {
   if (Status s = CompleteSwaps(disk_.List(name_ + "/")); !s.ok()) return StorageError(s);
 
   const bool clean_shutdown = disk_.Exists(PathOf(kCleanShutdownFile));
-  int64_t recovery_point = 0;
-  std::vector<OffsetCheckpointEntry> entries;
-  Status read = ReadOffsetCheckpoint(disk_, PathOf(kRecoveryPointCheckpointFile), &entries);
-  if (read.ok() && entries.size() == 1) {
-    recovery_point = entries[0].offset;
-    checkpointed_recovery_point_ = recovery_point;
-  }
+  checkpointed_log_start_offset_ = checkpointed.log_start_offset;
+  const int64_t recovery_point = checkpointed.recovery_point.value_or(0);
   if (Status s = RecoverSegments(recovery_point, clean_shutdown); !s.ok()) return StorageError(s);
 
   int64_t log_start = segments_.begin()->first;
-  read = ReadOffsetCheckpoint(disk_, PathOf(kLogStartOffsetCheckpointFile), &entries);
-  if (read.ok() && entries.size() == 1) {
-    log_start = std::max(log_start, entries[0].offset);
-    checkpointed_log_start_offset_ = entries[0].offset;
-  }
+  if (checkpointed.log_start_offset) log_start = std::max(log_start, *checkpointed.log_start_offset);
   if (log_start > log_end_offset()) {
     // The checkpointed start lies beyond what survived (a crash lost unflushed data that
     // retention had already passed): restart the log empty at its start, as Kafka does.
@@ -263,12 +260,7 @@ Status Log::RecoverSegments(int64_t recovery_point, bool clean_shutdown) {
   }
   if (segments_.empty()) {
     // A new log, or one whose every segment was lost: start at the checkpointed log start.
-    int64_t start = 0;
-    std::vector<OffsetCheckpointEntry> entries;
-    if (ReadOffsetCheckpoint(disk_, PathOf(kLogStartOffsetCheckpointFile), &entries).ok() &&
-        entries.size() == 1) {
-      start = entries[0].offset;
-    }
+    const int64_t start = checkpointed_log_start_offset_.value_or(0);
     auto segment = std::make_unique<Segment>(env_, name_, start, config_);
     if (Status s = segment->Create(); !s.ok()) return s;
     segments_.emplace(start, std::move(segment));
@@ -483,7 +475,7 @@ Status Log::Roll(int64_t new_base_offset, SegmentRollReason reason) {
   if (Status s = segment->Create(); !s.ok()) return s;
   segments_.emplace(new_base_offset, std::move(segment));
   // Everything below the new segment was just fsynced; the checkpoint file learns it from the
-  // periodic task (CheckpointRecoveryPoint).
+  // directory's periodic task (LogDirectory::CheckpointRecoveryPoints).
   recovery_point_ = std::max(recovery_point_, std::min(new_base_offset, log_end_offset()));
   const Segment& created = active();
   env_.Trace(ev::LogRoll{.tp = tp(),
@@ -588,7 +580,7 @@ KafkaError Log::Truncate(int64_t to_offset) {
   // Kafka's LogManager.truncateTo checkpoints the recovery points at once: a checkpoint above
   // the new LEO would let a later recovery skip segments rewritten from here.
   recovery_point_ = std::min(recovery_point_, log_end_offset());
-  if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
+  if (KafkaError error = CheckpointDirectoryAfterTruncation(false); !error.ok()) return error;
   if (Status s = epoch_cache_.TruncateFromEnd(log_end_offset()); !s.ok()) return StorageError(s);
   env_.Trace(ev::LogTruncate{.tp = tp(),
                              .to_offset = to_offset,
@@ -611,14 +603,15 @@ KafkaError Log::TruncateFullyAndStartAt(int64_t offset) {
   if (Status s = segment->Create(); !s.ok()) return StorageError(s);
   segments_.emplace(offset, std::move(segment));
   recovery_point_ = offset;
-  if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
   if (Status s = epoch_cache_.Clear(); !s.ok()) return StorageError(s);
   log_start_offset_ = -1;  // force the change to be recorded
   if (Status s = SetLogStartOffset(offset, LogStartOffsetReason::kTruncateFully); !s.ok()) {
     return StorageError(s);
   }
-  // Kafka's LogManager.truncateFullyAndStartAt checkpoints both offsets at once.
-  if (Status s = WriteLogStartOffset(); !s.ok()) return StorageError(s);
+  // Kafka's LogManager.truncateFullyAndStartAt checkpoints the directory's recovery points at
+  // once. The log start offsets too here: a higher start left in the file would outlive the
+  // truncation (the log now starts below it) and empty the log at the next restart.
+  if (KafkaError error = CheckpointDirectoryAfterTruncation(true); !error.ok()) return error;
   env_.Trace(ev::LogTruncate{.tp = tp(),
                              .to_offset = offset,
                              .bytes_removed = bytes_removed,
@@ -742,7 +735,7 @@ Status Log::FlushStatus() {
     }
   }
   const int64_t flushed_to = log_end_offset();
-  recovery_point_ = flushed_to;  // in memory; CheckpointRecoveryPoint writes it out
+  recovery_point_ = flushed_to;  // in memory; the directory's task checkpoints it
   unflushed_records_ = 0;
   last_flush_us_ = env_.Now();
   env_.Trace(ev::LogFlush{.tp = tp(), .offset = flushed_to});
@@ -771,9 +764,8 @@ KafkaError Log::Close() {
                           .index_entries = active().index_entries(),
                           .time_index_entries = active().time_index_entries(),
                           .log_end_offset = log_end_offset()});
-  // Kafka's LogManager.shutdown: both checkpoints, then the clean-shutdown marker.
-  if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
-  if (Status s = WriteLogStartOffset(); !s.ok()) return StorageError(s);
+  // The checkpoints are the directory's, written once the logs are closed (LogDirectory::CloseLogs,
+  // as Kafka's LogManager.shutdown). The shutdown is one step of the node: nothing happens between.
   if (Status s = WriteFileAtomically(disk_, PathOf(kCleanShutdownFile), ""); !s.ok()) {
     return StorageError(s);
   }
@@ -781,60 +773,9 @@ KafkaError Log::Close() {
   return KafkaError::None();
 }
 
-Status Log::WriteRecoveryPoint() {
-  if (recovery_point_ == checkpointed_recovery_point_) return Status::Ok();
-  if (Status s = WriteOffsetCheckpoint(disk_, PathOf(kRecoveryPointCheckpointFile),
-                                       {{topic_, partition_, recovery_point_}});
-      !s.ok()) {
-    return s;
-  }
-  checkpointed_recovery_point_ = recovery_point_;
-  return Status::Ok();
-}
-
-Status Log::WriteLogStartOffset() {
-  if (log_start_offset_ == checkpointed_log_start_offset_) return Status::Ok();
-  if (Status s = WriteOffsetCheckpoint(disk_, PathOf(kLogStartOffsetCheckpointFile),
-                                       {{topic_, partition_, log_start_offset_}});
-      !s.ok()) {
-    return s;
-  }
-  checkpointed_log_start_offset_ = log_start_offset_;
-  return Status::Ok();
-}
-
-KafkaError Log::CheckpointRecoveryPoint() {
-  if (KafkaError error = CheckOnline(); !error.ok()) return error;
-  if (Status s = WriteRecoveryPoint(); !s.ok()) return StorageError(s);
-  return KafkaError::None();
-}
-
-KafkaError Log::CheckpointLogStartOffset() {
-  if (KafkaError error = CheckOnline(); !error.ok()) return error;
-  if (Status s = WriteLogStartOffset(); !s.ok()) return StorageError(s);
-  return KafkaError::None();
-}
-
-KafkaError Log::CheckpointHighWatermark(int64_t high_watermark) {
-  if (KafkaError error = CheckOnline(); !error.ok()) return error;
-  if (Status s = WriteOffsetCheckpoint(disk_, PathOf(kHighWatermarkCheckpointFile),
-                                       {{topic_, partition_, high_watermark}});
-      !s.ok()) {
-    return StorageError(s);
-  }
-  return KafkaError::None();
-}
-
-KafkaError Log::ReadHighWatermarkCheckpoint(int64_t* high_watermark) const {
-  *high_watermark = 0;
-  std::vector<OffsetCheckpointEntry> entries;
-  Status s = ReadOffsetCheckpoint(disk_, PathOf(kHighWatermarkCheckpointFile), &entries);
-  if (s.IsNotFound()) return KafkaError::None();
-  if (!s.ok()) return KafkaError::FromStatus(s);
-  for (const OffsetCheckpointEntry& entry : entries) {
-    if (entry.topic == topic_ && entry.partition == partition_) *high_watermark = entry.offset;
-  }
-  return KafkaError::None();
+KafkaError Log::CheckpointDirectoryAfterTruncation(bool with_log_start_offsets) {
+  if (directory_ == nullptr) return KafkaError::None();
+  return directory_->OnTruncated(with_log_start_offsets);
 }
 
 // ---- the cleaner's swap ----

@@ -1,5 +1,7 @@
 // Log: one partition's log on a node's disk — the directory "<topic>-<partition>/" holding its
-// segments, their indexes and the partition's checkpoint files — as Kafka's UnifiedLog/LocalLog.
+// segments, their indexes, its leader-epoch checkpoint and its clean-shutdown marker — as Kafka's
+// UnifiedLog/LocalLog. The offset checkpoints are not the log's: its log directory
+// (model/log/log_directory.h) keeps one file for all its partitions, as Kafka's LogManager does.
 //
 // Contract:
 // - Offsets only grow. Appends go to the active (last) segment; AppendAsLeader assigns offsets
@@ -8,15 +10,17 @@
 // - The log rolls to a new segment on segment.bytes, segment.ms, a full index or an offset that
 //   does not fit the segment's 32-bit relative offsets; a roll fsyncs the old segment and moves
 //   the recovery point (everything below it is durable). The recovery point and the log start
-//   offset live in memory; their checkpoint files are written only by CheckpointRecoveryPoint /
-//   CheckpointLogStartOffset (the owner's periodic tasks), truncation and Close.
+//   offset live in memory; the log directory writes them to its checkpoint files (its periodic
+//   tasks, and its clean shutdown); a truncation asks its directory to write the recovery points
+//   at once. A log opened without a directory (unit tests) has no checkpoints.
 // - Reads return whole batches; an offset in the middle of a batch returns that whole batch; an
 //   offset below the log start offset or above the LEO is OFFSET_OUT_OF_RANGE.
 // - Retention deletes whole segments from the oldest end, never data at or above the high
 //   watermark it is given; an expired active segment goes too, after a roll to an empty one.
 //   Compaction (LogCleaner) rewrites inactive segments in place of the originals through
 //   ReplaceSegments.
-// - Open recovers after a crash: segments from the checkpointed recovery point on are scanned
+// - Open recovers after a crash: segments from the checkpointed recovery point (the directory's
+//   entry for this log, handed to Open; 0 without one) on are scanned
 //   (so a segment flushed after the last checkpoint is scanned too), each batch's
 //   length, CRC and offsets validated, the log truncated at the first bad batch and the indexes
 //   rebuilt; what was dropped is traced (log.recovery) and kept in last_recovery().
@@ -47,13 +51,23 @@
 
 namespace ks {
 
-// File names inside a partition directory.
+// File names at the root of a log directory (one entry per partition; model/log/log_directory.h).
 inline constexpr std::string_view kRecoveryPointCheckpointFile = "recovery-point-offset-checkpoint";
 inline constexpr std::string_view kLogStartOffsetCheckpointFile = "log-start-offset-checkpoint";
 inline constexpr std::string_view kHighWatermarkCheckpointFile = "replication-offset-checkpoint";
-inline constexpr std::string_view kLeaderEpochCheckpointFile = "leader-epoch-checkpoint";
 inline constexpr std::string_view kCleanerCheckpointFile = "cleaner-offset-checkpoint";
+// File names inside a partition directory.
+inline constexpr std::string_view kLeaderEpochCheckpointFile = "leader-epoch-checkpoint";
 inline constexpr std::string_view kCleanShutdownFile = ".kafka_cleanshutdown";
+
+class LogDirectory;
+
+// A log's entries in its directory's checkpoint files, handed to Log::Open (Kafka's
+// LogManager.loadLogs hands each log its recovery point and log start offset).
+struct LogCheckpointedOffsets {
+  std::optional<int64_t> recovery_point;    // none: 0, every segment is scanned after a crash
+  std::optional<int64_t> log_start_offset;  // none: the first segment's base offset
+};
 
 struct LogAppendInfo {
   int64_t first_offset = -1;
@@ -84,11 +98,14 @@ struct LogRecoveryReport {
 
 class Log {
  public:
-  // Opens (or creates) the log of topic-partition on env's disk and recovers it, telling
-  // `producer_state` (NoProducerState if null) of every batch kept.
+  // Opens (or creates) the log of topic-partition on env's disk and recovers it from the
+  // checkpointed offsets, telling `producer_state` (NoProducerState if null) of every batch kept.
+  // LogDirectory::OpenLog is the way in for a log that has a directory.
   static KafkaError Open(Env& env, std::string topic, int32_t partition, const LogConfig& config,
                          std::unique_ptr<Log>* out,
-                         std::unique_ptr<ProducerStateObserver> producer_state = nullptr);
+                         std::unique_ptr<ProducerStateObserver> producer_state = nullptr,
+                         const LogCheckpointedOffsets& checkpointed = {});
+  ~Log();
 
   Log(const Log&) = delete;
   Log& operator=(const Log&) = delete;
@@ -127,24 +144,15 @@ class Log {
   // Raises the log start offset (DeleteRecords); never above the high watermark.
   KafkaError IncrementLogStartOffset(int64_t offset, int64_t high_watermark);
 
-  // fsyncs everything up to the LEO and moves the recovery point there (in memory).
+  // fsyncs everything up to the LEO and moves the recovery point there (in memory; the
+  // directory's periodic task checkpoints it, not every flush, roll or retention pass).
   KafkaError Flush();
-  // Writes recovery-point-offset-checkpoint / log-start-offset-checkpoint if the offset moved
-  // since the file was last written: Kafka's LogManager does so every
-  // log.flush.offset.checkpoint.interval.ms / log.flush.start.offset.checkpoint.interval.ms
-  // (and at truncation and shutdown), not at every flush, roll or retention pass.
-  KafkaError CheckpointRecoveryPoint();
-  KafkaError CheckpointLogStartOffset();
   // Flushes if flush.ms has passed since the last flush (called by the periodic task).
   KafkaError MaybeFlushByTime();
   // Clean shutdown: flush, close the active segment's time index and leave the clean-shutdown
-  // marker so the next Open skips recovery. The log refuses further calls.
+  // marker so the next Open skips recovery. The log refuses further calls. Its directory writes
+  // the checkpoints (LogDirectory::CloseLogs).
   KafkaError Close();
-
-  // replication-offset-checkpoint of this partition (the high watermark).
-  KafkaError CheckpointHighWatermark(int64_t high_watermark);
-  // The checkpointed high watermark; 0 if none was written.
-  KafkaError ReadHighWatermarkCheckpoint(int64_t* high_watermark) const;
 
   // For the cleaner: replaces the consecutive inactive segments starting at
   // `old_base_offsets` with `cleaned` (whose files carry the ".cleaned" suffix and are flushed),
@@ -157,6 +165,7 @@ class Log {
   int64_t recovery_point() const { return recovery_point_; }
   int64_t size_bytes() const;
   int32_t segment_count() const { return static_cast<int32_t>(segments_.size()); }
+  int64_t first_segment_base_offset() const { return segments_.begin()->first; }
   std::vector<const Segment*> segments() const;
   const Segment& active() const { return *segments_.rbegin()->second; }
   const LogConfig& config() const { return config_; }
@@ -172,14 +181,17 @@ class Log {
   const LogRecoveryReport& last_recovery() const { return last_recovery_; }
   ProducerStateObserver& producer_state() { return *producer_state_; }
   bool offline() const { return offline_; }
+  bool closed() const { return closed_; }
   std::string PathOf(std::string_view file_name) const {
     return name_ + "/" + std::string(file_name);
   }
 
  private:
+  friend class LogDirectory;  // registers itself, takes its logs offline on a disk error
+
   Log(Env& env, std::string topic, int32_t partition, const LogConfig& config);
 
-  KafkaError Load();
+  KafkaError Load(const LogCheckpointedOffsets& checkpointed);
   Status CompleteSwaps(const std::vector<std::string>& files);
   Status RecoverSegments(int64_t recovery_point, bool clean_shutdown);
   // log.open: the segments as loaded, the active one's indexes preallocated.
@@ -198,8 +210,10 @@ class Log {
   using DeletePredicate = std::function<bool(const Segment&, const Segment*)>;
   KafkaError DeleteSegmentsWhile(int64_t high_watermark, RetentionDeleteReason reason,
                                  const DeletePredicate& deletable, int32_t* deleted);
-  Status WriteRecoveryPoint();
-  Status WriteLogStartOffset();
+  // Truncation: the directory writes every log's recovery point at once, or at the end of the
+  // request that truncates (Kafka's LogManager.truncateTo), so no checkpoint above the new LEO
+  // outlives it.
+  KafkaError CheckpointDirectoryAfterTruncation(bool with_log_start_offsets);
   Status SetLogStartOffset(int64_t offset, LogStartOffsetReason reason);
   Status FlushStatus();
   KafkaError StorageError(const Status& status);
@@ -218,9 +232,10 @@ class Log {
   std::unique_ptr<ProducerStateObserver> producer_state_;
   int64_t log_start_offset_ = 0;
   int64_t recovery_point_ = 0;
-  // What the checkpoint files hold (-1: not written by this incarnation nor read at Open).
-  int64_t checkpointed_recovery_point_ = -1;
-  int64_t checkpointed_log_start_offset_ = -1;
+  // The checkpointed start the log opened with (nullopt: none), for a log every segment of which
+  // was lost.
+  std::optional<int64_t> checkpointed_log_start_offset_;
+  LogDirectory* directory_ = nullptr;  // null: a log without checkpoints
   int64_t unflushed_records_ = 0;
   TimeUs last_flush_us_ = 0;
   bool offline_ = false;

@@ -1,6 +1,7 @@
 #include "model/log/log_cleaner.h"
 
 #include <algorithm>
+#include <tuple>
 #include <unordered_map>
 
 #include "model/env/check.h"
@@ -269,9 +270,11 @@ int64_t LogCleaner::HighWatermarkOf(const Entry& entry) const {
 int64_t LogCleaner::ReadCheckpoint(const Log& log) const {
   std::vector<OffsetCheckpointEntry> entries;
   int64_t offset = log.log_start_offset();
-  if (ReadOffsetCheckpoint(env_.LocalDisk(), log.PathOf(kCleanerCheckpointFile), &entries).ok() &&
-      entries.size() == 1) {
-    offset = entries[0].offset;
+  // One file per log directory, as Kafka's LogCleanerManager keeps it; unreadable: no entries.
+  if (ReadOffsetCheckpoint(env_.LocalDisk(), kCleanerCheckpointFile, &entries).ok()) {
+    for (const OffsetCheckpointEntry& entry : entries) {
+      if (entry.topic == log.topic() && entry.partition == log.partition()) offset = entry.offset;
+    }
   }
   // A checkpoint outside the log (retention moved the start, or truncation the end) restarts
   // from the log start, as Kafka does.
@@ -279,6 +282,23 @@ int64_t LogCleaner::ReadCheckpoint(const Log& log) const {
     offset = log.log_start_offset();
   }
   return offset;
+}
+
+Status LogCleaner::WriteCheckpoint(const Log& log, int64_t offset) {
+  // Kafka's LogCleanerManager.updateCheckpoints: the directory's one file, read, this log's
+  // entry replaced, written back (tmp, fsync, rename). Several cleaners may share the directory
+  // (a log_host runs one per compacted log): the other logs' entries stay.
+  Disk& disk = env_.LocalDisk();
+  std::vector<OffsetCheckpointEntry> entries;
+  if (!ReadOffsetCheckpoint(disk, kCleanerCheckpointFile, &entries).ok()) entries.clear();
+  std::erase_if(entries, [&](const OffsetCheckpointEntry& entry) {
+    return entry.topic == log.topic() && entry.partition == log.partition();
+  });
+  entries.push_back({log.topic(), log.partition(), offset});
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.topic, a.partition) < std::tie(b.topic, b.partition);
+  });
+  return WriteOffsetCheckpoint(disk, kCleanerCheckpointFile, entries);
 }
 
 CleanableRange LogCleaner::Range(const Log& log, int64_t high_watermark) const {
@@ -363,11 +383,7 @@ KafkaError LogCleaner::Clean(Log& log, int64_t high_watermark, CleanResult* resu
   }
 
   // 5. The next pass starts where this one's map ended.
-  if (Status s = WriteOffsetCheckpoint(disk, log.PathOf(kCleanerCheckpointFile),
-                                       {{log.topic(), log.partition(), end_offset}});
-      !s.ok()) {
-    return KafkaError::FromStatus(s);
-  }
+  if (Status s = WriteCheckpoint(log, end_offset); !s.ok()) return KafkaError::FromStatus(s);
   result->cleaned = true;
   result->end_offset = end_offset;
   env_.Trace(ev::LogClean{.tp = log.tp(),

@@ -2,8 +2,8 @@
 // LogCleaner: keep at least the latest record of every key.
 //
 // A cleaning pass over one log:
-//  1. The dirty section runs from the first dirty offset (the partition's
-//     cleaner-offset-checkpoint, or the log start) to the first uncleanable offset: the active
+//  1. The dirty section runs from the first dirty offset (the partition's entry in the log
+//     directory's cleaner-offset-checkpoint, or the log start) to the first uncleanable offset: the active
 //     segment's base, the high watermark, and the first segment holding records younger than
 //     min.compaction.lag.ms, whichever is lowest. Only whole inactive segments below it count.
 //  2. Build key -> latest offset over the dirty section (at most max_map_keys keys; a full map
@@ -95,6 +95,7 @@ class LogCleaner {
   };
   int64_t HighWatermarkOf(const Entry& entry) const;
   int64_t ReadCheckpoint(const Log& log) const;
+  Status WriteCheckpoint(const Log& log, int64_t offset);
   void Schedule();
 
   Env& env_;

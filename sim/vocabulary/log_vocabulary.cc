@@ -20,7 +20,7 @@ int64_t HostedLog::HighWatermark() const {
   return high_watermark ? std::min(*high_watermark, end) : end;
 }
 
-LogHost::LogHost(Env& env, std::vector<HostedLogSpec> specs) : env_(env) {
+LogHost::LogHost(Env& env, std::vector<HostedLogSpec> specs) : env_(env), directory_(env) {
   for (HostedLogSpec& spec : specs) {
     auto hosted = std::make_unique<HostedLog>();
     hosted->spec = std::move(spec);
@@ -31,12 +31,19 @@ LogHost::LogHost(Env& env, std::vector<HostedLogSpec> specs) : env_(env) {
 LogHost::~LogHost() = default;
 
 void LogHost::Start() {
+  directory_.LoadCheckpoints();
   for (const std::unique_ptr<HostedLog>& hosted : logs_) Open(*hosted);
+  if (logs_.empty()) return;
+  // Kafka's intervals are broker settings; the host's one directory takes its first log's.
+  const LogConfig& config = logs_.front()->spec.config;
+  directory_.StartCheckpointTasks(config.log_flush_offset_checkpoint_interval_ms,
+                                  config.log_flush_start_offset_checkpoint_interval_ms);
 }
 
 void LogHost::Open(HostedLog& hosted) {
   const HostedLogSpec& spec = hosted.spec;
-  hosted.open_error = Log::Open(env_, spec.topic, spec.partition, spec.config, &hosted.log);
+  const TopicPartition tp{spec.topic, spec.partition};
+  hosted.open_error = directory_.OpenLog(tp, spec.config, &hosted.log);
   if (!hosted.open_error.ok()) {
     hosted.log.reset();
     const std::string error = hosted.open_error.ToString();
@@ -46,19 +53,14 @@ void LogHost::Open(HostedLog& hosted) {
   Log& log = *hosted.log;
   // A high watermark set by an earlier incarnation survives in the checkpoint; without one the
   // HW follows the LEO.
-  if (env_.LocalDisk().Exists(log.PathOf(kHighWatermarkCheckpointFile))) {
-    int64_t checkpointed = 0;
-    if (log.ReadHighWatermarkCheckpoint(&checkpointed).ok()) hosted.high_watermark = checkpointed;
-  }
+  hosted.high_watermark = directory_.CheckpointedHighWatermark(tp);
   HostedLog* raw = &hosted;
   auto high_watermark = [raw](const Log&) { return raw->HighWatermark(); };
-  // Kafka's intervals are broker settings; a log_host runs one task per log, so each log's own
-  // config decides (the same names, log.retention.check.interval.ms and log.cleaner.backoff.ms).
+  // Kafka's intervals are broker settings; a log_host runs one retention task per log, so each
+  // log's own config decides (the same names, log.retention.check.interval.ms and
+  // log.cleaner.backoff.ms).
   hosted.retention =
       std::make_unique<LogRetentionTask>(env_, spec.config.log_retention_check_interval_ms);
-  hosted.retention->SetCheckpointIntervals(
-      spec.config.log_flush_offset_checkpoint_interval_ms,
-      spec.config.log_flush_start_offset_checkpoint_interval_ms);
   hosted.retention->AddLog(&log, high_watermark);
   hosted.retention->Start();
   if (spec.config.cleanup_compact) {
@@ -71,6 +73,7 @@ void LogHost::Open(HostedLog& hosted) {
 }
 
 void LogHost::Shutdown() {
+  directory_.StopCheckpointTasks();
   for (const std::unique_ptr<HostedLog>& hosted : logs_) {
     if (hosted->cleaner) hosted->cleaner->Stop();
     if (hosted->retention) hosted->retention->Stop();
@@ -82,6 +85,8 @@ void LogHost::Shutdown() {
           {.tp = TpRef(hosted->spec.topic, hosted->spec.partition), .error = text}});
     }
   }
+  // Every log is closed: the directory writes its recovery points and log start offsets.
+  directory_.CloseLogs();
 }
 
 HostedLog* LogHost::Find(std::string_view topic, int32_t partition) {
@@ -166,11 +171,7 @@ KafkaError LogHost::SetHighWatermark(HostedLog& hosted, int64_t offset) {
   Log& log = *hosted.log;
   if (offset < 0) {
     hosted.high_watermark.reset();
-    const std::string path = log.PathOf(kHighWatermarkCheckpointFile);
-    if (env_.LocalDisk().Exists(path)) {
-      return KafkaError::FromStatus(env_.LocalDisk().Delete(path));
-    }
-    return KafkaError::None();
+    return CheckpointHighWatermarks();
   }
   if (offset > log.log_end_offset()) {
     return KafkaError(ErrorCode::kOffsetOutOfRange, "high watermark " + std::to_string(offset) +
@@ -178,7 +179,18 @@ KafkaError LogHost::SetHighWatermark(HostedLog& hosted, int64_t offset) {
                                                         std::to_string(log.log_end_offset()));
   }
   hosted.high_watermark = offset;
-  return log.CheckpointHighWatermark(offset);
+  return CheckpointHighWatermarks();
+}
+
+KafkaError LogHost::CheckpointHighWatermarks() {
+  std::map<TopicPartition, int64_t> high_watermarks;
+  for (const std::unique_ptr<HostedLog>& hosted : logs_) {
+    if (hosted->high_watermark) {
+      high_watermarks[TopicPartition{hosted->spec.topic, hosted->spec.partition}] =
+          *hosted->high_watermark;
+    }
+  }
+  return directory_.CheckpointHighWatermarks(high_watermarks);
 }
 
 // ---- the vocabulary ----

@@ -30,6 +30,7 @@
 #include "model/log/log.h"
 #include "model/log/log_cleaner.h"
 #include "model/log/log_config.h"
+#include "model/log/log_directory.h"
 #include "model/log/retention_task.h"
 #include "sim/scenario/registry.h"
 
@@ -114,14 +115,19 @@ class LogHost final : public Process {
 
   // Appends request.batches batches as the leader, with the node's wall clock as timestamps.
   KafkaError Append(HostedLog& hosted, const LogAppendRequest& request);
-  // offset -1 follows the LEO again (and removes the checkpoint).
+  // offset -1 follows the LEO again (and removes the log's checkpoint entry).
   KafkaError SetHighWatermark(HostedLog& hosted, int64_t offset);
 
  private:
   void Open(HostedLog& hosted);
   std::string GenerateValue(HostedLog& hosted, std::string_view stream, int64_t bytes);
 
+  // Writes replication-offset-checkpoint with the HW of every log that has one set.
+  KafkaError CheckpointHighWatermarks();
+
   Env& env_;
+  // The node's one log directory: its checkpoint files hold every hosted log's entry.
+  LogDirectory directory_;
   std::vector<std::unique_ptr<HostedLog>> logs_;
 };
 

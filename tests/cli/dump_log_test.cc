@@ -125,13 +125,13 @@ TEST(DumpLogTest, DumpsCheckpointFiles) {
             std::string::npos)
       << epochs.out;
   CliResult hw = Cli(
-      {"dump-log", flagship, "--node", "b1", "--file", "orders-0/replication-offset-checkpoint"});
+      {"dump-log", flagship, "--node", "b1", "--file", "replication-offset-checkpoint"});
   ASSERT_EQ(hw.code, 0) << hw.err;
   EXPECT_NE(hw.out.find("Offset checkpoint: 1 entries\ntopic: orders partition: 0 offset: "),
             std::string::npos)
       << hw.out;
   CliResult recovery = Cli({"dump-log", flagship, "--node", "b1", "--file",
-                            "orders-0/recovery-point-offset-checkpoint"});
+                            "recovery-point-offset-checkpoint"});
   ASSERT_EQ(recovery.code, 0) << recovery.err;
   EXPECT_NE(recovery.out.find("topic: orders partition: 0 offset: "), std::string::npos)
       << recovery.out;
@@ -204,7 +204,7 @@ TEST(DumpLogTest, BadArgumentsExitTwo) {
   later.replace(later.find("run_for: 1s"), 11, "run_for: 31s");
   const std::string later_path = WriteTemp("dump_small_31s.yaml", later);
   CliResult checkpoint = Cli({"dump-log", later_path, "--node", "store", "--file",
-                              "orders-0/recovery-point-offset-checkpoint"});
+                              "recovery-point-offset-checkpoint"});
   EXPECT_EQ(checkpoint.code, 0) << checkpoint.err;
   EXPECT_NE(checkpoint.out.find("Offset checkpoint: "), std::string::npos) << checkpoint.out;
   CliResult bad_scenario = Cli({"dump-log", "/nonexistent.yaml", "--node", "x", "--list"});

@@ -202,7 +202,7 @@ TEST_F(LogRecoveryTest, CorruptionInAnEarlierSegmentDropsTheLaterOnes) {
   const int64_t second_base = log_->segments()[1]->base_offset();
   log_.reset();
   // An old recovery point makes every segment suspect (as after a crash before a checkpoint).
-  ASSERT_TRUE(WriteOffsetCheckpoint(env_.disk(), "orders-0/recovery-point-offset-checkpoint",
+  ASSERT_TRUE(WriteOffsetCheckpoint(env_.disk(), "recovery-point-offset-checkpoint",
                                     {{"orders", 0, 0}})
                   .ok());
   ASSERT_TRUE(env_.disk().Corrupt(SegmentPath(second_base, ".log"), 100, 1).ok());
@@ -257,7 +257,7 @@ TEST_F(LogRecoveryTest, StartOffsetAndEpochsSurviveARestart) {
   Append(10, 1000, 2);
   Append(10, 1000, 4);
   ASSERT_TRUE(log_->IncrementLogStartOffset(12, 20).ok());
-  ASSERT_TRUE(log_->CheckpointLogStartOffset().ok());  // the periodic task's work
+  ASSERT_TRUE(directory_->CheckpointLogStartOffsets().ok());  // the periodic task's work
   log_.reset();
   env_.Crash();
   Open();
@@ -279,14 +279,14 @@ TEST_F(LogRecoveryTest, CheckpointFilesLagUntilTheTaskWritesThem) {
   ASSERT_TRUE(log_->Flush().ok());
   ASSERT_GE(log_->segment_count(), 4);
   EXPECT_EQ(log_->recovery_point(), 200);
-  EXPECT_FALSE(env_.disk().Exists("orders-0/recovery-point-offset-checkpoint"))
+  EXPECT_FALSE(env_.disk().Exists("recovery-point-offset-checkpoint"))
       << "rolls and flushes move the recovery point in memory only";
   ASSERT_TRUE(log_->IncrementLogStartOffset(15, 200).ok());
-  EXPECT_FALSE(env_.disk().Exists("orders-0/log-start-offset-checkpoint"));
-  ASSERT_TRUE(log_->CheckpointRecoveryPoint().ok());
+  EXPECT_FALSE(env_.disk().Exists("log-start-offset-checkpoint"));
+  ASSERT_TRUE(directory_->CheckpointRecoveryPoints().ok());
   std::vector<OffsetCheckpointEntry> entries;
   ASSERT_TRUE(
-      ReadOffsetCheckpoint(env_.disk(), "orders-0/recovery-point-offset-checkpoint", &entries)
+      ReadOffsetCheckpoint(env_.disk(), "recovery-point-offset-checkpoint", &entries)
           .ok());
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].offset, 200);
@@ -308,7 +308,7 @@ TEST_F(LogRecoveryTest, CorruptionInAFlushedButNotCheckpointedSegmentIsFoundOnRe
   Open();
   for (int i = 0; i < 5; ++i) Append(10, 1000);
   ASSERT_GE(log_->segment_count(), 2);
-  ASSERT_TRUE(log_->CheckpointRecoveryPoint().ok());  // the task ran: the first roll's point
+  ASSERT_TRUE(directory_->CheckpointRecoveryPoints().ok());  // the task ran: the first roll's point
   const int64_t checkpointed = log_->recovery_point();
   for (int i = 0; i < 15; ++i) Append(10, 1000);
   const std::vector<const Segment*> segments = log_->segments();
@@ -336,7 +336,7 @@ TEST_F(LogRecoveryTest, CorruptionBelowTheCheckpointedRecoveryPointIsNotScanned)
   const std::vector<const Segment*> segments = log_->segments();
   ASSERT_GE(segments.size(), 4u);
   const int64_t corrupt_base = segments[2]->base_offset();
-  ASSERT_TRUE(log_->CheckpointRecoveryPoint().ok());
+  ASSERT_TRUE(directory_->CheckpointRecoveryPoints().ok());
   const int64_t recovery_point = log_->recovery_point();  // the active segment's base
   ASSERT_GE(recovery_point, segments[3]->base_offset());
   log_.reset();

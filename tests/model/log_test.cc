@@ -538,42 +538,6 @@ TEST_F(RetentionTest, PeriodicTaskRunsOnlyOnceStarted) {
   EXPECT_EQ(env_.pending_timers(), 0u);
 }
 
-// Goal: the task writes the recovery-point and log-start-offset checkpoints first
-// kLogInitialTaskDelayMs after Start, then every interval (Kafka's LogManager tasks); an interval
-// of 0 writes once.
-TEST_F(RetentionTest, CheckpointTasksWriteTheOffsetsPeriodically) {
-  config_.retention_ms = -1;
-  Fill();
-  const std::string recovery_file = "orders-0/recovery-point-offset-checkpoint";
-  const std::string start_file = "orders-0/log-start-offset-checkpoint";
-  LogRetentionTask task(env_, 3600'000);
-  task.SetCheckpointIntervals(10'000, 0);
-  task.AddLog(log_.get());
-  task.Start();
-  const auto checkpointed = [this](const std::string& file) {
-    std::vector<OffsetCheckpointEntry> entries;
-    if (!ReadOffsetCheckpoint(env_.disk(), file, &entries).ok() || entries.size() != 1) return -1L;
-    return static_cast<long>(entries[0].offset);
-  };
-  const int64_t first_recovery_point = log_->recovery_point();
-  ASSERT_GT(first_recovery_point, 0);
-  env_.AdvanceMs(kLogInitialTaskDelayMs - 1);
-  EXPECT_FALSE(env_.disk().Exists(recovery_file));
-  env_.AdvanceMs(1);
-  EXPECT_EQ(checkpointed(recovery_file), first_recovery_point);
-  EXPECT_EQ(checkpointed(start_file), 0);
-  ASSERT_TRUE(log_->Flush().ok());
-  ASSERT_TRUE(log_->IncrementLogStartOffset(5, log_->log_end_offset()).ok());
-  env_.AdvanceMs(10'000 - 1);
-  EXPECT_EQ(checkpointed(recovery_file), first_recovery_point);
-  env_.AdvanceMs(1);
-  EXPECT_EQ(checkpointed(recovery_file), log_->log_end_offset());
-  env_.AdvanceMs(60'000);
-  EXPECT_EQ(checkpointed(start_file), 0) << "an interval of 0 runs once";
-  task.Stop();
-  EXPECT_EQ(env_.pending_timers(), 0u);
-}
-
 // ---- truncation ----
 
 TEST_F(LogTest, TruncateRemovesTheTailAcrossSegments) {
@@ -640,23 +604,13 @@ TEST_F(LogTest, FlushMsFsyncsAfterTheInterval) {
   EXPECT_EQ(log_->recovery_point(), 1);
 }
 
-TEST_F(LogTest, CheckpointFilesUseKafkasTextFormat) {
+TEST_F(LogTest, LeaderEpochCheckpointUsesKafkasTextFormat) {
   Open();
   Append(10, 1000, 3);
   Append(10, 1000, 5);
-  ASSERT_TRUE(log_->CheckpointHighWatermark(15).ok());
-  ASSERT_TRUE(log_->Flush().ok());
-  ASSERT_TRUE(log_->CheckpointRecoveryPoint().ok());
   std::string text;
-  ASSERT_TRUE(env_.disk().Read("orders-0/replication-offset-checkpoint", 0, 1000, &text).ok());
-  EXPECT_EQ(text, "0\n1\norders 0 15\n");
-  ASSERT_TRUE(env_.disk().Read("orders-0/recovery-point-offset-checkpoint", 0, 1000, &text).ok());
-  EXPECT_EQ(text, "0\n1\norders 0 20\n");
   ASSERT_TRUE(env_.disk().Read("orders-0/leader-epoch-checkpoint", 0, 1000, &text).ok());
   EXPECT_EQ(text, "0\n2\n3 0\n5 10\n");
-  int64_t high_watermark = 0;
-  ASSERT_TRUE(log_->ReadHighWatermarkCheckpoint(&high_watermark).ok());
-  EXPECT_EQ(high_watermark, 15);
 }
 
 TEST_F(LogTest, LeaderEpochCacheAnswersOffsetsForLeaderEpoch) {

@@ -57,8 +57,10 @@ class ProducerStateTest : public LogFixture {
   void OpenRecording() {
     log_.reset();
     calls_.lines.clear();
-    KafkaError error = Log::Open(env_, "orders", 0, config_, &log_,
-                                 std::make_unique<RecordingProducerState>(&calls_));
+    directory_ = std::make_unique<LogDirectory>(env_);
+    directory_->LoadCheckpoints();
+    KafkaError error = directory_->OpenLog(TopicPartition{"orders", 0}, config_, &log_,
+                                           std::make_unique<RecordingProducerState>(&calls_));
     ASSERT_TRUE(error.ok()) << error.ToString();
   }
   std::vector<std::string> Take() { return std::exchange(calls_.lines, {}); }
@@ -121,7 +123,7 @@ TEST_F(ProducerStateTest, RecoveryReportsNothingPastACorruptBatch) {
   ASSERT_TRUE(third.has_value());
   log_.reset();
   // Make the whole segment suspect, then damage the third batch's records.
-  ASSERT_TRUE(WriteOffsetCheckpoint(env_.disk(), "orders-0/recovery-point-offset-checkpoint",
+  ASSERT_TRUE(WriteOffsetCheckpoint(env_.disk(), "recovery-point-offset-checkpoint",
                                     {{"orders", 0, 0}})
                   .ok());
   ASSERT_TRUE(env_.disk().Corrupt(SegmentPath(0, ".log"), third->position + 70, 2).ok());

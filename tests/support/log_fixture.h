@@ -1,5 +1,7 @@
 // LogFixture: a GoogleTest fixture holding a FakeEnv, a LogConfig and the Log "orders-0" opened
-// on it, with helpers to append simple batches and read everything back.
+// on it through a LogDirectory (the disk root, holding the offset checkpoint files), with helpers
+// to append simple batches and read everything back. Open() again is a restart: a new directory
+// reads the checkpoints and reopens the log.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "model/log/log.h"
+#include "model/log/log_directory.h"
 #include "tests/support/batch_util.h"
 #include "tests/support/fake_env.h"
 
@@ -18,7 +21,9 @@ class LogFixture : public ::testing::Test {
  protected:
   void Open() {
     log_.reset();
-    KafkaError error = Log::Open(env_, "orders", 0, config_, &log_);
+    directory_ = std::make_unique<LogDirectory>(env_);
+    directory_->LoadCheckpoints();
+    KafkaError error = directory_->OpenLog(TopicPartition{"orders", 0}, config_, &log_);
     ASSERT_TRUE(error.ok()) << error.ToString();
   }
 
@@ -74,6 +79,7 @@ class LogFixture : public ::testing::Test {
 
   FakeEnv env_;
   LogConfig config_;
+  std::unique_ptr<LogDirectory> directory_;  // before log_: it outlives the log
   std::unique_ptr<Log> log_;
   int appended_ = 0;
 };
