@@ -71,7 +71,8 @@ std::shared_ptr<const TopicConfigOverrides> ParseTopicZnodeConfig(const std::str
   return overrides;
 }
 
-// Calls `then` once `count` completions have been reported through the returned function.
+}  // namespace
+
 std::function<void()> Countdown(size_t count, std::function<void()> then) {
   if (count == 0) {
     then();
@@ -83,8 +84,6 @@ std::function<void()> Countdown(size_t count, std::function<void()> then) {
     if (--*remaining == 0) (*shared_then)();
   };
 }
-
-}  // namespace
 
 Controller::Controller(Env& env, const BrokerConfig& config, ZkClient& zk)
     : env_(env), config_(config), zk_(zk), channel_(env, config.controller_socket_timeout_ms) {}

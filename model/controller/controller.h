@@ -71,6 +71,10 @@
 
 namespace ks {
 
+// Calls `then` once `count` completions have been reported through the returned function (at once
+// if `count` is 0). The controller's fan-out of ZooKeeper reads and writes waits on it.
+std::function<void()> Countdown(size_t count, std::function<void()> then);
+
 class Controller {
  public:
   Controller(Env& env, const BrokerConfig& config, ZkClient& zk);

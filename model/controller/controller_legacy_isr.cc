@@ -1,27 +1,11 @@
 // The controller's side of the legacy ISR path (Kafka before 2.7: IsrChangeNotificationHandler,
 // KafkaController.processIsrChangeNotification): see controller.h.
 #include <memory>
+#include <set>
 
 #include "model/controller/controller.h"
 
 namespace ks {
-
-namespace {
-
-// Calls `then` once `count` completions have been reported through the returned function.
-std::function<void()> AfterAll(size_t count, std::function<void()> then) {
-  if (count == 0) {
-    then();
-    return [] {};
-  }
-  auto remaining = std::make_shared<size_t>(count);
-  auto shared_then = std::make_shared<std::function<void()>>(std::move(then));
-  return [remaining, shared_then] {
-    if (--*remaining == 0) (*shared_then)();
-  };
-}
-
-}  // namespace
 
 void Controller::WatchIsrChangeNotifications(Done then) {
   // Kafka creates the path at startup; a new controller handles what is already there.
@@ -38,7 +22,7 @@ void Controller::OnIsrChangeNotification(Done done) {
           return;
         }
         auto changed = std::make_shared<std::set<TopicPartition>>();
-        auto read_all = AfterAll(children.children.size(), [this, changed, done] {
+        auto read_all = Countdown(children.children.size(), [this, changed, done] {
           RefreshStates(*changed, [this, changed, done] {
             // Kafka's processUpdateNotifications: the notified partitions, to every broker.
             SendUpdateMetadata(std::vector<TopicPartition>(changed->begin(), changed->end()));
